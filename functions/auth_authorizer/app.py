@@ -1,0 +1,37 @@
+"""REQUEST authorizer: session cookie → member id and role; CSRF on unsafe methods; staff-only paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import logger, session_token_from_cookie_header
+from netclub.services import authorizer
+
+
+def _header(headers: dict[str, str] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    headers = event.get("headers") or {}
+    decision = authorizer.decide(
+        token=session_token_from_cookie_header(_header(headers, "cookie")),
+        method=str(event.get("httpMethod", "GET")),
+        path=str(event.get("path") or event.get("resource") or ""),
+        csrf_header=_header(headers, "x-csrf-token"),
+    )
+    if decision.unauthenticated:
+        raise Exception("Unauthorized")  # API Gateway answers 401 (UNAUTHORIZED gateway response)
+    return {
+        "principalId": decision.member_id or "anonymous",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow" if decision.allowed else "Deny", "Resource": event["methodArn"]}],
+        },
+        "context": decision.context,
+    }

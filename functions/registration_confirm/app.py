@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger
+from netclub.models.auth import RegistrationConfirm, RegistrationCreated
+from netclub.services import registration
+
+app = build_resolver()
+
+
+@app.post(
+    "/api/registrations/confirm", summary="会員情報・パスワードの登録（登録受付）", tags=["registration"], responses={201: {"description": "pending_review"}}
+)
+def confirm(body: RegistrationConfirm) -> Response[RegistrationCreated]:
+    return json_response(201, registration.confirm_registration(body).model_dump())
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""netclub: the shared package of the Net Club My Portal (deployed as the `common` layer)."""

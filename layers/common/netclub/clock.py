@@ -1,0 +1,24 @@
+"""Time in one place, so rules about expiry can be tested by moving the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+JST = timezone(timedelta(hours=9), "Asia/Tokyo")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def epoch() -> int:
+    return int(now().timestamp())
+
+
+def iso(moment: datetime | None = None) -> str:
+    """An instant as ISO 8601 with the Tokyo offset (what users see)."""
+    return (moment or now()).astimezone(JST).isoformat(timespec="seconds")
+
+
+def today_jst() -> str:
+    return now().astimezone(JST).date().isoformat()

@@ -1,0 +1,1 @@
+"""Request/response and domain models (pydantic v2)."""

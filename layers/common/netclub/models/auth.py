@@ -1,0 +1,92 @@
+"""Account requests and answers."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from netclub.models.common import Email, Secret, Token
+
+Status = Literal["pending_review", "active", "suspended"]
+Role = Literal["member", "staff"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class LoginRequest(Strict):
+    email: Email
+    password: Secret
+
+
+class Me(BaseModel):
+    member_id: str
+    email: str
+    company_name: str
+    user_name: str
+    status: Status
+    role: Role
+
+
+class LoginResponse(BaseModel):
+    member: Me
+    csrf_token: str
+
+
+class MeResponse(Me):
+    csrf_token: str = Field(description="the session's CSRF token (for a reloaded page)")
+
+
+class PasswordChangeRequest(Strict):
+    current_password: Secret
+    new_password: Secret
+    new_password_confirm: Secret
+
+
+class PasswordResetRequest(Strict):
+    email: Email
+    email_confirm: Email
+
+
+class PasswordResetConfirm(Strict):
+    token: Token
+    new_password: Secret
+    new_password_confirm: Secret
+
+
+class RegistrationRequest(Strict):
+    email: Email
+    email_confirm: Email
+
+
+class RegistrationConfirm(Strict):
+    token: Token
+    password: Secret
+    password_confirm: Secret
+    profile: dict[str, Any] = Field(description="Profile (see GET /api/profile); validated with the Profile rules")
+
+
+class RegistrationCreated(BaseModel):
+    member_id: str
+    status: Status
+
+
+class Accepted(BaseModel):
+    message: str
+
+
+class MemberSummary(BaseModel):
+    member_id: str
+    email: str
+    company_name: str
+    user_name: str
+    status: Status
+    created_at: str
+    corporate_type: str | None = None
+
+
+class MemberList(BaseModel):
+    items: list[MemberSummary]
+    next_cursor: str | None = None

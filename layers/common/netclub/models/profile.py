@@ -1,0 +1,169 @@
+"""The company profile (My情報) as in API.md, with format checks and Japanese messages.
+
+Type and format rules live on the fields; rules that span fields (required fields, the 法人
+rule, JSIC codes, employee breakdown) are in services.profiles so that every break is reported
+against its own field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from netclub.models.common import EMAIL_RE
+
+CorporateType = Literal["corporation", "sole_proprietor", "founder"]
+Gender = Literal["male", "female", "other", "unspecified"]
+Genre = Literal["netclub_magazine", "e_argus"]
+
+_KANA_RE = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FB\u3000 ・ー]*$")
+_POSTAL_RE = re.compile(r"^\d{3}-?\d{4}$")
+_PHONE_RE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_YM_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _kana(value: str) -> str:
+    if not _KANA_RE.match(value):
+        raise ValueError("全角カタカナで入力してください。")
+    return value
+
+
+def _postal(value: str) -> str:
+    if value and not _POSTAL_RE.match(value):
+        raise ValueError("郵便番号は「123-4567」の形式で入力してください。")
+    return value
+
+
+def _phone(value: str) -> str:
+    digits = value.replace("-", "")
+    if value and (not _PHONE_RE.match(value) or len(digits) not in (10, 11)):
+        raise ValueError("電話番号は「03-1234-5678」の形式で入力してください。")
+    return value
+
+
+def _url(value: str) -> str:
+    if value and not _URL_RE.match(value):
+        raise ValueError("URLは http:// または https:// で始まる形式で入力してください。")
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if value and not EMAIL_RE.match(value):
+        raise ValueError("メールアドレスの形式が正しくありません。")
+    return value.lower()
+
+
+def _year_month(value: str) -> str:
+    if value and not _YM_RE.match(value):
+        raise ValueError("設立年(月)は「YYYY-MM」の形式で入力してください。")
+    return value
+
+
+Text50 = Annotated[str, Field(max_length=50)]
+Text100 = Annotated[str, Field(max_length=100)]
+Text200 = Annotated[str, Field(max_length=200)]
+Text2000 = Annotated[str, Field(max_length=2000)]
+Kana = Annotated[str, Field(max_length=100), AfterValidator(_kana)]
+Postal = Annotated[str, Field(max_length=8), AfterValidator(_postal)]
+Phone = Annotated[str, Field(max_length=20), AfterValidator(_phone)]
+Url = Annotated[str, Field(max_length=500), AfterValidator(_url)]
+OptEmail = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Money = Annotated[int, Field(ge=0, le=100_000_000_000)]
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Representative(Part):
+    name: Text50 | None = None
+    name_kana: Kana | None = None
+    gender: Gender | None = None
+    title: Text50 | None = None
+
+
+class Industry(Part):
+    major: Annotated[str, Field(max_length=1)] | None = None
+    middle: Annotated[str, Field(max_length=2)] | None = None
+    minor: Annotated[str, Field(max_length=4)] | None = None
+
+
+class Employees(Part):
+    total: Count | None = None
+    full_time: Count | None = None
+    part_time: Count | None = None
+    other: Count | None = None
+
+
+class Equipment(Part):
+    capability_class: Text50 | None = None
+    name: Text100
+    domestic: bool | None = None
+    maker: Text100 | None = None
+    count: Count | None = None
+    note: Text200 | None = None
+
+
+class User(Part):
+    email: OptEmail | None = None
+    name: Text50 | None = None
+    name_kana: Kana | None = None
+    gender: Gender | None = None
+    department: Text100 | None = None
+    phone: Phone | None = None
+    extension: Annotated[str, Field(max_length=10)] | None = None
+    fax: Phone | None = None
+
+
+class Subscriptions(Part):
+    argus: bool = False
+    business_support_tokyo: bool = False
+    direct_mail: bool = False
+    mail_magazine: bool = False
+    mail_magazine_genres: Annotated[list[Genre], Field(max_length=2)] = Field(default_factory=list)
+
+
+class Profile(Part):
+    """Everything the member may edit. staff_fields are separate and read-only for members."""
+
+    corporate_type: CorporateType | None = None
+    company_name: Text100 | None = None
+    company_name_kana: Kana | None = None
+    common_name: Text100 | None = None
+    office_name: Text100 | None = None
+    postal_code: Postal | None = None
+    address: Text200 | None = None
+    phone: Phone | None = None
+    representative: Representative = Field(default_factory=Representative)
+    industry: Industry = Field(default_factory=Industry)
+    capital_thousand_yen: Money | None = None
+    large_company_investment_thousand_yen: Money | None = None
+    founded_on: date | None = None
+    established_year_month: Annotated[str, Field(max_length=7), AfterValidator(_year_month)] | None = None
+    officers_count: Count | None = None
+    employees: Employees = Field(default_factory=Employees)
+    homepage_url: Url | None = None
+    publish_company_info: bool = False
+    public_info: Text2000 | None = None
+    business_summary: Text2000 | None = None
+    trade_areas: Annotated[list[Text50], Field(max_length=50)] = Field(default_factory=list)
+    shipping_sales: Text2000 | None = None
+    processing_categories: Annotated[list[Text50], Field(max_length=50)] = Field(default_factory=list)
+    equipment: Annotated[list[Equipment], Field(max_length=100)] = Field(default_factory=list)
+    affiliated_companies: Text2000 | None = None
+    main_customers: Text2000 | None = None
+    main_subcontractors: Text2000 | None = None
+    user: User = Field(default_factory=User)
+    subscriptions: Subscriptions = Field(default_factory=Subscriptions)
+
+
+class ProfileView(Profile):
+    """What GET /api/profile answers: the profile plus the staff-registered fields (read-only)."""
+
+    staff_fields: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,76 @@
+"""Login, logout, who am I, password change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from netclub import clock, mail
+from netclub.errors import FieldError, Forbidden, InvalidCredentials, NotFound, ValidationFailed
+from netclub.models.auth import LoginRequest, Me, PasswordChangeRequest
+from netclub.services import passwords, sessions, throttle
+from netclub.store import accounts
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    me: Me
+    session: sessions.NewSession
+
+
+def me_of(member: dict[str, Any]) -> Me:
+    return Me(
+        member_id=member["member_id"],
+        email=member["email"],
+        company_name=member.get("company_name", ""),
+        user_name=member.get("user_name", ""),
+        status=member["status"],
+        role=member.get("role", "member"),
+    )
+
+
+def login(request: LoginRequest, source_ip: str) -> LoggedIn:
+    throttle.check(request.email, source_ip)
+    member_id = accounts.member_id_for_email(request.email)
+    member = accounts.get_member(member_id) if member_id else None
+    if not member:
+        passwords.burn_time(request.password)
+        throttle.failed(request.email, source_ip)
+        raise InvalidCredentials()
+    if not passwords.verify(member["password_hash"], request.password):
+        throttle.failed(request.email, source_ip)
+        raise InvalidCredentials()
+    if member["status"] == "suspended":
+        raise Forbidden("このアカウントは利用停止中です。公社までお問い合わせください。")
+    throttle.succeeded(request.email)
+    session = sessions.create(member["member_id"], member.get("role", "member"))
+    return LoggedIn(me=me_of(member), session=session)
+
+
+def me(member_id: str) -> Me:
+    member = accounts.get_member(member_id)
+    if not member:
+        raise NotFound()
+    return me_of(member)
+
+
+def change_password(member_id: str, session_id: str, request: PasswordChangeRequest) -> None:
+    member = accounts.get_member(member_id, consistent=True)
+    if not member:
+        raise NotFound()
+    errors: list[FieldError] = []
+    if not passwords.verify(member["password_hash"], request.current_password):
+        errors.append(FieldError("current_password", "現在のパスワードが正しくありません。"))
+    errors += passwords.check_new(request.new_password, request.new_password_confirm, email=member["email"])
+    if not errors and request.new_password == request.current_password:
+        errors.append(FieldError("new_password", "現在のパスワードと同じパスワードは設定できません。"))
+    if errors:
+        raise ValidationFailed(errors)
+    accounts.set_password_hash(member_id, passwords.hash_password(request.new_password), clock.iso())
+    sessions.revoke_all(member_id, keep_session_id=session_id)
+    mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=_jst_text())
+
+
+def _jst_text() -> str:
+    moment = clock.now().astimezone(clock.JST)
+    return moment.strftime("%Y年%m月%d日 %H:%M")

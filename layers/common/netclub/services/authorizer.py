@@ -1,0 +1,29 @@
+"""The authorizer's decision, apart from the API Gateway event shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netclub.services import sessions
+
+STAFF_PREFIX = "/api/admin"
+
+
+@dataclass(frozen=True)
+class Decision:
+    unauthenticated: bool = False
+    allowed: bool = False
+    member_id: str | None = None
+    context: dict[str, str] = field(default_factory=dict)
+
+
+def decide(token: str | None, method: str, path: str, csrf_header: str | None) -> Decision:
+    session = sessions.resolve(token)
+    if session is None:
+        return Decision(unauthenticated=True)
+    context = {"member_id": session.member_id, "role": session.role, "session_id": session.session_id, "csrf_token": session.csrf_token}
+    if not sessions.csrf_ok(session, method, csrf_header):
+        return Decision(allowed=False, member_id=session.member_id, context={"reason": "csrf"})
+    if (path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/")) and session.role != "staff":
+        return Decision(allowed=False, member_id=session.member_id, context={"reason": "role"})
+    return Decision(allowed=True, member_id=session.member_id, context=context)

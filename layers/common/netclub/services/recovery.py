@@ -1,0 +1,54 @@
+"""Password reset (パスワード再設定): request a link, then set a new password from it."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from netclub import clock, ids, mail
+from netclub.config import get_settings
+from netclub.errors import FieldError, InvalidToken, ValidationFailed
+from netclub.models.auth import PasswordResetConfirm, PasswordResetRequest
+from netclub.services import passwords, sessions
+from netclub.services.auth import _jst_text
+from netclub.store import accounts
+from netclub.store.dynamo import ConditionFailed
+
+PURPOSE = "password_reset"
+ACCEPTED_MESSAGE = "ご入力のメールアドレスが登録されている場合、パスワード再設定用のメールを送信しました。メールをご確認ください。"
+
+
+def request_reset(request: PasswordResetRequest) -> str:
+    """Always the same answer; a mail goes only to a registered address."""
+    if request.email != request.email_confirm:
+        raise ValidationFailed([FieldError("email_confirm", "確認のため入力したメールアドレスが一致しません。")])
+    member_id = accounts.member_id_for_email(request.email)
+    member = accounts.get_member(member_id) if member_id else None
+    if member and member["status"] != "suspended":
+        settings = get_settings()
+        token = ids.new_secret()
+        expires = clock.epoch() + settings.token_ttl_minutes * 60
+        accounts.put_token(ids.digest(token), PURPOSE, member["member_id"], expires)
+        link = f"{settings.frontend_url}/password-reset/confirm?token={quote(token)}"
+        mail.send(member["email"], "password_reset", link=link)
+    return ACCEPTED_MESSAGE
+
+
+def confirm_reset(request: PasswordResetConfirm) -> None:
+    digest = ids.digest(request.token)
+    token = accounts.get_token(digest)
+    if not token or token.get("purpose") != PURPOSE or token.get("used") or int(token["expires"]) <= clock.epoch():
+        raise InvalidToken()
+    member = accounts.get_member(str(token["subject"]), consistent=True)
+    if not member:
+        raise InvalidToken()
+    errors = passwords.check_new(request.new_password, request.new_password_confirm, email=member["email"])
+    if not errors and passwords.verify(member["password_hash"], request.new_password):
+        errors.append(FieldError("new_password", "現在のパスワードと同じパスワードは設定できません。"))
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        accounts.consume_token_and(digest, [accounts.set_password_op(member["member_id"], passwords.hash_password(request.new_password), clock.iso())])
+    except ConditionFailed:
+        raise InvalidToken() from None
+    sessions.revoke_all(member["member_id"])
+    mail.send(member["email"], "password_reset_done", user_name=member.get("user_name", ""), at=_jst_text())

@@ -1,0 +1,68 @@
+"""新規会員登録: e-mail → verification link → password + profile → pending_review."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from netclub import clock, ids, mail
+from netclub.config import get_settings
+from netclub.errors import Conflict, FieldError, InvalidToken, ValidationFailed
+from netclub.models.auth import RegistrationConfirm, RegistrationCreated, RegistrationRequest
+from netclub.services import passwords, profiles
+from netclub.store import accounts
+from netclub.store.dynamo import ConditionFailed
+
+PURPOSE = "registration"
+ACCEPTED_MESSAGE = "ご入力のメールアドレスに、会員登録のご案内メールを送信しました。メールに記載のリンクから、60分以内に登録をお進みください。"
+
+
+def request_registration(request: RegistrationRequest) -> str:
+    if request.email != request.email_confirm:
+        raise ValidationFailed([FieldError("email_confirm", "確認のため入力したメールアドレスが一致しません。")])
+    settings = get_settings()
+    if accounts.member_id_for_email(request.email):
+        # Same answer as for a new address; the owner of the address learns the truth by mail.
+        mail.send(request.email, "registration_exists", login_link=f"{settings.frontend_url}/login")
+        return ACCEPTED_MESSAGE
+    token = ids.new_secret()
+    expires = clock.epoch() + settings.token_ttl_minutes * 60
+    accounts.put_token(ids.digest(token), PURPOSE, request.email, expires)
+    mail.send(request.email, "registration_verify", link=f"{settings.frontend_url}/register/confirm?token={quote(token)}")
+    return ACCEPTED_MESSAGE
+
+
+def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
+    digest = ids.digest(request.token)
+    token = accounts.get_token(digest)
+    if not token or token.get("purpose") != PURPOSE or token.get("used") or int(token["expires"]) <= clock.epoch():
+        raise InvalidToken()
+    email = str(token["subject"])
+    raw_profile = dict(request.profile)
+    raw_profile["user"] = {**(raw_profile.get("user") or {}), "email": email}
+    errors: list[FieldError] = passwords.check_new(request.password, request.password_confirm, email=email, field="password", confirm_field="password_confirm")
+    profile, profile_errors = profiles.validate(raw_profile, prefix="profile")
+    errors += profile_errors
+    if errors or profile is None:
+        raise ValidationFailed(errors)
+    now = clock.iso()
+    member = {
+        "member_id": ids.new_id(),
+        "email": email,
+        "role": "member",
+        "status": "pending_review",
+        "password_hash": passwords.hash_password(request.password),
+        "company_name": profile.company_name or "",
+        "user_name": profile.user.name or "",
+        "profile": profiles.to_item(profile),
+        "staff_fields": {},
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        accounts.create_member(member, token_digest=digest)
+    except ConditionFailed as exc:
+        if accounts.member_id_for_email(email):
+            raise Conflict("このメールアドレスはすでに登録されています。ログイン画面からログインしてください。", code="email_taken") from exc
+        raise InvalidToken() from exc
+    mail.send(email, "registration_received", company_name=member["company_name"], user_name=member["user_name"])
+    return RegistrationCreated(member_id=member["member_id"], status="pending_review")

@@ -1,0 +1,87 @@
+"""Server-side sessions: 256-bit token in an HttpOnly cookie, SHA-256 at rest, idle and absolute expiry."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from netclub import clock, ids
+from netclub.config import get_settings
+from netclub.store import accounts
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TOUCH_EVERY_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    csrf_token: str
+    max_age: int
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    session_id: str
+    member_id: str
+    role: str
+    csrf_token: str
+
+
+def create(member_id: str, role: str) -> NewSession:
+    settings = get_settings()
+    now = clock.epoch()
+    token = ids.new_secret()
+    csrf = secrets.token_urlsafe(24)
+    absolute = settings.session_absolute_hours * 3600
+    accounts.put_session(
+        ids.digest(token),
+        {"member_id": member_id, "role": role, "csrf_token": csrf, "created_at": now, "last_seen": now, "ttl_epoch": now + absolute},
+    )
+    return NewSession(token=token, csrf_token=csrf, max_age=absolute)
+
+
+def resolve(token: str | None) -> ActiveSession | None:
+    """The live session behind a cookie token, or None (unknown, revoked, idle or too old)."""
+    if not token or len(token) > 128:
+        return None
+    settings = get_settings()
+    digest = ids.digest(token)
+    item = accounts.get_session(digest)
+    if not item:
+        return None
+    now = clock.epoch()
+    idle_limit = settings.session_idle_minutes * 60
+    if now - int(item["last_seen"]) > idle_limit or now >= int(item["ttl_epoch"]):
+        accounts.delete_session(digest)
+        return None
+    if now - int(item["last_seen"]) >= TOUCH_EVERY_SECONDS:
+        accounts.touch_session(digest, now)
+    return ActiveSession(session_id=digest[:16], member_id=str(item["member_id"]), role=str(item["role"]), csrf_token=str(item["csrf_token"]))
+
+
+def csrf_ok(session: ActiveSession, method: str, presented: str | None) -> bool:
+    if method.upper() not in UNSAFE_METHODS:
+        return True
+    return bool(presented) and hmac.compare_digest(session.csrf_token, presented or "")
+
+
+def revoke(token: str) -> None:
+    accounts.delete_session(ids.digest(token))
+
+
+def revoke_all(member_id: str, keep_session_id: str | None = None) -> int:
+    """Revoke every session of the member (but the one the change was made from, if named)."""
+    revoked = 0
+    for digest in accounts.session_digests_of(member_id):
+        if keep_session_id and digest.startswith(keep_session_id):
+            continue
+        accounts.delete_session(digest)
+        revoked += 1
+    return revoked
+
+
+def csrf_of(token: str | None) -> str | None:
+    item = accounts.get_session(ids.digest(token)) if token else None
+    return str(item["csrf_token"]) if item else None

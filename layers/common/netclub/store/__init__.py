@@ -1,0 +1,1 @@
+"""DynamoDB (and other storage) repositories. ClientError never leaves this package."""

@@ -1,0 +1,250 @@
+"""A thin typed layer over the DynamoDB client: serialisation, one table, conditional writes.
+
+Every request-path read here is GetItem or Query; there is deliberately no scan helper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from netclub.aws import client
+from netclub.config import get_settings
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+Item = dict[str, Any]
+
+
+class ConditionFailed(Exception):
+    """A conditional write (or one of a transaction's conditions) did not hold."""
+
+    def __init__(self, reasons: Sequence[str] = ()) -> None:
+        super().__init__("condition failed")
+        self.reasons = list(reasons)  # per transaction item: "None", "ConditionalCheckFailed", ...
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, Mapping):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(_clean(v)) for k, v in item.items() if v is not None}
+
+
+def deserialize(raw: Mapping[str, Any]) -> Item:
+    return {k: _plain(_de.deserialize(v)) for k, v in raw.items()}
+
+
+def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(_clean(v)) for k, v in mapping.items()}
+
+
+def table() -> str:
+    return get_settings().table_name
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+def get(pk: str, sk: str, consistent: bool = False) -> Item | None:
+    answer = client("dynamodb").get_item(TableName=table(), Key=key(pk, sk), ConsistentRead=consistent)
+    raw = answer.get("Item")
+    return deserialize(raw) if raw else None
+
+
+def put(item: Mapping[str, Any], condition: str | None = None, names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> None:
+    kwargs: dict[str, Any] = {"TableName": table(), "Item": serialize(item)}
+    if condition:
+        kwargs["ConditionExpression"] = condition
+    if names:
+        kwargs["ExpressionAttributeNames"] = dict(names)
+    if vals:
+        kwargs["ExpressionAttributeValues"] = values(vals)
+    try:
+        client("dynamodb").put_item(**kwargs)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConditionFailed() from exc
+        raise
+
+
+def update(
+    pk: str,
+    sk: str,
+    expression: str,
+    vals: Mapping[str, Any] | None = None,
+    names: Mapping[str, str] | None = None,
+    condition: str | None = None,
+    return_new: bool = False,
+) -> Item | None:
+    kwargs: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk), "UpdateExpression": expression}
+    if vals:
+        kwargs["ExpressionAttributeValues"] = values(vals)
+    if names:
+        kwargs["ExpressionAttributeNames"] = dict(names)
+    if condition:
+        kwargs["ConditionExpression"] = condition
+    if return_new:
+        kwargs["ReturnValues"] = "ALL_NEW"
+    try:
+        answer = client("dynamodb").update_item(**kwargs)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConditionFailed() from exc
+        raise
+    attributes = answer.get("Attributes")
+    return deserialize(attributes) if attributes else None
+
+
+def delete(pk: str, sk: str, condition: str | None = None, vals: Mapping[str, Any] | None = None) -> None:
+    kwargs: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk)}
+    if condition:
+        kwargs["ConditionExpression"] = condition
+    if vals:
+        kwargs["ExpressionAttributeValues"] = values(vals)
+    try:
+        client("dynamodb").delete_item(**kwargs)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConditionFailed() from exc
+        raise
+
+
+def query(
+    pk_value: str,
+    *,
+    index: str | None = None,
+    sk_prefix: str | None = None,
+    sk_between: tuple[str, str] | None = None,
+    forward: bool = True,
+    limit: int | None = None,
+    start_key: Mapping[str, Any] | None = None,
+    consistent: bool = False,
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of a Query on the table (PK/SK) or a GSI (GSI1PK/GSI1SK, GSI2PK/GSI2SK)."""
+    pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
+    condition = "#pk = :pk"
+    names = {"#pk": pk_name}
+    vals: dict[str, Any] = {":pk": pk_value}
+    if sk_prefix is not None:
+        condition += " AND begins_with(#sk, :sk)"
+        names["#sk"] = sk_name
+        vals[":sk"] = sk_prefix
+    elif sk_between is not None:
+        condition += " AND #sk BETWEEN :lo AND :hi"
+        names["#sk"] = sk_name
+        vals[":lo"], vals[":hi"] = sk_between
+    kwargs: dict[str, Any] = {
+        "TableName": table(),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values(vals),
+        "ScanIndexForward": forward,
+    }
+    if index:
+        kwargs["IndexName"] = index
+    elif consistent:
+        kwargs["ConsistentRead"] = True
+    if limit:
+        kwargs["Limit"] = limit
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    answer = client("dynamodb").query(**kwargs)
+    return [deserialize(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
+
+
+def query_all(pk_value: str, **kwargs: Any) -> list[Item]:
+    items: list[Item] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page, start = query(pk_value, start_key=start, **kwargs)
+        items.extend(page)
+        if not start:
+            return items
+
+
+# --- transactions -----------------------------------------------------------------------
+
+
+def t_put(
+    item: Mapping[str, Any], condition: str | None = None, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    op: dict[str, Any] = {"TableName": table(), "Item": serialize(item)}
+    if condition:
+        op["ConditionExpression"] = condition
+    if vals:
+        op["ExpressionAttributeValues"] = values(vals)
+    if names:
+        op["ExpressionAttributeNames"] = dict(names)
+    return {"Put": op}
+
+
+def t_update(
+    pk: str, sk: str, expression: str, vals: Mapping[str, Any] | None = None, condition: str | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk), "UpdateExpression": expression}
+    if vals:
+        op["ExpressionAttributeValues"] = values(vals)
+    if condition:
+        op["ConditionExpression"] = condition
+    if names:
+        op["ExpressionAttributeNames"] = dict(names)
+    return {"Update": op}
+
+
+def t_delete(pk: str, sk: str, condition: str | None = None, vals: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk)}
+    if condition:
+        op["ConditionExpression"] = condition
+    if vals:
+        op["ExpressionAttributeValues"] = values(vals)
+    return {"Delete": op}
+
+
+def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk), "ConditionExpression": condition}
+    if vals:
+        op["ExpressionAttributeValues"] = values(vals)
+    if names:
+        op["ExpressionAttributeNames"] = dict(names)
+    return {"ConditionCheck": op}
+
+
+def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> None:
+    """All or nothing. A failed condition raises ConditionFailed with the per-item reasons."""
+    kwargs: dict[str, Any] = {"TransactItems": list(operations)}
+    if token:
+        kwargs["ClientRequestToken"] = token
+    try:
+        client("dynamodb").transact_write_items(**kwargs)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "TransactionCanceledException":
+            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            if any(r == "ConditionalCheckFailed" for r in reasons) or not reasons:
+                raise ConditionFailed(reasons) from exc
+        raise

@@ -1,0 +1,25 @@
+"""Mails whose send failed, kept until a retry succeeds (visible to staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub.store import dynamo, keys
+from netclub.store.dynamo import Item
+
+
+def put(mail: dict[str, Any]) -> None:
+    dynamo.put({**mail, "PK": keys.OUTBOX_PK, "SK": f"{mail['created_at']}#{mail['id']}"})
+
+
+def pending(limit: int = 100) -> list[Item]:
+    items, _ = dynamo.query(keys.OUTBOX_PK, limit=limit)
+    return items
+
+
+def remove(sk: str) -> None:
+    dynamo.delete(keys.OUTBOX_PK, sk)
+
+
+def record_attempt(sk: str, error: str, at: str) -> None:
+    dynamo.update(keys.OUTBOX_PK, sk, "SET attempts = attempts + :one, last_error = :e, last_attempt_at = :at", vals={":one": 1, ":e": error, ":at": at})

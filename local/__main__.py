@@ -1,0 +1,90 @@
+"""`python -m local`: the portal on this machine (moto as AWS), with demo data.
+
+Prints the URL and the demo logins; Ctrl-C (or SIGTERM) stops every part it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from werkzeug.serving import make_server
+
+from local import stack
+from local.cfn import ROOT
+from local.moto_server import LocalMotoServer
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Net Club My Portal: local stack")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--no-seed", action="store_true")
+    args = parser.parse_args()
+
+    moto = LocalMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    moto_host, moto_port = moto.get_host_and_port()
+    endpoint = f"http://{moto_host}:{moto_port}"
+    url = f"http://{args.host}:{args.port}"
+
+    template, env, resolver = stack.environment(url, endpoint)
+    stack.apply(env)
+    stack.provision(template, resolver, url)
+
+    from netclub.config import local_accounts
+
+    from local import openapi, seed
+    from local.gateway import Gateway
+
+    if not args.no_seed:
+        seed.run()
+    functions, routes, api_props = stack.functions_and_routes(template)
+    gateway = Gateway(
+        routes,
+        functions,
+        api_props,
+        stack.REGION,
+        "123456789012",
+        static_dir=ROOT / "frontend" / "dist",
+        openapi=lambda: openapi.merged(functions),
+        s3_endpoint=endpoint,
+    )
+    server = make_server(args.host, args.port, gateway, threaded=True)
+
+    stopping = threading.Event()
+
+    def stop(*_: object) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    logins = local_accounts()
+    print("", flush=True)
+    print("  企業Myポータル (Net Club My Portal) — local stack", flush=True)
+    print(f"  Portal:      {url}/", flush=True)
+    print(f"  Staff:       {url}/admin", flush=True)
+    print(f"  Mailbox:     {url}/_dev/mail.html", flush=True)
+    print(f"  OpenAPI:     {url}/api/openapi.json", flush=True)
+    print(f"  Demo member: {logins['member'][0]} / {logins['member'][1]}", flush=True)
+    print(f"  Staff:       {logins['staff'][0]} / {logins['staff'][1]}", flush=True)
+    print(f"  AWS (moto):  {endpoint}", flush=True)
+    print(f"READY {url}", flush=True)
+    print("  Ctrl-C to stop.", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        moto.stop()
+        print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Read template.yaml (CloudFormation short tags included) and resolve the intrinsics the stack needs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template.yaml"
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_Loader.add_multi_constructor("!", _tag)
+
+
+def load(path: Path = TEMPLATE) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+
+
+class Resolver:
+    """Resolves Ref / GetAtt / Sub against local physical names and parameter values."""
+
+    def __init__(self, template: dict[str, Any], names: dict[str, str], parameters: dict[str, str], region: str, account: str) -> None:
+        self.template = template
+        self.names = names
+        self.parameters = {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()} | parameters
+        self.region = region
+        self.account = account
+
+    def ref(self, name: str) -> str:
+        if name in self.parameters:
+            return self.parameters[name]
+        if name == "AWS::Region":
+            return self.region
+        if name == "AWS::AccountId":
+            return self.account
+        return self.names.get(name, name)
+
+    def get_att(self, name: str, attribute: str) -> str:
+        kind = self.template["Resources"].get(name, {}).get("Type", "")
+        physical = self.ref(name)
+        if kind == "AWS::DynamoDB::Table":
+            return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{physical}"
+        if kind == "AWS::S3::Bucket":
+            return f"arn:aws:s3:::{physical}"
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{physical}"
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if "Ref" in value:
+                return self.ref(value["Ref"])
+            if "Fn::GetAtt" in value:
+                name, attribute = value["Fn::GetAtt"]
+                return self.get_att(name, attribute)
+            if "Fn::Sub" in value:
+                text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+
+                def sub(match: re.Match[str]) -> str:
+                    token = match.group(1)
+                    if "." in token:
+                        return self.get_att(*token.split(".", 1))
+                    return self.ref(token)
+
+                return re.sub(r"\$\{([^}]+)\}", sub, text)
+            return {k: self.resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        return value
+
+
+def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in template.get("Resources", {}).items() if res.get("Type") == kind}

@@ -1,0 +1,261 @@
+"""A thin API Gateway (REST, proxy integration) in front of the real handlers.
+
+Only routes declared in template.yaml exist. The REQUEST authorizer runs as on AWS: a missing
+identity source or an "Unauthorized" error is a 401, a Deny policy a 403 (the template's
+gateway responses), and an Allow's context reaches the handler in requestContext.authorizer.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from werkzeug.utils import safe_join
+from werkzeug.wrappers import Request, Response
+
+from local import mailbox
+from local.functions import Function, Route
+
+MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+API_ID = "local"
+STAGE = "prod"
+
+
+@dataclass
+class LambdaContext:
+    function_name: str
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = ""
+    aws_request_id: str = ""
+    log_group_name: str = "/aws/lambda/local"
+    log_stream_name: str = "local"
+    deadline: float = 0.0
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.time()) * 1000))
+
+
+def _context(fn: Function, region: str, account: str) -> LambdaContext:
+    return LambdaContext(
+        function_name=fn.logical_id,
+        invoked_function_arn=f"arn:aws:lambda:{region}:{account}:function:{fn.logical_id}",
+        aws_request_id=str(uuid.uuid4()),
+        deadline=time.time() + 30,
+    )
+
+
+class Gateway:
+    def __init__(
+        self,
+        routes: list[Route],
+        functions: dict[str, Function],
+        api_props: dict[str, Any],
+        region: str,
+        account: str,
+        static_dir: Path | None,
+        openapi: Any,
+        s3_endpoint: str | None = None,
+    ) -> None:
+        self.routes = routes
+        self.functions = functions
+        self.region = region
+        self.account = account
+        self.static_dir = static_dir
+        self.openapi = openapi
+        self.s3_endpoint = s3_endpoint
+        auth = api_props.get("Auth", {})
+        self.authorizers = {
+            name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
+            for name, spec in auth.get("Authorizers", {}).items()
+        }
+        self.gateway_responses = api_props.get("GatewayResponses", {})
+
+    # ------------------------------------------------------------------ WSGI
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        path = request.path
+        if path == "/api/openapi.json":
+            return Response(json.dumps(self.openapi(), ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")
+        if path == "/_dev/mail":
+            items = mailbox.messages(self.region, request.args.get("to"))
+            return Response(json.dumps({"items": items}, ensure_ascii=False), content_type="application/json; charset=utf-8")
+        if path == "/_dev/mail.html":
+            to = request.args.get("to") or None
+            return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
+        if path.startswith("/api/") or path == "/api":
+            return self.api(request)
+        return self.static(path)
+
+    # ------------------------------------------------------------------ static front end
+    def static(self, path: str) -> Response:
+        if not self.static_dir or not (self.static_dir / "index.html").exists():
+            return Response(
+                "<!doctype html><meta charset=utf-8><title>企業Myポータル</title><p>フロントエンドが未ビルドです（make dev でビルドされます）。API は /api、メールは /_dev/mail.html です。</p>",
+                status=200 if path == "/" else 404,
+                content_type="text/html; charset=utf-8",
+            )
+        candidate = safe_join(str(self.static_dir), path.lstrip("/")) if path != "/" else None
+        if candidate and Path(candidate).is_file():
+            file = Path(candidate)
+        else:
+            file = self.static_dir / "index.html"  # SPA fallback
+        content_type = {
+            ".html": "text/html; charset=utf-8",
+            ".js": "text/javascript; charset=utf-8",
+            ".css": "text/css; charset=utf-8",
+            ".svg": "image/svg+xml",
+            ".png": "image/png",
+            ".ico": "image/x-icon",
+            ".json": "application/json",
+            ".woff2": "font/woff2",
+            ".mp4": "video/mp4",
+        }.get(file.suffix, "application/octet-stream")
+        response = Response(file.read_bytes(), content_type=content_type)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if file.name == "index.html":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    # ------------------------------------------------------------------ API
+    def gateway_response(self, kind: str, default_status: int) -> Response:
+        spec = self.gateway_responses.get(kind) or self.gateway_responses.get("DEFAULT_4XX" if default_status < 500 else "DEFAULT_5XX") or {}
+        body = (spec.get("ResponseTemplates") or {}).get("application/json") or json.dumps({"message": kind})
+        response = Response(body, status=int(spec.get("StatusCode", default_status)), content_type="application/json; charset=utf-8")
+        for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items():
+            response.headers[name] = str(value).strip("'")
+        return response
+
+    def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        path_known = False
+        for route in self.routes:
+            found = route.pattern.match(path)
+            if found:
+                path_known = True
+                if route.method in (method, "ANY"):
+                    return route, found.groupdict(), True
+        return None, {}, path_known
+
+    def api(self, request: Request) -> Response:
+        route, params, path_known = self.match(request.method, request.path)
+        if route is None:
+            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 404 if not path_known else 403)
+        if request.content_length and request.content_length > MAX_BODY:
+            return self.gateway_response("REQUEST_TOO_LARGE", 413)
+        raw = request.get_data(cache=False)
+        if len(raw) > MAX_BODY:
+            return self.gateway_response("REQUEST_TOO_LARGE", 413)
+        event = self.event(request, route, params, raw)
+        if route.authorizer:
+            denied = self.authorize(route, event)
+            if denied is not None:
+                return denied
+        fn = route.function
+        try:
+            result = fn.invoke(event, _context(fn, self.region, self.account))
+        except Exception:  # an unhandled handler error: API Gateway answers 502
+            return self.gateway_response("DEFAULT_5XX", 502)
+        return self.to_response(result)
+
+    def authorize(self, route: Route, event: dict[str, Any]) -> Response | None:
+        fn, identity_headers = self.authorizers[route.authorizer or ""]
+        headers_lower = {k.lower(): v for k, v in event["headers"].items()}
+        if any(not headers_lower.get(h.lower()) for h in identity_headers):
+            return self.gateway_response("UNAUTHORIZED", 401)
+        auth_event = {
+            "type": "REQUEST",
+            "methodArn": f"arn:aws:execute-api:{self.region}:{self.account}:{API_ID}/{STAGE}/{route.method}{route.path}",
+            "resource": route.path,
+            "path": event["path"],
+            "httpMethod": event["httpMethod"],
+            "headers": event["headers"],
+            "multiValueHeaders": event["multiValueHeaders"],
+            "queryStringParameters": event["queryStringParameters"],
+            "multiValueQueryStringParameters": event["multiValueQueryStringParameters"],
+            "pathParameters": event["pathParameters"],
+            "stageVariables": None,
+            "requestContext": event["requestContext"],
+        }
+        try:
+            policy = fn.invoke(auth_event, _context(fn, self.region, self.account))
+        except Exception as exc:
+            if str(exc) == "Unauthorized":
+                return self.gateway_response("UNAUTHORIZED", 401)
+            return self.gateway_response("DEFAULT_5XX", 500)
+        statements = policy.get("policyDocument", {}).get("Statement", [])
+        if not statements or any(s.get("Effect") != "Allow" for s in statements):
+            return self.gateway_response("ACCESS_DENIED", 403)
+        context = {k: str(v) for k, v in (policy.get("context") or {}).items()}
+        event["requestContext"]["authorizer"] = {**context, "principalId": policy.get("principalId")}
+        return None
+
+    def event(self, request: Request, route: Route, params: dict[str, str], raw: bytes) -> dict[str, Any]:
+        headers: dict[str, str] = {}
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in request.headers.items():
+            headers[name] = value
+            multi_headers.setdefault(name, []).append(value)
+        query = dict(request.args.items()) or None
+        multi_query = {k: request.args.getlist(k) for k in request.args} or None
+        try:
+            body: str | None = raw.decode("utf-8") if raw else None
+            is_base64 = False
+        except UnicodeDecodeError:
+            body, is_base64 = base64.b64encode(raw).decode(), True
+        source_ip = request.headers.get("X-Forwarded-For", request.remote_addr or "127.0.0.1").split(",")[0].strip()
+        now = time.time()
+        return {
+            "resource": route.path,
+            "path": request.path,
+            "httpMethod": request.method,
+            "headers": headers,
+            "multiValueHeaders": multi_headers,
+            "queryStringParameters": query,
+            "multiValueQueryStringParameters": multi_query,
+            "pathParameters": params or None,
+            "stageVariables": None,
+            "requestContext": {
+                "accountId": self.account,
+                "apiId": API_ID,
+                "resourcePath": route.path,
+                "httpMethod": request.method,
+                "path": f"/{STAGE}{request.path}",
+                "stage": STAGE,
+                "protocol": "HTTP/1.1",
+                "requestId": str(uuid.uuid4()),
+                "requestTimeEpoch": int(now * 1000),
+                "identity": {"sourceIp": source_ip, "userAgent": request.headers.get("User-Agent", "")},
+            },
+            "body": body,
+            "isBase64Encoded": is_base64,
+        }
+
+    @staticmethod
+    def to_response(result: dict[str, Any]) -> Response:
+        body = result.get("body") or ""
+        data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
+        response = Response(data, status=int(result.get("statusCode", 200)))
+        response.headers.pop("Content-Type", None)
+        for name, value in (result.get("headers") or {}).items():
+            response.headers[name] = str(value)
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            if name.lower() in {k.lower() for k in (result.get("headers") or {})}:
+                continue
+            for value in values:
+                response.headers.add(name, str(value))
+        return response
+
+
+def _function_name(arn: Any) -> str:
+    # FunctionArn: !GetAtt AuthAuthorizerFunction.Arn
+    if isinstance(arn, dict) and "Fn::GetAtt" in arn:
+        return str(arn["Fn::GetAtt"][0])
+    return str(arn)
