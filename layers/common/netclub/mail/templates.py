@@ -79,6 +79,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お心当たりのない場合は、至急、公社までご連絡ください。""",
     ),
+    # -- reservation mails (issue 3): insert above this line --
+    # -- inquiry and profile mails (issue 4): insert above this line --
 }
 
 
