@@ -1,0 +1,92 @@
+"""`Idempotency-Key` support for creating requests (POST /api/reservations, POST /api/inquiries).
+
+Powertools Idempotency with its DynamoDB persistence layer on the idempotency table, keyed on the
+member and the header's value: a repeat with the same key returns the first result and runs
+nothing; the same key with a different payload is a 409 `idempotency_key_reused`; no key → just run.
+
+The persistence layer is built on first use (never at import) on the cached client of
+netclub.aws, so moto (tests) and the local stack's endpoint are picked up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+from aws_lambda_powertools.utilities.idempotency.base import IdempotencyHandler
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from netclub.aws import client
+from netclub.config import get_settings
+from netclub.errors import Conflict, invalid
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 128
+EXPIRES_AFTER_SECONDS = 24 * 3600
+
+IN_PROGRESS_MILLIS = 30_000  # longer than any function's timeout (10 s): a crashed run frees its key after this
+
+
+class _RunBudget:
+    """Services see no Lambda context; an in-progress record is held for a fixed budget instead."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return IN_PROGRESS_MILLIS
+
+
+_CONFIG = IdempotencyConfig(
+    event_key_jmespath="[member_id, key]",
+    payload_validation_jmespath="payload",
+    raise_on_no_idempotency_key=True,
+    expires_after_seconds=EXPIRES_AFTER_SECONDS,
+)
+_CONFIG.register_lambda_context(_RunBudget())  # type: ignore[arg-type]
+
+
+def _persistence() -> DynamoDBPersistenceLayer:
+    # Cheap to build (no network); built per call so a fresh client (tests reset them) is always used.
+    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table_name, boto3_client=client("dynamodb"))
+
+
+def check_key(key: str | None) -> str | None:
+    """The header's value, validated: empty → None; longer than 128 characters → 400."""
+    if key is None or not key.strip():
+        return None
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise invalid(HEADER, f"{HEADER} は{MAX_KEY_LENGTH}文字以内の英数字・記号で指定してください。")
+    return key
+
+
+def once(member_id: str, key: str | None, payload: dict[str, Any], run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run `run` once per (member, key); a repeat returns the stored first result without running."""
+    key = check_key(key)
+    if key is None:
+        return run()
+
+    def execute(**_: Any) -> dict[str, Any]:
+        return run()
+
+    handler = IdempotencyHandler(
+        function=execute,
+        function_payload={"member_id": member_id, "key": key, "payload": payload},
+        config=_CONFIG,
+        persistence_store=_persistence(),
+        # scope the records per use case (the caller's function), independent of the Lambda's name
+        key_prefix=f"netclub.{getattr(run, '__module__', '')}.{getattr(run, '__qualname__', 'run')}",
+        function_args=(),
+        function_kwargs={},
+    )
+    try:
+        result: dict[str, Any] = handler.handle()
+    except IdempotencyValidationError:
+        raise Conflict(
+            "この Idempotency-Key は、内容の異なる別の申込ですでに使われています。新しいキーで送信してください。",
+            code="idempotency_key_reused",
+        ) from None
+    except IdempotencyAlreadyInProgressError:
+        raise Conflict("同じお申込みを処理中です。しばらくしてから画面を更新してご確認ください。", code="idempotency_in_progress") from None
+    return result
