@@ -21,6 +21,7 @@ from werkzeug.test import Client
 from local import stack
 from local.gateway import Gateway
 from local.resources import ACCOUNT
+from tests.stackutil import LocalStack, start_stack, stop_stack
 
 FRONTEND = "http://portal.test"
 
@@ -166,3 +167,19 @@ def staff(env: Env) -> Portal:
     client = env.new_client()
     assert client.login(*STAFF).status == 200
     return client
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[LocalStack]:
+    """The local stack as `make dev` starts it (python -m local on a free port), once per test worker."""
+    stack = start_stack()
+    yield stack
+    assert stop_stack(stack) == 0, "the local stack did not stop cleanly on Ctrl-C"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Everything that talks to the local stack runs on one xdist worker, so it starts once per run.
+    for item in items:
+        path = str(item.fspath)
+        if "/tests/e2e/" in path or "/tests/browser/" in path:
+            item.add_marker(pytest.mark.xdist_group("stack"))
