@@ -173,9 +173,33 @@ def query(
     if limit:
         kwargs["Limit"] = limit
     if start_key:
-        kwargs["ExclusiveStartKey"] = start_key
-    answer = client("dynamodb").query(**kwargs)
+        kwargs["ExclusiveStartKey"] = _checked_start_key(start_key)
+    try:
+        answer = client("dynamodb").query(**kwargs)
+    except ClientError as exc:
+        if start_key and exc.response["Error"]["Code"] == "ValidationException":
+            raise _bad_cursor() from None  # a start key that does not fit this query
+        raise
     return [deserialize(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
+
+
+def _bad_cursor() -> Exception:
+    from netclub.errors import invalid
+
+    return invalid("cursor", "ページ指定（cursor）が正しくありません。")
+
+
+def _checked_start_key(start_key: Mapping[str, Any]) -> dict[str, Any]:
+    """A start key from a client's cursor: only string/number key attributes, or a 400."""
+    if not isinstance(start_key, Mapping) or not start_key or len(start_key) > 4:
+        raise _bad_cursor()
+    for name, value in start_key.items():
+        if not isinstance(name, str) or not isinstance(value, Mapping) or len(value) != 1:
+            raise _bad_cursor()
+        ((kind, raw),) = value.items()
+        if kind not in ("S", "N") or not isinstance(raw, str) or len(raw) > 2048:
+            raise _bad_cursor()
+    return dict(start_key)
 
 
 def query_all(pk_value: str, **kwargs: Any) -> list[Item]:
