@@ -1,0 +1,71 @@
+"""`python -m local.sample_events`: write events/<function>/<case>.json for every function.
+
+Each API function gets the REST proxy event the local gateway (and API Gateway) would send for
+its route, with an authorizer context where the route needs a session; the authorizer gets a
+REQUEST authorizer event; scheduled functions a scheduled event. Use with `sam local invoke -e`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from local import cfn
+from local.functions import discover
+from local.gateway import API_ID, STAGE, Gateway
+
+ROOT = cfn.ROOT
+
+
+def main() -> int:
+    template = cfn.load()
+    functions, routes, api_props = discover(template)
+    gateway = Gateway(routes, functions, api_props, "ap-northeast-1", "123456789012", static_dir=None, openapi=dict)
+    out = ROOT / "events"
+    written = 0
+    for route in routes:
+        path = re.sub(r"\{([^}]+)\}", lambda m: f"example-{m.group(1).replace('_', '-')}", route.path)
+        body = json.dumps({"example": "see /api/openapi.json for the body"}) if route.method in ("POST", "PUT", "PATCH") else None
+        headers = {"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.10"}
+        if route.authorizer:
+            headers |= {"Cookie": "netclub_session=EXAMPLE", "X-CSRF-Token": "EXAMPLE"}
+        builder = EnvironBuilder(path=path, method=route.method, data=body, headers=headers)
+        request = Request(builder.get_environ())
+        params = route.pattern.match(path)
+        event = gateway.event(request, route, params.groupdict() if params else {}, (body or "").encode())
+        if route.authorizer:
+            event["requestContext"]["authorizer"] = {"member_id": "example-member", "role": "staff" if route.path.startswith("/api/admin") else "member", "session_id": "example", "csrf_token": "EXAMPLE", "principalId": "example-member"}
+        target = out / route.function.code_dir.name / f"{route.method.lower()}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(event, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written += 1
+    for fn in functions.values():
+        folder = out / fn.code_dir.name
+        if folder.exists():
+            continue
+        folder.mkdir(parents=True)
+        if fn.code_dir.name == "auth_authorizer":
+            event = {
+                "type": "REQUEST",
+                "methodArn": f"arn:aws:execute-api:ap-northeast-1:123456789012:{API_ID}/{STAGE}/GET/api/me",
+                "resource": "/api/me",
+                "path": "/api/me",
+                "httpMethod": "GET",
+                "headers": {"Cookie": "netclub_session=EXAMPLE"},
+                "requestContext": {"stage": STAGE},
+            }
+        else:
+            event = {"version": "0", "id": "example", "detail-type": "Scheduled Event", "source": "aws.events", "time": "2026-11-24T00:00:00Z", "region": "ap-northeast-1", "resources": [], "detail": {}}
+        (folder / "event.json").write_text(json.dumps(event, indent=2) + "\n", encoding="utf-8")
+        written += 1
+    print(f"wrote {written} sample events under {out.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
