@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { emptyProfile, industryChoices, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
+
+describe('法人 conditional required rule', () => {
+  it('always requires 法人区分, 企業名, 利用者名', () => {
+    const p = emptyProfile()
+    expect(Object.keys(validateProfile(p)).sort()).toEqual(['company_name', 'corporate_type', 'user.name'])
+  })
+  it('adds 業種(大)(中), 資本金, 従業員数, 事業所名 for 法人', () => {
+    const p = emptyProfile()
+    p.corporate_type = 'corporation'
+    p.company_name = '株式会社中小ニット'
+    p.user.name = '中企小太郎'
+    expect(Object.keys(validateProfile(p)).sort()).toEqual(
+      ['capital_thousand_yen', 'employees.total', 'industry.major', 'industry.middle', 'office_name'].sort(),
+    )
+    expect(isRequired('office_name', p)).toBe(true)
+  })
+  it('does not add them for 個人事業者 / 創業予定者', () => {
+    for (const t of ['sole_proprietor', 'founder'] as const) {
+      const p = emptyProfile()
+      p.corporate_type = t
+      p.company_name = '中企小太郎'
+      p.user.name = '中企小太郎'
+      expect(validateProfile(p)).toEqual({})
+      expect(requiredFields(p)).not.toContain('office_name')
+    }
+  })
+  it('treats 0 as a value (資本金 0 is filled in)', () => {
+    const p = emptyProfile()
+    Object.assign(p, { corporate_type: 'corporation', company_name: 'x', office_name: 'y', capital_thousand_yen: 0 })
+    p.user.name = 'n'
+    p.industry = { major: 'E', middle: '24', minor: '' }
+    p.employees.total = 0
+    expect(validateProfile(p)).toEqual({})
+  })
+  it('checks formats and negatives', () => {
+    const p = emptyProfile()
+    Object.assign(p, { corporate_type: 'founder', company_name: 'x', homepage_url: 'www.x', postal_code: '1234', officers_count: -1 })
+    p.user.name = 'n'
+    p.user.email = 'bad'
+    const e = validateProfile(p)
+    expect(Object.keys(e).sort()).toEqual(['homepage_url', 'officers_count', 'postal_code', 'user.email'])
+  })
+})
+
+describe('profile shape', () => {
+  it('fills missing keys and null strings from the API', () => {
+    const p = normaliseProfile({ company_name: 'A', representative: { name: null }, equipment: [{ name: '旋盤' }], staff_fields: { member_number: '1' } })
+    expect(p.company_name).toBe('A')
+    expect(p.representative.name).toBe('')
+    expect(p.representative.title).toBe('')
+    expect(p.equipment[0]).toMatchObject({ name: '旋盤', maker: '', count: null })
+    expect(p.staff_fields).toEqual({ member_number: '1' })
+  })
+  it('payload drops staff_fields, trims, empties to null, keeps equipment rows in order', () => {
+    const p = normaliseProfile({ company_name: ' A ', staff_fields: { member_number: '1' }, trade_areas: ['東京', ' ', '全国'] })
+    p.equipment.push({ capability_class: '', name: '', domestic: null, maker: '', count: null, note: '' })
+    p.equipment.push({ capability_class: '', name: 'プレス', domestic: true, maker: '', count: 2, note: '' })
+    const b = toPayload(p)
+    expect(b.staff_fields).toBeUndefined()
+    expect(b.company_name).toBe('A')
+    expect(b.common_name).toBeNull()
+    expect(b.trade_areas).toEqual(['東京', '全国'])
+    expect((b.equipment as { name: string | null }[]).map((e) => e.name)).toEqual([null, 'プレス'])
+    expect(toPayload(p, { dropEmail: true }).user).not.toHaveProperty('email')
+  })
+  it('cascades JSIC choices', () => {
+    const tree = [{ code: 'E', name: '製造業', children: [{ code: '24', name: '金属製品', children: [{ code: '2441', name: '建設用金属製品' }] }] }]
+    expect(industryChoices(tree, 'E', '24').minors.map((m) => m.code)).toEqual(['2441'])
+    expect(industryChoices(tree, '', '').middles).toEqual([])
+  })
+})

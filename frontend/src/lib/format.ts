@@ -1,0 +1,84 @@
+import type { ReservationStatus, OfferingKind } from '../api/types'
+
+export const RESERVATION_STATUS_LABELS: Record<ReservationStatus, string> = {
+  confirmed: '予約済み',
+  applied: '申込済み（抽選待ち）',
+  won: '当選',
+  lost: '落選',
+  cancelled: 'キャンセル済み',
+  attended: '参加済み',
+}
+
+export const OFFERING_KIND_LABELS: Record<OfferingKind, string> = {
+  seminar: 'セミナー',
+  counseling: '専門家カウンセリング',
+}
+
+export const MEMBER_STATUS_LABELS: Record<string, string> = {
+  pending_review: '確認待ち',
+  active: '利用中',
+  suspended: '利用停止',
+}
+
+export const INQUIRY_STATUS_LABELS: Record<string, string> = {
+  open: '受付済み（未回答）',
+  answered: '回答済み',
+  closed: '完了',
+}
+
+export const USAGE_TYPE_LABELS: Record<string, string> = {
+  seminar: 'セミナー',
+  counseling: '専門家カウンセリング',
+  inquiry: 'お問い合わせ',
+  reservation: '予約',
+  event: 'イベント',
+}
+
+export function reservationStatusLabel(s: string): string {
+  return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? s
+}
+
+export function usageStatusLabel(s: string): string {
+  return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? INQUIRY_STATUS_LABELS[s] ?? s
+}
+
+const WEEK = ['日', '月', '火', '水', '木', '金', '土']
+
+/** 2019-07-25 → 2019/07/25（木） */
+export function formatDate(d: string | null | undefined): string {
+  if (!d) return ''
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(d)
+  if (!m) return d
+  const dt = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
+  return `${m[1]}/${m[2]}/${m[3]}（${WEEK[dt.getDay()]}）`
+}
+
+/** An ISO instant shown in Asia/Tokyo: 2019/07/25 09:00 */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const dt = new Date(iso)
+  if (Number.isNaN(dt.getTime())) return iso
+  const parts = new Intl.DateTimeFormat('ja-JP', {
+    timeZone: 'Asia/Tokyo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).formatToParts(dt)
+  const g = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return `${g('year')}/${g('month')}/${g('day')} ${g('hour')}:${g('minute')}`
+}
+
+export function formatTimeRange(a?: string, b?: string): string {
+  if (!a && !b) return ''
+  return `${a ?? ''}〜${b ?? ''}`
+}
+
+export function formatDuration(s?: number | null): string {
+  if (!s && s !== 0) return ''
+  const m = Math.floor(s / 60)
+  const sec = s % 60
+  return `${m}分${sec ? `${sec}秒` : ''}`
+}

@@ -1,0 +1,146 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { loadMe, session } from './stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** page title (document.title) */
+    title?: string
+    /** visitor: no login needed; member: login needed; admin: staff only */
+    access?: 'visitor' | 'member' | 'admin' | 'public'
+    /** help key (lib/help.ts) for the header's ヘルプ button */
+    help?: string
+    /** members only after staff confirmed the registration */
+    activeOnly?: boolean
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/portal' },
+  { path: '/login', component: () => import('./views/LoginView.vue'), meta: { title: 'ログイン', access: 'visitor', help: 'login' } },
+  {
+    path: '/password-reset',
+    component: () => import('./views/PasswordResetRequestView.vue'),
+    meta: { title: 'パスワード再設定', access: 'public', help: 'reset' },
+  },
+  {
+    path: '/password-reset/confirm',
+    component: () => import('./views/PasswordResetConfirmView.vue'),
+    meta: { title: 'パスワード再設定', access: 'public', help: 'reset' },
+  },
+  { path: '/register', component: () => import('./views/RegisterView.vue'), meta: { title: '新規会員登録', access: 'public', help: 'register' } },
+  {
+    path: '/register/confirm',
+    component: () => import('./views/RegisterConfirmView.vue'),
+    meta: { title: '新規会員登録', access: 'public', help: 'register' },
+  },
+  {
+    path: '/profile/email/confirm',
+    component: () => import('./views/EmailConfirmView.vue'),
+    meta: { title: 'メールアドレス変更の確認', access: 'public', help: 'profile' },
+  },
+  { path: '/portal', component: () => import('./views/PortalView.vue'), meta: { title: '企業Myポータル', access: 'member', help: 'portal' } },
+  { path: '/inquiry', component: () => import('./views/InquiryKindsView.vue'), meta: { title: 'お問い合わせ', access: 'member', help: 'inquiry' } },
+  {
+    path: '/inquiry/:kindId',
+    component: () => import('./views/InquiryFormView.vue'),
+    meta: { title: '申請入力', access: 'member', help: 'inquiry' },
+  },
+  { path: '/password', component: () => import('./views/PasswordChangeView.vue'), meta: { title: 'パスワード変更', access: 'member', help: 'password' } },
+  { path: '/events', component: () => import('./views/EventsView.vue'), meta: { title: 'イベントカレンダー', access: 'member', help: 'events' } },
+  { path: '/videos', component: () => import('./views/VideosView.vue'), meta: { title: '動画コンテンツ', access: 'member', help: 'videos' } },
+  {
+    path: '/reservations',
+    component: () => import('./views/ReservationsView.vue'),
+    meta: { title: '予約確認・変更', access: 'member', help: 'reservations' },
+  },
+  {
+    path: '/reservations/:id',
+    component: () => import('./views/ReservationDetailView.vue'),
+    meta: { title: '予約申込内容確認', access: 'member', help: 'reservations' },
+  },
+  {
+    path: '/reservations/:id/change',
+    component: () => import('./views/ReservationChangeView.vue'),
+    meta: { title: '予約申込変更', access: 'member', help: 'reservations' },
+  },
+  { path: '/offerings', component: () => import('./views/OfferingsView.vue'), meta: { title: 'セミナー・相談の申込', access: 'member', help: 'offerings' } },
+  {
+    path: '/offerings/:id',
+    component: () => import('./views/OfferingApplyView.vue'),
+    meta: { title: '予約申込', access: 'member', help: 'offerings' },
+  },
+  {
+    path: '/history',
+    component: () => import('./views/UsageHistoryView.vue'),
+    meta: { title: '利用履歴', access: 'member', help: 'history', activeOnly: true },
+  },
+  { path: '/profile', component: () => import('./views/ProfileView.vue'), meta: { title: 'My情報管理', access: 'member', help: 'profile', activeOnly: true } },
+  {
+    path: '/profile/edit',
+    component: () => import('./views/ProfileEditView.vue'),
+    meta: { title: 'My情報更新', access: 'member', help: 'profile', activeOnly: true },
+  },
+  { path: '/help', component: () => import('./views/HelpView.vue'), meta: { title: 'ヘルプ', access: 'public' } },
+  { path: '/help/:screen', component: () => import('./views/HelpView.vue'), meta: { title: 'ヘルプ', access: 'public' } },
+  { path: '/privacy', component: () => import('./views/PrivacyView.vue'), meta: { title: '個人情報保護方針', access: 'public' } },
+  {
+    path: '/admin',
+    component: () => import('./admin/AdminLayout.vue'),
+    meta: { access: 'admin', help: 'admin' },
+    children: [
+      { path: '', component: () => import('./admin/AdminHome.vue'), meta: { title: '公社職員コンソール', access: 'admin', help: 'admin' } },
+      { path: 'members', component: () => import('./admin/AdminMembers.vue'), meta: { title: '会員・登録確認', access: 'admin', help: 'admin' } },
+      { path: 'members/:id', component: () => import('./admin/AdminMemberDetail.vue'), meta: { title: '会員情報', access: 'admin', help: 'admin' } },
+      { path: 'offerings', component: () => import('./admin/AdminOfferings.vue'), meta: { title: '催し・日程', access: 'admin', help: 'admin' } },
+      {
+        path: 'offerings/:id',
+        component: () => import('./admin/AdminOfferingDetail.vue'),
+        meta: { title: '催しの詳細', access: 'admin', help: 'admin' },
+      },
+      { path: 'content/:kind', component: () => import('./admin/AdminContent.vue'), meta: { title: 'コンテンツ管理', access: 'admin', help: 'admin' } },
+      { path: 'inquiries', component: () => import('./admin/AdminInquiries.vue'), meta: { title: 'お問い合わせ対応', access: 'admin', help: 'admin' } },
+      {
+        path: 'inquiries/:id',
+        component: () => import('./admin/AdminInquiryDetail.vue'),
+        meta: { title: 'お問い合わせ詳細', access: 'admin', help: 'admin' },
+      },
+      { path: 'audit-log', component: () => import('./admin/AdminAudit.vue'), meta: { title: '監査ログ', access: 'admin', help: 'admin' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { title: 'ページが見つかりません', access: 'public' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+})
+
+router.beforeEach(async (to) => {
+  const access = to.meta.access ?? 'public'
+  if (access === 'public') {
+    // still learn who is logged in, for the header
+    if (!session.checked) await loadMe().catch(() => null)
+    return true
+  }
+  let me = session.me
+  if (!session.checked) {
+    try {
+      me = await loadMe()
+    } catch {
+      me = null
+    }
+  }
+  if (access === 'visitor') {
+    if (me) return me.role === 'staff' && !to.query.next ? '/admin' : typeof to.query.next === 'string' ? to.query.next : '/portal'
+    return true
+  }
+  if (!me) return { path: '/login', query: { next: to.fullPath } }
+  if (access === 'admin' && me.role !== 'staff') return '/portal'
+  return true
+})
+
+router.afterEach((to) => {
+  const t = to.meta.title
+  document.title = t ? `${t}｜企業Myポータル｜ネットクラブ会員サービス` : '企業Myポータル｜ネットクラブ会員サービス'
+})
