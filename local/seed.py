@@ -100,3 +100,8 @@ def run() -> dict[str, str]:
     for step in STEPS:
         step(created)
     return created
+
+
+from local import seed_content  # noqa: E402
+
+STEPS.append(seed_content.step)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, logger
+from netclub.models.content import EventList
+from netclub.services import content
+
+app = build_resolver()
+
+
+@app.get("/api/events", summary="イベントカレンダー（期間内に始まるイベント）", tags=["content"])
+def list_events(
+    start: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (default: first day of this month)")] = None,
+    end: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (default: last day of the from month)")] = None,
+) -> EventList:
+    return content.events_between(start, end)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, logger
+from netclub.models.content import VideoList
+from netclub.services import content
+
+app = build_resolver()
+
+
+@app.get("/api/videos", summary="動画コンテンツ", tags=["content"])
+def list_videos() -> VideoList:
+    return content.videos()
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,122 @@
+"""Portal content: events (イベントカレンダー), videos (動画コンテンツ), notices (公社からのお知らせ)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from netclub import clock
+
+
+def _url(value: str) -> str:
+    value = value.strip()
+    if value and not (value.startswith(("https://", "http://")) or (value.startswith("/") and not value.startswith("//"))):
+        raise ValueError("URLは https:// で始まる形式（またはサイト内の / で始まるパス）で入力してください。")
+    if any(c.isspace() for c in value):
+        raise ValueError("URLに空白は使えません。")
+    return value
+
+
+def _jst(value: datetime) -> datetime:
+    """A naive date-time is Tokyo time; every instant is kept with the Tokyo offset."""
+    return (value.replace(tzinfo=clock.JST) if value.tzinfo is None else value).astimezone(clock.JST)
+
+
+Url = Annotated[str, Field(max_length=2048), AfterValidator(_url)]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(max_length=4000)]
+Instant = Annotated[datetime, AfterValidator(_jst)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class EventIn(Input):
+    title: Title
+    starts_at: Instant = Field(description="ISO 8601 date-time (a value without offset is Tokyo time)")
+    ends_at: Instant
+    place: Annotated[str, Field(max_length=200)] = ""
+    url: Url = ""
+    description: Text = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> EventIn:
+        if self.ends_at < self.starts_at:
+            raise ValueError("終了日時は開始日時より後にしてください。")
+        return self
+
+
+class Event(BaseModel):
+    id: str
+    title: str
+    starts_at: str
+    ends_at: str
+    place: str
+    url: str
+    description: str
+
+
+class EventList(BaseModel):
+    items: list[Event]
+
+
+class VideoIn(Input):
+    title: Title
+    description: Text = ""
+    url: Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(_url)]
+    thumbnail_url: Url = ""
+    duration_s: Annotated[int, Field(ge=0, le=86400)] = 0
+
+
+class Video(BaseModel):
+    id: str
+    title: str
+    description: str
+    url: str
+    thumbnail_url: str
+    duration_s: int
+    created_at: str
+
+
+class VideoList(BaseModel):
+    items: list[Video]
+
+
+class NoticeIn(Input):
+    title: Title
+    body: Text = ""
+    published_at: Instant | None = Field(default=None, description="publication instant (default: now); later = scheduled")
+
+
+class Notice(BaseModel):
+    id: str
+    title: str
+    body: str
+    published_at: str
+
+
+class NoticeList(BaseModel):
+    items: list[Notice]
+    next_cursor: str | None = None
+
+
+class Deleted(BaseModel):
+    id: str
+    deleted: bool = True
+
+
+class AuditEntry(BaseModel):
+    id: str
+    at: str
+    actor_id: str
+    action: str
+    target: str
+    detail: dict[str, object] = {}
+
+
+class AuditLog(BaseModel):
+    items: list[AuditEntry]
+    next_cursor: str | None = None
