@@ -62,7 +62,10 @@ def main() -> None:
         print(f"{'use case':<44} {'HTTP':>3}  DynamoDB calls (authorizer included where a session is needed)")
         measure("login (success)", lambda: call("POST", "/api/auth/login", {"email": DEMO[0], "password": DEMO[1]}))
         measure("me", lambda: call("GET", "/api/me"))
-        measure("password change", lambda: call("PUT", "/api/me/password", {"current_password": DEMO[1], "new_password": "Bench#2026x", "new_password_confirm": "Bench#2026x"}))
+        measure(
+            "password change",
+            lambda: call("PUT", "/api/me/password", {"current_password": DEMO[1], "new_password": "Bench#2026x", "new_password_confirm": "Bench#2026x"}),
+        )
         measure("logout", lambda: call("POST", "/api/auth/logout"))
         measure("login (wrong password)", lambda: call("POST", "/api/auth/login", {"email": DEMO[0], "password": "Wrong#2026x"}))
         measure("login (unknown e-mail)", lambda: call("POST", "/api/auth/login", {"email": "x@example.jp", "password": "Wrong#2026x"}))
@@ -73,9 +76,17 @@ def main() -> None:
 
         token = next(m["body"].split("token=")[1].split()[0] for m in mailbox.messages(stack.REGION, "b@example.jp"))
         profile = {"corporate_type": "founder", "company_name": "創業太郎", "user": {"name": "創業太郎"}}
-        measure("registration confirm", lambda: call("POST", "/api/registrations/confirm", {"token": token, "password": "Bench#2026x", "password_confirm": "Bench#2026x", "profile": profile}))
+        measure(
+            "registration confirm",
+            lambda: call(
+                "POST", "/api/registrations/confirm", {"token": token, "password": "Bench#2026x", "password_confirm": "Bench#2026x", "profile": profile}
+            ),
+        )
         reset_token = next(m["body"].split("token=")[1].split()[0] for m in mailbox.messages(stack.REGION, DEMO[0]) if "再設定のご案内" in m["subject"])
-        measure("password reset confirm", lambda: call("POST", "/api/password-reset/confirm", {"token": reset_token, "new_password": "Bench#2027x", "new_password_confirm": "Bench#2027x"}))
+        measure(
+            "password reset confirm",
+            lambda: call("POST", "/api/password-reset/confirm", {"token": reset_token, "new_password": "Bench#2027x", "new_password_confirm": "Bench#2027x"}),
+        )
         call("POST", "/api/auth/login", {"email": "staff@netclub.example", "password": "Staff#2026pass"})
         measure("staff: list pending members", lambda: call("GET", "/api/admin/members?status=pending_review"))
         member_id = web.get("/api/admin/members?status=pending_review").get_json()["items"][0]["member_id"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -39,7 +38,13 @@ def main() -> int:
         params = route.pattern.match(path)
         event = gateway.event(request, route, params.groupdict() if params else {}, (body or "").encode())
         if route.authorizer:
-            event["requestContext"]["authorizer"] = {"member_id": "example-member", "role": "staff" if route.path.startswith("/api/admin") else "member", "session_id": "example", "csrf_token": "EXAMPLE", "principalId": "example-member"}
+            event["requestContext"]["authorizer"] = {
+                "member_id": "example-member",
+                "role": "staff" if route.path.startswith("/api/admin") else "member",
+                "session_id": "example",
+                "csrf_token": "EXAMPLE",
+                "principalId": "example-member",
+            }
         target = out / route.function.code_dir.name / f"{route.method.lower()}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(event, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -60,7 +65,16 @@ def main() -> int:
                 "requestContext": {"stage": STAGE},
             }
         else:
-            event = {"version": "0", "id": "example", "detail-type": "Scheduled Event", "source": "aws.events", "time": "2026-11-24T00:00:00Z", "region": "ap-northeast-1", "resources": [], "detail": {}}
+            event = {
+                "version": "0",
+                "id": "example",
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "time": "2026-11-24T00:00:00Z",
+                "region": "ap-northeast-1",
+                "resources": [],
+                "detail": {},
+            }
         (folder / "event.json").write_text(json.dumps(event, indent=2) + "\n", encoding="utf-8")
         written += 1
     print(f"wrote {written} sample events under {out.relative_to(ROOT)}/")
