@@ -80,6 +80,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 お心当たりのない場合は、至急、公社までご連絡ください。""",
     ),
     # -- reservation mails (issue 3): insert above this line --
+    "email_change_verify": (
+        "【ネットクラブ】メールアドレス変更の確認",
+        """{user_name} 様
+
+企業Myポータルの会員ID（メールアドレス）を、このメールアドレスに変更するお申込みを受け付けました。
+以下のリンクから、60分以内に変更を確定してください。リンクを開くまで、変更は反映されません。
+{link}
+
+本メールにお心当たりのない場合は、破棄してください。メールアドレスは変更されません。""",
+    ),
+    "email_changed_notice": (
+        "【ネットクラブ】会員ID（メールアドレス）変更のお知らせ",
+        """{user_name} 様
+
+企業Myポータルの会員ID（メールアドレス）が {new_email} に変更されました。
+今後のログインには、新しいメールアドレスをお使いください。
+
+お心当たりのない場合は、至急、公社までご連絡ください。""",
+    ),
     # -- inquiry and profile mails (issue 4): insert above this line --
 }
 

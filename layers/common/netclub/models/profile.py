@@ -163,7 +163,57 @@ class Profile(Part):
     subscriptions: Subscriptions = Field(default_factory=Subscriptions)
 
 
+class StaffFields(Part):
+    """Fields the organisation registers (会員番号, membership dates, notes): read-only for members."""
+
+    member_number: Annotated[str, Field(max_length=20)] | None = None
+    joined_on: date | None = None
+    withdrawn_on: date | None = None
+    member_rank: Text50 | None = None
+    note: Text2000 | None = None
+
+
 class ProfileView(Profile):
     """What GET /api/profile answers: the profile plus the staff-registered fields (read-only)."""
 
+    staff_fields: dict[str, Any] = Field(default_factory=dict, description="registered by the organisation; read-only for members")
+    pending_email: str | None = Field(
+        default=None, description="set after a PUT that changed user.email: the new address, effective once the link mailed to it is followed"
+    )
+
+
+class EmailConfirm(BaseModel):
+    token: Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class EmailChanged(BaseModel):
+    email: str
+
+
+class AdminMemberSummary(BaseModel):
+    member_id: str
+    email: str
+    company_name: str
+    user_name: str
+    status: str
+    created_at: str
+    updated_at: str | None = None
+
+
+class AdminMemberDetail(BaseModel):
+    """GET /api/admin/members/{id}: the member, the whole profile and the staff-registered fields."""
+
+    member: AdminMemberSummary
+    profile: Profile
     staff_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class IndustryNode(BaseModel):
+    code: str
+    name: str
+    children: list[IndustryNode] = Field(default_factory=list)
+
+
+class IndustryList(BaseModel):
+    revision: str = Field(description="JSIC revision (第13回改定)")
+    items: list[IndustryNode]

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from netclub.errors import FieldError
-from netclub.models.profile import Profile
-from netclub.validation import field_errors_from_pydantic
+from netclub import clock, ids, mail
+from netclub.config import get_settings
+from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
+from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
+from netclub.services import audit, industries
+from netclub.store import accounts
+from netclub.store import profiles as profile_store
+from netclub.validation import field_errors_from_pydantic, validation_failed
 
 REQUIRED = "必須項目です。入力してください。"
 REQUIRED_FOR_CORPORATION = "法人区分が「法人」の場合は必須です。"
-
-_MAJOR_RE = re.compile(r"^[A-T]$")
-_MIDDLE_RE = re.compile(r"^\d{2}$")
-_MINOR_RE = re.compile(r"^\d{3,4}$")
 
 
 def _blank(value: Any) -> bool:
@@ -24,16 +25,9 @@ def _blank(value: Any) -> bool:
 
 
 def industry_errors(profile: Profile) -> list[FieldError]:
-    """Industry code checks (format and hierarchy)."""
-    errors: list[FieldError] = []
+    """JSIC codes: known classes, the middle under its major, the minor under its middle."""
     ind = profile.industry
-    if ind.major and not _MAJOR_RE.match(ind.major):
-        errors.append(FieldError("industry.major", "業種(大)の分類コードが正しくありません。"))
-    if ind.middle and not _MIDDLE_RE.match(ind.middle):
-        errors.append(FieldError("industry.middle", "業種(中)の分類コードが正しくありません。"))
-    if ind.minor and (not _MINOR_RE.match(ind.minor) or (ind.middle and not ind.minor.startswith(ind.middle))):
-        errors.append(FieldError("industry.minor", "業種(小)の分類コードが正しくありません。"))
-    return errors
+    return industries.check(ind.major, ind.middle, ind.minor)
 
 
 def rule_errors(profile: Profile) -> list[FieldError]:
@@ -83,3 +77,179 @@ def validate(raw: Any, prefix: str = "") -> tuple[Profile | None, list[FieldErro
 
 def to_item(profile: Profile) -> dict[str, Any]:
     return profile.model_dump(mode="json", exclude_none=True)
+
+
+# --- My情報 (member) and the staff's view of it ------------------------------------------------
+
+EMAIL_PURPOSE = "email_change"
+EMAIL_TAKEN = "このメールアドレスは、他の会員が使用しているため登録できません。"
+
+
+def _active_member(member_id: str) -> dict[str, Any]:
+    member = profile_store.get_member(member_id, consistent=True)
+    if not member:
+        raise NotFound()
+    if member.get("status") != "active":
+        raise NotActive()
+    return member
+
+
+def _view(member: dict[str, Any], pending_email: str | None = None) -> ProfileView:
+    stored = dict(member.get("profile") or {})
+    stored["user"] = {**(stored.get("user") or {}), "email": member["email"]}
+    return ProfileView.model_validate({**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email})
+
+
+def _checked(raw: Any) -> Profile:
+    profile, errors = validate(raw)
+    if errors or profile is None:
+        raise ValidationFailed(errors)
+    return profile
+
+
+def _requested_email(profile: Profile, current: str) -> str | None:
+    """The new address when the profile asks for a change (blank or the same address: no change)."""
+    wanted = (profile.user.email or "").strip().lower()
+    return wanted if wanted and wanted != current.lower() else None
+
+
+def _with_email(profile: Profile, email: str) -> dict[str, Any]:
+    item = to_item(profile)
+    item["user"] = {**item.get("user", {}), "email": email}
+    return item
+
+
+def get_profile(member_id: str) -> ProfileView:
+    return _view(_active_member(member_id))
+
+
+def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileView:
+    """PUT /api/profile. staff_fields in the body are ignored; a new user.email waits for its confirmation link."""
+    member = _active_member(member_id)
+    profile = _checked(raw)
+    new_email = _requested_email(profile, member["email"])
+    if new_email and accounts.member_id_for_email(new_email) not in (None, member_id):
+        raise Conflict(EMAIL_TAKEN, code="email_taken")
+    item = _with_email(profile, member["email"])
+    if dry_run:
+        return _view({**member, "profile": item}, pending_email=new_email)
+    profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso())
+    if new_email:
+        _send_email_confirmation(member, new_email)
+    return _view({**member, "profile": item}, pending_email=new_email)
+
+
+def _send_email_confirmation(member: dict[str, Any], new_email: str) -> None:
+    settings = get_settings()
+    token = ids.new_secret()
+    expires = clock.epoch() + settings.token_ttl_minutes * 60
+    accounts.put_token(ids.digest(token), EMAIL_PURPOSE, member["member_id"], expires, data={"old": member["email"], "new": new_email})
+    link = f"{settings.frontend_url}/profile/email/confirm?token={quote(token)}"
+    mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link)
+
+
+def confirm_email(token: str) -> str:
+    """POST /api/profile/email/confirm: the new address takes effect (single use, 60 minutes). Returns it."""
+    digest = ids.digest(token)
+    record = accounts.get_token(digest)
+    if not record or record.get("purpose") != EMAIL_PURPOSE or record.get("used") or int(record["expires"]) <= clock.epoch():
+        raise InvalidToken()
+    data = record.get("data") or {}
+    old, new = str(data.get("old", "")), str(data.get("new", ""))
+    member = profile_store.get_member(str(record["subject"]), consistent=True)
+    if not member or member["email"] != old or not new:
+        raise InvalidToken()
+    profile = {**(member.get("profile") or {})}
+    profile["user"] = {**(profile.get("user") or {}), "email": new}
+    operations = profile_store.change_email_ops(member["member_id"], old, new, profile, clock.iso())
+    try:
+        profile_store.transact_email_change(operations, token_digest=digest)
+    except profile_store.EmailTaken:
+        raise Conflict(EMAIL_TAKEN, code="email_taken") from None
+    except profile_store.ConditionFailed:
+        raise InvalidToken() from None
+    mail.send(old, "email_changed_notice", user_name=member.get("user_name", ""), new_email=_masked(new))
+    return new
+
+
+def _masked(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:2]}***@{domain}"
+
+
+def admin_get(member_id: str) -> AdminMemberDetail:
+    member = profile_store.get_member(member_id, consistent=True)
+    if not member or member.get("role") != "member":
+        raise NotFound("会員が見つかりません。")
+    return _admin_detail(member)
+
+
+def _admin_detail(member: dict[str, Any]) -> AdminMemberDetail:
+    view = _view(member)
+    return AdminMemberDetail(
+        member=AdminMemberSummary(
+            member_id=member["member_id"],
+            email=member["email"],
+            company_name=member.get("company_name", ""),
+            user_name=member.get("user_name", ""),
+            status=member["status"],
+            created_at=member["created_at"],
+            updated_at=member.get("updated_at"),
+        ),
+        profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email"})),
+        staff_fields=view.staff_fields,
+    )
+
+
+def _staff_fields(raw: Any, current: dict[str, Any]) -> dict[str, Any]:
+    if raw is None:
+        return current
+    if not isinstance(raw, dict):
+        raise ValidationFailed([FieldError("staff_fields", "項目の形式が正しくありません。")])
+    try:
+        fields = StaffFields.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_failed(exc, prefix="staff_fields") from None
+    return fields.model_dump(mode="json", exclude_none=True)
+
+
+def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
+    """PUT /api/admin/members/{id}/profile: every field incl. staff_fields; a new e-mail applies at once. Audit-logged."""
+    member = profile_store.get_member(member_id, consistent=True)
+    if not member or member.get("role") != "member":
+        raise NotFound("会員が見つかりません。")
+    errors: list[FieldError] = []
+    profile, profile_errors = validate(raw)
+    errors += profile_errors
+    try:
+        staff_fields = _staff_fields(raw.get("staff_fields") if isinstance(raw, dict) else None, member.get("staff_fields") or {})
+    except ValidationFailed as exc:
+        errors += exc.fields
+    if errors or profile is None:
+        raise ValidationFailed(errors)
+    at = clock.iso()
+    new_email = _requested_email(profile, member["email"])
+    email = new_email or member["email"]
+    item = _with_email(profile, email)
+    changed = sorted(
+        {k for k in item if item.get(k) != (member.get("profile") or {}).get(k)} | ({"staff_fields"} if staff_fields != member.get("staff_fields") else set())
+    )
+    log = audit.op(staff_id, "member.profile.update", f"member:{member_id}", {"fields": changed, "email_changed": bool(new_email)})
+    if new_email:
+        names = {"company_name": profile.company_name or "", "user_name": profile.user.name or "", "staff_fields": staff_fields}
+        operations = [*profile_store.change_email_ops(member_id, member["email"], new_email, item, at, names), log]
+        try:
+            profile_store.transact_email_change(operations)
+        except profile_store.EmailTaken:
+            raise Conflict(EMAIL_TAKEN, code="email_taken") from None
+        except profile_store.ConditionFailed:
+            raise Conflict() from None
+        mail.send(member["email"], "email_changed_notice", user_name=profile.user.name or "", new_email=_masked(new_email))
+    else:
+        try:
+            profile_store.save_with_staff_fields(member_id, item, staff_fields, profile.company_name or "", profile.user.name or "", at, [log])
+        except profile_store.ConditionFailed:
+            raise NotFound("会員が見つかりません。") from None
+    updated = {**member, "profile": item, "staff_fields": staff_fields, "email": email, "updated_at": at}
+    updated["company_name"], updated["user_name"] = profile.company_name or "", profile.user.name or ""
+    return _admin_detail(updated)

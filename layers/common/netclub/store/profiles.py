@@ -1,0 +1,89 @@
+"""My情報 storage: the profile lives on the member item (attributes `profile`, `staff_fields`).
+
+The e-mail (the member ID) has a uniqueness item EMAIL#<address>; changing it moves that item
+in the same transaction as the member's update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub.store import accounts, dynamo, keys
+from netclub.store.dynamo import ConditionFailed, Item
+
+__all__ = ["ConditionFailed", "EmailTaken"]
+
+
+class EmailTaken(Exception):
+    """The new address belongs to another member."""
+
+
+def get_member(member_id: str, consistent: bool = False) -> Item | None:
+    return accounts.get_member(member_id, consistent=consistent)
+
+
+def update_op(
+    member_id: str,
+    profile: dict[str, Any],
+    company_name: str,
+    user_name: str,
+    at: str,
+    staff_fields: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The member item's profile (+ the names /api/me shows, + staff fields when given) as a transaction item."""
+    pk, sk = keys.member(member_id)
+    expression = "SET profile = :p, company_name = :c, user_name = :u, updated_at = :at"
+    vals: dict[str, Any] = {":p": profile, ":c": company_name, ":u": user_name, ":at": at}
+    if staff_fields is not None:
+        expression += ", staff_fields = :s"
+        vals[":s"] = staff_fields
+    return dynamo.t_update(pk, sk, expression, vals=vals, condition="attribute_exists(PK)")
+
+
+def save(member_id: str, profile: dict[str, Any], company_name: str, user_name: str, at: str, extra: list[dict[str, Any]] | None = None) -> None:
+    dynamo.transact([update_op(member_id, profile, company_name, user_name, at), *(extra or [])])
+
+
+def save_with_staff_fields(
+    member_id: str, profile: dict[str, Any], staff_fields: dict[str, Any], company_name: str, user_name: str, at: str, extra: list[dict[str, Any]]
+) -> None:
+    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, staff_fields), *extra])
+
+
+CLAIM_INDEX = 1  # position of the new address's claim in change_email_ops
+
+
+def change_email_ops(member_id: str, old: str, new: str, profile: dict[str, Any], at: str, also_set: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Release EMAIL#old, claim EMAIL#new (must be free), update the member (only if still at `old`).
+
+    also_set: further member attributes written by the same update (one operation per item in a transaction).
+    """
+    old_pk, old_sk = keys.email(old)
+    new_pk, new_sk = keys.email(new)
+    pk, sk = keys.member(member_id)
+    extra = also_set or {}
+    names = {f"#a{i}": name for i, name in enumerate(extra)}
+    expression = "SET email = :new, profile = :p, updated_at = :at" + "".join(f", #a{i} = :a{i}" for i in range(len(extra)))
+    vals: dict[str, Any] = {":new": new, ":old": old, ":p": profile, ":at": at, **{f":a{i}": v for i, v in enumerate(extra.values())}}
+    return [
+        dynamo.t_delete(old_pk, old_sk, condition="member_id = :m", vals={":m": member_id}),
+        dynamo.t_put({"PK": new_pk, "SK": new_sk, "member_id": member_id}, condition="attribute_not_exists(PK)"),
+        dynamo.t_update(pk, sk, expression, vals=vals, names=names or None, condition="attribute_exists(PK) AND email = :old"),
+    ]
+
+
+def transact_email_change(operations: list[dict[str, Any]], token_digest: str | None = None) -> None:
+    """Run change_email_ops (+ more), consuming the confirmation token first when given.
+
+    A failed claim of the new address → EmailTaken; any other failed condition → ConditionFailed.
+    """
+    claim = CLAIM_INDEX + (1 if token_digest else 0)
+    try:
+        if token_digest:
+            accounts.consume_token_and(token_digest, operations)
+        else:
+            dynamo.transact(operations)
+    except ConditionFailed as exc:
+        if len(exc.reasons) > claim and exc.reasons[claim] == "ConditionalCheckFailed":
+            raise EmailTaken() from exc
+        raise
