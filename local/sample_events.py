@@ -33,7 +33,7 @@ def main() -> int:
         headers = {"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.10"}
         if route.authorizer:
             headers |= {"Cookie": "netclub_session=EXAMPLE", "X-CSRF-Token": "EXAMPLE"}
-        builder = EnvironBuilder(path=path, method=route.method, data=body, headers=headers)
+        builder = EnvironBuilder(path=path, method=route.method, data=body, headers=list(headers.items()))
         request = Request(builder.get_environ())
         params = route.pattern.match(path)
         event = gateway.event(request, route, params.groupdict() if params else {}, (body or "").encode())
