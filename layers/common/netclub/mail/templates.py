@@ -79,6 +79,88 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お心当たりのない場合は、至急、公社までご連絡ください。""",
     ),
+    "reservation_applied": (
+        "【ネットクラブ】セミナーのお申込みを受け付けました",
+        """{company_name}
+{user_name} 様
+
+以下の内容でお申込みを受け付けました（予約確定）。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+
+ご予約の確認・変更・キャンセルは、企業Myポータルの「予約確認・変更」から行えます。
+{link}""",
+    ),
+    "counseling_applied": (
+        "【ネットクラブ】専門家カウンセリングのお申込みを受け付けました",
+        """{company_name}
+{user_name} 様
+
+以下の内容でお申込みを受け付けました。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+
+申込多数の場合は抽選となります。結果は申込期限の後、メールでお知らせします。
+時間は決定後、ご連絡いたします。
+{link}""",
+    ),
+    "reservation_changed": (
+        "【ネットクラブ】ご予約の変更を受け付けました",
+        """{company_name}
+{user_name} 様
+
+ご予約の変更を受け付けました。変更後の内容は以下のとおりです。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+{link}""",
+    ),
+    "reservation_cancelled": (
+        "【ネットクラブ】ご予約のキャンセルを受け付けました",
+        """{company_name}
+{user_name} 様
+
+以下のご予約のキャンセルを受け付けました。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+
+またのお申込みをお待ちしております。""",
+    ),
+    "lottery_won": (
+        "【ネットクラブ】専門家カウンセリング 抽選結果のお知らせ（当選）",
+        """{company_name}
+{user_name} 様
+
+専門家カウンセリングにお申込みいただき、ありがとうございました。
+抽選の結果、ご当選となりましたのでお知らせします。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+
+時間は決定後、ご連絡いたします。
+{link}""",
+    ),
+    "lottery_lost": (
+        "【ネットクラブ】専門家カウンセリング 抽選結果のお知らせ",
+        """{company_name}
+{user_name} 様
+
+専門家カウンセリングにお申込みいただき、ありがとうございました。
+申込多数のため抽選を行いました結果、誠に残念ながら今回はご希望に添えない結果（落選）となりました。
+
+お申込み：{title}
+予約番号：{reservation_id}
+
+またのお申込みをお待ちしております。""",
+    ),
     # -- reservation mails (issue 3): insert above this line --
     "email_change_verify": (
         "【ネットクラブ】メールアドレス変更の確認",

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.models.reservations import Reservation
+from netclub.services import usage
+
+app = build_resolver()
+
+
+@app.post("/api/admin/reservations/<reservation_id>/attendance", summary="出席の記録（利用履歴に反映）", tags=["admin"])
+def mark(reservation_id: Annotated[str, Path(max_length=64)]) -> Reservation:
+    return usage.mark_attended(current_principal(app).member_id, reservation_id)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, header, json_response, logger
+from netclub.models.reservations import Reservation, ReservationCreate
+from netclub.services import reservations
+
+app = build_resolver()
+
+
+@app.post(
+    "/api/reservations",
+    summary="予約申込（セミナーは先着順で確定、専門家カウンセリングは第一・第二希望で申込）",
+    description="Idempotency-Key header: a repeat with the same key returns the first answer and creates nothing.",
+    tags=["reservations"],
+    responses={
+        201: {"description": "Reservation", "content": {"application/json": {"schema": Reservation.model_json_schema()}}},
+        409: {"description": "slot_full / already_reserved / deadline_passed"},
+    },
+)
+def create(body: ReservationCreate) -> Any:
+    created = reservations.apply(current_principal(app).member_id, body, header(app, "Idempotency-Key"))
+    return json_response(201, created.model_dump())
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,148 @@
+"""Offerings (セミナー / 専門家カウンセリング), their slots, reservations, lottery and usage history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from netclub.models.content import Instant, Text, Title
+
+Kind = Literal["seminar", "counseling"]
+ReservationStatus = Literal["confirmed", "applied", "won", "lost", "cancelled", "attended"]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Time = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")]
+Note = Annotated[str, Field(max_length=400)]
+MAX_SEED = 2**53 - 1  # a JavaScript-safe integer
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class OfferingIn(Input):
+    kind: Kind
+    title: Title
+    description: Text = ""
+    apply_until: Instant = Field(description="application deadline (ISO 8601; without offset = Tokyo time)")
+
+
+class Offering(BaseModel):
+    id: str
+    kind: Kind
+    title: str
+    description: str
+    apply_until: str
+    lottery_status: str | None = Field(default=None, description="counselling: drawing | drawn once the lottery ran")
+
+
+class OfferingList(BaseModel):
+    items: list[Offering]
+
+
+class SlotIn(Input):
+    date: date
+    start_time: Time
+    end_time: Time
+    place: Annotated[str, Field(min_length=1, max_length=200)]
+    capacity: Annotated[int, Field(ge=1, le=10000)]
+
+    @model_validator(mode="after")
+    def _order(self) -> SlotIn:
+        if self.end_time <= self.start_time:
+            raise ValueError("終了時刻は開始時刻より後にしてください。")
+        return self
+
+
+class Slot(BaseModel):
+    id: str
+    date: str
+    start_time: str
+    end_time: str
+    place: str
+    capacity: int
+    seats_left: int
+
+
+class OfferingDetail(Offering):
+    slots: list[Slot]
+
+
+class ReservationCreate(Input):
+    offering_id: Id
+    slot_id: Id | None = Field(default=None, description="seminar: the slot")
+    preferences: Annotated[list[Id], Field(max_length=2)] | None = Field(default=None, description="counseling: [第一希望, 第二希望?]")
+    note: Note = ""
+
+
+class ReservationChange(Input):
+    slot_id: Id | None = None
+    preferences: Annotated[list[Id], Field(max_length=2)] | None = None
+    note: Note | None = None
+
+
+class Reservation(BaseModel):
+    id: str
+    offering_id: str
+    offering_title: str
+    kind: Kind
+    status: ReservationStatus
+    slot: Slot | None
+    preferences: list[str]
+    preference_slots: list[Slot] = Field(default_factory=list, description="the slots of preferences, in order (第一希望, 第二希望)")
+    note: str
+    created_at: str
+    updated_at: str
+    apply_until: str
+    can_change: bool
+    can_cancel: bool
+
+
+class ReservationList(BaseModel):
+    items: list[Reservation]
+    next_cursor: str | None = None
+
+
+class AdminReservation(BaseModel):
+    reservation_id: str
+    member_id: str
+    company_name: str
+    user_name: str
+    status: ReservationStatus
+    slot_id: str | None
+    preferences: list[str]
+    note: str
+    created_at: str
+
+
+class AdminReservationList(BaseModel):
+    items: list[AdminReservation]
+
+
+class LotteryIn(Input):
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
+
+
+class LotteryOutcome(BaseModel):
+    reservation_id: str
+    status: Literal["won", "lost"]
+    slot_id: str | None
+
+
+class LotteryResult(BaseModel):
+    seed: int
+    results: list[LotteryOutcome]
+
+
+class UsageItem(BaseModel):
+    type: str
+    title: str
+    date: str
+    status: str
+    ref_id: str
+
+
+class UsageHistory(BaseModel):
+    items: list[UsageItem]
+    next_cursor: str | None = None

@@ -1,0 +1,195 @@
+"""Staff: offerings and their slots (capacity never below the seats taken), every write audit-logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub import clock, ids
+from netclub.errors import Conflict, NotFound, invalid
+from netclub.models.content import Deleted
+from netclub.models.reservations import AdminReservation, AdminReservationList, OfferingDetail, OfferingIn, OfferingList, Slot, SlotIn
+from netclub.services import audit
+from netclub.services.reservations import OFFERING_NOT_FOUND, offering_view, slot_starts_at, slot_view
+from netclub.store import dynamo
+from netclub.store import reservations as store
+from netclub.store.dynamo import ConditionFailed, Item
+
+SLOT_NOT_FOUND = "日程が見つかりません。"
+
+
+def _offering(offering_id: str) -> tuple[Item, list[Item]]:
+    offering, slots = store.offering_with_slots(offering_id, consistent=True)
+    if not offering:
+        raise NotFound(OFFERING_NOT_FOUND)
+    return offering, slots
+
+
+def all_offerings() -> OfferingList:
+    return OfferingList(items=[offering_view(o) for o in reversed(store.offerings(open_after=None))])
+
+
+def detail(offering_id: str) -> OfferingDetail:
+    offering, slots = _offering(offering_id)
+    return OfferingDetail(**offering_view(offering).model_dump(), slots=[slot_view(s) for s in slots])
+
+
+def reservations_of(offering_id: str) -> AdminReservationList:
+    """Live reservations (applied, confirmed, won, lost, attended) of an offering, oldest first."""
+    _offering(offering_id)
+    holders = sorted(store.holders(offering_id, consistent=True), key=lambda h: (h["created_at"], h["reservation_id"]))
+    return AdminReservationList(
+        items=[
+            AdminReservation(
+                reservation_id=h["reservation_id"],
+                member_id=h["member_id"],
+                company_name=h.get("company_name", ""),
+                user_name=h.get("user_name", ""),
+                status=h["status"],
+                slot_id=h.get("slot_id"),
+                preferences=list(h.get("preferences") or []),
+                note=h.get("note", ""),
+                created_at=h["created_at"],
+            )
+            for h in holders
+        ]
+    )
+
+
+def create(staff_id: str, body: OfferingIn) -> OfferingDetail:
+    data = {"id": ids.new_id(), "kind": body.kind, "title": body.title, "description": body.description, "apply_until": clock.iso(body.apply_until)}
+    dynamo.transact(
+        [
+            dynamo.t_put(store.offering_item(data), condition="attribute_not_exists(PK)"),
+            audit.op(staff_id, "offering.create", f"offering:{data['id']}", {"title": body.title}),
+        ]
+    )
+    return OfferingDetail(**offering_view(data).model_dump(), slots=[])
+
+
+def update(staff_id: str, offering_id: str, body: OfferingIn) -> OfferingDetail:
+    offering, slots = _offering(offering_id)
+    if body.kind != offering["kind"]:
+        raise invalid("kind", "種別（セミナー／専門家カウンセリング）は変更できません。")
+    apply_until = clock.iso(body.apply_until)
+    pk, sk = store.offering_key(offering_id)
+    try:
+        dynamo.transact(
+            [
+                dynamo.t_update(
+                    pk,
+                    sk,
+                    "SET title = :t, description = :d, apply_until = :a, GSI1SK = :g",
+                    vals={":t": body.title, ":d": body.description, ":a": apply_until, ":g": f"{apply_until}#{offering_id}"},
+                    condition="attribute_exists(PK)",
+                ),
+                audit.op(staff_id, "offering.update", f"offering:{offering_id}", {"title": body.title, "apply_until": apply_until}),
+            ]
+        )
+    except ConditionFailed:
+        raise NotFound(OFFERING_NOT_FOUND) from None
+    updated = {**offering, "title": body.title, "description": body.description, "apply_until": apply_until}
+    return OfferingDetail(**offering_view(updated).model_dump(), slots=[slot_view(s) for s in slots])
+
+
+def delete(staff_id: str, offering_id: str) -> Deleted:
+    _, slots = _offering(offering_id)
+    if store.holders(offering_id, consistent=True):
+        raise Conflict("お申込みのあるセミナー・相談は削除できません。先にお申込みのキャンセルをご案内ください。", code="has_reservations")
+    operations = [dynamo.t_delete(*store.offering_key(offering_id), condition="attribute_exists(PK)")]
+    operations += [store.delete_free_slot(offering_id, s["id"]) for s in slots]
+    operations.append(audit.op(staff_id, "offering.delete", f"offering:{offering_id}"))
+    try:
+        dynamo.transact(operations)
+    except ConditionFailed:
+        raise Conflict("お申込みのあるセミナー・相談は削除できません。", code="has_reservations") from None
+    return Deleted(id=offering_id)
+
+
+def _slot_data(slot_id: str, body: SlotIn) -> dict[str, Any]:
+    day = body.date.isoformat()
+    return {
+        "id": slot_id,
+        "date": day,
+        "start_time": body.start_time,
+        "end_time": body.end_time,
+        "place": body.place,
+        "starts_at": slot_starts_at(day, body.start_time),
+    }
+
+
+def add_slot(staff_id: str, offering_id: str, body: SlotIn) -> Slot:
+    _offering(offering_id)
+    data = {**_slot_data(ids.new_id(), body), "capacity": body.capacity, "seats_left": body.capacity}
+    try:
+        dynamo.transact(
+            [
+                dynamo.t_put(store.slot_item(offering_id, data), condition="attribute_not_exists(PK)"),
+                dynamo.t_check(*store.offering_key(offering_id), "attribute_exists(PK)"),
+                audit.op(staff_id, "slot.create", f"offering:{offering_id}/slot:{data['id']}", {"date": data["date"], "capacity": body.capacity}),
+            ]
+        )
+    except ConditionFailed:
+        raise NotFound(OFFERING_NOT_FOUND) from None
+    return slot_view(data)
+
+
+def _slot(offering_id: str, slot_id: str) -> Item:
+    slot = dynamo.get(*store.slot_key(offering_id, slot_id), consistent=True)
+    if not slot:
+        raise NotFound(SLOT_NOT_FOUND)
+    return slot
+
+
+def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> Slot:
+    slot = _slot(offering_id, slot_id)
+    old_capacity, taken = int(slot["capacity"]), int(slot["capacity"]) - int(slot["seats_left"])
+    if body.capacity < taken:
+        raise Conflict(f"定員は、すでに予約済みの席数（{taken}席）より少なくできません。", code="capacity_below_taken")
+    data = _slot_data(slot_id, body)
+    pk, sk = store.slot_key(offering_id, slot_id)
+    try:
+        dynamo.transact(
+            [
+                dynamo.t_update(
+                    pk,
+                    sk,
+                    "SET #d = :d, start_time = :s, end_time = :e, place = :p, starts_at = :at, #cap = :c, seats_left = seats_left + :delta",
+                    names={"#d": "date", "#cap": "capacity"},
+                    vals={
+                        ":d": data["date"],
+                        ":s": data["start_time"],
+                        ":e": data["end_time"],
+                        ":p": data["place"],
+                        ":at": data["starts_at"],
+                        ":c": body.capacity,
+                        ":delta": body.capacity - old_capacity,
+                        ":old": old_capacity,
+                        ":need": old_capacity - body.capacity,
+                    },
+                    condition="#cap = :old AND seats_left >= :need",
+                ),
+                audit.op(staff_id, "slot.update", f"offering:{offering_id}/slot:{slot_id}", {"capacity": body.capacity, "date": data["date"]}),
+            ]
+        )
+    except ConditionFailed:
+        raise Conflict(
+            "予約状況が変わったため更新できませんでした。定員は予約済みの席数より少なくできません。もう一度お試しください。", code="capacity_below_taken"
+        ) from None
+    return slot_view(_slot(offering_id, slot_id))
+
+
+def delete_slot(staff_id: str, offering_id: str, slot_id: str) -> Deleted:
+    _slot(offering_id, slot_id)
+    in_use = [h for h in store.holders(offering_id, consistent=True) if h.get("slot_id") == slot_id or slot_id in (h.get("preferences") or [])]
+    if in_use:
+        raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use")
+    try:
+        dynamo.transact(
+            [
+                store.delete_free_slot(offering_id, slot_id),
+                audit.op(staff_id, "slot.delete", f"offering:{offering_id}/slot:{slot_id}"),
+            ]
+        )
+    except ConditionFailed:
+        raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use") from None
+    return Deleted(id=slot_id)

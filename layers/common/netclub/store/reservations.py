@@ -1,0 +1,149 @@
+"""Offerings, slots, reservations and the per-member-per-offering holder items.
+
+Keys:
+- offering     PK=OFFERING#<oid> SK=META           GSI1PK=OFFERINGS GSI1SK=<apply_until>#<oid>
+- slot         PK=OFFERING#<oid> SK=SLOT#<sid>     capacity, seats_left, starts_at (conditions)
+- holder       PK=OFFERING#<oid> SK=HOLDER#<mid>   one live reservation per member and offering
+                                                    (a snapshot for the staff list and the lottery)
+- reservation  PK=RES#<rid>      SK=RES            GSI1PK=RESERVATIONS#<mid> GSI1SK=<created_at>#<rid>
+               once attended also GSI2PK=HISTORY#<mid> GSI2SK=<date>#<rid> (利用履歴, contract 2)
+An offering with its slots is one Query (SK between META and SLOT#~); holders are one Query too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub.store import dynamo
+from netclub.store.dynamo import Item
+
+META = "META"
+
+
+def offering_key(offering_id: str) -> tuple[str, str]:
+    return f"OFFERING#{offering_id}", META
+
+
+def slot_key(offering_id: str, slot_id: str) -> tuple[str, str]:
+    return f"OFFERING#{offering_id}", f"SLOT#{slot_id}"
+
+
+def holder_key(offering_id: str, member_id: str) -> tuple[str, str]:
+    return f"OFFERING#{offering_id}", f"HOLDER#{member_id}"
+
+
+def reservation_key(reservation_id: str) -> tuple[str, str]:
+    return f"RES#{reservation_id}", "RES"
+
+
+def history_pk(member_id: str) -> str:
+    return f"HISTORY#{member_id}"
+
+
+def plain(item: Item) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")}
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def offering_with_slots(offering_id: str, consistent: bool = False) -> tuple[Item | None, list[Item]]:
+    """The offering and its slots in one Query (holders excluded by the key range)."""
+    pk, _ = offering_key(offering_id)
+    items = dynamo.query_all(pk, sk_between=(META, "SLOT#\uffff"), consistent=consistent)
+    offering = next((plain(i) for i in items if i["SK"] == META), None)
+    slots = sorted((plain(i) for i in items if str(i["SK"]).startswith("SLOT#")), key=lambda s: (s["date"], s["start_time"], s["id"]))
+    return offering, slots
+
+
+def holders(offering_id: str, consistent: bool = False) -> list[Item]:
+    pk, _ = offering_key(offering_id)
+    return [plain(i) for i in dynamo.query_all(pk, sk_prefix="HOLDER#", consistent=consistent)]
+
+
+def offerings(open_after: str | None) -> list[Item]:
+    """All offerings, or (member list) those whose deadline is after `open_after`, by deadline."""
+    if open_after is None:
+        return [plain(i) for i in dynamo.query_all("OFFERINGS", index="GSI1")]
+    return [plain(i) for i in dynamo.query_all("OFFERINGS", index="GSI1", sk_between=(open_after, "\uffff"))]
+
+
+def get_reservation(reservation_id: str, consistent: bool = False) -> Item | None:
+    item = dynamo.get(*reservation_key(reservation_id), consistent=consistent)
+    return plain(item) if item else None
+
+
+def reservations_of(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    found, last = dynamo.query(f"RESERVATIONS#{member_id}", index="GSI1", forward=False, limit=limit, start_key=start)
+    return [plain(i) for i in found], last
+
+
+def history_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    return dynamo.query(history_pk(member_id), index="GSI2", forward=False, limit=limit, start_key=start)
+
+
+# --- items and transaction operations ---------------------------------------------------
+
+
+def offering_item(data: dict[str, Any]) -> Item:
+    pk, sk = offering_key(data["id"])
+    return {**data, "PK": pk, "SK": sk, "GSI1PK": "OFFERINGS", "GSI1SK": f"{data['apply_until']}#{data['id']}"}
+
+
+def slot_item(offering_id: str, data: dict[str, Any]) -> Item:
+    pk, sk = slot_key(offering_id, data["id"])
+    return {**data, "PK": pk, "SK": sk, "offering_id": offering_id}
+
+
+def reservation_item(data: dict[str, Any]) -> Item:
+    pk, sk = reservation_key(data["id"])
+    return {**data, "PK": pk, "SK": sk, "GSI1PK": f"RESERVATIONS#{data['member_id']}", "GSI1SK": f"{data['created_at']}#{data['id']}"}
+
+
+def holder_item(reservation: dict[str, Any], member: dict[str, Any]) -> Item:
+    pk, sk = holder_key(reservation["offering_id"], reservation["member_id"])
+    return {
+        "PK": pk,
+        "SK": sk,
+        "reservation_id": reservation["id"],
+        "member_id": reservation["member_id"],
+        "company_name": member.get("company_name", ""),
+        "user_name": member.get("user_name", ""),
+        "status": reservation["status"],
+        "slot_id": reservation.get("slot_id"),
+        "preferences": reservation.get("preferences", []),
+        "note": reservation.get("note", ""),
+        "created_at": reservation["created_at"],
+    }
+
+
+def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+    pk, sk = slot_key(offering_id, slot_id)
+    return dynamo.t_update(
+        pk, sk, "SET seats_left = seats_left - :one", vals={":one": 1, ":zero": 0, ":now": now}, condition="seats_left > :zero AND starts_at > :now"
+    )
+
+
+def release_seat(offering_id: str, slot_id: str, now: str | None) -> dict[str, Any]:
+    """Give a seat back; with `now`, only while the slot has not started (members); staff: None."""
+    pk, sk = slot_key(offering_id, slot_id)
+    if now is None:
+        return dynamo.t_update(pk, sk, "SET seats_left = seats_left + :one", vals={":one": 1}, condition="attribute_exists(PK)")
+    return dynamo.t_update(pk, sk, "SET seats_left = seats_left + :one", vals={":one": 1, ":now": now}, condition="starts_at > :now")
+
+
+def offering_open(offering_id: str, now: str) -> dict[str, Any]:
+    """The offering exists, its deadline has not passed and no lottery has been drawn."""
+    pk, sk = offering_key(offering_id)
+    return dynamo.t_check(pk, sk, "attribute_exists(PK) AND apply_until > :now AND attribute_not_exists(lottery_status)", vals={":now": now})
+
+
+def slot_exists(offering_id: str, slot_id: str) -> dict[str, Any]:
+    return dynamo.t_check(*slot_key(offering_id, slot_id), "attribute_exists(PK)")
+
+
+def delete_free_slot(offering_id: str, slot_id: str) -> dict[str, Any]:
+    """Delete a slot only while no seat of it is taken (seats_left = capacity)."""
+    op = dynamo.t_delete(*slot_key(offering_id, slot_id), condition="seats_left = #cap")
+    op["Delete"]["ExpressionAttributeNames"] = {"#cap": "capacity"}
+    return op
