@@ -105,3 +105,7 @@ def run() -> dict[str, str]:
 from local import seed_content  # noqa: E402
 
 STEPS.append(seed_content.step)
+
+from local import seed_reservations  # noqa: E402
+
+STEPS.append(seed_reservations.step)
