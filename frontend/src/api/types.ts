@@ -97,6 +97,7 @@ export interface Offering {
   title: string
   description: string
   apply_until?: string | null
+  lottery_status?: string | null
   slots?: Slot[]
 }
 
@@ -112,10 +113,24 @@ export interface Reservation {
   preferences?: (string | Slot)[] | null
   note?: string | null
   created_at: string
-  member_id?: string
-  company_name?: string
-  user_name?: string
-  email?: string
+  updated_at?: string
+  apply_until?: string
+  can_change?: boolean
+  can_cancel?: boolean
+  preference_slots?: Slot[]
+}
+
+/** GET /api/admin/offerings/{id}/reservations item */
+export interface AdminReservation {
+  reservation_id: string
+  member_id: string
+  company_name: string
+  user_name: string
+  status: ReservationStatus
+  slot_id: string | null
+  preferences: string[]
+  note: string
+  created_at: string
 }
 
 export interface UsageItem {
@@ -206,6 +221,7 @@ export interface AuditEntry {
   at?: string
   created_at?: string
   actor?: string
+  actor_id?: string
   staff_id?: string
   action: string
   target?: string

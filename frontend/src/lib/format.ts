@@ -82,3 +82,9 @@ export function formatDuration(s?: number | null): string {
   const sec = s % 60
   return `${m}分${sec ? `${sec}秒` : ''}`
 }
+
+/** A date (YYYY-MM-DD) or an instant, whichever the API sent. */
+export function formatWhen(s: string | null | undefined): string {
+  if (!s) return ''
+  return s.includes('T') ? formatDateTime(s) : formatDate(s)
+}

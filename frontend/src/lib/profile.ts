@@ -21,12 +21,14 @@ export const MAIL_MAGAZINE_GENRES = [
 export const STAFF_FIELD_LABELS: Record<string, string> = {
   member_number: '会員番号',
   joined_on: '入会日',
-  membership_until: '会員有効期限',
+  withdrawn_on: '退会日',
+  member_rank: '会員区分',
+  note: '公社メモ',
   approved_at: '登録確認日時',
-  notes: '公社メモ',
-  staff_notes: '公社メモ',
-  rank: '会員区分',
 }
+
+/** The staff-registered fields the staff console always offers (StaffFields of the API). */
+export const STAFF_FIELD_KEYS = ['member_number', 'joined_on', 'withdrawn_on', 'member_rank', 'note']
 
 export function emptyEquipment(): Equipment {
   return { capability_class: '', name: '', domestic: null, maker: '', count: null, note: '' }
@@ -51,7 +53,7 @@ export function emptyProfile(): Profile {
     officers_count: null,
     employees: { total: null, full_time: null, part_time: null, other: null },
     homepage_url: '',
-    publish_company_info: null,
+    publish_company_info: false,
     public_info: '',
     business_summary: '',
     trade_areas: [],
@@ -350,6 +352,7 @@ export function toPayload(p: Profile, opts: { keepStaffFields?: boolean; dropEma
     }
   }
   clean(copy)
+  if (copy.publish_company_info === null || copy.publish_company_info === undefined) copy.publish_company_info = false
   copy.trade_areas = (p.trade_areas ?? []).map((s) => s.trim()).filter(Boolean)
   copy.processing_categories = (p.processing_categories ?? []).map((s) => s.trim()).filter(Boolean)
   // Rows are kept in order (even blank ones) so that `equipment.N.*` errors

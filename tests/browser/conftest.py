@@ -1,0 +1,83 @@
+"""Browser suite: the front end in headless Chromium (Debian's `chromium`) against the local stack.
+
+The stack comes from the `local_stack` fixture (tests/conftest.py), started as `make dev` starts it;
+it serves the built front end (frontend/dist), so `make test` builds the front end first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.support import AXE, CHROMIUM, CHROMIUM_ARGS, DIST
+
+pytestmark = pytest.mark.browser
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+except ImportError:  # pragma: no cover - the dev requirements install it
+    sync_playwright = None
+
+
+def _skip_reason() -> str | None:
+    if sync_playwright is None:
+        return "playwright is not installed (pip install -r requirements-dev.txt)"
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return "chromium is not installed (apt-get install chromium; `make test` does it)"
+    if not DIST.exists():
+        return "the front end is not built (cd frontend && npm ci && npm run build; `make test` does it)"
+    if not AXE.exists():
+        return "axe-core is missing (cd frontend && npm ci)"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    reason = _skip_reason()
+    for item in items:
+        if "/tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    b = playwright_instance.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+    yield b
+    b.close()
+
+
+def _context(browser: Browser, width: int, height: int, mobile: bool) -> BrowserContext:
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP", timezone_id="Asia/Tokyo", is_mobile=mobile, has_touch=mobile)
+    ctx.set_default_timeout(15_000)
+    return ctx
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    ctx = _context(browser, 1280, 900, False)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+    assert not errors, "JavaScript errors: " + "; ".join(errors)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    ctx = _context(browser, 360, 740, True)
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()

@@ -1,0 +1,114 @@
+"""Helpers for the browser suite: Chromium, axe-core, screenshots, accounts made over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.stackutil import LocalStack
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+DIST = ROOT / "frontend" / "dist" / "index.html"
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+STAFF = ("staff@netclub.example", "Staff#2026pass")
+DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
+
+
+def openapi_paths(stack: LocalStack) -> set[str]:
+    with urllib.request.urlopen(f"{stack.url}/api/openapi.json", timeout=10) as resp:
+        return set(json.loads(resp.read()).get("paths", {}))
+
+
+def require_api(stack: LocalStack, *paths: str) -> None:
+    """Skip (with the reason) while the back end does not serve a path the screen needs yet."""
+    have = openapi_paths(stack)
+    missing = [p for p in paths if p not in have]
+    if missing:
+        pytest.skip("back end does not serve yet: " + ", ".join(missing))
+
+
+def check_axe(page: Page, name: str) -> None:
+    """axe-core on the current screen: no serious or critical violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }"""
+    )
+    assert result == [], f"axe on {name}: " + json.dumps(result, ensure_ascii=False, indent=1)
+
+
+def shot(page: Page, name: str, *, axe: bool = True) -> None:
+    """Screenshot to artifacts/screenshots/<name>.png, then the axe check."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if axe:
+        check_axe(page, name)
+
+
+def login(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.locator("#f-email").fill(email)
+    page.locator("#f-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-info")).to_be_visible()
+
+
+def mail_link(stack: LocalStack, to: str, subject_part: str, path: str) -> str:
+    mail = stack.wait_for_mail(to, subject_part)
+    found = re.search(re.escape(stack.url + path) + r"\?token=\S+", mail["body"])
+    assert found, f"no {path} link in {mail['subject']}"
+    return found.group(0)
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+    member_id: str
+
+
+def new_member(stack: LocalStack, *, approve: bool = True, company: str = "株式会社テスト工業", name: str = "試験花子") -> Account:
+    """A fresh member made over HTTP (registration → confirm → staff approval), so the walk never touches the demo data."""
+    email = f"browser-{uuid.uuid4().hex[:10]}@example.jp"
+    password = "Walk#2026pass"
+    visitor = stack.client()
+    assert visitor.post("/api/registrations", {"email": email, "email_confirm": email}).status == 202
+    link = mail_link(stack, email, "会員登録", "/register/confirm")
+    token = link.split("token=", 1)[1]
+    profile: dict[str, Any] = {
+        "corporate_type": "corporation",
+        "company_name": company,
+        "office_name": "本社",
+        "industry": {"major": "E", "middle": "24"},
+        "capital_thousand_yen": 10000,
+        "employees": {"total": 12},
+        "user": {"name": name, "name_kana": "シケンハナコ", "phone": "03-1234-5678"},
+        "subscriptions": {"mail_magazine": True, "mail_magazine_genres": ["netclub_magazine"]},
+    }
+    created = visitor.post("/api/registrations/confirm", {"token": token, "password": password, "password_confirm": password, "profile": profile})
+    if created.status != 201:  # JSIC codes differ: fall back to a 個人事業者 profile
+        profile = {"corporate_type": "sole_proprietor", "company_name": company, "user": profile["user"], "subscriptions": profile["subscriptions"]}
+        created = visitor.post("/api/registrations/confirm", {"token": token, "password": password, "password_confirm": password, "profile": profile})
+    assert created.status == 201, created.body
+    member_id = created.body["member_id"]
+    if approve:
+        staff = stack.client()
+        assert staff.login(*STAFF).status == 200
+        assert staff.post(f"/api/admin/members/{member_id}/approve").status == 200
+    return Account(email, password, member_id)
