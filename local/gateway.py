@@ -8,12 +8,14 @@ gateway responses), and an Allow's context reaches the handler in requestContext
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
@@ -22,6 +24,8 @@ from local import mailbox
 from local.functions import Function, Route
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+S3_PREFIX = "/_s3"  # the browser reaches moto's S3 here (settings.s3_public_endpoint)
+HOP_HEADERS = {"host", "connection", "keep-alive", "transfer-encoding", "content-length", "server", "date"}
 API_ID = "local"
 STAGE = "prod"
 
@@ -93,7 +97,30 @@ class Gateway:
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
         if path.startswith("/api/") or path == "/api":
             return self.api(request)
+        if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
+            return self.s3_proxy(request)
         return self.static(path)
+
+    # ------------------------------------------------------------------ S3 (moto) for the browser's presigned uploads
+    def s3_proxy(self, request: Request) -> Response:
+        """Forward /_s3/<bucket>/... to moto's S3 (another port), as the bucket's endpoint would answer it."""
+        target = urlsplit(self.s3_endpoint or "")
+        raw = str(request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path)
+        path = raw[len(S3_PREFIX) :].rstrip("?") or "/"
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
+        headers["Host"] = target.netloc
+        connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port or 80, timeout=60)
+        try:
+            connection.request(request.method, path, body=request.get_data(cache=False), headers=headers)
+            answer = connection.getresponse()
+            response = Response(answer.read(), status=answer.status)
+            response.headers.pop("Content-Type", None)
+            for name, value in answer.getheaders():
+                if name.lower() not in HOP_HEADERS:
+                    response.headers.add(name, value)
+            return response
+        finally:
+            connection.close()
 
     # ------------------------------------------------------------------ static front end
     def static(self, path: str) -> Response:

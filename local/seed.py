@@ -106,6 +106,10 @@ from local import seed_content  # noqa: E402
 
 STEPS.append(seed_content.step)
 
+from local import seed_inquiries  # noqa: E402
+
+STEPS.append(seed_inquiries.step)
+
 from local import seed_reservations  # noqa: E402
 
 STEPS.append(seed_reservations.step)

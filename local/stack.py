@@ -37,6 +37,7 @@ def environment(frontend_url: str, endpoint_url: str | None) -> tuple[dict[str, 
     env["POWERTOOLS_LOG_LEVEL"] = os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")
     if endpoint_url:
         env["AWS_ENDPOINT_URL"] = endpoint_url
+        env["S3_PUBLIC_ENDPOINT"] = f"{frontend_url}/_s3"  # presigned S3 URLs through the gateway's proxy
     return template, env, resolver
 
 

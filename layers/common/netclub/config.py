@@ -20,6 +20,7 @@ class Settings(BaseModel):
     session_absolute_hours: int = 12
     token_ttl_minutes: int = 60
     aws_endpoint_url: str | None = None
+    s3_public_endpoint: str | None = None  # local stack: presigned S3 URLs through the gateway's /_s3 proxy
     region: str = "ap-northeast-1"
     # login throttling
     login_max_failures_account: int = 5
@@ -47,6 +48,7 @@ def get_settings() -> Settings:
         "FRONTEND_URL": "frontend_url",
         "COOKIE_SECURE": "cookie_secure",
         "AWS_ENDPOINT_URL": "aws_endpoint_url",
+        "S3_PUBLIC_ENDPOINT": "s3_public_endpoint",
         "AWS_REGION": "region",
         "ARGON2_TIME_COST": "argon2_time_cost",
         "ARGON2_MEMORY_KIB": "argon2_memory_kib",

@@ -181,6 +181,37 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お心当たりのない場合は、至急、公社までご連絡ください。""",
     ),
+    "inquiry_received": (
+        "【ネットクラブ】お問い合わせを受け付けました",
+        """{company_name}
+{user_name} 様
+
+お問い合わせを受け付けました。
+お問い合わせの内容によって、回答までに時間がかかる場合があります。あらかじめご了承ください。
+
+受付番号：{receipt_no}
+受付日時：{at}
+お問い合わせの種類：{kind_name}
+添付ファイル：{attachments}
+
+相談内容：
+{content}
+
+受付内容と回答は、企業Myポータルからもご確認いただけます。
+{link}""",
+    ),
+    "inquiry_replied": (
+        "【ネットクラブ】お問い合わせへの回答のお知らせ",
+        """{company_name}
+{user_name} 様
+
+お問い合わせ（{kind_name}、受付番号 {receipt_no}）に、公社から回答がありました。
+
+{body}
+
+企業Myポータルからもご確認いただけます。
+{link}""",
+    ),
     # -- inquiry and profile mails (issue 4): insert above this line --
 }
 

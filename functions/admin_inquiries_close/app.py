@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.models.inquiries import StaffInquiry
+from netclub.services import inquiries
+
+app = build_resolver()
+
+
+@app.post("/api/admin/inquiries/<inquiry_id>/close", summary="お問い合わせ窓口: 完了にする", tags=["admin"], responses={409: {"description": "already closed"}})
+def close(inquiry_id: Annotated[str, Path(max_length=64)]) -> StaffInquiry:
+    return inquiries.close(current_principal(app).member_id, inquiry_id)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

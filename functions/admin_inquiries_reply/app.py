@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.models.inquiries import ReplyRequest, StaffInquiry
+from netclub.services import inquiries
+
+app = build_resolver()
+
+
+@app.post(
+    "/api/admin/inquiries/<inquiry_id>/reply",
+    summary="お問い合わせ窓口: 回答（会員にメール）",
+    tags=["admin"],
+    responses={409: {"description": "inquiry_closed"}},
+)
+def reply(inquiry_id: Annotated[str, Path(max_length=64)], body: ReplyRequest) -> StaffInquiry:
+    return inquiries.reply(current_principal(app).member_id, inquiry_id, body)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, logger
+from netclub.models.inquiries import InquiryKindAdminList
+from netclub.services import inquiries
+
+app = build_resolver()
+
+
+@app.get("/api/admin/inquiry-kinds", summary="お問い合わせの種類の一覧（職員、非表示を含む）", tags=["admin"])
+def list_kinds() -> InquiryKindAdminList:
+    return inquiries.staff_kinds()
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.models.inquiries import InquiryList
+from netclub.services import inquiries
+
+app = build_resolver()
+
+
+@app.get("/api/inquiries", summary="自分のお問い合わせ一覧（新しい順、公社からの回答つき）", tags=["inquiries"])
+def list_inquiries(cursor: Annotated[str | None, Query(max_length=2048)] = None) -> InquiryList:
+    return inquiries.member_list(current_principal(app).member_id, cursor)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

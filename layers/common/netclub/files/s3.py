@@ -1,0 +1,90 @@
+"""The private attachments bucket: presigned POST (browser upload) and GET (staff download), HeadObject, copy, delete.
+
+Presigned URLs are built on a client for the address the browser uses: in AWS the bucket's own
+endpoint; on the local stack the gateway's `/_s3` proxy to moto (settings.s3_public_endpoint).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from botocore.exceptions import ClientError
+
+from netclub.aws import client
+from netclub.config import get_settings
+
+
+@dataclass(frozen=True)
+class ObjectHead:
+    size: int
+    content_type: str
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str]
+
+
+def bucket() -> str:
+    return get_settings().attachments_bucket
+
+
+def _presigner() -> Any:
+    settings = get_settings()
+    if not settings.s3_public_endpoint:
+        return client("s3")
+    return _public_client(settings.s3_public_endpoint, settings.region)
+
+
+@cache
+def _public_client(endpoint: str, region: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("s3", region_name=region, endpoint_url=endpoint, config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+
+
+def presigned_post(key: str, content_type: str, max_size: int, expires_in: int) -> PresignedPost:
+    """A POST policy for exactly this key and type, 1..max_size bytes (s3v4)."""
+    answer = _presigner().generate_presigned_post(
+        Bucket=bucket(),
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_size]],
+        ExpiresIn=expires_in,
+    )
+    return PresignedPost(url=str(answer["url"]), fields={k: str(v) for k, v in answer["fields"].items()})
+
+
+def presigned_get(key: str, filename: str, expires_in: int) -> str:
+    """A short-lived download link that saves under the original (display) file name."""
+    disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+    return str(
+        _presigner().generate_presigned_url(
+            "get_object",
+            Params={"Bucket": bucket(), "Key": key, "ResponseContentDisposition": disposition},
+            ExpiresIn=expires_in,
+        )
+    )
+
+
+def head(key: str) -> ObjectHead | None:
+    try:
+        answer = client("s3").head_object(Bucket=bucket(), Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return ObjectHead(size=int(answer.get("ContentLength", 0)), content_type=str(answer.get("ContentType", "")))
+
+
+def copy(source_key: str, target_key: str) -> None:
+    client("s3").copy_object(Bucket=bucket(), Key=target_key, CopySource={"Bucket": bucket(), "Key": source_key}, MetadataDirective="COPY")
+
+
+def delete(key: str) -> None:
+    client("s3").delete_object(Bucket=bucket(), Key=key)

@@ -1,0 +1,165 @@
+"""Inquiry kinds, attachment records and inquiries.
+
+Keys:
+- kind:        PK INQUIRY_KINDS, SK KIND#<id>                 (one Query lists them; a few dozen at most)
+- attachment:  PK ATTACHMENT#<id>, SK ATTACHMENT             (owner, display name, declared size/type; TTL until used)
+- inquiry:     PK MEMBER#<member_id>, SK INQUIRY#<id>          (the member's list = one Query; ids sort by time)
+               GSI1 INQUIRIES#<status> / <created_at>#<id>    (the staff desk by status)
+               GSI2 HISTORY#<member_id> / <created_at>#<id>   (利用履歴 row: history_* attributes)
+- pointer:     PK INQUIRY#<id>, SK INQUIRY → member_id       (staff open an inquiry by id)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub.store import dynamo, keys
+from netclub.store.dynamo import ConditionFailed, Item
+
+__all__ = ["ConditionFailed"]
+
+KINDS_PK = "INQUIRY_KINDS"
+
+
+def kind_key(kind_id: str) -> tuple[str, str]:
+    return KINDS_PK, f"KIND#{kind_id}"
+
+
+def attachment_key(attachment_id: str) -> tuple[str, str]:
+    return f"ATTACHMENT#{attachment_id}", "ATTACHMENT"
+
+
+def inquiry_key(member_id: str, inquiry_id: str) -> tuple[str, str]:
+    return keys.member(member_id)[0], f"INQUIRY#{inquiry_id}"
+
+
+def pointer_key(inquiry_id: str) -> tuple[str, str]:
+    return f"INQUIRY#{inquiry_id}", "INQUIRY"
+
+
+def by_status(status: str) -> str:  # GSI1PK
+    return f"INQUIRIES#{status}"
+
+
+def history_of(member_id: str) -> str:  # GSI2PK (contract 2, usage history)
+    return f"HISTORY#{member_id}"
+
+
+# --- kinds --------------------------------------------------------------------------------
+
+
+def list_kinds() -> list[Item]:
+    return dynamo.query_all(KINDS_PK, sk_prefix="KIND#")
+
+
+def get_kind(kind_id: str) -> Item | None:
+    return dynamo.get(*kind_key(kind_id))
+
+
+def put_kind_op(kind: dict[str, Any], create: bool) -> dict[str, Any]:
+    pk, sk = kind_key(kind["id"])
+    condition = "attribute_not_exists(PK)" if create else "attribute_exists(PK)"
+    return dynamo.t_put({**kind, "PK": pk, "SK": sk}, condition=condition)
+
+
+def delete_kind_op(kind_id: str) -> dict[str, Any]:
+    return dynamo.t_delete(*kind_key(kind_id), condition="attribute_exists(PK)")
+
+
+def put_kind(kind: dict[str, Any]) -> None:
+    pk, sk = kind_key(kind["id"])
+    dynamo.put({**kind, "PK": pk, "SK": sk})
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+def put_attachment(record: dict[str, Any]) -> None:
+    pk, sk = attachment_key(record["attachment_id"])
+    dynamo.put({**record, "PK": pk, "SK": sk}, condition="attribute_not_exists(PK)")
+
+
+def get_attachment(attachment_id: str) -> Item | None:
+    return dynamo.get(*attachment_key(attachment_id), consistent=True)
+
+
+def claim_attachment_op(attachment_id: str, member_id: str, inquiry_id: str, final_key: str) -> dict[str, Any]:
+    """Mark the upload as used by this inquiry (once only, by its owner); it no longer expires."""
+    pk, sk = attachment_key(attachment_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET inquiry_id = :i, final_key = :k REMOVE ttl_epoch",
+        vals={":i": inquiry_id, ":k": final_key, ":m": member_id},
+        condition="attribute_exists(PK) AND member_id = :m AND attribute_not_exists(inquiry_id)",
+    )
+
+
+# --- inquiries ----------------------------------------------------------------------------
+
+
+def create_inquiry(inquiry: dict[str, Any], extra: list[dict[str, Any]]) -> None:
+    pk, sk = inquiry_key(inquiry["member_id"], inquiry["id"])
+    ppk, psk = pointer_key(inquiry["id"])
+    created = f"{inquiry['created_at']}#{inquiry['id']}"
+    item = {
+        **inquiry,
+        "PK": pk,
+        "SK": sk,
+        "GSI1PK": by_status(inquiry["status"]),
+        "GSI1SK": created,
+        "GSI2PK": history_of(inquiry["member_id"]),
+        "GSI2SK": created,
+    }
+    dynamo.transact(
+        [
+            dynamo.t_put(item, condition="attribute_not_exists(PK)"),
+            dynamo.t_put({"PK": ppk, "SK": psk, "member_id": inquiry["member_id"]}, condition="attribute_not_exists(PK)"),
+            *extra,
+        ]
+    )
+
+
+def get_inquiry(member_id: str, inquiry_id: str) -> Item | None:
+    return dynamo.get(*inquiry_key(member_id, inquiry_id))
+
+
+def owner_of(inquiry_id: str) -> str | None:
+    item = dynamo.get(*pointer_key(inquiry_id))
+    return str(item["member_id"]) if item else None
+
+
+def member_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    return dynamo.query(keys.member(member_id)[0], sk_prefix="INQUIRY#", forward=False, limit=limit, start_key=start)
+
+
+def status_page(status: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    return dynamo.query(by_status(status), index="GSI1", forward=False, limit=limit, start_key=start)
+
+
+def reply_op(member_id: str, inquiry_id: str, reply: dict[str, Any], at: str) -> dict[str, Any]:
+    pk, sk = inquiry_key(member_id, inquiry_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET replies = list_append(if_not_exists(replies, :empty), :r), #st = :s, history_status = :s, GSI1PK = :g, updated_at = :at",
+        vals={":empty": [], ":r": [reply], ":s": "answered", ":g": by_status("answered"), ":at": at, ":closed": "closed"},
+        names={"#st": "status"},
+        condition="attribute_exists(PK) AND #st <> :closed",
+    )
+
+
+def close_op(member_id: str, inquiry_id: str, at: str) -> dict[str, Any]:
+    pk, sk = inquiry_key(member_id, inquiry_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET #st = :s, history_status = :s, GSI1PK = :g, updated_at = :at, closed_at = :at",
+        vals={":s": "closed", ":g": by_status("closed"), ":at": at},
+        names={"#st": "status"},
+        condition="attribute_exists(PK) AND #st <> :s",
+    )
+
+
+def transact(operations: list[dict[str, Any]]) -> None:
+    dynamo.transact(operations)
