@@ -72,7 +72,7 @@ def test_staff_runs_the_lottery(local_stack: LocalStack, page: Page) -> None:
 
     login(page, local_stack.url, *STAFF)
     page.goto(f"{local_stack.url}/admin/offerings/{oid}")
-    expect(page.get_by_role("heading", name=re.compile("抽選"))).to_be_visible()
+    expect(page.get_by_role("heading", name="抽選", exact=True)).to_be_visible()
     shot(page, "admin-offering")
     page.locator("#lottery-seed").fill("20260725")
     page.get_by_test_id("lottery-run").click()
