@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { nextTick, reactive } from 'vue'
+import PasswordChecklist from '../PasswordChecklist.vue'
+import CharCounter from '../CharCounter.vue'
+import FormField from '../FormField.vue'
+import ProfileForm from '../ProfileForm.vue'
+import { emptyProfile } from '../../lib/profile'
+
+describe('PasswordChecklist', () => {
+  it('ticks rules live as the password grows', async () => {
+    const w = mount(PasswordChecklist, { props: { password: 'abc', id: 'c' } })
+    expect(w.findAll('li[data-ok=false]').length).toBeGreaterThan(0)
+    await w.setProps({ password: 'abc1234¥' })
+    expect(w.findAll('li[data-ok=false]')).toHaveLength(0)
+  })
+})
+
+describe('CharCounter', () => {
+  it('counts graphemes and flags going over 800', async () => {
+    const w = mount(CharCounter, { props: { text: '👨‍👩‍👧あ', max: 800, id: 'n' } })
+    expect(w.get('[data-testid=char-counter]').attributes('data-count')).toBe('2')
+    await w.setProps({ text: 'あ'.repeat(801) })
+    expect(w.get('[data-testid=char-counter]').text()).toContain('1文字超過')
+    expect(w.text()).toContain('超過しています')
+  })
+})
+
+describe('FormField', () => {
+  it('wires the error to the control with aria-describedby / aria-invalid', () => {
+    const w = mount(FormField, {
+      props: { id: 'f-x', label: '相談内容', required: true, error: '入力してください。', hint: 'ヒント' },
+      slots: { default: `<template #default="{ describedby, invalid }"><input id="f-x" :aria-describedby="describedby" :aria-invalid="invalid" /></template>` },
+    })
+    const input = w.get('input')
+    expect(input.attributes('aria-invalid')).toBe('true')
+    expect(input.attributes('aria-describedby')).toBe('f-x-hint f-x-error')
+    expect(w.get('#f-x-error').text()).toBe('入力してください。')
+    expect(w.get('label').attributes('for')).toBe('f-x')
+    expect(w.text()).toContain('必須')
+  })
+})
+
+describe('ProfileForm', () => {
+  const industries = [{ code: 'E', name: '製造業', children: [{ code: '24', name: '金属製品製造業', children: [{ code: '2441', name: '建設用金属製品製造業' }] }] }]
+  const badge = (w: ReturnType<typeof mount>, id: string) => w.find(`label[for='${id}'] .badge-required`).exists()
+
+  it('marks 業種(大)(中), 資本金, 従業員数, 事業所名 必須 live when 法人 is chosen', async () => {
+    const profile = reactive(emptyProfile())
+    const w = mount(ProfileForm, { props: { profile, errors: {}, industries } })
+    for (const id of ['f-office_name', 'f-capital_thousand_yen', 'f-employees-total', 'f-industry-major', 'f-industry-middle']) expect(badge(w, id)).toBe(false)
+    await w.get('#f-corporate_type').setValue(true) // 法人
+    expect(profile.corporate_type).toBe('corporation')
+    for (const id of ['f-office_name', 'f-capital_thousand_yen', 'f-employees-total', 'f-industry-major', 'f-industry-middle']) expect(badge(w, id)).toBe(true)
+    expect(badge(w, 'f-industry-minor')).toBe(false)
+    await w.get('#f-corporate_type-founder').setValue(true)
+    expect(badge(w, 'f-office_name')).toBe(false)
+  })
+
+  it('cascades the JSIC selects and resets lower levels', async () => {
+    const profile = reactive(emptyProfile())
+    const w = mount(ProfileForm, { props: { profile, errors: {}, industries } })
+    expect(w.get('#f-industry-middle').attributes('disabled')).toBeDefined()
+    await w.get('#f-industry-major').setValue('E')
+    await w.get('#f-industry-middle').setValue('24')
+    await w.get('#f-industry-minor').setValue('2441')
+    expect(profile.industry).toEqual({ major: 'E', middle: '24', minor: '2441' })
+    await w.get('#f-industry-major').setValue('')
+    expect(profile.industry).toEqual({ major: '', middle: '', minor: '' })
+  })
+
+  it('adds and removes equipment rows, and shows nested field errors on the row', async () => {
+    const profile = reactive(emptyProfile())
+    const w = mount(ProfileForm, { props: { profile, errors: { 'equipment.0.name': '名称を入力してください。' }, industries } })
+    await w.get('[data-testid=equipment-add]').trigger('click')
+    await nextTick()
+    expect(profile.equipment).toHaveLength(1)
+    expect(w.get('#f-equipment-0-name').attributes('aria-invalid')).toBe('true')
+    expect(w.text()).toContain('名称を入力してください。')
+    await w.get('[aria-label="設備 1 を削除"]').trigger('click')
+    expect(profile.equipment).toHaveLength(0)
+  })
+
+  it('selects several mail magazine genres', async () => {
+    const profile = reactive(emptyProfile())
+    const w = mount(ProfileForm, { props: { profile, errors: {}, industries } })
+    await w.get('#f-subscriptions-mail_magazine_genres').setValue(true)
+    await w.get('#f-subscriptions-mail_magazine_genres-e_argus').setValue(true)
+    expect(profile.subscriptions.mail_magazine_genres).toEqual(['netclub_magazine', 'e_argus'])
+  })
+})
