@@ -65,6 +65,8 @@ export interface AttachmentTicket {
 
 export interface Inquiry {
   id: string
+  receipt_no?: string
+  attachment_count?: number
   kind_id: string
   kind_name?: string
   content: string
@@ -75,7 +77,7 @@ export interface Inquiry {
   company_name?: string
   user_name?: string
   email?: string
-  replies?: { body?: string; message?: string; created_at?: string; staff?: string }[]
+  replies?: { body?: string; message?: string; created_at?: string; replied_at?: string; staff?: string }[]
   reply?: string
 }
 
