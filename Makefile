@@ -82,6 +82,7 @@ openapi: venv
 bench: venv
 	$(BIN)/python -m benchmarks.cold_start
 	$(BIN)/python -m benchmarks.dynamodb_calls
+	$(BIN)/python -m benchmarks.reservations_calls
 
 clean:
 	rm -rf .aws-sam build artifacts .pytest_cache .mypy_cache .ruff_cache frontend/dist

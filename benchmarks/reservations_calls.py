@@ -6,68 +6,24 @@ Totals include the REQUEST authorizer's calls (every authenticated request pays 
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from moto import mock_aws
-from werkzeug.test import Client
-
-from local import seed, stack
-from local.gateway import Gateway
-from local.resources import ACCOUNT
-
-DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
-STAFF = ("staff@netclub.example", "Staff#2026pass")
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.calls: collections.Counter[str] = collections.Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.calls[model.name] += 1
-
-    def total(self) -> int:
-        return sum(self.calls.values())
+from benchmarks.harness import DEMO, STAFF, bench
 
 
 def main() -> None:
-    template, env, resolver = stack.environment("http://bench.local", None)
-    env.pop("AWS_ENDPOINT_URL", None)
-    stack.apply(env)
-    with mock_aws():
-        stack.provision(template, resolver, "http://bench.local")
-        seed.seed_accounts()
+    with bench() as b:
         from netclub import clock
-        from netclub.aws import client
 
-        counter = Counter()
-        client("dynamodb").meta.events.register("before-call.dynamodb", counter)
-        functions, routes, api_props = stack.functions_and_routes(template)
-        gateway = Gateway(routes, functions, api_props, stack.REGION, ACCOUNT, static_dir=None, openapi=dict)
-        member, staff = Client(gateway), Client(gateway)
-        csrf: dict[int, str] = {}
+        member, staff = b.browser(), b.browser()
+        measure = b.measure
 
-        def call(web: Client, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-            sent = {"Content-Type": "application/json", **(headers or {})}
-            if id(web) in csrf and method != "GET":
-                sent["X-CSRF-Token"] = csrf[id(web)]
-            response = web.open(path, method=method, json=body, headers=sent)
-            data = response.get_json(silent=True)
-            if path == "/api/auth/login" and response.status_code == 200:
-                csrf[id(web)] = data["csrf_token"]
-            return response.status_code, data
+        def call(web: Any, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+            return web.call(method, path, body, headers)  # type: ignore[no-any-return]
 
-        def measure(name: str, action: Callable[[], tuple[int, Any]]) -> Any:
-            counter.calls.clear()
-            status, data = action()
-            print(f"{name:<52} {status:>3}  {counter.total():>2} calls  {dict(counter.calls)}")
-            return data
-
-        call(member, "POST", "/api/auth/login", {"email": DEMO[0], "password": DEMO[1]})
-        call(staff, "POST", "/api/auth/login", {"email": STAFF[0], "password": STAFF[1]})
+        member.login(DEMO)
+        staff.login(STAFF)
         day = lambda n: (clock.now().astimezone(clock.JST).date() + dt.timedelta(days=n)).isoformat()  # noqa: E731
 
         def offering(kind: str) -> tuple[str, list[str]]:

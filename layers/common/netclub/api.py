@@ -100,10 +100,6 @@ class Principal:
     session_id: str
     csrf_token: str = ""
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role == "staff"
-
 
 def current_principal(app: APIGatewayRestResolver) -> Principal:
     context = (app.current_event.raw_event.get("requestContext") or {}).get("authorizer") or {}

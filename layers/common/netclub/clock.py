@@ -20,5 +20,10 @@ def iso(moment: datetime | None = None) -> str:
     return (moment or now()).astimezone(JST).isoformat(timespec="seconds")
 
 
+def jst_text(moment: datetime | None = None) -> str:
+    """An instant as mails show it: 2026年11月24日 15:30."""
+    return (moment or now()).astimezone(JST).strftime("%Y年%m月%d日 %H:%M")
+
+
 def today_jst() -> str:
     return now().astimezone(JST).date().isoformat()

@@ -68,9 +68,4 @@ def change_password(member_id: str, session_id: str, request: PasswordChangeRequ
         raise ValidationFailed(errors)
     accounts.set_password_hash(member_id, passwords.hash_password(request.new_password), clock.iso())
     sessions.revoke_all(member_id, keep_session_id=session_id)
-    mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=_jst_text())
-
-
-def _jst_text() -> str:
-    moment = clock.now().astimezone(clock.JST)
-    return moment.strftime("%Y年%m月%d日 %H:%M")
+    mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=clock.jst_text())

@@ -177,16 +177,12 @@ def _submit(member_id: str, request: InquiryRequest) -> Inquiry:
         user_name=member.get("user_name", ""),
         receipt_no=inquiry["receipt_no"],
         kind_name=kind["name"],
-        at=_jst_text(),
+        at=clock.jst_text(),
         content=request.content,
         attachments="、".join(i["filename"] for i in infos) or "なし",
         link=f"{get_settings().frontend_url}/inquiries/{inquiry_id}",
     )
     return _inquiry(inquiry)
-
-
-def _jst_text() -> str:
-    return clock.now().astimezone(clock.JST).strftime("%Y年%m月%d日 %H:%M")
 
 
 def member_list(member_id: str, cursor: str | None, limit: int = 20) -> InquiryList:

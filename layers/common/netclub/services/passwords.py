@@ -61,7 +61,8 @@ def check_new(
     field: str = "new_password",
     confirm_field: str = "new_password_confirm",
 ) -> list[FieldError]:
-    errors = [FieldError(field, " ".join(problems(password, email=email)))] if problems(password, email=email) else []
+    found = problems(password, email=email)
+    errors = [FieldError(field, " ".join(found))] if found else []
     if password != confirm:
         errors.append(FieldError(confirm_field, "確認のため入力したパスワードが一致しません。"))
     return errors

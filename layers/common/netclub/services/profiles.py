@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from netclub import clock, ids, mail
-from netclub.config import get_settings
+from netclub import clock, mail
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
-from netclub.services import audit, industries
+from netclub.services import audit, industries, tokens
 from netclub.store import accounts
 from netclub.store import profiles as profile_store
 from netclub.validation import field_errors_from_pydantic, validation_failed
@@ -140,20 +138,13 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
 
 
 def _send_email_confirmation(member: dict[str, Any], new_email: str) -> None:
-    settings = get_settings()
-    token = ids.new_secret()
-    expires = clock.epoch() + settings.token_ttl_minutes * 60
-    accounts.put_token(ids.digest(token), EMAIL_PURPOSE, member["member_id"], expires, data={"old": member["email"], "new": new_email})
-    link = f"{settings.frontend_url}/profile/email/confirm?token={quote(token)}"
+    link = tokens.issue(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
     mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link)
 
 
 def confirm_email(token: str) -> str:
     """POST /api/profile/email/confirm: the new address takes effect (single use, 60 minutes). Returns it."""
-    digest = ids.digest(token)
-    record = accounts.get_token(digest)
-    if not record or record.get("purpose") != EMAIL_PURPOSE or record.get("used") or int(record["expires"]) <= clock.epoch():
-        raise InvalidToken()
+    digest, record = tokens.redeem(token, EMAIL_PURPOSE)
     data = record.get("data") or {}
     old, new = str(data.get("old", "")), str(data.get("new", ""))
     member = profile_store.get_member(str(record["subject"]), consistent=True)

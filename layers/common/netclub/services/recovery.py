@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from netclub import clock, ids, mail
-from netclub.config import get_settings
+from netclub import clock, mail
 from netclub.errors import FieldError, InvalidToken, ValidationFailed
 from netclub.models.auth import PasswordResetConfirm, PasswordResetRequest
-from netclub.services import passwords, sessions
-from netclub.services.auth import _jst_text
+from netclub.services import passwords, sessions, tokens
 from netclub.store import accounts
 from netclub.store.dynamo import ConditionFailed
 
@@ -24,20 +20,13 @@ def request_reset(request: PasswordResetRequest) -> str:
     member_id = accounts.member_id_for_email(request.email)
     member = accounts.get_member(member_id) if member_id else None
     if member and member["status"] != "suspended":
-        settings = get_settings()
-        token = ids.new_secret()
-        expires = clock.epoch() + settings.token_ttl_minutes * 60
-        accounts.put_token(ids.digest(token), PURPOSE, member["member_id"], expires)
-        link = f"{settings.frontend_url}/password-reset/confirm?token={quote(token)}"
+        link = tokens.issue(PURPOSE, member["member_id"], "/password-reset/confirm")
         mail.send(member["email"], "password_reset", link=link)
     return ACCEPTED_MESSAGE
 
 
 def confirm_reset(request: PasswordResetConfirm) -> None:
-    digest = ids.digest(request.token)
-    token = accounts.get_token(digest)
-    if not token or token.get("purpose") != PURPOSE or token.get("used") or int(token["expires"]) <= clock.epoch():
-        raise InvalidToken()
+    digest, token = tokens.redeem(request.token, PURPOSE)
     member = accounts.get_member(str(token["subject"]), consistent=True)
     if not member:
         raise InvalidToken()
@@ -51,4 +40,4 @@ def confirm_reset(request: PasswordResetConfirm) -> None:
     except ConditionFailed:
         raise InvalidToken() from None
     sessions.revoke_all(member["member_id"])
-    mail.send(member["email"], "password_reset_done", user_name=member.get("user_name", ""), at=_jst_text())
+    mail.send(member["email"], "password_reset_done", user_name=member.get("user_name", ""), at=clock.jst_text())

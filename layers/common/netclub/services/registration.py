@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, ValidationFailed
 from netclub.models.auth import RegistrationConfirm, RegistrationCreated, RegistrationRequest
-from netclub.services import passwords, profiles
+from netclub.services import passwords, profiles, tokens
 from netclub.store import accounts
 from netclub.store.dynamo import ConditionFailed
 
@@ -19,23 +17,16 @@ ACCEPTED_MESSAGE = "ご入力のメールアドレスに、会員登録のご案
 def request_registration(request: RegistrationRequest) -> str:
     if request.email != request.email_confirm:
         raise ValidationFailed([FieldError("email_confirm", "確認のため入力したメールアドレスが一致しません。")])
-    settings = get_settings()
     if accounts.member_id_for_email(request.email):
         # Same answer as for a new address; the owner of the address learns the truth by mail.
-        mail.send(request.email, "registration_exists", login_link=f"{settings.frontend_url}/login")
+        mail.send(request.email, "registration_exists", login_link=f"{get_settings().frontend_url}/login")
         return ACCEPTED_MESSAGE
-    token = ids.new_secret()
-    expires = clock.epoch() + settings.token_ttl_minutes * 60
-    accounts.put_token(ids.digest(token), PURPOSE, request.email, expires)
-    mail.send(request.email, "registration_verify", link=f"{settings.frontend_url}/register/confirm?token={quote(token)}")
+    mail.send(request.email, "registration_verify", link=tokens.issue(PURPOSE, request.email, "/register/confirm"))
     return ACCEPTED_MESSAGE
 
 
 def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
-    digest = ids.digest(request.token)
-    token = accounts.get_token(digest)
-    if not token or token.get("purpose") != PURPOSE or token.get("used") or int(token["expires"]) <= clock.epoch():
-        raise InvalidToken()
+    digest, token = tokens.redeem(request.token, PURPOSE)
     email = str(token["subject"])
     raw_profile = dict(request.profile)
     raw_profile["user"] = {**(raw_profile.get("user") or {}), "email": email}

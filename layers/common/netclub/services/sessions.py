@@ -80,8 +80,3 @@ def revoke_all(member_id: str, keep_session_id: str | None = None) -> int:
         accounts.delete_session(digest)
         revoked += 1
     return revoked
-
-
-def csrf_of(token: str | None) -> str | None:
-    item = accounts.get_session(ids.digest(token)) if token else None
-    return str(item["csrf_token"]) if item else None

@@ -1,0 +1,87 @@
+"""Shared set-up of the DynamoDB-call benchmarks: the API in-process under moto, calls counted on the wire.
+
+AWS is moto.mock_aws with the resources of template.yaml and the seeded accounts; requests go
+through the local gateway adapter (the real authorizer and handlers); every DynamoDB request is
+counted by botocore's before-call event.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from moto import mock_aws
+from werkzeug.test import Client
+
+from local import seed, stack
+from local.gateway import Gateway
+from local.resources import ACCOUNT
+
+DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
+STAFF = ("staff@netclub.example", "Staff#2026pass")
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls: collections.Counter[str] = collections.Counter()
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+class Browser:
+    """Keeps the session cookie and sends the CSRF token, like the front end."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.web = Client(gateway)
+        self.csrf: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if self.csrf and method != "GET":
+            sent["X-CSRF-Token"] = self.csrf
+        response = self.web.open(path, method=method, json=body, headers=sent)
+        data = response.get_json(silent=True)
+        if path == "/api/auth/login" and response.status_code == 200:
+            self.csrf = data["csrf_token"]
+        return response.status_code, data
+
+    def login(self, account: tuple[str, str]) -> None:
+        status, _ = self.call("POST", "/api/auth/login", {"email": account[0], "password": account[1]})
+        assert status == 200, status
+
+
+class Bench:
+    def __init__(self, gateway: Gateway, counter: Counter) -> None:
+        self.gateway = gateway
+        self.counter = counter
+
+    def browser(self) -> Browser:
+        return Browser(self.gateway)
+
+    def measure(self, name: str, action: Callable[[], tuple[int, Any]], width: int = 52) -> Any:
+        self.counter.calls.clear()
+        status, data = action()
+        print(f"{name:<{width}} {status:>3}  {self.counter.total():>2} calls  {dict(self.counter.calls)}")
+        return data
+
+
+@contextmanager
+def bench() -> Iterator[Bench]:
+    template, env, resolver = stack.environment("http://bench.local", None)
+    env.pop("AWS_ENDPOINT_URL", None)
+    stack.apply(env)
+    with mock_aws():
+        stack.provision(template, resolver, "http://bench.local")
+        seed.seed_accounts()
+        from netclub.aws import client
+
+        counter = Counter()
+        client("dynamodb").meta.events.register("before-call.dynamodb", counter)
+        functions, routes, api_props = stack.functions_and_routes(template)
+        yield Bench(Gateway(routes, functions, api_props, stack.REGION, ACCOUNT, static_dir=None, openapi=dict), counter)
