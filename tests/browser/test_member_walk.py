@@ -357,6 +357,8 @@ def test_registration_from_the_screens(local_stack: LocalStack, page: Page) -> N
     base = local_stack.url
     page.goto(f"{base}/login")
     page.get_by_role("link", name="新規会員登録を希望の方").click()
+    # the login form has its own #f-email: wait until the register view has replaced it
+    expect(page.get_by_role("heading", level=1, name="新規会員登録")).to_be_visible()
     page.locator("#f-email").fill(email)
     page.locator("#f-email_confirm").fill(email)
     shot(page, "register-email")
