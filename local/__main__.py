@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from werkzeug.serving import make_server
 
@@ -58,9 +59,17 @@ def main() -> int:
     stopping = threading.Event()
 
     def stop(*_: object) -> None:
-        if not stopping.is_set():
-            stopping.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
+        if stopping.is_set():  # a second Ctrl-C: stop now
+            os._exit(130)
+        stopping.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+        def deadline() -> None:  # moto and the gateway are threads of this process: exiting ends them all
+            time.sleep(10)
+            print("stop took too long; exiting.", flush=True)
+            os._exit(1)
+
+        threading.Thread(target=deadline, daemon=True).start()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
