@@ -6,6 +6,7 @@ it serves the built front end (frontend/dist), so `make test` builds the front e
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,8 @@ def _skip_reason() -> str | None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     reason = _skip_reason()
+    if reason and os.environ.get("NETCLUB_BROWSER_REQUIRED") == "1":  # `make test` sets it: never green without the browser suite
+        raise pytest.UsageError(f"browser suite cannot run: {reason}")
     for item in items:
         if "/tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.stackutil import LocalStack
@@ -24,23 +22,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 STAFF = ("staff@netclub.example", "Staff#2026pass")
 DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
-
-
-def openapi_paths(stack: LocalStack) -> set[str]:
-    with urllib.request.urlopen(f"{stack.url}/api/openapi.json", timeout=10) as resp:
-        return set(json.loads(resp.read()).get("paths", {}))
-
-
-def require_api(stack: LocalStack, *paths: str) -> None:
-    """Skip (with the reason) while the back end does not serve a path the screen needs yet."""
-
-    def shape(path: str) -> str:
-        return re.sub(r"\{[^}]*\}", "{}", path)
-
-    have = {shape(p) for p in openapi_paths(stack)}
-    missing = [p for p in paths if shape(p) not in have]
-    if missing:
-        pytest.skip("back end does not serve yet: " + ", ".join(missing))
 
 
 def check_axe(page: Page, name: str) -> None:

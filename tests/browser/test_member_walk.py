@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import DEMO, login, mail_link, new_member, require_api, shot
+from tests.browser.support import DEMO, login, mail_link, new_member, shot
 from tests.stackutil import LocalStack
 
 
@@ -69,7 +69,6 @@ def test_pending_member_sees_locked_menu(local_stack: LocalStack, page: Page) ->
 
 def test_every_menu_item(local_stack: LocalStack, page: Page) -> None:
     """Each menu item of p.5 opens its screen (p.6, p.9, p.11-13, p.16, p.17), keyboard reachable."""
-    require_api(local_stack, "/api/events", "/api/videos", "/api/inquiry-kinds", "/api/reservations", "/api/usage-history", "/api/profile")
     acct = new_member(local_stack)
     base = local_stack.url
     login(page, base, acct.email, acct.password)
@@ -113,7 +112,6 @@ def test_every_menu_item(local_stack: LocalStack, page: Page) -> None:
 
 def test_inquiry_with_uploaded_file(local_stack: LocalStack, page: Page) -> None:
     """p.6-8: kind → 申請入力 (800 counter, 参照/クリア, progress) → 申請入力確認 → 申請 → 申請完了."""
-    require_api(local_stack, "/api/inquiry-kinds", "/api/attachments", "/api/inquiries")
     acct = new_member(local_stack)
     base = local_stack.url
     login(page, base, acct.email, acct.password)
@@ -167,7 +165,6 @@ def test_inquiry_with_uploaded_file(local_stack: LocalStack, page: Page) -> None
 
 def test_expired_session_keeps_the_form(local_stack: LocalStack, page: Page) -> None:
     """A session that expires while typing: the form stays, a login dialog asks to log in again, then the submit goes through."""
-    require_api(local_stack, "/api/inquiry-kinds", "/api/inquiries")
     acct = new_member(local_stack)
     base = local_stack.url
     login(page, base, acct.email, acct.password)
@@ -187,7 +184,6 @@ def test_expired_session_keeps_the_form(local_stack: LocalStack, page: Page) -> 
 
 def test_seminar_booking_change_cancel(local_stack: LocalStack, page: Page) -> None:
     """p.13-15: book a seminar, see 詳細 (予約申込内容確認), 予約変更 with 「この日程を選択」, 予約キャンセル → キャンセル完了."""
-    require_api(local_stack, "/api/offerings", "/api/offerings/{id}", "/api/reservations", "/api/reservations/{id}")
     acct = new_member(local_stack)
     base = local_stack.url
     login(page, base, acct.email, acct.password)
@@ -239,7 +235,6 @@ def test_seminar_booking_change_cancel(local_stack: LocalStack, page: Page) -> N
 
 def test_profile_update(local_stack: LocalStack, page: Page) -> None:
     """p.17-19: My情報管理 → My情報更新 (法人 rule live) → My情報更新確認 → 更新 → 完了 → 企業Myポータルへ."""
-    require_api(local_stack, "/api/profile", "/api/industries")
     acct = new_member(local_stack)
     base = local_stack.url
     login(page, base, acct.email, acct.password)
