@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import uuid
 
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -37,6 +38,9 @@ def main() -> int:
         request = Request(builder.get_environ())
         params = route.pattern.match(path)
         event = gateway.event(request, route, params.groupdict() if params else {}, (body or "").encode())
+        # fixed id and time, so regenerating changes only the events whose routes changed
+        event["requestContext"]["requestId"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{route.method} {route.path}"))
+        event["requestContext"]["requestTimeEpoch"] = 1795478400000  # 2026-11-24T00:00:00Z
         if route.authorizer:
             event["requestContext"]["authorizer"] = {
                 "member_id": "example-member",

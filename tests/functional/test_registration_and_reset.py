@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -174,3 +175,28 @@ def test_failed_mail_is_kept_and_retried(env: Env, portal: Portal, monkeypatch: 
     assert mail_retry.run() == {"sent": 1, "failed": 0}
     assert outbox.pending() == []
     assert any("パスワード再設定のご案内" in m["subject"] for m in env.mails(DEMO[0]))
+
+
+def test_staff_see_the_mails_waiting_for_retry(env: Env, portal: Portal, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+    from netclub.mail import sender
+    from netclub.services import mail_retry
+
+    real = sender.deliver
+
+    def broken(to: str, subject: str, body: str) -> None:
+        raise ClientError({"Error": {"Code": "MessageRejected", "Message": "x"}}, "SendEmail")
+
+    monkeypatch.setattr(sender, "deliver", broken)
+    assert portal.post("/api/password-reset", {"email": DEMO[0], "email_confirm": DEMO[0]}).status == 202
+    listed = staff.get("/api/admin/mail-outbox")
+    assert listed.status == 200
+    [waiting] = listed.body["items"]
+    assert waiting["to"] == DEMO[0] and "パスワード再設定" in waiting["subject"]
+    assert waiting["attempts"] == 1 and waiting["last_error"] == "ClientError"
+    assert "body" not in waiting and "token" not in json.dumps(listed.body)  # the reset link stays out of the staff view
+    assert member.get("/api/admin/mail-outbox").status == 403
+    assert staff.get("/api/admin/mail-outbox?cursor=%%%").status == 400
+    monkeypatch.setattr(mail_retry, "deliver", real)
+    assert mail_retry.run() == {"sent": 1, "failed": 0}
+    assert staff.get("/api/admin/mail-outbox").body["items"] == []

@@ -23,3 +23,8 @@ def remove(sk: str) -> None:
 
 def record_attempt(sk: str, error: str, at: str) -> None:
     dynamo.update(keys.OUTBOX_PK, sk, "SET attempts = attempts + :one, last_error = :e, last_attempt_at = :at", vals={":one": 1, ":e": error, ":at": at})
+
+
+def page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    """Newest first, for the staff view."""
+    return dynamo.query(keys.OUTBOX_PK, forward=False, limit=limit, start_key=start)

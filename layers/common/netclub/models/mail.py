@@ -1,0 +1,21 @@
+"""Staff view of the mail outbox."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class OutboxMail(BaseModel):
+    id: str
+    to: str
+    subject: str
+    template: str
+    created_at: str
+    attempts: int
+    last_error: str | None = None
+    last_attempt_at: str | None = None
+
+
+class OutboxList(BaseModel):
+    items: list[OutboxMail]
+    next_cursor: str | None = None

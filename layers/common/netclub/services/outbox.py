@@ -1,0 +1,18 @@
+"""The staff view of mails waiting for a retry (SPEC: a failed send is retried and visible to staff).
+
+Bodies stay out of it: they can carry a member's reset or verification link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub.cursor import decode, encode
+from netclub.store import outbox
+
+SHOWN = ("id", "to", "subject", "template", "created_at", "attempts", "last_error", "last_attempt_at")
+
+
+def page(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    found, last = outbox.page(limit, decode(cursor))
+    return [{k: item.get(k) for k in SHOWN} for item in found], encode(last)
