@@ -83,6 +83,7 @@ bench: venv
 	$(BIN)/python -m benchmarks.cold_start
 	$(BIN)/python -m benchmarks.dynamodb_calls
 	$(BIN)/python -m benchmarks.reservations_calls
+	$(BIN)/python -m benchmarks.answer_timing
 
 clean:
 	rm -rf .aws-sam build artifacts .pytest_cache .mypy_cache .ruff_cache frontend/dist

@@ -200,3 +200,15 @@ def test_staff_see_the_mails_waiting_for_retry(env: Env, portal: Portal, staff: 
     monkeypatch.setattr(mail_retry, "deliver", real)
     assert mail_retry.run() == {"sent": 1, "failed": 0}
     assert staff.get("/api/admin/mail-outbox").body["items"] == []
+
+
+def test_answers_do_not_tell_a_registered_address_by_their_timing(portal: Portal) -> None:
+    import time
+
+    from netclub.services import recovery, registration
+
+    for path, floor in (("/api/password-reset", recovery.ANSWER_SECONDS), ("/api/registrations", registration.ANSWER_SECONDS)):
+        for address in (DEMO[0], "nobody@example.jp"):
+            started = time.monotonic()
+            assert portal.post(path, {"email": address, "email_confirm": address}).status == 202
+            assert time.monotonic() - started >= floor, (path, address)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 JST = timezone(timedelta(hours=9), "Asia/Tokyo")
@@ -27,3 +28,13 @@ def jst_text(moment: datetime | None = None) -> str:
 
 def today_jst() -> str:
     return now().astimezone(JST).date().isoformat()
+
+
+def answer_after(started: float, seconds: float) -> None:
+    """Wait until `seconds` have passed since `started` (a time.monotonic() reading).
+
+    For answers that must not tell, by their timing, whether an address is registered.
+    """
+    left = seconds - (time.monotonic() - started)
+    if left > 0:
+        time.sleep(left)
