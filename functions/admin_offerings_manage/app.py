@@ -23,7 +23,7 @@ def get_one(offering_id: Id) -> OfferingDetail:
     return offerings.detail(offering_id)
 
 
-@app.get("/api/admin/offerings/<offering_id>/reservations", summary="お申込み一覧（キャンセル済みを除く）", tags=["admin"])
+@app.get("/api/admin/offerings/<offering_id>/reservations", summary="お申込み一覧（お申込み順。キャンセル済みはその後にキャンセル順）", tags=["admin"])
 def reservations_of(offering_id: Id) -> AdminReservationList:
     return offerings.reservations_of(offering_id)
 

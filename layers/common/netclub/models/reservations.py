@@ -114,6 +114,7 @@ class AdminReservation(BaseModel):
     preferences: list[str]
     note: str
     created_at: str
+    cancelled_at: str | None = Field(default=None, description="set for status cancelled (listed after the live reservations)")
 
 
 class AdminReservationList(BaseModel):

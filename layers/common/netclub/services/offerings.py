@@ -34,9 +34,13 @@ def detail(offering_id: str) -> OfferingDetail:
 
 
 def reservations_of(offering_id: str) -> AdminReservationList:
-    """Live reservations (applied, confirmed, won, lost, attended) of an offering, oldest first."""
-    _offering(offering_id)
-    holders = sorted(store.holders(offering_id, consistent=True), key=lambda h: (h["created_at"], h["reservation_id"]))
+    """Every reservation of an offering: live ones (applied, confirmed, won, lost, attended) oldest first,
+    then cancelled ones in the order they were cancelled. One Query of the offering's partition."""
+    offering, _, live, cancelled = store.offering_partition(offering_id)
+    if not offering:
+        raise NotFound(OFFERING_NOT_FOUND)
+    ordered = sorted(live, key=lambda h: (h["created_at"], h["reservation_id"]))
+    ordered += sorted(cancelled, key=lambda h: (h["cancelled_at"], h["reservation_id"]))
     return AdminReservationList(
         items=[
             AdminReservation(
@@ -49,8 +53,9 @@ def reservations_of(offering_id: str) -> AdminReservationList:
                 preferences=list(h.get("preferences") or []),
                 note=h.get("note", ""),
                 created_at=h["created_at"],
+                cancelled_at=h.get("cancelled_at"),
             )
-            for h in holders
+            for h in ordered
         ]
     )
 
@@ -92,8 +97,10 @@ def update(staff_id: str, offering_id: str, body: OfferingIn) -> OfferingDetail:
 
 
 def delete(staff_id: str, offering_id: str) -> Deleted:
-    _, slots = _offering(offering_id)
-    if store.holders(offering_id, consistent=True):
+    offering, slots, live, cancelled = store.offering_partition(offering_id)
+    if not offering:
+        raise NotFound(OFFERING_NOT_FOUND)
+    if live:
         raise Conflict("お申込みのあるセミナー・相談は削除できません。先にお申込みのキャンセルをご案内ください。", code="has_reservations")
     operations = [dynamo.t_delete(*store.offering_key(offering_id), condition="attribute_exists(PK)")]
     operations += [store.delete_free_slot(offering_id, s["id"]) for s in slots]
@@ -102,6 +109,8 @@ def delete(staff_id: str, offering_id: str) -> Deleted:
         dynamo.transact(operations)
     except ConditionFailed:
         raise Conflict("お申込みのあるセミナー・相談は削除できません。", code="has_reservations") from None
+    for c in cancelled:  # the staff list's records of cancelled reservations go with the offering
+        dynamo.delete(*store.cancelled_key(offering_id, c["reservation_id"]))
     return Deleted(id=offering_id)
 
 

@@ -152,6 +152,11 @@ def _preferences(slots: dict[str, Item], preferences: list[str] | None) -> list[
     return list(preferences)
 
 
+def _preference_snapshots(slots: dict[str, Item], preferences: list[str]) -> list[dict[str, Any]]:
+    """Date, time and place of the chosen slots, kept on the reservation so later mails (cancel) can name them."""
+    return [{k: slots[p][k] for k in ("id", "date", "start_time", "end_time", "place")} for p in preferences]
+
+
 def _explain(exc: ConditionFailed, meanings: list[DomainError]) -> DomainError:
     """The first failed condition of a transaction, as the member's error."""
     for reason, meaning in zip(exc.reasons, meanings, strict=False):
@@ -169,9 +174,10 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
         s = res["slot"]
         return f"日程：{s['date']} {s['start_time']}〜{s['end_time']}\n場所：{s['place']}"
     lines = []
+    known = {s["id"]: s for s in res.get("preference_snapshots") or []} | (slots or {})
     for label, slot_id in zip(("第一希望", "第二希望"), res.get("preferences") or [], strict=False):
-        s = (slots or {}).get(slot_id)
-        lines.append(f"{label}：{s['date']} {s['place']}" if s else f"{label}：{slot_id}")
+        s = known.get(slot_id)
+        lines.append(f"{label}：{s['date']} {s['place']}" if s else f"{label}：（日程は「予約確認・変更」でご確認ください）")
     if res.get("note"):
         lines.append(f"ご希望・ご相談内容：{res['note']}")
     return "\n".join(lines)
@@ -226,6 +232,7 @@ def _apply(member_id: str, body: ReservationCreate) -> Reservation:
         seat_errors: list[DomainError] = [_seat_error(slot, now)]
     else:
         res.update(status="applied", slot_id=None, slot=None, preferences=_preferences(slots, body.preferences or ([body.slot_id] if body.slot_id else None)))
+        res["preference_snapshots"] = _preference_snapshots(slots, res["preferences"])
         seat_ops = [store.slot_exists(offering["id"], p) for p in res["preferences"]]
         seat_errors = [invalid("preferences", "選択された日程が見つかりません。")] * len(seat_ops)
     operations = [
@@ -284,13 +291,14 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
     else:
         preferences = _preferences(slots, body.preferences) if body.preferences is not None else res["preferences"]
         note = body.note if body.note is not None else res.get("note", "")
-        updated = {**res, "preferences": preferences, "note": note, "updated_at": now}
+        snapshots = _preference_snapshots(slots, preferences)
+        updated = {**res, "preferences": preferences, "preference_snapshots": snapshots, "note": note, "updated_at": now}
         operations = [
             dynamo.t_update(
                 pk,
                 sk,
-                "SET preferences = :p, note = :n, updated_at = :now",
-                vals={":p": preferences, ":n": note, ":now": now, ":st": "applied"},
+                "SET preferences = :p, preference_snapshots = :ps, note = :n, updated_at = :now",
+                vals={":p": preferences, ":ps": snapshots, ":n": note, ":now": now, ":st": "applied"},
                 names={"#st": "status"},
                 condition="#st = :st",
             ),
@@ -304,7 +312,15 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
     except ConditionFailed as exc:
         raise _explain(exc, [*meanings, Conflict(DEADLINE, code="deadline_passed")]) from None
     notify(accounts.get_member(member_id), "reservation_changed", updated, slots)
-    return view(updated, offering, store.offering_with_slots(res["offering_id"])[1])
+    return view(updated, offering, _after_change(slot_list, res, updated))
+
+
+def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str, Any]) -> list[Item]:
+    """The slots as the committed transaction left them (no re-read): a seminar move gave one seat back and took one."""
+    if before["kind"] != "seminar":
+        return slot_list
+    delta = {before["slot_id"]: 1, after["slot_id"]: -1}
+    return [{**s, "seats_left": int(s["seats_left"]) + delta[s["id"]]} if s["id"] in delta else s for s in slot_list]
 
 
 # --- cancel -------------------------------------------------------------------------------
@@ -333,10 +349,12 @@ def cancel(member_id: str, reservation_id: str) -> Reservation:
     ]
     if res["kind"] == "seminar":
         operations.append(store.release_seat(res["offering_id"], res["slot_id"], now))
+    member = accounts.get_member(member_id)
+    operations.append(dynamo.t_put(store.cancelled_item(res, member or {}, now)))  # the staff list keeps cancelled ones
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
         raise _explain(exc, [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), Conflict(STARTED, code="deadline_passed")]) from None
     cancelled = {**res, "status": "cancelled", "updated_at": now}
-    notify(accounts.get_member(member_id), "reservation_cancelled", cancelled)
+    notify(member, "reservation_cancelled", cancelled)
     return view(cancelled)

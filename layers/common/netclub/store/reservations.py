@@ -5,9 +5,12 @@ Keys:
 - slot         PK=OFFERING#<oid> SK=SLOT#<sid>     capacity, seats_left, starts_at (conditions)
 - holder       PK=OFFERING#<oid> SK=HOLDER#<mid>   one live reservation per member and offering
                                                     (a snapshot for the staff list and the lottery)
+- cancelled    PK=OFFERING#<oid> SK=CANCELLED#<rid> the holder snapshot of a cancelled reservation,
+                                                    written by the cancel transaction (staff list)
 - reservation  PK=RES#<rid>      SK=RES            GSI1PK=RESERVATIONS#<mid> GSI1SK=<created_at>#<rid>
                once attended also GSI2PK=HISTORY#<mid> GSI2SK=<date>#<rid> (利用履歴, contract 2)
-An offering with its slots is one Query (SK between META and SLOT#~); holders are one Query too.
+An offering with its slots is one Query (SK between META and SLOT#~); holders are one Query too;
+the whole partition (the staff list of reservations, cancelled ones included) is one Query.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ def slot_key(offering_id: str, slot_id: str) -> tuple[str, str]:
 
 def holder_key(offering_id: str, member_id: str) -> tuple[str, str]:
     return f"OFFERING#{offering_id}", f"HOLDER#{member_id}"
+
+
+def cancelled_key(offering_id: str, reservation_id: str) -> tuple[str, str]:
+    return f"OFFERING#{offering_id}", f"CANCELLED#{reservation_id}"
 
 
 def reservation_key(reservation_id: str) -> tuple[str, str]:
@@ -59,6 +66,17 @@ def offering_with_slots(offering_id: str, consistent: bool = False) -> tuple[Ite
 def holders(offering_id: str, consistent: bool = False) -> list[Item]:
     pk, _ = offering_key(offering_id)
     return [plain(i) for i in dynamo.query_all(pk, sk_prefix="HOLDER#", consistent=consistent)]
+
+
+def offering_partition(offering_id: str) -> tuple[Item | None, list[Item], list[Item], list[Item]]:
+    """The offering, its slots, holders (live reservations) and cancelled reservations: one consistent Query."""
+    pk, _ = offering_key(offering_id)
+    items = dynamo.query_all(pk, consistent=True)
+    offering = next((plain(i) for i in items if i["SK"] == META), None)
+    slots = sorted((plain(i) for i in items if str(i["SK"]).startswith("SLOT#")), key=lambda s: (s["date"], s["start_time"], s["id"]))
+    live = [plain(i) for i in items if str(i["SK"]).startswith("HOLDER#")]
+    cancelled = [plain(i) for i in items if str(i["SK"]).startswith("CANCELLED#")]
+    return offering, slots, live, cancelled
 
 
 def offerings(open_after: str | None) -> list[Item]:
@@ -115,6 +133,12 @@ def holder_item(reservation: dict[str, Any], member: dict[str, Any]) -> Item:
         "note": reservation.get("note", ""),
         "created_at": reservation["created_at"],
     }
+
+
+def cancelled_item(reservation: dict[str, Any], member: dict[str, Any], cancelled_at: str) -> Item:
+    """What the staff list keeps of a cancelled reservation (the holder snapshot, status cancelled)."""
+    pk, sk = cancelled_key(reservation["offering_id"], reservation["id"])
+    return {**holder_item(reservation, member), "PK": pk, "SK": sk, "status": "cancelled", "cancelled_at": cancelled_at}
 
 
 def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
