@@ -45,6 +45,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/InquiryFormView.vue'),
     meta: { title: '申請入力', access: 'member', help: 'inquiry' },
   },
+  {
+    path: '/inquiries/:id',
+    component: () => import('./views/InquiryDetailView.vue'),
+    meta: { title: 'お問い合わせ内容確認', access: 'member', help: 'inquiry' },
+  },
   { path: '/password', component: () => import('./views/PasswordChangeView.vue'), meta: { title: 'パスワード変更', access: 'member', help: 'password' } },
   { path: '/events', component: () => import('./views/EventsView.vue'), meta: { title: 'イベントカレンダー', access: 'member', help: 'events' } },
   { path: '/videos', component: () => import('./views/VideosView.vue'), meta: { title: '動画コンテンツ', access: 'member', help: 'videos' } },
