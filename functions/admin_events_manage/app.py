@@ -24,7 +24,7 @@ def update(event_id: Id, body: EventIn) -> Event:
 
 @app.delete("/api/admin/events/<event_id>", summary="イベントの削除", tags=["admin"])
 def delete(event_id: Id) -> Deleted:
-    return content.delete(current_principal(app).member_id, "event", event_id)
+    return content.delete_event(current_principal(app).member_id, event_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
-from netclub.models.content import Deleted, Notice, NoticeIn
+from netclub.models.content import AdminNoticeList, Deleted, Notice, NoticeIn
 from netclub.services import content
 
 app = build_resolver()
 Id = Annotated[str, Path(max_length=64)]
+
+
+@app.get("/api/admin/notices", summary="お知らせの一覧（公開予定を含む、新しい順）", tags=["admin"])
+def list_all(cursor: Annotated[str | None, Query(max_length=2048)] = None) -> AdminNoticeList:
+    return content.admin_notices(cursor)
 
 
 @app.post("/api/admin/notices", summary="お知らせの登録", tags=["admin"], responses={201: {"description": "created"}})

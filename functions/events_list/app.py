@@ -12,7 +12,7 @@ from netclub.services import content
 app = build_resolver()
 
 
-@app.get("/api/events", summary="イベントカレンダー（期間内に始まるイベント）", tags=["content"])
+@app.get("/api/events", summary="イベントカレンダー（期間内に開催されるイベント。前の月から続くものを含む）", tags=["content"])
 def list_events(
     start: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (default: first day of this month)")] = None,
     end: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (default: last day of the from month)")] = None,

@@ -103,6 +103,15 @@ class NoticeList(BaseModel):
     next_cursor: str | None = None
 
 
+class AdminNotice(Notice):
+    scheduled: bool = Field(description="true while published_at is in the future (members do not see it yet)")
+
+
+class AdminNoticeList(BaseModel):
+    items: list[AdminNotice]
+    next_cursor: str | None = None
+
+
 class Deleted(BaseModel):
     id: str
     deleted: bool = True

@@ -7,8 +7,10 @@ from typing import Any
 
 from netclub import clock, ids
 from netclub.cursor import decode, encode
-from netclub.errors import NotFound, invalid
+from netclub.errors import Conflict, NotFound, invalid
 from netclub.models.content import (
+    AdminNotice,
+    AdminNoticeList,
     Deleted,
     Event,
     EventIn,
@@ -26,22 +28,17 @@ from netclub.store import dynamo
 from netclub.store.dynamo import ConditionFailed
 
 MAX_RANGE_DAYS = 366
+MAX_EVENT_DAYS = 366  # at most 13 month copies: an event write stays one small transaction
+_CHANGED = "ほかの操作で内容が変わりました。画面を更新して、もう一度お試しください。"
 _NOT_FOUND = {"event": "イベントが見つかりません。", "video": "動画が見つかりません。", "notice": "お知らせが見つかりません。"}
 
 
 # --- events -----------------------------------------------------------------------------
 
 
-def _months(first: date, last: date) -> list[str]:
-    months, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def events_between(start: date | None, end: date | None) -> EventList:
-    """Events starting on a day in [from, to] (Tokyo dates): one Query per month partition."""
+    """Events running on a day in [from, to] (Tokyo dates), also those that began before `from`:
+    one Query per month partition (an event is listed under every month it touches), de-duplicated."""
     today = date.fromisoformat(clock.today_jst())
     start = start or today.replace(day=1)
     end = end or (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
@@ -49,11 +46,12 @@ def events_between(start: date | None, end: date | None) -> EventList:
         raise invalid("to", "終了日は開始日以降の日付を指定してください。")
     if (end - start).days > MAX_RANGE_DAYS:
         raise invalid("to", f"期間は{MAX_RANGE_DAYS}日以内で指定してください。")
-    items: list[Event] = []
-    for month in _months(start, end):
-        for found in store.events_of_month(month, start.isoformat(), end.isoformat() + "~"):
-            items.append(Event(**_fields(Event, found)))
-    return EventList(items=items)
+    found: dict[str, Event] = {}
+    for month in store.months_between(start.isoformat(), end.isoformat()):
+        for item in store.events_of_month(month, end.isoformat() + "~"):
+            if str(item["ends_at"]) >= start.isoformat() and item["id"] not in found:
+                found[item["id"]] = Event(**_fields(Event, item))
+    return EventList(items=sorted(found.values(), key=lambda e: (e.starts_at, e.id)))
 
 
 def _fields(model: type, item: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +59,8 @@ def _fields(model: type, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _event_data(event_id: str, body: EventIn) -> dict[str, Any]:
+    if body.ends_at - body.starts_at > timedelta(days=MAX_EVENT_DAYS):
+        raise invalid("ends_at", f"開催期間は{MAX_EVENT_DAYS}日以内で指定してください。")
     return {
         "id": event_id,
         "title": body.title,
@@ -82,6 +82,14 @@ def videos() -> VideoList:
 def notices(cursor: str | None, limit: int = 20) -> NoticeList:
     found, last = store.notices(clock.iso(), limit, decode(cursor))
     return NoticeList(items=[Notice(**_fields(Notice, i)) for i in found], next_cursor=encode(last))
+
+
+def admin_notices(cursor: str | None, limit: int = 20) -> AdminNoticeList:
+    """Staff: every notice newest first, the scheduled (future-dated) ones flagged."""
+    now = clock.iso()
+    found, last = store.notices(None, limit, decode(cursor))
+    items = [AdminNotice(**_fields(Notice, i), scheduled=str(i["published_at"]) > now) for i in found]
+    return AdminNoticeList(items=items, next_cursor=encode(last))
 
 
 def _video_data(video_id: str, body: VideoIn, created_at: str) -> dict[str, Any]:
@@ -106,14 +114,36 @@ def _save(staff_id: str, kind: store.Kind, data: dict[str, Any], *, create: bool
 
 def create_event(staff_id: str, body: EventIn) -> Event:
     data = _event_data(ids.new_id(), body)
-    _save(staff_id, "event", data, create=True)
+    dynamo.transact([*store.event_write_ops(data, [], None), audit.op(staff_id, "event.create", f"event:{data['id']}", {"title": data["title"]})])
     return Event(**data)
 
 
 def update_event(staff_id: str, event_id: str, body: EventIn) -> Event:
     data = _event_data(event_id, body)
-    _save(staff_id, "event", data, create=False)
+    current, months = store.event_partition(event_id)
+    if not current:
+        raise NotFound(_NOT_FOUND["event"])
+    try:
+        dynamo.transact(
+            [
+                *store.event_write_ops(data, months, current),
+                audit.op(staff_id, "event.update", f"event:{event_id}", {"title": data["title"]}),
+            ]
+        )
+    except ConditionFailed:
+        raise Conflict(_CHANGED, code="stale") from None  # deleted or updated by someone else since the read
     return Event(**data)
+
+
+def delete_event(staff_id: str, event_id: str) -> Deleted:
+    current, months = store.event_partition(event_id)
+    if not current:
+        raise NotFound(_NOT_FOUND["event"])
+    try:
+        dynamo.transact([*store.event_delete_ops(event_id, months, current), audit.op(staff_id, "event.delete", f"event:{event_id}")])
+    except ConditionFailed:
+        raise Conflict(_CHANGED, code="stale") from None
+    return Deleted(id=event_id)
 
 
 def create_video(staff_id: str, body: VideoIn) -> Video:
@@ -147,6 +177,8 @@ def update_notice(staff_id: str, notice_id: str, body: NoticeIn) -> Notice:
 
 
 def delete(staff_id: str, kind: store.Kind, item_id: str) -> Deleted:
+    if kind == "event":
+        return delete_event(staff_id, item_id)  # the event's month copies go with it
     try:
         dynamo.transact([store.delete_op(kind, item_id), audit.op(staff_id, f"{kind}.delete", f"{kind}:{item_id}")])
     except ConditionFailed:

@@ -1,10 +1,15 @@
 """Events, videos and notices.
 
-Keys (one item per piece of content, listed through GSI1):
-- event   PK=EVENT#<id>  SK=EVENT   GSI1PK=EVENTS#<YYYY-MM of starts_at>  GSI1SK=<starts_at>#<id>
+Keys (videos and notices: one item each, listed through GSI1):
+- event   PK=EVENT#<id>  SK=EVENT            the event (rev: a counter that orders concurrent updates)
+          PK=EVENT#<id>  SK=MONTH#<YYYY-MM>  a copy for every Tokyo month the event touches, from the
+                                             month of starts_at to the month of ends_at:
+                                             GSI1PK=EVENTS#<YYYY-MM>  GSI1SK=<starts_at>#<id>
 - video   PK=VIDEO#<id>  SK=VIDEO   GSI1PK=VIDEOS                        GSI1SK=<created_at>#<id>
 - notice  PK=NOTICE#<id> SK=NOTICE  GSI1PK=NOTICES                       GSI1SK=<published_at>#<id>
-A month of the calendar is one Query, whatever the number of events in other months.
+A month of the calendar is one Query, whatever the number of events in other months, and it also
+finds the events that started in an earlier month and are still running. An event and its month
+copies are one partition: written, moved and deleted together in one transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from netclub.store.dynamo import Item
 
 Kind = Literal["event", "video", "notice"]
 _TAG: dict[str, str] = {"event": "EVENT", "video": "VIDEO", "notice": "NOTICE"}
-_HIDDEN = {"PK", "SK", "GSI1PK", "GSI1SK", "kind"}
+_HIDDEN = {"PK", "SK", "GSI1PK", "GSI1SK", "kind", "rev"}
 
 
 def key(kind: Kind, item_id: str) -> tuple[str, str]:
@@ -25,7 +30,7 @@ def key(kind: Kind, item_id: str) -> tuple[str, str]:
 
 def index_keys(kind: Kind, data: dict[str, Any]) -> dict[str, str]:
     if kind == "event":
-        return {"GSI1PK": f"EVENTS#{data['starts_at'][:7]}", "GSI1SK": f"{data['starts_at']}#{data['id']}"}
+        return {}  # listed through its month copies (event_month_item)
     if kind == "video":
         return {"GSI1PK": "VIDEOS", "GSI1SK": f"{data['created_at']}#{data['id']}"}
     return {"GSI1PK": "NOTICES", "GSI1SK": f"{data['published_at']}#{data['id']}"}
@@ -53,8 +58,65 @@ def delete_op(kind: Kind, item_id: str) -> dict[str, Any]:
     return dynamo.t_delete(*key(kind, item_id), condition="attribute_exists(PK)")
 
 
-def events_of_month(month: str, low: str, high: str) -> list[Item]:
-    return dynamo.query_all(f"EVENTS#{month}", index="GSI1", sk_between=(low, high))
+# --- events ------------------------------------------------------------------------------
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """YYYY-MM of every month from the one of `first` to the one of `last` (dates or instants)."""
+    months, year, month = [], int(first[:4]), int(first[5:7])
+    while (year, month) <= (int(last[:4]), int(last[5:7])):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def event_month_item(data: dict[str, Any], month: str) -> Item:
+    pk, _ = key("event", data["id"])
+    return {**data, "PK": pk, "SK": f"MONTH#{month}", "kind": "event", "GSI1PK": f"EVENTS#{month}", "GSI1SK": f"{data['starts_at']}#{data['id']}"}
+
+
+def event_partition(event_id: str) -> tuple[Item | None, list[str]]:
+    """The event and the months it is listed under (one consistent Query)."""
+    pk, sk = key("event", event_id)
+    items = dynamo.query_all(pk, consistent=True)
+    event = next((i for i in items if i["SK"] == sk), None)
+    return event, [str(i["SK"])[len("MONTH#") :] for i in items if str(i["SK"]).startswith("MONTH#")]
+
+
+def _at_rev(rev: int | None) -> dict[str, Any]:
+    """Condition: the event exists at revision `rev` (None: an event stored before revisions, i.e. without `rev`)."""
+    if rev is None:
+        return {"condition": "attribute_exists(PK) AND attribute_not_exists(rev)"}
+    return {"condition": "attribute_exists(PK) AND rev = :rev", "vals": {":rev": rev}}
+
+
+def event_write_ops(data: dict[str, Any], listed_months: list[str], current: Item | None) -> list[dict[str, Any]]:
+    """Put the event (new when `current` is None, else only over the revision read) and its month copies;
+    drop the copies of months it left. An event stored before month copies loses its own index keys here."""
+    pk, _ = key("event", data["id"])
+    months = months_between(data["starts_at"], data["ends_at"])
+    rev = None if current is None else current.get("rev")
+    saved = {**data, "rev": 0 if rev is None else int(rev) + 1}
+    if current is None:
+        main = dynamo.t_put(item("event", saved), condition="attribute_not_exists(PK)")
+    else:
+        main = dynamo.t_put(item("event", saved), **_at_rev(None if rev is None else int(rev)))
+    puts = [dynamo.t_put(event_month_item(saved, m)) for m in months]
+    drops = [dynamo.t_delete(pk, f"MONTH#{m}") for m in listed_months if m not in months]
+    return [main, *puts, *drops]
+
+
+def event_delete_ops(event_id: str, listed_months: list[str], current: Item) -> list[dict[str, Any]]:
+    """Delete the event (only at the revision read, so no month copy written since is left behind) and its copies."""
+    pk, sk = key("event", event_id)
+    rev = current.get("rev")
+    main = dynamo.t_delete(pk, sk, **_at_rev(None if rev is None else int(rev)))
+    return [main, *[dynamo.t_delete(pk, f"MONTH#{m}") for m in listed_months]]
+
+
+def events_of_month(month: str, starting_until: str) -> list[Item]:
+    """Events that touch `month` and start at or before `starting_until` (GSI1SK is the start)."""
+    return dynamo.query_all(f"EVENTS#{month}", index="GSI1", sk_between=("0", starting_until))
 
 
 def videos(limit: int = 100) -> list[Item]:
@@ -62,6 +124,8 @@ def videos(limit: int = 100) -> list[Item]:
     return found
 
 
-def notices(until: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
-    """Published notices (published_at <= until), newest first."""
+def notices(until: str | None, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    """Published notices (published_at <= until), newest first; until None: every notice, scheduled ones included (staff)."""
+    if until is None:
+        return dynamo.query("NOTICES", index="GSI1", forward=False, limit=limit, start_key=start)
     return dynamo.query("NOTICES", index="GSI1", sk_between=("0", until + "#~"), forward=False, limit=limit, start_key=start)
