@@ -4,6 +4,10 @@ counselling mails name the preferred slots."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from tests.conftest import Env, Portal
 from tests.functional.dynamodb_calls import dynamodb_calls
 from tests.functional.reservation_helpers import new_member, offering
@@ -75,3 +79,21 @@ def test_counselling_cancel_mail_names_the_preferred_slots(env: Env, staff: Port
     assert "キャンセル" in cancelled["subject"]
     assert f"第一希望：{c['date']} {c['place']}" in cancelled["body"] and f"第二希望：{a['date']} {a['place']}" in cancelled["body"]
     assert c["id"] not in cancelled["body"]
+
+
+def test_lottery_mails_name_the_assigned_slot_or_the_preferences(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub import clock
+
+    o = offering(staff, kind="counseling", capacities=(1, 1), apply_days=1, slot_days=5)
+    a, b = o["slots"]
+    other = new_member(env, staff, "lottery-mail@example.jp")
+    mine = member.post("/api/reservations", {"offering_id": o["id"], "preferences": [b["id"]]}).body
+    theirs = other.post("/api/reservations", {"offering_id": o["id"], "preferences": [a["id"]]}).body
+    later = clock.now() + dt.timedelta(days=2)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert staff.login("staff@netclub.example", "Staff#2026pass").status == 200
+    drawn = staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 7})
+    assert {r["reservation_id"]: r["slot_id"] for r in drawn.body["results"]} == {mine["id"]: b["id"], theirs["id"]: a["id"]}
+    won = env.mails("chushojiro@netclub.example")[0]
+    assert "当選" in won["subject"]
+    assert f"日程：{b['date']} {b['start_time']}〜{b['end_time']}\n場所：{b['place']}" in won["body"]

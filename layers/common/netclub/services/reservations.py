@@ -170,7 +170,7 @@ def _seat_error(slot: Item, now: str) -> DomainError:
 
 
 def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
-    if res["kind"] == "seminar" and res.get("slot"):
+    if res.get("slot"):  # a seminar seat, or the slot a counselling lottery assigned
         s = res["slot"]
         return f"日程：{s['date']} {s['start_time']}〜{s['end_time']}\n場所：{s['place']}"
     lines = []
