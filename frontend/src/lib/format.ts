@@ -88,3 +88,35 @@ export function formatWhen(s: string | null | undefined): string {
   if (!s) return ''
   return s.includes('T') ? formatDateTime(s) : formatDate(s)
 }
+
+const AUDIT_SUBJECTS: Record<string, string> = {
+  member: '会員',
+  'member.profile': '会員情報',
+  offering: '催し',
+  slot: '日程',
+  reservation: '予約',
+  inquiry: 'お問い合わせ',
+  inquiry_kind: 'お問い合わせ種類',
+  event: 'イベント',
+  notice: 'お知らせ',
+  video: '動画',
+}
+const AUDIT_VERBS: Record<string, string> = {
+  create: 'の登録',
+  update: 'の更新',
+  delete: 'の削除',
+  approve: '登録の承認',
+  lottery: 'の抽選',
+  attended: 'の出席記録',
+  reply: 'への回答',
+  close: 'を完了に',
+}
+
+/** 監査ログ: an action code (e.g. `inquiry.reply`) in Japanese (お問い合わせへの回答); unknown codes as they are. */
+export function auditActionLabel(code: string): string {
+  const at = code.lastIndexOf('.')
+  if (at < 0) return code
+  const subject = AUDIT_SUBJECTS[code.slice(0, at)]
+  const verb = AUDIT_VERBS[code.slice(at + 1)]
+  return subject && verb ? `${subject}${verb}` : code
+}
