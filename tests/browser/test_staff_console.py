@@ -119,6 +119,13 @@ def test_inquiry_desk_read_download_reply_close(local_stack: LocalStack, page: P
     member_page.get_by_role("link", name=f"受付番号{receipt_no}の内容と回答を確認").click()
     expect(member_page.get_by_test_id("inquiry-status")).to_have_text("完了")
 
+    # 利用履歴 lists the inquiry and opens the same screen
+    member_page.goto(f"{base}/history")
+    expect(member_page.get_by_test_id("usage-history").locator("tr", has_text="お問い合わせ（経営相談）")).to_contain_text("完了")
+    member_page.get_by_test_id("usage-history").get_by_role("link", name="お問い合わせ（経営相談）").click()
+    expect(member_page.get_by_role("heading", level=1, name="お問い合わせ内容確認")).to_be_visible()
+    expect(member_page.get_by_test_id("inquiry-detail")).to_contain_text(receipt_no)
+
     # the desk's actions are audit-logged; a closed inquiry takes no more replies
     staff = local_stack.client()
     assert staff.login(*STAFF).status == 200
@@ -248,5 +255,8 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
 
     nav.get_by_role("link", name="監査ログ").click()
     expect(page.get_by_role("heading", level=1, name="監査ログ")).to_be_visible()
-    expect(page.get_by_test_id("audit-log").locator("tr", has_text=f"reservation:{booked.body['id']}").first).to_be_visible()
+    attended = page.get_by_test_id("audit-log").locator("tr", has_text=f"reservation:{booked.body['id']}")
+    expect(attended).to_have_count(1)
+    expect(attended).to_contain_text("予約の出席記録")  # the action in Japanese, its code beneath
+    expect(attended).to_contain_text("reservation.attended")
     shot(page, "admin-audit-log")
