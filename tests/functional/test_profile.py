@@ -166,6 +166,7 @@ def test_email_change_takes_effect_only_from_the_link(env: Env, member: Portal) 
     assert answer.body["pending_email"] == NEW_EMAIL
     assert answer.body["user"]["email"] == DEMO[0]
     assert member.get("/api/me").body["email"] == DEMO[0]
+    assert _profile(member)["pending_email"] == NEW_EMAIL  # a reload still shows the change waiting for its link
     token = env.link_token(NEW_EMAIL, "/profile/email/confirm")
     anonymous = env.new_client()
     confirmed = anonymous.post("/api/profile/email/confirm", {"token": token})
@@ -173,6 +174,7 @@ def test_email_change_takes_effect_only_from_the_link(env: Env, member: Portal) 
     assert confirmed.body["email"] == NEW_EMAIL
     assert member.get("/api/me").body["email"] == NEW_EMAIL
     assert _profile(member)["user"]["email"] == NEW_EMAIL
+    assert _profile(member)["pending_email"] is None
     assert any("変更のお知らせ" in m["subject"] for m in env.mails(DEMO[0]))
     # the old address no longer logs in, the new one does
     assert env.new_client().login(DEMO[0], DEMO[1]).status == 401
@@ -188,6 +190,9 @@ def test_email_change_link_expires(env: Env, member: Portal, monkeypatch: pytest
     token = env.link_token(NEW_EMAIL, "/profile/email/confirm")
     later = clock.now() + dt.timedelta(minutes=61)
     monkeypatch.setattr(clock, "now", lambda: later)
+    from netclub.services import profiles
+
+    assert profiles.get_profile(env.accounts["member"]).pending_email is None  # an expired link is no longer shown as waiting
     answer = env.new_client().post("/api/profile/email/confirm", {"token": token})
     assert answer.status == 400
     assert answer.error["code"] == "invalid_token"

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netclub import clock, mail
+from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
 from netclub.services import audit, industries, tokens
@@ -92,7 +93,16 @@ def _active_member(member_id: str) -> dict[str, Any]:
     return member
 
 
+def _waiting_address(member: dict[str, Any]) -> str | None:
+    """The new address of an e-mail change whose link has not been followed yet (and is still valid)."""
+    pending = member.get("pending_email") or {}
+    if pending.get("address") and int(pending.get("until_epoch", 0)) > clock.epoch():
+        return str(pending["address"])
+    return None
+
+
 def _view(member: dict[str, Any], pending_email: str | None = None) -> ProfileView:
+    pending_email = pending_email or _waiting_address(member)
     stored = dict(member.get("profile") or {})
     stored["user"] = {**(stored.get("user") or {}), "email": member["email"]}
     return ProfileView.model_validate({**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email})
@@ -131,7 +141,8 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     item = _with_email(profile, member["email"])
     if dry_run:
         return _view({**member, "profile": item}, pending_email=new_email)
-    profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso())
+    waiting = {"address": new_email, "until_epoch": clock.epoch() + get_settings().token_ttl_minutes * 60} if new_email else None
+    profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso(), pending_email=waiting)
     if new_email:
         _send_email_confirmation(member, new_email)
     return _view({**member, "profile": item}, pending_email=new_email)

@@ -29,19 +29,32 @@ def update_op(
     user_name: str,
     at: str,
     staff_fields: dict[str, Any] | None = None,
+    pending_email: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The member item's profile (+ the names /api/me shows, + staff fields when given) as a transaction item."""
+    """The member item's profile (+ the names /api/me shows, + staff fields or an address waiting
+    for its confirmation link, when given) as a transaction item."""
     pk, sk = keys.member(member_id)
     expression = "SET profile = :p, company_name = :c, user_name = :u, updated_at = :at"
     vals: dict[str, Any] = {":p": profile, ":c": company_name, ":u": user_name, ":at": at}
     if staff_fields is not None:
         expression += ", staff_fields = :s"
         vals[":s"] = staff_fields
+    if pending_email is not None:
+        expression += ", pending_email = :pe"
+        vals[":pe"] = pending_email
     return dynamo.t_update(pk, sk, expression, vals=vals, condition="attribute_exists(PK)")
 
 
-def save(member_id: str, profile: dict[str, Any], company_name: str, user_name: str, at: str, extra: list[dict[str, Any]] | None = None) -> None:
-    dynamo.transact([update_op(member_id, profile, company_name, user_name, at), *(extra or [])])
+def save(
+    member_id: str,
+    profile: dict[str, Any],
+    company_name: str,
+    user_name: str,
+    at: str,
+    extra: list[dict[str, Any]] | None = None,
+    pending_email: dict[str, Any] | None = None,
+) -> None:
+    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, pending_email=pending_email), *(extra or [])])
 
 
 def save_with_staff_fields(
@@ -63,7 +76,7 @@ def change_email_ops(member_id: str, old: str, new: str, profile: dict[str, Any]
     pk, sk = keys.member(member_id)
     extra = also_set or {}
     names = {f"#a{i}": name for i, name in enumerate(extra)}
-    expression = "SET email = :new, profile = :p, updated_at = :at" + "".join(f", #a{i} = :a{i}" for i in range(len(extra)))
+    expression = "SET email = :new, profile = :p, updated_at = :at" + "".join(f", #a{i} = :a{i}" for i in range(len(extra))) + " REMOVE pending_email"
     vals: dict[str, Any] = {":new": new, ":old": old, ":p": profile, ":at": at, **{f":a{i}": v for i, v in enumerate(extra.values())}}
     return [
         dynamo.t_delete(old_pk, old_sk, condition="member_id = :m", vals={":m": member_id}),
