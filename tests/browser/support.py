@@ -19,7 +19,7 @@ AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 DIST = ROOT / "frontend" / "dist" / "index.html"
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--lang=ja-JP"]  # ja: date inputs as yyyy/mm/dd
 
 STAFF = ("staff@netclub.example", "Staff#2026pass")
 DEMO = ("chushojiro@netclub.example", "Demo#2026pass")

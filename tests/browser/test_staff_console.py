@@ -260,3 +260,45 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
     expect(attended).to_contain_text("予約の出席記録")  # the action in Japanese, its code beneath
     expect(attended).to_contain_text("reservation.attended")
     shot(page, "admin-audit-log")
+
+
+def _keep_failed_mail(stack: LocalStack, to: str, subject: str) -> None:
+    """A mail as the sender keeps it when SES refuses it (the local SES never fails on its own)."""
+    import boto3
+    from netclub.store import keys
+
+    endpoint = next(line.split(":", 1)[1].strip() for line in stack.output if line.strip().startswith("AWS (moto):"))
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="ap-northeast-1", aws_access_key_id="test", aws_secret_access_key="test")
+    table = next(name for name in dynamodb.list_tables()["TableNames"] if "dempotency" not in name)
+    mail_id = uuid.uuid4().hex
+    dynamodb.put_item(
+        TableName=table,
+        Item={
+            "PK": {"S": keys.OUTBOX_PK},
+            "SK": {"S": f"2026-11-24T10:00:00+09:00#{mail_id}"},
+            "id": {"S": mail_id},
+            "to": {"S": to},
+            "subject": {"S": subject},
+            "body": {"S": "https://example.invalid/password-reset/confirm?token=SECRET-TOKEN"},
+            "template": {"S": "password_reset"},
+            "attempts": {"N": "3"},
+            "last_error": {"S": "MessageRejected"},
+            "created_at": {"S": "2026-11-24T10:00:00+09:00"},
+            "last_attempt_at": {"S": "2026-11-24T10:10:00+09:00"},
+        },
+    )
+
+
+def test_staff_see_mails_waiting_for_retry(local_stack: LocalStack, page: Page) -> None:
+    """SPEC: a failed send never loses the action; it is retried and visible to staff (再送待ちメール)."""
+    to = f"outbox-{uuid.uuid4().hex[:6]}@example.jp"
+    _keep_failed_mail(local_stack, to, "【ネットクラブ】パスワード再設定のご案内")
+    login(page, local_stack.url, *STAFF)
+    page.get_by_role("navigation", name="公社職員メニュー").get_by_role("link", name="再送待ちメール").click()
+    expect(page.get_by_role("heading", level=1, name="再送待ちメール")).to_be_visible()
+    row = page.get_by_test_id("mail-outbox").locator("tr", has_text=to)
+    expect(row).to_contain_text("パスワード再設定のご案内")
+    expect(row).to_contain_text("3回")
+    expect(row).to_contain_text("MessageRejected")
+    expect(page.get_by_text("SECRET-TOKEN")).to_have_count(0)  # bodies (with their links) stay out of the staff view
+    shot(page, "admin-mail-outbox")

@@ -230,3 +230,15 @@ export interface AuditEntry {
   detail?: unknown
   [extra: string]: unknown
 }
+
+/** GET /api/admin/mail-outbox: a mail whose send failed, waiting for the scheduled retry (no body). */
+export interface OutboxMail {
+  id: string
+  to: string
+  subject: string
+  template: string
+  created_at: string
+  attempts: number
+  last_error?: string | null
+  last_attempt_at?: string | null
+}
