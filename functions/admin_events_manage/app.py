@@ -2,14 +2,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
-from netclub.models.content import Deleted, Event, EventIn
+from netclub.models.content import AdminEventList, Deleted, Event, EventIn
 from netclub.services import content
 
 app = build_resolver()
 Id = Annotated[str, Path(max_length=64)]
+
+
+@app.get("/api/admin/events", summary="イベントの一覧（過去・今後のすべて、開始日時の新しい順）", tags=["admin"])
+def list_all(
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="items per page")] = 50,
+) -> AdminEventList:
+    return content.admin_events(cursor, limit)
 
 
 @app.post("/api/admin/events", summary="イベントの登録", tags=["admin"], responses={201: {"description": "created"}})

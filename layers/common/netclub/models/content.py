@@ -63,6 +63,11 @@ class EventList(BaseModel):
     items: list[Event]
 
 
+class AdminEventList(BaseModel):
+    items: list[Event] = Field(description="every event, past and future, latest start first")
+    next_cursor: str | None = None
+
+
 class VideoIn(Input):
     title: Title
     description: Text = ""

@@ -9,6 +9,7 @@ from netclub import clock, ids
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound, invalid
 from netclub.models.content import (
+    AdminEventList,
     AdminNotice,
     AdminNoticeList,
     Deleted,
@@ -52,6 +53,12 @@ def events_between(start: date | None, end: date | None) -> EventList:
             if str(item["ends_at"]) >= start.isoformat() and item["id"] not in found:
                 found[item["id"]] = Event(**_fields(Event, item))
     return EventList(items=sorted(found.values(), key=lambda e: (e.starts_at, e.id)))
+
+
+def admin_events(cursor: str | None, limit: int = 50) -> AdminEventList:
+    """Staff: every event, past and future, latest start first (one Query, whatever the number of events)."""
+    found, last = store.all_events(limit, decode(cursor))
+    return AdminEventList(items=[Event(**_fields(Event, i)) for i in found], next_cursor=encode(last))
 
 
 def _fields(model: type, item: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 Keys (videos and notices: one item each, listed through GSI1):
 - event   PK=EVENT#<id>  SK=EVENT            the event (rev: a counter that orders concurrent updates)
+                                             GSI2PK=EVENTS  GSI2SK=<starts_at>#<id>  (staff list; only this
+                                             item carries it, never the month copies)
           PK=EVENT#<id>  SK=MONTH#<YYYY-MM>  a copy for every Tokyo month the event touches, from the
                                              month of starts_at to the month of ends_at:
                                              GSI1PK=EVENTS#<YYYY-MM>  GSI1SK=<starts_at>#<id>
@@ -10,18 +12,23 @@ Keys (videos and notices: one item each, listed through GSI1):
 A month of the calendar is one Query, whatever the number of events in other months, and it also
 finds the events that started in an earlier month and are still running. An event and its month
 copies are one partition: written, moved and deleted together in one transaction.
+The staff list of every event, past and future, is one Query page of the GSI2 partition EVENTS
+(GSI2 is sparse; usage history uses the distinct partitions HISTORY#<member>). An event written
+before that key existed gets it on its next update (the local stack and the tests start empty).
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from netclub.errors import invalid
 from netclub.store import dynamo
 from netclub.store.dynamo import Item
 
 Kind = Literal["event", "video", "notice"]
 _TAG: dict[str, str] = {"event": "EVENT", "video": "VIDEO", "notice": "NOTICE"}
-_HIDDEN = {"PK", "SK", "GSI1PK", "GSI1SK", "kind", "rev"}
+_HIDDEN = {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "kind", "rev"}
+ALL_EVENTS = "EVENTS"  # GSI2PK of every event's own item
 
 
 def key(kind: Kind, item_id: str) -> tuple[str, str]:
@@ -30,7 +37,7 @@ def key(kind: Kind, item_id: str) -> tuple[str, str]:
 
 def index_keys(kind: Kind, data: dict[str, Any]) -> dict[str, str]:
     if kind == "event":
-        return {}  # listed through its month copies (event_month_item)
+        return {"GSI2PK": ALL_EVENTS, "GSI2SK": f"{data['starts_at']}#{data['id']}"}  # calendar: month copies (event_month_item)
     if kind == "video":
         return {"GSI1PK": "VIDEOS", "GSI1SK": f"{data['created_at']}#{data['id']}"}
     return {"GSI1PK": "NOTICES", "GSI1SK": f"{data['published_at']}#{data['id']}"}
@@ -117,6 +124,28 @@ def event_delete_ops(event_id: str, listed_months: list[str], current: Item) -> 
 def events_of_month(month: str, starting_until: str) -> list[Item]:
     """Events that touch `month` and start at or before `starting_until` (GSI1SK is the start)."""
     return dynamo.query_all(f"EVENTS#{month}", index="GSI1", sk_between=("0", starting_until))
+
+
+def all_events(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    """Every event (its own item, not the month copies), latest start first: one Query of `limit` + 1
+    items, so the last page has no cursor; a page cut short by DynamoDB's 1 MB goes on from where it stopped."""
+    found, last = dynamo.query(ALL_EVENTS, index="GSI2", forward=False, limit=limit + 1, start_key=_event_position(start))
+    if len(found) > limit:
+        found = found[:limit]
+        last = {name: {"S": str(found[-1][name])} for name in ("PK", "SK", "GSI2PK", "GSI2SK")}
+    return found, last
+
+
+def _event_position(start: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A cursor's start key, only if it is a position in the event list (else 400)."""
+    if start is None:
+        return None
+    strings = all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and 0 < len(v["S"]) <= 512 for v in start.values())
+    if not strings or set(start) != {"PK", "SK", "GSI2PK", "GSI2SK"}:
+        raise invalid("cursor", "ページ指定（cursor）が正しくありません。")
+    if start["GSI2PK"]["S"] != ALL_EVENTS or start["SK"]["S"] != "EVENT" or not start["PK"]["S"].startswith("EVENT#"):
+        raise invalid("cursor", "ページ指定（cursor）が正しくありません。")
+    return start
 
 
 def videos(limit: int = 100) -> list[Item]:
