@@ -242,6 +242,12 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
     history = member.get("/api/usage-history").body["items"]
     assert any(h["title"] == title and h["status"] == "attended" for h in history), history
 
+    event_title = f"ものづくり展示会（管理画面{uuid.uuid4().hex[:4]}）"
+    event = staff.post(
+        "/api/admin/events",
+        {"title": event_title, "starts_at": "2031-05-10T10:00:00+09:00", "ends_at": "2031-05-10T17:00:00+09:00", "place": "東京ビッグサイト"},
+    )
+    assert event.status == 201, event.body
     for link, heading, name in [
         ("イベント", "イベントの管理", "admin-events"),
         ("お知らせ", "お知らせの管理", "admin-notices"),
@@ -251,6 +257,8 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
         nav.get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
         expect(page.get_by_role("heading", level=2, name=f"{link}を登録")).to_be_visible()
+        if name == "admin-events":  # the staff list (GET /api/admin/events, newest first)
+            expect(page.get_by_test_id("admin-events")).to_contain_text(event_title)
         shot(page, name)
 
     nav.get_by_role("link", name="監査ログ").click()

@@ -7,18 +7,17 @@ export interface ContentField {
 export interface ContentKind {
   title: string
   admin: string
-  list: string[]
+  /** the staff list (cursor-paged `{items, next_cursor}`) */
+  list: string
   fields: ContentField[]
   summary: (item: Record<string, unknown>) => string
 }
-
-const year = new Date().getFullYear()
 
 export const CONTENT_KINDS: Record<string, ContentKind> = {
   events: {
     title: 'イベント',
     admin: '/api/admin/events',
-    list: ['/api/admin/events', `/api/events?from=${year - 1}-01-01&to=${year + 1}-12-31`],
+    list: '/api/admin/events',
     fields: [
       { key: 'title', label: 'タイトル', type: 'text', required: true },
       { key: 'starts_at', label: '開始日時', type: 'datetime', required: true },
@@ -32,7 +31,7 @@ export const CONTENT_KINDS: Record<string, ContentKind> = {
   notices: {
     title: 'お知らせ',
     admin: '/api/admin/notices',
-    list: ['/api/admin/notices', '/api/notices'],
+    list: '/api/admin/notices',
     fields: [
       { key: 'title', label: 'タイトル', type: 'text', required: true },
       { key: 'body', label: '本文', type: 'textarea', required: true },
@@ -43,7 +42,7 @@ export const CONTENT_KINDS: Record<string, ContentKind> = {
   videos: {
     title: '動画',
     admin: '/api/admin/videos',
-    list: ['/api/admin/videos', '/api/videos'],
+    list: '/api/videos', // every video is published: the member list is the staff list
     fields: [
       { key: 'title', label: 'タイトル', type: 'text', required: true },
       { key: 'url', label: '動画のURL（mp4 または埋め込み用URL）', type: 'url', required: true },
@@ -56,7 +55,7 @@ export const CONTENT_KINDS: Record<string, ContentKind> = {
   'inquiry-kinds': {
     title: 'お問い合わせ種類',
     admin: '/api/admin/inquiry-kinds',
-    list: ['/api/admin/inquiry-kinds', '/api/inquiry-kinds'],
+    list: '/api/admin/inquiry-kinds',
     fields: [
       { key: 'name', label: '名称', type: 'text', required: true },
       { key: 'description', label: '説明', type: 'textarea' },

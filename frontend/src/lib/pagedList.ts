@@ -9,7 +9,7 @@ import { mapApiError } from './errors'
  * one still running; 「さらに表示」 while a page is loading is ignored.
  */
 export function usePagedList<T>(
-  path: string,
+  path: string | (() => string),
   options: { query?: () => RequestOptions['query']; loadingAtStart?: boolean; onMore?: (added: number) => void } = {},
 ) {
   const items = ref([]) as Ref<T[]>
@@ -26,7 +26,7 @@ export function usePagedList<T>(
     loading.value = true
     error.value = ''
     try {
-      const res = await api.get<Page<T>>(path, { query: { ...(options.query?.() ?? {}), cursor } })
+      const res = await api.get<Page<T>>(typeof path === 'string' ? path : path(), { query: { ...(options.query?.() ?? {}), cursor } })
       if (call !== latest) return
       items.value = cursor ? [...items.value, ...res.items] : res.items
       next.value = res.next_cursor ?? null
