@@ -78,6 +78,11 @@ class Conflict(DomainError):
     message = "他の操作と競合しました。画面を更新して、もう一度お試しください。"
 
 
+class Busy(Conflict):
+    code = "busy"
+    message = "ただいまお申込み等が集中しています。少し時間をおいて、もう一度お試しください。"
+
+
 class Expired(DomainError):
     status = 410
     code = "expired"

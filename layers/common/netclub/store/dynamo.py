@@ -5,6 +5,8 @@ Every request-path read here is GetItem or Query; there is deliberately no scan 
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from netclub.aws import client
 from netclub.config import get_settings
+from netclub.errors import Busy
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -259,16 +262,31 @@ def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = N
     return {"ConditionCheck": op}
 
 
+CONFLICT_ATTEMPTS = 5  # a transaction cancelled only by others' transactions on the same items is run again
+
+
 def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> None:
-    """All or nothing. A failed condition raises ConditionFailed with the per-item reasons."""
+    """All or nothing. A failed condition raises ConditionFailed with the per-item reasons.
+
+    DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict:
+    many members taking seats of one slot at once). Its conditions are checked again on every
+    attempt, so running it again is safe; after CONFLICT_ATTEMPTS the member is asked to retry
+    (409 busy), never a 5xx.
+    """
     kwargs: dict[str, Any] = {"TransactItems": list(operations)}
     if token:
         kwargs["ClientRequestToken"] = token
-    try:
-        client("dynamodb").transact_write_items(**kwargs)
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "TransactionCanceledException":
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            client("dynamodb").transact_write_items(**kwargs)
+            return
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
             reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
             if any(r == "ConditionalCheckFailed" for r in reasons) or not reasons:
                 raise ConditionFailed(reasons) from exc
-        raise
+            if "TransactionConflict" not in reasons:
+                raise
+            time.sleep(random.uniform(0, 0.025 * 2**attempt))  # noqa: S311 (jitter, not a secret): 25, 50, 100, 200 ms at most
+    raise Busy()
