@@ -97,3 +97,40 @@ def test_lottery_mails_name_the_assigned_slot_or_the_preferences(env: Env, staff
     won = env.mails("chushojiro@netclub.example")[0]
     assert "当選" in won["subject"]
     assert f"日程：{b['date']} {b['start_time']}〜{b['end_time']}\n場所：{b['place']}" in won["body"]
+
+
+# --- offering delete racing with an application -----------------------------------------------
+
+
+def test_an_application_racing_with_the_offering_delete_is_never_left_without_its_offering(
+    staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netclub.store import reservations as store
+
+    o = offering(staff, kind="counseling", capacities=(2,))
+    slot = o["slots"][0]["id"]
+    real_read = store.offering_partition
+    raced: list[int] = []
+
+    def read_after_an_application(offering_id: str) -> object:
+        # the member's application arrives between the delete's first step and its read
+        raced.append(member.post("/api/reservations", {"offering_id": offering_id, "preferences": [slot]}).status)
+        return real_read(offering_id)
+
+    monkeypatch.setattr(store, "offering_partition", read_after_an_application)
+    deleted = staff.delete(f"/api/admin/offerings/{o['id']}")
+    assert raced == [409]  # refused: the offering was already closing
+    assert deleted.status == 200, deleted.body
+    monkeypatch.setattr(store, "offering_partition", real_read)
+    assert member.get("/api/reservations").body["items"] == []
+    assert staff.get(f"/api/admin/offerings/{o['id']}").status == 404
+
+
+def test_a_delete_refused_for_live_reservations_leaves_the_offering_open(staff: Portal, member: Portal) -> None:
+    o = offering(staff, kind="counseling", capacities=(2,))
+    slot = o["slots"][0]["id"]
+    assert member.post("/api/reservations", {"offering_id": o["id"], "preferences": [slot]}).status == 201
+    refused = staff.delete(f"/api/admin/offerings/{o['id']}")
+    assert refused.status == 409 and refused.error["code"] == "has_reservations"
+    mine = member.get("/api/reservations").body["items"][0]
+    assert member.put(f"/api/reservations/{mine['id']}", {"note": "午後を希望します"}).status == 200  # still open to changes

@@ -97,10 +97,17 @@ def update(staff_id: str, offering_id: str, body: OfferingIn) -> OfferingDetail:
 
 
 def delete(staff_id: str, offering_id: str) -> Deleted:
+    # Close it first, so that an application racing with this delete either committed before
+    # (and the consistent read below sees it) or is refused: no reservation left without its offering.
+    try:
+        store.close_for_delete(offering_id, clock.iso())
+    except ConditionFailed:
+        raise NotFound(OFFERING_NOT_FOUND) from None
     offering, slots, live, cancelled = store.offering_partition(offering_id)
     if not offering:
         raise NotFound(OFFERING_NOT_FOUND)
     if live:
+        store.reopen(offering_id)
         raise Conflict("お申込みのあるセミナー・相談は削除できません。先にお申込みのキャンセルをご案内ください。", code="has_reservations")
     operations = [dynamo.t_delete(*store.offering_key(offering_id), condition="attribute_exists(PK)")]
     operations += [store.delete_free_slot(offering_id, s["id"]) for s in slots]
@@ -108,6 +115,7 @@ def delete(staff_id: str, offering_id: str) -> Deleted:
     try:
         dynamo.transact(operations)
     except ConditionFailed:
+        store.reopen(offering_id)
         raise Conflict("お申込みのあるセミナー・相談は削除できません。", code="has_reservations") from None
     for c in cancelled:  # the staff list's records of cancelled reservations go with the offering
         dynamo.delete(*store.cancelled_key(offering_id, c["reservation_id"]))

@@ -157,9 +157,20 @@ def release_seat(offering_id: str, slot_id: str, now: str | None) -> dict[str, A
 
 
 def offering_open(offering_id: str, now: str) -> dict[str, Any]:
-    """The offering exists, its deadline has not passed and no lottery has been drawn."""
+    """The offering exists, its deadline has not passed, no lottery has been drawn and staff are not deleting it."""
     pk, sk = offering_key(offering_id)
-    return dynamo.t_check(pk, sk, "attribute_exists(PK) AND apply_until > :now AND attribute_not_exists(lottery_status)", vals={":now": now})
+    return dynamo.t_check(
+        pk, sk, "attribute_exists(PK) AND apply_until > :now AND attribute_not_exists(lottery_status) AND attribute_not_exists(closing_at)", vals={":now": now}
+    )
+
+
+def close_for_delete(offering_id: str, now: str) -> None:
+    """Staff delete, first step: from now on no application, change or cancel commits (offering_open fails)."""
+    dynamo.update(*offering_key(offering_id), "SET closing_at = :now", vals={":now": now}, condition="attribute_exists(PK)")
+
+
+def reopen(offering_id: str) -> None:
+    dynamo.update(*offering_key(offering_id), "REMOVE closing_at", condition="attribute_exists(PK)")
 
 
 def slot_exists(offering_id: str, slot_id: str) -> dict[str, Any]:
