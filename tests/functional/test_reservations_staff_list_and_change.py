@@ -134,3 +134,24 @@ def test_a_delete_refused_for_live_reservations_leaves_the_offering_open(staff: 
     assert refused.status == 409 and refused.error["code"] == "has_reservations"
     mine = member.get("/api/reservations").body["items"][0]
     assert member.put(f"/api/reservations/{mine['id']}", {"note": "午後を希望します"}).status == 200  # still open to changes
+
+
+def test_an_application_racing_with_a_slot_delete_never_keeps_the_deleted_slot(staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub.store import reservations as store
+
+    o = offering(staff, kind="counseling", capacities=(2, 2))
+    doomed, kept = (s["id"] for s in o["slots"])
+    real_read = store.holders
+    raced: list[int] = []
+
+    def read_after_an_application(offering_id: str, consistent: bool = False) -> object:
+        raced.append(member.post("/api/reservations", {"offering_id": offering_id, "preferences": [doomed, kept]}).status)
+        return real_read(offering_id, consistent=consistent)
+
+    monkeypatch.setattr(store, "holders", read_after_an_application)
+    deleted = staff.delete(f"/api/admin/offerings/{o['id']}/slots/{doomed}")
+    monkeypatch.setattr(store, "holders", real_read)
+    assert raced == [400] and deleted.status == 200, deleted.body  # 400: 選択された日程が見つかりません
+    # the slot that is left can still be chosen
+    assert member.post("/api/reservations", {"offering_id": o["id"], "preferences": [kept]}).status == 201
+    assert [s["id"] for s in staff.get(f"/api/admin/offerings/{o['id']}").body["slots"]] == [kept]

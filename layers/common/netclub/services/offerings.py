@@ -197,8 +197,13 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
 
 def delete_slot(staff_id: str, offering_id: str, slot_id: str) -> Deleted:
     _slot(offering_id, slot_id)
+    try:
+        store.close_slot_for_delete(offering_id, slot_id, clock.iso())  # as for the offering: no application races the read below
+    except ConditionFailed:
+        raise NotFound(SLOT_NOT_FOUND) from None
     in_use = [h for h in store.holders(offering_id, consistent=True) if h.get("slot_id") == slot_id or slot_id in (h.get("preferences") or [])]
     if in_use:
+        store.reopen_slot(offering_id, slot_id)
         raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use")
     try:
         dynamo.transact(
@@ -208,5 +213,6 @@ def delete_slot(staff_id: str, offering_id: str, slot_id: str) -> Deleted:
             ]
         )
     except ConditionFailed:
+        store.reopen_slot(offering_id, slot_id)
         raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use") from None
     return Deleted(id=slot_id)

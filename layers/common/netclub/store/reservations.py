@@ -144,7 +144,11 @@ def cancelled_item(reservation: dict[str, Any], member: dict[str, Any], cancelle
 def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
     pk, sk = slot_key(offering_id, slot_id)
     return dynamo.t_update(
-        pk, sk, "SET seats_left = seats_left - :one", vals={":one": 1, ":zero": 0, ":now": now}, condition="seats_left > :zero AND starts_at > :now"
+        pk,
+        sk,
+        "SET seats_left = seats_left - :one",
+        vals={":one": 1, ":zero": 0, ":now": now},
+        condition="seats_left > :zero AND starts_at > :now AND attribute_not_exists(closing_at)",
     )
 
 
@@ -174,7 +178,17 @@ def reopen(offering_id: str) -> None:
 
 
 def slot_exists(offering_id: str, slot_id: str) -> dict[str, Any]:
-    return dynamo.t_check(*slot_key(offering_id, slot_id), "attribute_exists(PK)")
+    """The slot can be chosen: it exists and staff are not deleting it."""
+    return dynamo.t_check(*slot_key(offering_id, slot_id), "attribute_exists(PK) AND attribute_not_exists(closing_at)")
+
+
+def close_slot_for_delete(offering_id: str, slot_id: str, now: str) -> None:
+    """Staff slot delete, first step: from now on no application can choose the slot."""
+    dynamo.update(*slot_key(offering_id, slot_id), "SET closing_at = :now", vals={":now": now}, condition="attribute_exists(PK)")
+
+
+def reopen_slot(offering_id: str, slot_id: str) -> None:
+    dynamo.update(*slot_key(offering_id, slot_id), "REMOVE closing_at", condition="attribute_exists(PK)")
 
 
 def delete_free_slot(offering_id: str, slot_id: str) -> dict[str, Any]:
