@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import { api } from '../api/client'
-import { mapApiError } from './errors'
+import { useFormSubmit } from './formSubmit'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -23,28 +23,16 @@ export function checkEmailTwice(email: string, confirm: string): Record<string, 
 export function useEmailTwiceForm(path: string) {
   const email = ref('')
   const emailConfirm = ref('')
-  const pending = ref(false)
   const sent = ref(false)
-  const message = ref('')
-  const fields = ref<Record<string, string>>({})
+  const { pending, message, fields, check, send } = useFormSubmit()
   const labels: Record<string, string> = { email: 'メールアドレス', email_confirm: '確認のため再度入力してください。' }
 
   async function submit() {
-    if (pending.value) return
-    fields.value = checkEmailTwice(email.value, emailConfirm.value)
-    message.value = Object.keys(fields.value).length ? '入力内容を確認してください。' : ''
-    if (message.value) return
-    pending.value = true
-    try {
+    if (pending.value || !check(checkEmailTwice(email.value, emailConfirm.value))) return
+    await send(async () => {
       await api.post(path, { email: email.value.trim(), email_confirm: emailConfirm.value.trim() }, { noReauth: true })
       sent.value = true
-    } catch (e) {
-      const m = mapApiError(e)
-      message.value = m.message
-      fields.value = m.fields
-    } finally {
-      pending.value = false
-    }
+    })
   }
   return { email, emailConfirm, pending, sent, message, fields, labels, submit }
 }
