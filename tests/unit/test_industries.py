@@ -11,12 +11,28 @@ def test_classification_has_all_majors_and_middles() -> None:
     assert [m.code for m in jsic.majors] == list("ABCDEFGHIJKLMNOPQRST")
     assert len(jsic.major_of_middle) == 99
     assert sorted(jsic.major_of_middle) == [f"{n:02d}" for n in range(1, 100)]
-    assert 500 <= len(jsic.middle_of_minor) <= 540
+    assert len(jsic.majors) == 20
+    assert len(jsic.middle_of_minor) == 530  # 小分類 of Rev. 13 (Rev. 14 has 536)
     assert industries.name_of("E") == "製造業"
     assert industries.name_of("24") == "金属製品製造業"
     assert industries.name_of("115") == "綱・網・レース・繊維粗製品製造業"
     for minor, middle in jsic.middle_of_minor.items():
         assert minor.startswith(middle)
+
+
+def test_political_and_religious_organizations_have_no_administrative_minor_class() -> None:
+    # Rev. 13 has no 930 / 940 管理，補助的経済活動を行う事業所 (and neither has Rev. 14); 920 and 950 exist.
+    jsic = industries.classification()
+    assert "930" not in jsic.middle_of_minor
+    assert "940" not in jsic.middle_of_minor
+    middles = {m.code: m for major in jsic.majors for m in major.children}
+    assert [c.code for c in middles["93"].children] == ["931", "932", "933", "934", "939"]
+    assert [c.code for c in middles["94"].children] == ["941", "942", "943", "949"]
+    assert jsic.middle_of_minor["920"] == "92"
+    assert jsic.middle_of_minor["950"] == "95"
+    assert {e.field for e in industries.check("R", "93", "930")} == {"industry.minor"}
+    assert {e.field for e in industries.check("R", "94", "9400")} == {"industry.minor"}
+    assert industries.check("R", "93", "931") == []
 
 
 @pytest.mark.parametrize(
