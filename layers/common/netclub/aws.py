@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Any
 
 from netclub.config import get_settings
 
+# botocore at DEBUG writes whole request and response bodies (addresses, profiles, token hashes) and
+# the signed headers. Lambda's log-level setting can turn the root logger to DEBUG; the SDK's own
+# loggers stay at WARNING whatever it says, so personal data never reaches CloudWatch through them.
+SDK_LOGGERS = ("boto3", "botocore", "s3transfer", "urllib3")
+
+
+def quiet_sdk_loggers() -> None:
+    for name in SDK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
 
 @cache
 def client(service: str) -> Any:
+    quiet_sdk_loggers()
     import boto3  # imported here so that handlers that never touch AWS skip its import cost
     from botocore.config import Config
 
