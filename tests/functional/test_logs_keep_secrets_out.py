@@ -94,3 +94,20 @@ def test_account_flows_write_no_secret_or_personal_data(env: Env, portal: Portal
     assert any("mail send failed" in line for line in written), "the failed send was not logged at all"
     leaked = [s for s in secrets if s and s in text]
     assert leaked == [], f"{len(leaked)} secret value(s) found in the logs"
+
+
+def test_an_unexpected_error_is_a_japanese_500_logged_without_its_text(member: Portal, written: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub.services import auth
+
+    def failing(member_id: str) -> None:
+        raise ValueError(f"cannot read profile of {DEMO[0]} 株式会社中小ニット")
+
+    monkeypatch.setattr(auth, "me", failing)
+    answer = member.get("/api/me")
+    assert answer.status == 500
+    assert answer.error == {"code": "internal_error", "message": "システムエラーが発生しました。時間をおいてもう一度お試しください。"}
+    assert DEMO[0] not in answer.raw.decode()
+
+    logged = "\n".join(line for line in written if "unhandled error" in line)
+    assert '"error_type":"ValueError"' in logged and "test_logs_keep_secrets_out.py" in logged and "failing" in logged
+    assert DEMO[0] not in "\n".join(written) and "中小ニット" not in "\n".join(written)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import binascii
 import json
 import threading
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -78,7 +79,10 @@ def _not_found(_: NotFoundError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+    # Where it failed, not what it said: an exception's text can quote the input (an address, a
+    # profile value), so only its type and the code locations of the traceback are logged.
+    frames = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_tb(exc.__traceback__)]
+    logger.error("unhandled error", extra={"error_type": type(exc).__name__, "frames": frames})
     return error_response(500, "internal_error", "システムエラーが発生しました。時間をおいてもう一度お試しください。")
 
 
