@@ -4,6 +4,8 @@ import { nextTick, reactive } from 'vue'
 import PasswordChecklist from '../PasswordChecklist.vue'
 import CharCounter from '../CharCounter.vue'
 import FormField from '../FormField.vue'
+import NewPasswordFields from '../NewPasswordFields.vue'
+import EmailTwiceFields from '../EmailTwiceFields.vue'
 import ProfileForm from '../ProfileForm.vue'
 import { emptyProfile } from '../../lib/profile'
 
@@ -87,5 +89,51 @@ describe('ProfileForm', () => {
     await w.get('#f-subscriptions-mail_magazine_genres').setValue(true)
     await w.get('#f-subscriptions-mail_magazine_genres-e_argus').setValue(true)
     expect(profile.subscriptions.mail_magazine_genres).toEqual(['netclub_magazine', 'e_argus'])
+  })
+})
+
+describe('NewPasswordFields', () => {
+  it('binds both fields, shows the checklist live and puts each error on its field', async () => {
+    const model = reactive({ password: '', confirm: '' })
+    const w = mount(NewPasswordFields, {
+      props: {
+        errors: { new_password_confirm: '新しいパスワードと確認用のパスワードが一致しません。' },
+        password: model.password,
+        'onUpdate:password': (v: string) => (model.password = v),
+        confirm: model.confirm,
+        'onUpdate:confirm': (v: string) => (model.confirm = v),
+      },
+    })
+    await w.get('#f-new_password').setValue('abc1234¥')
+    await w.get('#f-new_password_confirm').setValue('abc1234\\')
+    expect(model).toEqual({ password: 'abc1234¥', confirm: 'abc1234\\' })
+    await w.setProps({ password: model.password })
+    expect(w.findAll('li[data-ok=false]')).toHaveLength(0)
+    expect(w.get('#f-new_password').attributes('aria-invalid')).toBeUndefined()
+    expect(w.get('#f-new_password_confirm').attributes('aria-invalid')).toBe('true')
+    expect(w.get('#f-new_password_confirm-error').text()).toContain('一致しません')
+    expect(w.text()).toContain('【英数記号8文字以上】')
+  })
+})
+
+describe('EmailTwiceFields', () => {
+  it('binds both addresses and shows the hint and errors on their fields', async () => {
+    const model = reactive({ email: '', emailConfirm: '' })
+    const w = mount(EmailTwiceFields, {
+      props: {
+        errors: { email: 'メールアドレスの形式が正しくありません。' },
+        hint: '会員ID（ログインID）になります。',
+        email: model.email,
+        'onUpdate:email': (v: string) => (model.email = v),
+        emailConfirm: model.emailConfirm,
+        'onUpdate:emailConfirm': (v: string) => (model.emailConfirm = v),
+      },
+    })
+    await w.get('#f-email').setValue('a@example.jp')
+    await w.get('#f-email_confirm').setValue('b@example.jp')
+    expect(model).toEqual({ email: 'a@example.jp', emailConfirm: 'b@example.jp' })
+    expect(w.get('#f-email').attributes('aria-describedby')).toBe('f-email-hint f-email-error')
+    expect(w.get('#f-email-hint').text()).toBe('会員ID（ログインID）になります。')
+    expect(w.get('#f-email_confirm').attributes('aria-invalid')).toBeUndefined()
   })
 })
