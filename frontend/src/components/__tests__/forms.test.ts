@@ -114,6 +114,17 @@ describe('NewPasswordFields', () => {
     expect(w.get('#f-new_password_confirm-error').text()).toContain('一致しません')
     expect(w.text()).toContain('【英数記号8文字以上】')
   })
+
+  it('serves the registration form under the API names password / password_confirm', () => {
+    const w = mount(NewPasswordFields, {
+      props: { errors: { password: 'パスワードを入力してください。' }, name: 'password', label: 'パスワード', password: '', confirm: '' },
+    })
+    expect(w.get('label[for=f-password]').text()).toContain('パスワード')
+    expect(w.get('#f-password').attributes('aria-invalid')).toBe('true')
+    expect(w.get('#f-password-error').text()).toBe('パスワードを入力してください。')
+    expect(w.find('#f-password_confirm').exists()).toBe(true)
+    expect(w.find('#f-new_password').exists()).toBe(false)
+  })
 })
 
 describe('EmailTwiceFields', () => {
