@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from moto import mock_aws
+from moto.dynamodb.responses import DynamoHandler
 from werkzeug.test import Client
 
 from local import stack
@@ -116,6 +117,21 @@ def discovered(template_env: tuple[dict[str, Any], dict[str, str], Any]) -> tupl
     return stack.functions_and_routes(template)
 
 
+class ScanUsed(AssertionError):
+    pass
+
+
+SCANS: list[str] = []
+
+
+def _scan_is_forbidden(self: DynamoHandler) -> str:
+    """Every DynamoDB access on a request path is a GetItem, Query or transaction: a Scan fails the test
+    (here, and at teardown in case a handler turned the error into a 500)."""
+    table = self.body.get("TableName") if isinstance(self.body, dict) else "?"
+    SCANS.append(str(table))
+    raise ScanUsed(f"DynamoDB Scan on {table}: use a Query on a key or an index")
+
+
 @pytest.fixture
 def aws(template_env: tuple[dict[str, Any], dict[str, str], Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     template, env, resolver = template_env
@@ -124,6 +140,7 @@ def aws(template_env: tuple[dict[str, Any], dict[str, str], Any], monkeypatch: p
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("ARGON2_TIME_COST", "1")
     monkeypatch.setenv("ARGON2_MEMORY_KIB", "8192")
+    monkeypatch.setattr(DynamoHandler, "scan", _scan_is_forbidden)
     from netclub.aws import reset_clients
     from netclub.services import passwords
 
@@ -132,8 +149,10 @@ def aws(template_env: tuple[dict[str, Any], dict[str, str], Any], monkeypatch: p
         passwords._hasher.cache_clear()
         passwords._decoy_hash.cache_clear()
         stack.provision(template, resolver, FRONTEND)
+        SCANS.clear()
         yield
     reset_clients()
+    assert not SCANS, f"DynamoDB Scan used on {SCANS}"
 
 
 @pytest.fixture
