@@ -1,0 +1,79 @@
+"""Every route of template.yaml, swept: the session, role and CSRF rules, and bad bodies.
+
+The routes come from template.yaml (as the local gateway serves them), so a route added later is
+swept too without touching this file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import Env, Portal
+from tests.functional.test_bad_input import BAD_BODIES
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _routes(discovered: tuple[Any, Any, Any]) -> list[tuple[str, str, bool]]:
+    """(method, path with placeholder ids, needs a session) for every route."""
+    _, routes, _ = discovered
+    found = [(r.method, re.sub(r"\{[^}]+\}", "nope", r.path), r.authorizer is not None) for r in routes]
+    assert len(found) > 60, found
+    return sorted(found)
+
+
+def _is_japanese(message: str) -> bool:
+    return bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", message))
+
+
+def test_every_session_route_is_401_without_a_session(discovered: tuple[Any, Any, Any], portal: Portal) -> None:
+    wrong = []
+    for method, path, needs_session in _routes(discovered):
+        if not needs_session:
+            continue
+        answer = portal.request(method, path, {} if method in UNSAFE else None)
+        if answer.status != 401 or not _is_japanese(answer.error.get("message", "")):
+            wrong.append((method, path, answer.status, answer.raw[:120]))
+    assert wrong == []
+
+
+def test_every_staff_route_is_403_for_a_member(discovered: tuple[Any, Any, Any], member: Portal) -> None:
+    wrong = []
+    for method, path, _ in _routes(discovered):
+        if not path.startswith("/api/admin/"):
+            continue
+        answer = member.request(method, path, {} if method in UNSAFE else None)
+        if answer.status != 403 or not _is_japanese(answer.error.get("message", "")):
+            wrong.append((method, path, answer.status, answer.raw[:120]))
+    assert wrong == []
+
+
+def test_every_unsafe_session_route_is_403_without_the_csrf_token(discovered: tuple[Any, Any, Any], staff: Portal, member: Portal) -> None:
+    wrong = []
+    for method, path, needs_session in _routes(discovered):
+        if method not in UNSAFE or not needs_session:
+            continue
+        who = staff if path.startswith("/api/admin/") else member
+        for headers in ({}, {"X-CSRF-Token": "forged-token"}):
+            answer = who.request(method, path, {}, headers=headers, csrf=False)
+            if answer.status != 403:
+                wrong.append((method, path, headers, answer.status, answer.raw[:120]))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("body", BAD_BODIES, ids=range(len(BAD_BODIES)))
+def test_no_route_answers_5xx_to_a_bad_body(discovered: tuple[Any, Any, Any], env: Env, staff: Portal, member: Portal, body: bytes) -> None:
+    """Each route with a body, called by a user allowed to call it, with malformed JSON, wrong types, huge or non-UTF-8 bodies."""
+    wrong = []
+    for method, path, needs_session in _routes(discovered):
+        if method not in ("POST", "PUT") or path == "/api/auth/logout":  # logout reads no body (and would end the sweep's session)
+            continue
+        who = staff if path.startswith("/api/admin/") else member if needs_session else env.new_client()
+        answer = who.request(method, path, raw=body)
+        still_signed_in = not needs_session or answer.status != 401
+        if not 400 <= answer.status < 500 or not _is_japanese(answer.error.get("message", "")) or not still_signed_in:
+            wrong.append((method, path, answer.status, answer.raw[:160]))
+    assert wrong == []
