@@ -82,3 +82,42 @@ def test_staff_runs_the_lottery(local_stack: LocalStack, page: Page) -> None:
     expect(results.get_by_text("当選")).to_have_count(1)
     expect(results.get_by_text("落選")).to_have_count(2)
     shot(page, "admin-lottery-results")
+
+
+PHONE_SCREENS = [
+    ("/portal", "企業Myポータル"),
+    ("/inquiry", "お問い合わせ"),
+    ("/password", "パスワード変更"),
+    ("/events", "イベントカレンダー"),
+    ("/videos", "動画コンテンツ"),
+    ("/reservations", "予約確認・変更"),
+    ("/offerings", None),
+    ("/history", "利用履歴"),
+    ("/profile", "My情報管理"),
+    ("/profile/edit", "My情報更新"),
+    ("/help/reservations", None),
+    ("/privacy", "個人情報保護方針"),
+]
+
+
+def test_phone_every_member_screen_fits_360px(local_stack: LocalStack, phone: Page) -> None:
+    """Each member screen at 360px: nothing scrolls sideways (wide tables scroll inside their own box) and axe passes."""
+    base = local_stack.url
+    acct = new_member(local_stack)
+    login(phone, base, acct.email, acct.password)
+    phone.goto(f"{base}/inquiry")
+    phone.get_by_role("link", name=re.compile("お問い合わせフォームへ")).first.click()
+    expect(phone.get_by_role("heading", level=1, name="申請入力")).to_be_visible()
+    screens = [(phone.url.removeprefix(base), "申請入力"), *PHONE_SCREENS]
+    too_wide = []
+    for path, heading in screens:
+        phone.goto(f"{base}{path}")
+        if heading:
+            expect(phone.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        else:
+            expect(phone.get_by_role("heading", level=1)).to_be_visible()
+        shot(phone, "phone-inquiry-form" if heading == "申請入力" else "phone" + path.replace("/", "-"))
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide.append((path, width))
+    assert too_wide == [], f"screens that scroll sideways at 360px: {too_wide}"
