@@ -6,6 +6,7 @@ import CharCounter from '../CharCounter.vue'
 import FormField from '../FormField.vue'
 import NewPasswordFields from '../NewPasswordFields.vue'
 import EmailTwiceFields from '../EmailTwiceFields.vue'
+import PagedListFrame from '../PagedListFrame.vue'
 import ProfileForm from '../ProfileForm.vue'
 import { emptyProfile } from '../../lib/profile'
 
@@ -146,5 +147,32 @@ describe('EmailTwiceFields', () => {
     expect(w.get('#f-email').attributes('aria-describedby')).toBe('f-email-hint f-email-error')
     expect(w.get('#f-email-hint').text()).toBe('会員ID（ログインID）になります。')
     expect(w.get('#f-email_confirm').attributes('aria-invalid')).toBeUndefined()
+  })
+})
+
+describe('PagedListFrame', () => {
+  const slots = { default: '<table data-testid="rows"></table>' }
+  const base = { error: '', loading: false, count: 0, next: null, empty: '予約はありません。' }
+
+  it('shows 読み込み中… first, then the empty line, then the list with さらに表示', async () => {
+    const w = mount(PagedListFrame, { props: { ...base, loading: true }, slots })
+    expect(w.text()).toContain('読み込み中…')
+    await w.setProps({ loading: false })
+    expect(w.text()).toContain('予約はありません。')
+    expect(w.find('[data-testid=rows]').exists()).toBe(false)
+    await w.setProps({ count: 2, next: 'cursor-2' })
+    expect(w.find('[data-testid=rows]').exists()).toBe(true)
+    expect(w.text()).not.toContain('予約はありません。')
+    await w.get('button').trigger('click')
+    expect(w.emitted('more')).toHaveLength(1)
+    await w.setProps({ loading: true })
+    expect(w.get('button').attributes('disabled')).toBeDefined()
+  })
+
+  it('announces an error and keeps the rows already shown', () => {
+    const w = mount(PagedListFrame, { props: { ...base, count: 3, error: '通信エラーが発生しました。' }, slots })
+    expect(w.get('[role=alert]').text()).toBe('通信エラーが発生しました。')
+    expect(w.find('[data-testid=rows]').exists()).toBe(true)
+    expect(w.text()).not.toContain('予約はありません。')
   })
 })
