@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tests.browser.support import AXE, CHROMIUM, CHROMIUM_ARGS, DIST
 pytestmark = pytest.mark.browser
 
 try:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+    from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 except ImportError:  # pragma: no cover - the dev requirements install it
     sync_playwright = None
 
@@ -61,26 +62,34 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     b.close()
 
 
-def _context(browser: Browser, width: int, height: int, mobile: bool) -> BrowserContext:
+@contextmanager
+def _open_page(browser: Browser, width: int, height: int, *, mobile: bool = False, fail_on_js_errors: bool = True) -> Iterator[Page]:
+    """A page in its own browser context (own cookies), Japanese locale and Tokyo time."""
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP", timezone_id="Asia/Tokyo", is_mobile=mobile, has_touch=mobile)
     ctx.set_default_timeout(15_000)
-    return ctx
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    ctx = _context(browser, 1280, 900, False)
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
     ctx.close()
-    assert not errors, "JavaScript errors: " + "; ".join(errors)
+    if fail_on_js_errors:
+        assert not errors, "JavaScript errors: " + "; ".join(errors)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with _open_page(browser, 1280, 900) as pg:
+        yield pg
+
+
+@pytest.fixture
+def member_page(browser: Browser) -> Iterator[Page]:
+    """A second browser (its own cookies) for the member, beside the staff's `page`."""
+    with _open_page(browser, 1280, 900) as pg:
+        yield pg
 
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    ctx = _context(browser, 360, 740, True)
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
+    with _open_page(browser, 360, 740, mobile=True, fail_on_js_errors=False) as pg:
+        yield pg

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.support import STAFF, login, member_client, new_member, shot, upload_attachment
 from tests.stackutil import LocalStack
 
 # a small binary file: PNG signature, then every byte value (NUL, 0xff, CR/LF…), so a download that re-encodes shows
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
-
-
-@pytest.fixture
-def member_page(browser: Browser) -> Iterator[Page]:
-    """A second browser (its own cookies) for the member, beside the staff's `page`."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP", timezone_id="Asia/Tokyo")
-    ctx.set_default_timeout(15_000)
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    ctx.close()
-    assert not errors, "JavaScript errors: " + "; ".join(errors)
 
 
 def test_inquiry_desk_read_download_reply_close(local_stack: LocalStack, page: Page, member_page: Page) -> None:

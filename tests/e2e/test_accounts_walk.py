@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 
+from tests.conftest import STAFF
 from tests.stackutil import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-STAFF = ("staff@netclub.example", "Staff#2026pass")
 
 PROFILE = {
     "corporate_type": "sole_proprietor",

@@ -9,12 +9,12 @@ import uuid
 
 import pytest
 
+from tests.conftest import STAFF
 from tests.stackutil import LocalStack
 
 pytestmark = pytest.mark.e2e
 
 DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
-STAFF = ("staff@netclub.example", "Staff#2026pass")
 
 
 def _browser_upload(url: str, fields: dict[str, str], filename: str, data: bytes, content_type: str) -> int:

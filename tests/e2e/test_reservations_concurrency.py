@@ -21,7 +21,6 @@ from tests.stackutil import Browserish, LocalStack
 
 pytestmark = pytest.mark.e2e
 
-STAFF = ("staff@netclub.example", "Staff#2026pass")
 PASSWORD = "Storm#2026pass"
 
 
@@ -41,13 +40,6 @@ def _member(stack: LocalStack, staff: Browserish, email: str) -> Browserish:
     assert staff.post(f"/api/admin/members/{created.body['member_id']}/approve").status == 200
     client = stack.client()
     assert client.login(email, PASSWORD).status == 200
-    return client
-
-
-@pytest.fixture(scope="module")
-def staff(local_stack: LocalStack) -> Browserish:
-    client = local_stack.client()
-    assert client.login(*STAFF).status == 200
     return client
 
 

@@ -22,7 +22,6 @@ from tests.stackutil import Browserish, LocalStack
 
 pytestmark = pytest.mark.e2e
 
-STAFF = ("staff@netclub.example", "Staff#2026pass")
 PASSWORD = "Walk#2026pass"
 
 
@@ -87,13 +86,6 @@ def _mail(stack: LocalStack, to: str, subject_part: str, *needles: str, timeout:
 
 def _slot_text(slot: dict[str, Any]) -> str:
     return f"日程：{slot['date']} {slot['start_time']}〜{slot['end_time']}\n場所：{slot['place']}"
-
-
-@pytest.fixture(scope="module")
-def staff(local_stack: LocalStack) -> Browserish:
-    client = local_stack.client()
-    assert client.login(*STAFF).status == 200
-    return client
 
 
 @pytest.fixture(scope="module")

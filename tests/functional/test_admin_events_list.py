@@ -7,15 +7,7 @@ import json
 
 from tests.conftest import Env, Portal
 from tests.functional.dynamodb_calls import dynamodb_calls
-
-EVENT = {
-    "title": "経営革新計画セミナー",
-    "starts_at": "2026-11-12T14:00:00+09:00",
-    "ends_at": "2026-11-12T16:00:00+09:00",
-    "place": "東京都中小企業振興公社 秋葉原庁舎",
-    "url": "https://www.example.com/events/1",
-    "description": "計画策定のポイントを解説します。",
-}
+from tests.functional.test_content import EVENT
 
 
 def _event(staff: Portal, title: str, starts: str, ends: str) -> dict[str, str]:
