@@ -49,7 +49,7 @@ _CONFIG.register_lambda_context(_RunBudget())  # type: ignore[arg-type]
 
 def _persistence() -> DynamoDBPersistenceLayer:
     # Cheap to build (no network); built per call so a fresh client (tests reset them) is always used.
-    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table_name, boto3_client=client("dynamodb"))
+    return DynamoDBPersistenceLayer(table_name=get_settings().need("idempotency_table_name"), boto3_client=client("dynamodb"))
 
 
 def check_key(key: str | None) -> str | None:

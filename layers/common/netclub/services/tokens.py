@@ -20,7 +20,7 @@ def issue(purpose: str, subject: str, path: str, data: dict[str, Any] | None = N
     settings = get_settings()
     token = ids.new_secret()
     accounts.put_token(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
-    return f"{settings.frontend_url}{path}?token={quote(token)}"
+    return f"{settings.need('frontend_url')}{path}?token={quote(token)}"
 
 
 def redeem(token: str, purpose: str) -> tuple[str, Item]:
