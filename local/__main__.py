@@ -104,4 +104,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is stopped and reported; skip tearing down the heap object by object (after a long
+    # run that took minutes) and any request thread still finishing its work.
+    os._exit(code)

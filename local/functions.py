@@ -73,7 +73,8 @@ class Function:
         with self._lock:
             self._free.append((module, now))
             # the most recently used are reused first (the end of the list); the rest are reaped
-            self._free = [(m, t) for m, t in self._free if now - t < IDLE_SECONDS][-MAX_IDLE_CONTAINERS:]
+            warm = [(m, t) for m, t in self._free if now - t < IDLE_SECONDS]
+            self._free = warm[max(0, len(warm) - MAX_IDLE_CONTAINERS) :]
 
     def containers(self) -> int:
         with self._lock:

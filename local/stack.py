@@ -89,6 +89,10 @@ def apply(env: dict[str, str]) -> None:
 def provision(template: dict[str, Any], resolver: cfn.Resolver, frontend_url: str) -> None:
     import boto3
 
+    from local import moto_patches
+
+    moto_patches.install()
+
     session = boto3.Session(region_name=REGION)
     create_all(template, resolver, session, frontend_url)
 
