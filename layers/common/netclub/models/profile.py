@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from netclub.models.common import EMAIL_RE
+from netclub.models.common import EMAIL_RE, DocumentedAs, JsonObject
 
 CorporateType = Literal["corporation", "sole_proprietor", "founder"]
 Gender = Literal["male", "female", "other", "unspecified"]
@@ -171,6 +171,18 @@ class StaffFields(Part):
     withdrawn_on: date | None = None
     member_rank: Text50 | None = None
     note: Text2000 | None = None
+
+
+class ProfileUpdate(Profile):
+    """PUT /api/admin/members/{id}/profile: a Profile plus the staff-registered fields (omitted: unchanged)."""
+
+    staff_fields: StaffFields | None = None
+
+
+ProfileBody = Annotated[JsonObject, DocumentedAs(Profile)]
+"""A Profile in a request: validated by services.profiles.validate (all breaks reported per field)."""
+
+StaffProfileBody = Annotated[JsonObject, DocumentedAs(ProfileUpdate)]
 
 
 class ProfileView(Profile):
