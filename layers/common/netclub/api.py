@@ -138,13 +138,14 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"model": ErrorResponse}}}
 
 
-def declared_responses(func: Callable[..., Any], responses: Mapping[int, Any] | None, status_code: int) -> tuple[int, dict[int, Any]]:
+def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[int, Any] | None, status_code: int) -> tuple[int, dict[int, Any]]:
     """The success status and every answer a handler can give, each with its real schema.
 
     The success status (the one 2xx a route lists, else `status_code`) carries the handler's return
     type (no content for 204), every 4xx/5xx the one error body (ErrorResponse). Added here so that
     no route forgets them: 400 when the handler takes parameters or a body (validation_error), 415
-    when it takes a body, 500 always. A route lists only its own domain errors, with a description.
+    when it takes a body, 404 when its path names a resource (an unknown or another member's id),
+    500 always. A route lists only its other domain errors, with a description.
     """
     given = dict(responses or {})
     successes = [status for status in given if 200 <= status < 300]
@@ -156,6 +157,8 @@ def declared_responses(func: Callable[..., Any], responses: Mapping[int, Any] | 
     parameters = inspect.signature(func).parameters
     if parameters:
         declared[400] = _error("validation_error（入力内容・形式の誤り。項目ごとの fields つき）")
+    if "<" in rule:
+        declared[404] = _error("not_found（存在しない、または他の会員のもの）")
     if "body" in parameters:
         declared[415] = _error("unsupported_media_type（Content-Type が application/json でない）")
     for status, spec in sorted(given.items()):
@@ -201,7 +204,7 @@ class _PerThreadResolver(APIGatewayRestResolver):
         options = {name: value for name, value in bound.arguments.items() if name != "self"}
 
         def register(func: Any) -> Any:
-            options["status_code"], options["responses"] = declared_responses(func, options["responses"], options["status_code"])
+            options["status_code"], options["responses"] = declared_responses(rule, func, options["responses"], options["status_code"])
             return APIGatewayRestResolver.route(self, **options)(func)
 
         return register
