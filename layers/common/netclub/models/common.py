@@ -63,3 +63,15 @@ class DocumentedAs:
 
 
 JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SchemaPattern:
+    """A `pattern` in the field's JSON schema for a rule a validator checks with its own Japanese message
+    (Field(pattern=...) would answer pydantic's generic one)."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        return {**schema, "pattern": self.pattern}
