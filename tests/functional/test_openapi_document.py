@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from local.openapi import merged
@@ -73,3 +74,12 @@ def test_error_response_schema_matches_api_md(discovered: tuple[Any, Any, Any]) 
     assert set(detail["required"]) == {"code", "message"}
     assert set(detail["properties"]) == {"code", "message", "fields"}
     assert set(schemas["ErrorField"]["required"]) == {"field", "message"}
+
+
+def test_the_front_ends_copy_of_the_document_is_the_servers(discovered: tuple[Any, Any, Any]) -> None:
+    """frontend/src/api/openapi.json is what the front end's types are generated from (npm run gen:api,
+    run by its build): an API change must be copied there (`make frontend-api`), and then vue-tsc
+    fails the front end's build wherever it does not follow."""
+    functions, routes, _ = discovered
+    committed = json.loads((Path(__file__).parents[2] / "frontend" / "src" / "api" / "openapi.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(merged(functions, routes))), "the API changed: run `make frontend-api` and follow it in the front end"
