@@ -8,7 +8,7 @@ PORT ?= 3000
 PYTHON_RUNTIME ?= python3.11
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test venv frontend frontend-test lint typecheck sam-validate sam-build unit functional e2e browser openapi bench clean help
+.PHONY: dev test venv frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e browser openapi bench clean help
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
@@ -78,6 +78,11 @@ e2e: venv
 
 openapi: venv
 	$(BIN)/python -m local.export_openapi build/openapi.json
+
+# The front end's copy of the document and the types generated from it (a test fails while it is stale).
+frontend-api: venv frontend/node_modules/.installed
+	$(BIN)/python -m local.export_openapi frontend/src/api/openapi.json
+	cd frontend && npm run gen:api
 
 bench: venv
 	$(BIN)/python -m benchmarks.cold_start

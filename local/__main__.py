@@ -55,7 +55,7 @@ def main() -> int:
         stack.REGION,
         "123456789012",
         static_dir=ROOT / "frontend" / "dist",
-        openapi=lambda: openapi.merged(functions),
+        openapi=lambda: openapi.merged(functions, routes),
         s3_endpoint=endpoint,
     )
     server = make_server(args.host, args.port, gateway, threaded=True)

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from netclub.api import Resolver
 
 _scope: ContextVar[dict[str, str] | None] = ContextVar("netclub_function_environment", default=None)
 _function: ContextVar[str | None] = ContextVar("netclub_function", default=None)
@@ -79,7 +79,7 @@ def current_function() -> str | None:
     return _function.get()
 
 
-class PerThreadResolver(APIGatewayRestResolver):
+class PerThreadResolver(Resolver):
     """Powertools' resolver with the current event and context kept per thread.
 
     Powertools assigns them on its router class; reads from the handler go through these

@@ -1,18 +1,44 @@
-"""One OpenAPI 3 document for the whole API, merged from every function's resolver."""
+"""One OpenAPI 3 document for the whole API, merged from every function's resolver.
+
+Each function declares its own answers (netclub.api: the success schema, ErrorResponse for every
+4xx/5xx). What the gateway adds in front of them comes from template.yaml's routes: the session
+cookie and CSRF header (security), the authorizer's 401/403 and the 413 for bodies over 10 MB.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from local.functions import Function
+from local.functions import Function, Route
+
+UNSAFE = {"post", "put", "patch", "delete"}
+STAFF_PREFIX = "/api/admin"
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "netclub_session", "description": "set by POST /api/auth/login"},
+    "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "csrf_token of the login answer; every unsafe method"},
+}
 
 
-def merged(functions: dict[str, Function]) -> dict[str, Any]:
+def _gateway_answers(path: str, method: str, operation: dict[str, Any], needs_session: bool) -> None:
+    responses = operation.setdefault("responses", {})
+    if needs_session:
+        unsafe = method in UNSAFE
+        operation["security"] = [{"session": [], "csrf": []}] if unsafe else [{"session": []}]
+        responses.setdefault("401", {"description": "unauthenticated（セッションなし・期限切れ）", "content": ERROR})
+        if unsafe or path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/"):
+            responses.setdefault("403", {"description": "forbidden（CSRF トークンの不一致、職員以外）", "content": ERROR})
+    if "requestBody" in operation:
+        responses.setdefault("413", {"description": "too_large（10 MB を超える本文）", "content": ERROR})
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def merged(functions: dict[str, Function], routes: list[Route] | None = None) -> dict[str, Any]:
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "Net Club My Portal API (企業Myポータル)", "version": "1.0.0"},
         "paths": {},
-        "components": {"schemas": {}},
+        "components": {"schemas": {}, "securitySchemes": SECURITY_SCHEMES},
     }
     for fn in sorted(functions.values(), key=lambda f: f.logical_id):
         module = fn.load()
@@ -23,5 +49,10 @@ def merged(functions: dict[str, Function]) -> dict[str, Any]:
         for path, operations in schema.get("paths", {}).items():
             document["paths"].setdefault(path, {}).update(operations)
         document["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+    for route in routes or []:
+        operation = document["paths"].get(route.path, {}).get(route.method.lower())
+        if operation is not None:
+            _gateway_answers(route.path, route.method.lower(), operation, route.authorizer is not None)
     document["paths"] = dict(sorted(document["paths"].items()))
+    document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     return document

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
@@ -21,7 +22,7 @@ def list_all(
 
 
 @app.post("/api/admin/events", summary="イベントの登録", tags=["admin"], responses={201: {"description": "created"}})
-def create(body: EventIn) -> Any:
+def create(body: EventIn) -> Response[Event]:
     return json_response(201, content.create_event(current_principal(app).member_id, body).model_dump())
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
@@ -18,7 +19,7 @@ def list_all(cursor: Annotated[str | None, Query(max_length=2048)] = None) -> Ad
 
 
 @app.post("/api/admin/notices", summary="お知らせの登録", tags=["admin"], responses={201: {"description": "created"}})
-def create(body: NoticeIn) -> Any:
+def create(body: NoticeIn) -> Response[Notice]:
     return json_response(201, content.create_notice(current_principal(app).member_id, body).model_dump())
 
 

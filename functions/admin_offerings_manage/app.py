@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
@@ -29,7 +30,7 @@ def reservations_of(offering_id: Id) -> AdminReservationList:
 
 
 @app.post("/api/admin/offerings", summary="セミナー・相談の登録", tags=["admin"], responses={201: {"description": "created"}})
-def create(body: OfferingIn) -> Any:
+def create(body: OfferingIn) -> Response[OfferingDetail]:
     return json_response(201, offerings.create(current_principal(app).member_id, body).model_dump())
 
 

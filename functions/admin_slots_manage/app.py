@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
@@ -14,7 +15,7 @@ Id = Annotated[str, Path(max_length=64)]
 
 
 @app.post("/api/admin/offerings/<offering_id>/slots", summary="日程の追加", tags=["admin"], responses={201: {"description": "created"}})
-def create(offering_id: Id, body: SlotIn) -> Any:
+def create(offering_id: Id, body: SlotIn) -> Response[Slot]:
     return json_response(201, offerings.add_slot(current_principal(app).member_id, offering_id, body).model_dump())
 
 

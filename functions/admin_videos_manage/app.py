@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
@@ -13,7 +14,7 @@ Id = Annotated[str, Path(max_length=64)]
 
 
 @app.post("/api/admin/videos", summary="動画の登録", tags=["admin"], responses={201: {"description": "created"}})
-def create(body: VideoIn) -> Any:
+def create(body: VideoIn) -> Response[Video]:
     return json_response(201, content.create_video(current_principal(app).member_id, body).model_dump())
 
 

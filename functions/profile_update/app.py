@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
-from netclub.models.profile import ProfileView
+from netclub.models.profile import ProfileBody, ProfileView
 from netclub.services import profiles
 
 app = build_resolver()
@@ -14,12 +14,12 @@ app = build_resolver()
 @app.put(
     "/api/profile",
     summary="My情報の更新（dry_run=true は確認画面用の検証のみ）",
-    description="Body: a Profile (schema ProfileView, without staff_fields: they are ignored). A changed user.email takes effect only via the link mailed to it.",
+    description="A changed user.email takes effect only via the link mailed to it.",
     tags=["profile"],
     responses={400: {"description": "validation_error with fields"}, 403: {"description": "not active yet"}, 409: {"description": "email_taken"}},
 )
 def update_profile(
-    body: Annotated[dict[str, Any], Body(description="Profile")],
+    body: Annotated[ProfileBody, Body(description="Profile (staff_fields are ignored)")],
     dry_run: Annotated[bool, Query(description="validate only, change nothing")] = False,
 ) -> ProfileView:
     return profiles.update_profile(current_principal(app).member_id, body, dry_run=dry_run)

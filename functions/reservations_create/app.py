@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, header, json_response, logger
 from netclub.models.reservations import Reservation, ReservationCreate
@@ -16,11 +17,11 @@ app = build_resolver()
     description="Idempotency-Key header: a repeat with the same key returns the first answer and creates nothing.",
     tags=["reservations"],
     responses={
-        201: {"description": "Reservation", "content": {"application/json": {"schema": Reservation.model_json_schema()}}},
+        201: {"description": "Reservation (seminar: confirmed, counseling: applied)"},
         409: {"description": "slot_full / already_reserved / deadline_passed"},
     },
 )
-def create(body: ReservationCreate) -> Any:
+def create(body: ReservationCreate) -> Response[Reservation]:
     created = reservations.apply(current_principal(app).member_id, body, header(app, "Idempotency-Key"))
     return json_response(201, created.model_dump())
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from local.openapi import merged
 from tests.conftest import Env, Portal
 from tests.functional.test_bad_input import BAD_BODIES
 
@@ -75,5 +76,44 @@ def test_no_route_answers_5xx_to_a_bad_body(discovered: tuple[Any, Any, Any], en
         answer = who.request(method, path, raw=body)
         still_signed_in = not needs_session or answer.status != 401
         if not 400 <= answer.status < 500 or not _is_japanese(answer.error.get("message", "")) or not still_signed_in:
+            wrong.append((method, path, answer.status, answer.raw[:160]))
+    assert wrong == []
+
+
+DEEP = 990
+BAD_REQUESTS: list[tuple[str, dict[str, str], bytes, int, str]] = [
+    # (what, headers, body, expected status, expected code)
+    ("text/plain", {"Content-Type": "text/plain"}, b'{"email": "a@example.jp"}', 415, "unsupported_media_type"),
+    ("application/xml", {"Content-Type": "application/xml"}, b"<login><email>a@example.jp</email></login>", 415, "unsupported_media_type"),
+    (
+        "multipart without boundary",
+        {"Content-Type": "multipart/form-data"},
+        b"--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--",
+        415,
+        "unsupported_media_type",
+    ),
+    ("form-urlencoded", {"Content-Type": "application/x-www-form-urlencoded"}, b"email=a%40example.jp&password=x", 415, "unsupported_media_type"),
+    ("arrays nested 990 deep", {}, b"[" * DEEP + b"]" * DEEP, 400, "validation_error"),
+    ("objects nested 990 deep", {}, b'{"a":' * DEEP + b"1" + b"}" * DEEP, 400, "validation_error"),
+    ("objects nested 40 deep", {}, b'{"a":' * 40 + b"1" + b"}" * 40, 400, "validation_error"),
+]
+
+
+@pytest.mark.parametrize(("what", "headers", "body", "status", "code"), BAD_REQUESTS, ids=[r[0] for r in BAD_REQUESTS])
+def test_every_route_with_a_body_refuses_other_content_types_and_deep_json(
+    discovered: tuple[Any, Any, Any], env: Env, staff: Portal, member: Portal, what: str, headers: dict[str, str], body: bytes, status: int, code: str
+) -> None:
+    """Only JSON is accepted (415 otherwise) and JSON nested too deep is a 400, in API.md's error shape, on every route that takes a body."""
+    functions, _, _ = discovered
+    takes_body = {(m.upper(), re.sub(r"\{[^}]+\}", "nope", p)) for p, ops in merged(functions)["paths"].items() for m, op in ops.items() if "requestBody" in op}
+    assert len(takes_body) > 25, takes_body
+    wrong = []
+    for method, path, needs_session in _routes(discovered):
+        if (method, path) not in takes_body:
+            continue
+        who = staff if path.startswith("/api/admin/") else member if needs_session else env.new_client()
+        answer = who.request(method, path, raw=body, headers=headers)
+        error = answer.error
+        if answer.status != status or error.get("code") != code or not _is_japanese(error.get("message", "")):
             wrong.append((method, path, answer.status, answer.raw[:160]))
     assert wrong == []

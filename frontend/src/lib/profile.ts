@@ -1,4 +1,86 @@
-import type { Equipment, IndustryNode, Profile } from '../api/types'
+import { PHONE_PATTERN } from '../api/rules'
+import type { ApiEquipment, ApiProfile, IndustryNode } from '../api/types'
+
+/** One row of the equipment table as the form edits it (blank strings rather than null). */
+export interface Equipment {
+  capability_class: string
+  name: string
+  domestic: boolean | null
+  maker: string
+  count: number | null
+  note: string
+}
+
+/**
+ * My情報 as the forms edit it: blank strings where the API has null, '' for an unchosen 法人区分.
+ * Its fields are the API's Profile fields, checked below, so an API change the form does not follow
+ * fails the build.
+ */
+export interface Profile {
+  corporate_type: 'corporation' | 'sole_proprietor' | 'founder' | ''
+  company_name: string
+  company_name_kana: string
+  common_name: string
+  office_name: string
+  postal_code: string
+  address: string
+  phone: string
+  representative: { name: string; name_kana: string; gender: string; title: string }
+  industry: { major: string; middle: string; minor: string }
+  capital_thousand_yen: number | null
+  large_company_investment_thousand_yen: number | null
+  founded_on: string
+  established_year_month: string
+  officers_count: number | null
+  employees: { total: number | null; full_time: number | null; part_time: number | null; other: number | null }
+  homepage_url: string
+  publish_company_info: boolean | null
+  public_info: string
+  business_summary: string
+  trade_areas: string[]
+  shipping_sales: string
+  processing_categories: string[]
+  equipment: Equipment[]
+  affiliated_companies: string
+  main_customers: string
+  main_subcontractors: string
+  user: {
+    email: string
+    name: string
+    name_kana: string
+    gender: string
+    department: string
+    phone: string
+    extension: string
+    fax: string
+  }
+  subscriptions: {
+    argus: boolean
+    business_support_tokyo: boolean
+    direct_mail: boolean
+    mail_magazine: boolean
+    mail_magazine_genres: string[]
+  }
+  staff_fields?: Record<string, unknown>
+  [extra: string]: unknown
+}
+
+
+/** The named fields of T (without an index signature). */
+type Named<T> = keyof { [K in keyof NonNullable<T> as string extends K ? never : number extends K ? never : K extends string ? K : never]: true }
+/** true when the form edits exactly the API's fields; else the type names the ones that differ. */
+type SameFields<Form, Api, FormOnly = never> = [Exclude<Named<Form>, Named<Api> | FormOnly>, Exclude<Named<Api>, Named<Form>>] extends [never, never]
+  ? true
+  : { onlyInForm: Exclude<Named<Form>, Named<Api> | FormOnly>; onlyInApi: Exclude<Named<Api>, Named<Form>> }
+export const FORM_FOLLOWS_API: [
+  SameFields<Profile, ApiProfile, 'staff_fields'>,
+  SameFields<Equipment, ApiEquipment>,
+  SameFields<Profile['user'], ApiProfile['user']>,
+  SameFields<Profile['representative'], ApiProfile['representative']>,
+  SameFields<Profile['industry'], ApiProfile['industry']>,
+  SameFields<Profile['employees'], ApiProfile['employees']>,
+  SameFields<Profile['subscriptions'], ApiProfile['subscriptions']>,
+] = [true, true, true, true, true, true, true]
 
 export const CORPORATE_TYPES = [
   { value: 'corporation', label: '法人' },
@@ -301,6 +383,8 @@ export function industryName(tree: IndustryNode[], ind: { major: string; middle:
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/** The server's 電話番号 rule (from the OpenAPI document). Python's \d is any Unicode digit: so here. */
+export const PHONE_RE = new RegExp(PHONE_PATTERN.replaceAll('\\d', '\\p{Nd}'), 'u')
 
 /** Client-side checks that mirror the API's rules (the server answer wins). */
 export function validateProfile(p: Profile, opts: { requireEmail?: boolean } = {}): Record<string, string> {
@@ -319,7 +403,7 @@ export function validateProfile(p: Profile, opts: { requireEmail?: boolean } = {
   if (p.postal_code && !/^\d{3}-?\d{4}$/.test(p.postal_code)) err.postal_code = '郵便番号は「123-4567」の形式で入力してください。'
   for (const path of ['phone', 'user.phone', 'user.fax']) {
     const v = getPath(p, path)
-    if (typeof v === 'string' && v && !/^[0-9+\-() ]{6,20}$/.test(v))
+    if (typeof v === 'string' && v && !PHONE_RE.test(v))
       err[path] = `${fieldLabel(path)}は半角数字とハイフンで入力してください。`
   }
   for (const path of [

@@ -6,8 +6,10 @@ Handlers stay thin: they declare a route, its OpenAPI metadata and call one serv
 from __future__ import annotations
 
 import binascii
+import inspect
 import json
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -15,12 +17,15 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from netclub.config import get_settings
-from netclub.errors import DomainError, FieldError, TooManyRequests, Unauthenticated
+from netclub.errors import DomainError, FieldError, TooManyRequests, Unauthenticated, UnsupportedMediaType, ValidationFailed
+from netclub.models.common import ErrorDetail, ErrorField, ErrorResponse
 from netclub.validation import field_errors_from_pydantic
 
 logger = Logger(service="netclub")
@@ -49,10 +54,10 @@ def error_response(
     fields: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if fields is not None:
-        error["fields"] = [{"field": f.field, "message": f.message} for f in fields]
-    return Response(status_code=status, content_type=JSON_TYPE, body={"error": error}, headers=headers)
+    listed: dict[str, Any] = {} if fields is None else {"fields": [ErrorField(field=f.field, message=f.message) for f in fields]}
+    detail = ErrorDetail(code=code, message=message, **listed)  # `fields` only for validation errors (API.md)
+    body = ErrorResponse(error=detail).model_dump(exclude_unset=True)
+    return Response(status_code=status, content_type=JSON_TYPE, body=body, headers=headers)
 
 
 def _domain_error(exc: DomainError) -> Response:
@@ -84,14 +89,120 @@ def _unexpected(exc: Exception) -> Response:
     return error_response(500, "internal_error", "システムエラーが発生しました。時間をおいてもう一度お試しください。")
 
 
+MAX_JSON_DEPTH = 32
+TOO_DEEP = "リクエストの形式が正しくありません（JSONの入れ子が深すぎます）。"
+
+
+def _depth(value: Any) -> int:
+    """How deep arrays and objects nest in a parsed JSON value (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
+    """Request bodies are JSON only (API.md), parsed without letting a hostile body reach the catch-all.
+
+    Powertools would also parse form and multipart bodies, answer other types with an exception that
+    our catch-all turned into a 500, and let a body nested ~1000 deep raise RecursionError.
+    """
+
+    def _get_body(self, app: Any) -> Any:
+        content_type = str(app.current_event.headers.get("content-type") or "").strip().lower()
+        if content_type and content_type.split(";")[0].strip() != "application/json":
+            raise UnsupportedMediaType()
+        try:
+            body = super()._get_body(app)
+        except RecursionError:
+            body = None
+            too_deep = True
+        else:
+            too_deep = _depth(body) > MAX_JSON_DEPTH
+        if too_deep:
+            raise ValidationFailed([FieldError("body", TOO_DEEP)], message="リクエストの形式が正しくありません。")
+        return body
+
+
+_ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"model": ErrorResponse}}}
+
+
+def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[int, Any] | None, status_code: int) -> tuple[int, dict[int, Any]]:
+    """The success status and every answer a handler can give, each with its real schema.
+
+    The success status (the one 2xx a route lists, else `status_code`) carries the handler's return
+    type (no content for 204), every 4xx/5xx the one error body (ErrorResponse). Added here so that
+    no route forgets them: 400 when the handler takes parameters or a body (validation_error), 415
+    when it takes a body, 404 when its path names a resource (an unknown or another member's id),
+    500 always. A route lists only its other domain errors, with a description.
+    """
+    given = dict(responses or {})
+    successes = [status for status in given if 200 <= status < 300]
+    success = successes[0] if len(successes) == 1 else status_code
+    first = dict(given.pop(success, None) or {"description": "OK"})
+    if success == 204:
+        first["content"] = {}
+    declared: dict[int, Any] = {success: first}
+    parameters = inspect.signature(func).parameters
+    if parameters:
+        declared[400] = _error("validation_error（入力内容・形式の誤り。項目ごとの fields つき）")
+    if "<" in rule:
+        declared[404] = _error("not_found（存在しない、または他の会員のもの）")
+    if "body" in parameters:
+        declared[415] = _error("unsupported_media_type（Content-Type が application/json でない）")
+    for status, spec in sorted(given.items()):
+        declared[status] = dict(spec) if status < 400 else _error(str(spec.get("description") or "error"))
+    declared[500] = _error("internal_error")
+    return success, dict(sorted(declared.items()))
+
+
+class Resolver(APIGatewayRestResolver):
+    """Powertools' REST resolver whose routes declare every answer with its real schema (declared_responses)."""
+
+    def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:  # type: ignore[override]
+        bound = _ROUTE_SIGNATURE.bind(self, rule, method, *args, **kwargs)
+        bound.apply_defaults()
+        options = {name: value for name, value in bound.arguments.items() if name != "self"}
+
+        def register(func: Any) -> Any:
+            options["status_code"], options["responses"] = declared_responses(rule, func, options["responses"], options["status_code"])
+            return APIGatewayRestResolver.route(self, **options)(func)
+
+        return register
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:  # type: ignore[override]
+        """Without Powertools' 422 (this API answers bad input with 400 and the one error body)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for item in (schema.paths or {}).values():
+            for name in _METHODS:
+                operation = getattr(item, name, None)
+                if operation is not None and operation.responses:
+                    operation.responses.pop(422, None)
+        if schema.components and schema.components.schemas:
+            for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+                schema.components.schemas.pop(unused, None)
+        return schema
+
+
 # On Lambda a process handles one event at a time. The local stack and the in-process tests run
 # handlers on threads and swap in a resolver that keeps the event per thread (local/isolation.py).
-resolver_class: type[APIGatewayRestResolver] = APIGatewayRestResolver
+resolver_class: type[Resolver] = Resolver
 
 
 def build_resolver() -> APIGatewayRestResolver:
     """One resolver per function: validation on, Japanese error map, JSON in UTF-8."""
     app = resolver_class(enable_validation=True, serializer=_dumps)
+    app._request_validation_middleware = _JsonBodyValidation()
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler([UnicodeDecodeError, binascii.Error])(_bad_encoding)

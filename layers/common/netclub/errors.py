@@ -95,6 +95,12 @@ class TooLarge(DomainError):
     message = "ファイルサイズが大きすぎます。"
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+    message = "リクエストの形式が正しくありません（Content-Type: application/json で送信してください）。"
+
+
 class TooManyRequests(DomainError):
     status = 429
     code = "too_many_requests"

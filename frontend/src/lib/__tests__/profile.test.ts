@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { emptyProfile, industryChoices, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
+import { PHONE_PATTERN } from '../../api/rules'
+import { PHONE_RE, emptyProfile, industryChoices, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
 
 describe('法人 conditional required rule', () => {
   it('always requires 法人区分, 企業名, 利用者名', () => {
@@ -69,5 +70,34 @@ describe('profile shape', () => {
     const tree = [{ code: 'E', name: '製造業', children: [{ code: '24', name: '金属製品', children: [{ code: '2441', name: '建設用金属製品' }] }] }]
     expect(industryChoices(tree, 'E', '24').minors.map((m) => m.code)).toEqual(['2441'])
     expect(industryChoices(tree, '', '').middles).toEqual([])
+  })
+})
+
+describe('phone numbers follow the server rule (PHONE_PATTERN from the OpenAPI document)', () => {
+  const phoneError = (phone: string) => {
+    const p = emptyProfile()
+    p.phone = phone
+    p.user.fax = phone
+    const err = validateProfile(p)
+    return [err.phone, err['user.fax']]
+  }
+
+  it('accepts what the server accepts: 10–11 digits starting with 0, hyphens between groups, or blank', () => {
+    for (const ok of ['', '03-1234-5678', '0312345678', '090-1234-5678', '09012345678', '0120-123-456', '04992-1-2345']) {
+      expect(phoneError(ok), ok).toEqual([undefined, undefined])
+    }
+  })
+
+  it('refuses what the server refuses, which the old /^[0-9+\\-() ]{6,20}$/ let through', () => {
+    for (const bad of ['123456', '+81 3 1234 5678', '(03) 1234-5678', '03-1234-567', '090-1234-56789', '03--12345678', '3-1234-5678', '０３-１２３４-５６７８']) {
+      const [phone, fax] = phoneError(bad)
+      expect(phone, bad).toMatch(/電話番号/)
+      expect(fax, bad).toBeTruthy()
+    }
+  })
+
+  it('uses the pattern of the generated rules, which the server exports into its schema', () => {
+    expect(PHONE_RE.source).toBe(PHONE_PATTERN.replaceAll('\\d', '\\p{Nd}'))
+    expect(PHONE_PATTERN).toContain('0\\d{')
   })
 })

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from netclub.models.common import Email, Secret, Token
+from netclub.models.profile import ProfileBody
 
 Status = Literal["pending_review", "active", "suspended"]
 Role = Literal["member", "staff"]
@@ -65,7 +66,7 @@ class RegistrationConfirm(Strict):
     token: Token
     password: Secret
     password_confirm: Secret
-    profile: dict[str, Any] = Field(description="Profile (see GET /api/profile); validated with the Profile rules")
+    profile: ProfileBody = Field(description="Profile (see GET /api/profile); validated with the Profile rules")
 
 
 class RegistrationCreated(BaseModel):

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from netclub.models.common import EMAIL_RE
+from netclub.models.common import EMAIL_RE, DocumentedAs, JsonObject, SchemaPattern
 
 CorporateType = Literal["corporation", "sole_proprietor", "founder"]
 Gender = Literal["male", "female", "other", "unspecified"]
@@ -21,7 +21,34 @@ Genre = Literal["netclub_magazine", "e_argus"]
 
 _KANA_RE = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FB\u3000 ・ー]*$")
 _POSTAL_RE = re.compile(r"^\d{3}-?\d{4}$")
-_PHONE_RE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
+
+
+def _phone_pattern() -> str:
+    """電話番号・FAX: "0" and 9–10 more digits (10–11 in all), in up to three groups split by hyphens
+    (市外局番 2–5 digits with the 0, then 1–4, then 3–4), or blank.
+
+    One regular expression without look-ahead, so that JSON Schema tools can generate from it: the
+    OpenAPI document carries it as the field's `pattern` and the front end checks with that same one.
+    """
+    shapes: set[tuple[int, ...]] = set()
+    for a in range(2, 6):
+        for b in range(1, 5):
+            for c in (3, 4):
+                if a + b + c in (10, 11):
+                    shapes |= {(a, b, c), (a + b, c), (a, b + c), (a + b + c,)}
+    firsts: dict[tuple[int, ...], list[int]] = {}
+    for shape in sorted(shapes):
+        firsts.setdefault(shape[1:], []).append(shape[0])
+    alternatives = []
+    for rest, lengths in sorted(firsts.items()):
+        low, high = min(lengths) - 1, max(lengths) - 1  # contiguous: checked by tests/unit/test_profile_rules.py
+        first = f"\\d{{{low}}}" if low == high else f"\\d{{{low},{high}}}"
+        alternatives.append("0" + first + "".join(f"-\\d{{{n}}}" for n in rest))
+    return "^(?:" + "|".join(alternatives) + ")?$"
+
+
+PHONE_PATTERN = _phone_pattern()
+_PHONE_RE = re.compile(PHONE_PATTERN)
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _YM_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -39,8 +66,7 @@ def _postal(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    digits = value.replace("-", "")
-    if value and (not _PHONE_RE.match(value) or len(digits) not in (10, 11)):
+    if not _PHONE_RE.match(value):
         raise ValueError("電話番号は「03-1234-5678」の形式で入力してください。")
     return value
 
@@ -70,7 +96,7 @@ Text200 = Annotated[str, Field(max_length=200)]
 Text2000 = Annotated[str, Field(max_length=2000)]
 Kana = Annotated[str, Field(max_length=100), AfterValidator(_kana)]
 Postal = Annotated[str, Field(max_length=8), AfterValidator(_postal)]
-Phone = Annotated[str, Field(max_length=20), AfterValidator(_phone)]
+Phone = Annotated[str, Field(max_length=20), AfterValidator(_phone), SchemaPattern(PHONE_PATTERN)]
 Url = Annotated[str, Field(max_length=500), AfterValidator(_url)]
 OptEmail = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -171,6 +197,18 @@ class StaffFields(Part):
     withdrawn_on: date | None = None
     member_rank: Text50 | None = None
     note: Text2000 | None = None
+
+
+class ProfileUpdate(Profile):
+    """PUT /api/admin/members/{id}/profile: a Profile plus the staff-registered fields (omitted: unchanged)."""
+
+    staff_fields: StaffFields | None = None
+
+
+ProfileBody = Annotated[JsonObject, DocumentedAs(Profile)]
+"""A Profile in a request: validated by services.profiles.validate (all breaks reported per field)."""
+
+StaffProfileBody = Annotated[JsonObject, DocumentedAs(ProfileUpdate)]
 
 
 class ProfileView(Profile):
