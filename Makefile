@@ -102,6 +102,7 @@ openapi: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks.cold_start
+	$(BIN)/python -m benchmarks.cold_start_deployed --runs 3
 	$(BIN)/python -m benchmarks.dynamodb_calls
 	$(BIN)/python -m benchmarks.reservations_calls
 	$(BIN)/python -m benchmarks.answer_timing

@@ -73,15 +73,23 @@ def _make(*args: str) -> str:
 
 def runtime_python() -> str:
     """The interpreter of the runtime's version, found as `make sam-build` finds it (fails loudly if none)."""
-    return _make("-s", "runtime-python").strip().splitlines()[-1]
+    return _make("-s", "runtime-python", f"PYTHON_RUNTIME={template_runtime()}").strip().splitlines()[-1]
+
+
+def template_runtime() -> str:
+    """template.yaml's PythonRuntime default: the runtime `make sam-build` builds for."""
+    return str(cfn.load()["Parameters"]["PythonRuntime"]["Default"])
 
 
 def ensure_built() -> Path:
-    stamp = SAM_DIR / "inputs.sha256"
+    """.aws-sam/build as `make sam-build` makes it for template.yaml's runtime, rebuilt when an input changed."""
+    stamp, built_for = SAM_DIR / "inputs.sha256", SAM_DIR / "runtime"
     with _lock():
-        digest = _digest()
-        if not (BUILD / "template.yaml").exists() or not stamp.exists() or stamp.read_text() != digest:
-            _make("sam-build")
+        digest, runtime = _digest(), template_runtime()
+        fresh = (BUILD / "template.yaml").exists() and stamp.exists() and stamp.read_text() == digest
+        if not fresh or not built_for.exists() or built_for.read_text().strip() != runtime:
+            stamp.unlink(missing_ok=True)
+            _make("sam-build", f"PYTHON_RUNTIME={runtime}")
             stamp.write_text(digest)
     return BUILD
 

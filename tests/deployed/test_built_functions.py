@@ -136,6 +136,56 @@ def test_built_login_and_authorizer_agree_on_a_real_session(deployed: Deployed, 
     assert second["answer"]["policyDocument"]["Statement"][0]["Effect"] == "Deny", second
 
 
+def _answer(deployed: Deployed, aws: dict[str, str], folder: str, event: dict[str, Any], scratch: Path) -> tuple[int, Any]:
+    invocation = _run(deployed, aws, BY_DIR[folder], [event], scratch)["invocations"][0]
+    assert "error" not in invocation, f"{folder}: {invocation}"
+    answer = invocation["answer"]
+    return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
+
+
+def _with(
+    folder: str, aws: dict[str, str], ids: dict[str, str] | None = None, body: Any = None, headers: dict[str, str] | None = None, case: str | None = None
+) -> dict[str, Any]:
+    """A sample event of the folder (its only one, or `case`) with real ids for its made-up ones, a real body and extra headers."""
+    samples = dict(_sample_events(folder, aws))
+    assert case or len(samples) == 1, f"events/{folder}/ has {sorted(samples)}: say which"
+    text = json.dumps(samples[case] if case else next(iter(samples.values())), ensure_ascii=False)
+    for name, value in (ids or {}).items():
+        text = text.replace(f"example-{name.replace('_', '-')}", value)
+    event: dict[str, Any] = json.loads(text)
+    if body is not None:
+        event["body"] = json.dumps(body, ensure_ascii=False)
+    event["headers"] = {**event["headers"], **(headers or {})}
+    event["multiValueHeaders"] = {**event.get("multiValueHeaders", {}), **{k: [v] for k, v in (headers or {}).items()}}
+    return event
+
+
+def test_built_functions_write_and_read_back(deployed: Deployed, aws: dict[str, str], tmp_path: Path) -> None:
+    """Past validation: an inquiry (DynamoDB transaction, idempotency table, SES receipt mail) and a
+    seminar reservation are made by the built functions and read back by others."""
+    status, kinds = _answer(deployed, aws, "inquiry_kinds_list", _with("inquiry_kinds_list", aws), tmp_path)
+    assert status == 200 and kinds["items"], kinds
+    inquiry = {"kind_id": kinds["items"][0]["id"], "content": "デプロイ形のスモークテストからのお問い合わせです。"}
+    status, created = _answer(
+        deployed, aws, "inquiries_create", _with("inquiries_create", aws, body=inquiry, headers={"Idempotency-Key": "deployed-smoke-1"}), tmp_path
+    )
+    assert status == 201, created
+    status, read = _answer(deployed, aws, "inquiries_get", _with("inquiries_get", aws, ids={"inquiry_id": created["id"]}), tmp_path)
+    assert status == 200 and read["id"] == created["id"], read
+
+    # the demo member holds a seat of the demo seminar: cancel it (the seat goes back), then book it again
+    status, mine = _answer(deployed, aws, "reservations_list", _with("reservations_list", aws, case="get-reservations.json"), tmp_path)
+    status, offerings = _answer(deployed, aws, "offerings_list", _with("offerings_list", aws), tmp_path)
+    seminar = next(item for item in offerings["items"] if item["kind"] == "seminar")
+    held = next(item for item in mine["items"] if item["offering_id"] == seminar["id"] and item["status"] != "cancelled")
+    status, cancelled = _answer(deployed, aws, "reservations_cancel", _with("reservations_cancel", aws, ids={"reservation_id": held["id"]}), tmp_path)
+    assert status == 200, cancelled
+    reservation = {"offering_id": seminar["id"], "slot_id": cancelled["slot"]["id"]}
+    headers = {"Idempotency-Key": "deployed-smoke-2"}
+    status, booked = _answer(deployed, aws, "reservations_create", _with("reservations_create", aws, body=reservation, headers=headers), tmp_path)
+    assert status == 201 and booked["slot"]["id"] == cancelled["slot"]["id"], booked
+
+
 def test_sample_events_are_current(tmp_path: Path) -> None:
     """events/ is what `python -m local.sample_events` writes for today's template.yaml."""
     sample_events.main(tmp_path)
