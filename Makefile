@@ -13,7 +13,7 @@ RUNTIME_PYTHON ?= $(shell for p in "$$(command -v python$(RUNTIME_VERSION))" "$$
 	[ -x "$$p" ] && "$$p" -c 'import sys' >/dev/null 2>&1 && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test venv runtime-python frontend frontend-test lint typecheck sam-validate sam-build unit functional e2e browser openapi bench clean help
+.PHONY: dev test venv runtime-python frontend frontend-test lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
@@ -96,6 +96,9 @@ functional: venv
 
 e2e: venv
 	$(BIN)/pytest tests/e2e -q
+
+deployed: venv  # the functions as `make sam-build` makes them (it runs the build when an input changed)
+	$(BIN)/pytest tests/deployed -q
 
 openapi: venv
 	$(BIN)/python -m local.export_openapi build/openapi.json
