@@ -110,12 +110,7 @@ def main() -> None:
                 env = environment(fn, resolver, aws["endpoint"], with_pyc.runtime)
                 events_file = scratch / f"{fn.logical_id}.events.json"
                 events_file.write_text(json.dumps([_first_event(fn, aws)], ensure_ascii=False), encoding="utf-8")
-                row: dict[str, Any] = {
-                    "name": fn.logical_id,
-                    "floor": {"cpu": [], "wall": []},
-                    "without": {"cpu": [], "wall": []},
-                    "with": {"cpu": [], "wall": []},
-                }
+                row: dict[str, Any] = {"name": fn.logical_id, **{k: {"cpu": [], "wall": [], "import": [], "request": []} for k in ("floor", "without", "with")}}
                 for run in range(args.runs):
                     cpu, wall = _timed(floor_cmd, floor_env)
                     row["floor"]["cpu"].append(cpu)
@@ -123,8 +118,11 @@ def main() -> None:
                     order = [("without", without_pyc), ("with", with_pyc)]
                     for key, deployed in order if (i + run) % 2 == 0 else order[::-1]:
                         cpu, wall = _timed(deployed.command(fn, events_file, scratch / "result.json"), env)
+                        inside = json.loads((scratch / "result.json").read_text(encoding="utf-8"))
                         row[key]["cpu"].append(cpu)
                         row[key]["wall"].append(wall)
+                        row[key]["import"].append(inside["import_cpu"])
+                        row[key]["request"].append(inside["invocations"][0]["cpu"])
                 rows.append(row)
                 med = {k: statistics.median(row[k]["cpu"]) * 1000 for k in ("floor", "without", "with")}
                 print(
@@ -139,17 +137,20 @@ def main() -> None:
     floor_cpu = statistics.median(c for r in rows for c in r["floor"]["cpu"]) * 1000
     floor_wall = statistics.median(c for r in rows for c in r["floor"]["wall"]) * 1000
     print(f"\nfloor (import boto3; boto3.client('dynamodb')): median CPU {floor_cpu:.0f} ms, wall {floor_wall:.0f} ms")
-    print("function cold start + first request vs the floor, over all functions (each a median of its runs):")
-    print(f"  {'':22s} {'layer without bytecode':>34s} {'layer with bytecode':>34s}")
-    for measure in ("cpu", "wall"):
-        cells = []
-        for key in ("without", "with"):
-            median, worst, name = _ratios(rows, key, measure)
-            cells.append(f"median {median:4.2f}x  worst {worst:4.2f}x ({name.removesuffix('Function')})")
-        print(f"  {measure.upper() + ' / floor':22s} {cells[0]:>34s} {cells[1]:>34s}")
+    print(f"function cold start + first request / floor, over the {len(rows)} functions (each the ratio of its medians):")
+    print(f"  {'layer':18s} {'CPU median':>10s} {'CPU worst':>10s}  {'wall median':>11s} {'wall worst':>10s}  worst CPU ratio")
     for key, label in (("without", "without bytecode"), ("with", "with bytecode")):
-        per_fn = [statistics.median(r[key]["cpu"]) * 1000 for r in rows]
-        print(f"  CPU ms, layer {label:17s}: median {statistics.median(per_fn):5.0f}, worst {max(per_fn):5.0f}")
+        cpu_median, cpu_worst, cpu_name = _ratios(rows, key, "cpu")
+        wall_median, wall_worst, _ = _ratios(rows, key, "wall")
+        print(f"  {label:18s} {cpu_median:9.2f}x {cpu_worst:9.2f}x  {wall_median:10.2f}x {wall_worst:9.2f}x  {cpu_name}")
+    print("CPU ms per function (median over functions of each one's median; in the process: import of the module, first request):")
+    for key, label in (("without", "without bytecode"), ("with", "with bytecode")):
+
+        def med(measure: str, key: str = key) -> float:
+            return statistics.median(statistics.median(r[key][measure]) for r in rows) * 1000
+
+        worst = max(statistics.median(r[key]["cpu"]) for r in rows) * 1000
+        print(f"  {label:18s} process {med('cpu'):5.0f} (worst {worst:5.0f})  import {med('import'):5.0f}  first request {med('request'):4.0f}")
     compile_ms = _app_compile_ms()
     print(
         f"compiling a function's own app.py (shipped without .pyc): median {statistics.median(compile_ms):.2f} ms, "

@@ -43,11 +43,15 @@ FRONTEND = "https://portal.netclub.example"
 INPUTS = ("template.yaml", "Makefile", "layers/common", "functions")
 
 
+def _ignored(part: str) -> bool:
+    return part == "__pycache__" or part.endswith(".egg-info")
+
+
 def _digest() -> str:
     h = hashlib.sha256()
     for top in INPUTS:
         path = ROOT / top
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and not any(_ignored(part) for part in p.parts))
         for f in files:
             h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
