@@ -12,8 +12,7 @@ import sys
 
 from local import stack
 from local.moto_server import LocalMotoServer
-
-FRONTEND = "https://portal.netclub.example"
+from tests.deployed.built import FRONTEND
 
 
 def main() -> int:

@@ -32,13 +32,12 @@ from typing import Any
 from local import cfn
 from local.functions import Function, discover
 from local.resources import ACCOUNT, physical_names
+from local.stack import PREFIX, REGION
 
 ROOT = cfn.ROOT
 SAM_DIR = ROOT / ".aws-sam"
 BUILD = SAM_DIR / "build"
 RUNNER = Path(__file__).with_name("lambda_runner.py")
-REGION = "ap-northeast-1"
-PREFIX = "netclub-local"  # the names local/__main__ and tests/deployed/aws.py give the resources
 FRONTEND = "https://portal.netclub.example"
 INPUTS = ("template.yaml", "Makefile", "layers/common", "functions")
 

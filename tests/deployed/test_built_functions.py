@@ -11,7 +11,8 @@ by `python -m local.sample_events`) against moto with template.yaml's resources 
 - routes: the authorizer's context carries the seeded member (staff for /api/admin); a list →
   200; a made-up id → 404 not_found; the sample's placeholder body → 400 validation_error
   (or 404 where the id is checked first); logout → 204. Never a 5xx, never an exception;
-- the scheduled mail retry runs without error.
+- the scheduled mail retry runs without error;
+- past validation: an inquiry is made and read back, a seminar seat cancelled and booked again.
 The layer's modules must all come from the shipped bytecode (none compiled at import).
 """
 
@@ -29,6 +30,7 @@ import pytest
 
 from local import sample_events
 from local.functions import Function
+from tests.conftest import DEMO
 from tests.deployed.built import BUILD, ROOT, Deployed, environment, functions
 
 pytestmark = [pytest.mark.xdist_group("deployed"), pytest.mark.slow]
@@ -36,7 +38,6 @@ pytestmark = [pytest.mark.xdist_group("deployed"), pytest.mark.slow]
 EVENTS = ROOT / "events"
 FUNCTIONS, RESOLVER = functions()
 BY_DIR = {fn.code_dir.name: fn for fn in FUNCTIONS.values()}
-DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
 
 
 @pytest.fixture(scope="module")
