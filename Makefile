@@ -17,7 +17,7 @@ export SAM_CLI_TELEMETRY := 0
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
-	@echo "make test  - install what tests need and run the whole suite (lint, types, SAM, unit, functional, e2e, browser)"
+	@echo "make test  - install what tests need and run the whole suite (lint, types, SAM, unit, functional, e2e, deployed shape, browser)"
 
 # ---------------------------------------------------------------- environments
 $(BIN)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml
