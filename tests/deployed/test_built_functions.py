@@ -22,6 +22,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -91,12 +92,25 @@ def _expected(folder: str, event: dict[str, Any]) -> dict[int, str | None]:
     return {400: "validation_error", 404: "not_found"} if has_id else {400: "validation_error"}
 
 
+@pytest.fixture(scope="module")
+def sample_answers(deployed: Deployed, aws: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Any]]]:
+    """Every function's cold start on its samples, two at a time (each a process of its own)."""
+
+    def cold_start(folder: str) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, Any]]:
+        cases = _sample_events(folder, aws)
+        assert cases, f"events/{folder}/ has no sample event: run python -m local.sample_events"
+        return cases, _run(deployed, aws, BY_DIR[folder], [event for _, event in cases], tmp_path_factory.mktemp(folder))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {folder: pool.submit(cold_start, folder) for folder in sorted(BY_DIR)}
+        yield futures
+        for future in futures.values():
+            future.cancel()
+
+
 @pytest.mark.parametrize("folder", sorted(BY_DIR))
-def test_built_function_answers_its_sample_events(folder: str, deployed: Deployed, aws: dict[str, str], tmp_path: Path) -> None:
-    fn = BY_DIR[folder]
-    cases = _sample_events(folder, aws)
-    assert cases, f"events/{folder}/ has no sample event: run python -m local.sample_events"
-    result = _run(deployed, aws, fn, [event for _, event in cases], tmp_path)
+def test_built_function_answers_its_sample_events(folder: str, sample_answers: dict[str, Future[Any]]) -> None:
+    cases, result = sample_answers[folder].result()
     for (name, event), invocation in zip(cases, result["invocations"], strict=True):
         where = f"events/{folder}/{name}"
         if folder == "auth_authorizer":
