@@ -5,14 +5,19 @@ VENV := .venv
 VENV_SAM := .venv-sam
 BIN := $(VENV)/bin
 PORT ?= 3000
-PYTHON_RUNTIME ?= python3.11
+# The Lambda runtime has one source of truth: template.yaml's PythonRuntime default. `make sam-build`
+# builds for it (wheels and bytecode) with an interpreter of that version: python3.X on PATH, else pyenv's.
+PYTHON_RUNTIME ?= $(shell awk '/^  PythonRuntime:/ {p = 1} p && /Default:/ {print $$2; exit}' template.yaml)
+RUNTIME_VERSION := $(subst python,,$(PYTHON_RUNTIME))
+RUNTIME_PYTHON ?= $(shell for p in "$$(command -v python$(RUNTIME_VERSION))" "$$(pyenv prefix $(RUNTIME_VERSION) 2>/dev/null)/bin/python$(RUNTIME_VERSION)"; do \
+	[ -x "$$p" ] && "$$p" -c 'import sys' >/dev/null 2>&1 && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test venv frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e browser openapi bench clean help
+.PHONY: dev test venv runtime-python frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
-	@echo "make test  - install what tests need and run the whole suite (lint, types, SAM, unit, functional, e2e, browser)"
+	@echo "make test  - install what tests need and run the whole suite (lint, types, SAM, unit, functional, e2e, deployed shape, browser)"
 
 # ---------------------------------------------------------------- environments
 $(BIN)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml
@@ -63,9 +68,25 @@ typecheck: venv
 sam-validate: $(VENV_SAM)/.installed
 	$(VENV_SAM)/bin/sam validate --lint --region ap-northeast-1
 
-sam-build: $(VENV_SAM)/.installed
-	PATH="$(abspath $(VENV_SAM))/bin:$$PATH" LAMBDA_PYTHON=$(subst python,,$(PYTHON_RUNTIME)) \
+runtime-python:  # prints the interpreter of the runtime's Python version, or fails saying what is missing
+	@test -n "$(RUNTIME_PYTHON)" || { echo "error: no Python $(RUNTIME_VERSION) for the Lambda runtime $(PYTHON_RUNTIME) on this machine:" \
+		"install it (e.g. pyenv install $(RUNTIME_VERSION)) or put python$(RUNTIME_VERSION) on PATH" >&2; exit 1; }
+	@echo "$(RUNTIME_PYTHON)"
+
+# .aws-sam/build: the layer with wheels and bytecode for the runtime's Python, and the functions.
+# sam's python-pip workflow looks for python3.X on PATH: the runtime's interpreter comes first.
+# sam's build cache does not know LAMBDA_PYTHON: a build for another runtime starts without it.
+sam-build: $(VENV_SAM)/.installed runtime-python
+	@if [ "$$(cat .aws-sam/runtime 2>/dev/null)" != "$(PYTHON_RUNTIME)" ]; then rm -rf .aws-sam/cache .aws-sam/build; fi
+	PATH="$(dir $(RUNTIME_PYTHON)):$(abspath $(VENV_SAM))/bin:$$PATH" LAMBDA_PYTHON=$(RUNTIME_VERSION) LAMBDA_PYTHON_BIN="$(RUNTIME_PYTHON)" \
 		$(VENV_SAM)/bin/sam build --parameter-overrides PythonRuntime=$(PYTHON_RUNTIME)
+	echo "$(PYTHON_RUNTIME)" > .aws-sam/runtime
+	@tag=cpython-$(subst .,,$(RUNTIME_VERSION)); layer=.aws-sam/build/CommonLayer/python; \
+		missing=$$(cd $$layer && find . -name '*.py' -not -path '*/bin/*' | while read -r f; do \
+			[ -f "$$(dirname "$$f")/__pycache__/$$(basename "$$f" .py).$$tag.pyc" ] || echo "$$f"; done | head -5); \
+		other=$$(find $$layer -name '*.pyc' -not -name "*.$$tag.pyc" | head -5); \
+		if [ -n "$$missing$$other" ]; then echo "error: the layer's bytecode is not all $$tag: missing for $$missing; other: $$other" >&2; exit 1; fi; \
+		echo "layer: $$(find $$layer -name "*.$$tag.pyc" | wc -l) $$tag.pyc files for $(PYTHON_RUNTIME)"
 
 unit: venv
 	$(BIN)/pytest tests/unit -q
@@ -75,6 +96,9 @@ functional: venv
 
 e2e: venv
 	$(BIN)/pytest tests/e2e -q
+
+deployed: venv  # the functions as `make sam-build` makes them (it runs the build when an input changed)
+	$(BIN)/pytest tests/deployed -q
 
 openapi: venv
 	$(BIN)/python -m local.export_openapi build/openapi.json
@@ -86,6 +110,7 @@ frontend-api: venv frontend/node_modules/.installed
 
 bench: venv
 	$(BIN)/python -m benchmarks.cold_start
+	$(BIN)/python -m benchmarks.cold_start_deployed --runs 3
 	$(BIN)/python -m benchmarks.dynamodb_calls
 	$(BIN)/python -m benchmarks.reservations_calls
 	$(BIN)/python -m benchmarks.answer_timing

@@ -2,32 +2,35 @@
 
 Each API function gets the REST proxy event the local gateway (and API Gateway) would send for
 its route, with an authorizer context where the route needs a session; the authorizer gets a
-REQUEST authorizer event; scheduled functions a scheduled event. Use with `sam local invoke -e`.
+REQUEST authorizer event; scheduled functions a scheduled event. Use with `sam local invoke -e`;
+tests/deployed/ sends each of them to its function as `sam build` made it.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 import sys
 import uuid
+from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from local import cfn
-from local.functions import discover
+from local.functions import Route, discover
 from local.gateway import API_ID, STAGE, Gateway
 
 ROOT = cfn.ROOT
 
 
-def main() -> int:
+def main(out: Path = ROOT / "events") -> int:
     template = cfn.load()
     functions, routes, api_props = discover(template)
     gateway = Gateway(routes, functions, api_props, "ap-northeast-1", "123456789012", static_dir=None, openapi=dict)
-    out = ROOT / "events"
-    written = 0
+    written: list[Path] = []
+    methods = collections.Counter((route.function.code_dir.name, route.method) for route in routes)
     for route in routes:
         path = re.sub(r"\{([^}]+)\}", lambda m: f"example-{m.group(1).replace('_', '-')}", route.path)
         body = json.dumps({"example": "see /api/openapi.json for the body"}) if route.method in ("POST", "PUT", "PATCH") else None
@@ -49,15 +52,15 @@ def main() -> int:
                 "csrf_token": "EXAMPLE",
                 "principalId": "example-member",
             }
-        target = out / route.function.code_dir.name / f"{route.method.lower()}.json"
+        target = out / route.function.code_dir.name / f"{_case(route, methods)}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(event, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        written += 1
+        written.append(target)
     for fn in functions.values():
         folder = out / fn.code_dir.name
-        if folder.exists():
+        if any(file.parent == folder for file in written):
             continue
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)
         if fn.code_dir.name == "auth_authorizer":
             event = {
                 "type": "REQUEST",
@@ -80,9 +83,23 @@ def main() -> int:
                 "detail": {},
             }
         (folder / "event.json").write_text(json.dumps(event, indent=2) + "\n", encoding="utf-8")
-        written += 1
-    print(f"wrote {written} sample events under {out.relative_to(ROOT)}/")
+        written.append(folder / "event.json")
+    stale = [file for file in out.glob("*/*.json") if file not in written]
+    for file in stale:  # routes that left the template
+        file.unlink()
+    for folder in out.iterdir():
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    print(f"wrote {len(written)} sample events under {out}/" + (f", removed {len(stale)} stale ones" if stale else ""))
     return 0
+
+
+def _case(route: Route, methods: collections.Counter[tuple[str, str]]) -> str:
+    """get.json, or get-admin-offerings-offering_id.json where one function has several GET routes."""
+    if methods[(route.function.code_dir.name, route.method)] == 1:
+        return route.method.lower()
+    words = [w.strip("{}") for w in route.path.split("/") if w and w != "api"]
+    return "-".join([route.method.lower(), *words])
 
 
 if __name__ == "__main__":
