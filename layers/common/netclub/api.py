@@ -21,8 +21,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
-from netclub.errors import DomainError, FieldError, TooManyRequests, Unauthenticated
+from netclub.errors import DomainError, FieldError, Unauthenticated, Unavailable
 from netclub.validation import field_errors_from_pydantic
 
 logger = Logger(service="netclub")
@@ -58,7 +59,8 @@ def error_response(
 
 
 def _domain_error(exc: DomainError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    retry_after = getattr(exc, "retry_after", None)  # 429 too_many_requests, 503 unavailable
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     fields = getattr(exc, "fields", None)
     return error_response(exc.status, exc.code, exc.message, fields, headers)
 
@@ -79,6 +81,10 @@ def _not_found(_: NotFoundError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
+    if refused_for_now(exc):
+        # AWS still refusing after the SDK's own retries (throttling, an outage): 503, try again later.
+        logger.warning("AWS refused for now", extra={"error_type": type(exc).__name__, "error_code": error_code(exc)})
+        return _domain_error(Unavailable())
     # Where it failed, not what it said: an exception's text can quote the input (an address, a
     # profile value), so only its type and the code locations of the traceback are logged.
     frames = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_tb(exc.__traceback__)]

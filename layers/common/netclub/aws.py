@@ -38,3 +38,47 @@ def reset_clients() -> None:
     """Tests and the local stack call this after changing the environment."""
     client.cache_clear()
     get_settings.cache_clear()
+
+
+# What AWS answers when it is overloaded or out for a moment (the SDK has already retried these):
+# DynamoDB's and SES's throttling, and their 5xx. Each means "nothing was done, try again later".
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "SlowDown",
+        "ThrottlingError",  # a TransactWriteItems cancellation reason
+        "ProvisionedThroughputExceeded",  # a TransactWriteItems cancellation reason
+    }
+)
+OUTAGE_CODES = frozenset({"InternalServerError", "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout"})
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ClientError ("" for anything else)."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return ""
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
+def refused_for_now(exc: BaseException) -> bool:
+    """True when AWS throttled the call or was unreachable/out even after the SDK's retries.
+
+    Checked without importing botocore for errors that cannot be botocore's (handlers that never
+    touch AWS keep their cold start small).
+    """
+    if not type(exc).__module__.startswith("botocore"):
+        return False
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+    if isinstance(exc, ConnectionError | HTTPClientError):
+        return True
+    if isinstance(exc, ClientError):
+        status = int((exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+        return error_code(exc) in THROTTLING_CODES | OUTAGE_CODES or status in (429, 500, 502, 503, 504)
+    return False
