@@ -62,5 +62,5 @@ def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
         if accounts.member_id_for_email(email):
             raise Conflict("このメールアドレスはすでに登録されています。ログイン画面からログインしてください。", code="email_taken") from exc
         raise InvalidToken() from exc
-    mail.send(email, "registration_received", company_name=member["company_name"], user_name=member["user_name"])
+    mail.send(email, "registration_received", company_name=member["company_name"], user_name=member["user_name"], about=f"member:{member['member_id']}")
     return RegistrationCreated(member_id=member["member_id"], status="pending_review")

@@ -23,6 +23,14 @@ def issue(purpose: str, subject: str, path: str, data: dict[str, Any] | None = N
     return f"{settings.frontend_url}{path}?token={quote(token)}"
 
 
+def issue_op(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """As issue, but the token is written by the caller's transaction: (link, transaction item)."""
+    settings = get_settings()
+    token = ids.new_secret()
+    operation = accounts.put_token_op(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
+    return f"{settings.frontend_url}{path}?token={quote(token)}", operation
+
+
 def redeem(token: str, purpose: str) -> tuple[str, Item]:
     """The digest and record of a live token of this purpose; InvalidToken if unknown, used or expired.
 
