@@ -173,15 +173,15 @@ def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> 
     try:
         store.create_inquiry(inquiry, [*key_ops, *claims])
     except ConditionFailed as exc:
-        _remove_copies(copied)
+        _delete_quietly(copied)
         first = store.inquiry_for_key(member_id, key, clock.epoch()) if key and exc.reasons[2:3] == ["ConditionalCheckFailed"] else None
         if first:  # the same key won a race with this request: its inquiry is the answer
             return _inquiry(first)
         raise Conflict("添付ファイルは、すでに別のお問い合わせで送信されています。もう一度添付してください。", code="attachment_used") from None
     except Exception:
-        _remove_copies(copied)  # nothing of the inquiry was written (busy, unavailable): no copies left behind either
+        _delete_quietly(copied)  # nothing of the inquiry was written (busy, unavailable): no copies left behind either
         raise
-    _remove_copies([item.upload_key for item in accepted])  # best kept tidy now; the uploads/ lifecycle rule would remove them anyway
+    _delete_quietly([item.upload_key for item in accepted])  # best kept tidy now; the uploads/ lifecycle rule would remove them anyway
     mail.send(
         member["email"],
         "inquiry_received",
@@ -198,11 +198,11 @@ def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> 
     return _inquiry(inquiry)
 
 
-def _remove_copies(copied: list[str]) -> None:
+def _delete_quietly(copied: list[str]) -> None:
     for target in copied:
         try:
             s3.delete(target)
-        except Exception:  # noqa: S112 (S3 out as well: the object is unreferenced, harmless, and tidied by hand)
+        except Exception:  # noqa: S112 (S3 refusing too: an unreferenced object is harmless; uploads/ also expire by lifecycle)
             continue
 
 
