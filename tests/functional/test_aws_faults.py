@@ -327,15 +327,16 @@ class Row:
     mails: bool  # a success sends at least one mail
     idempotent: bool = False  # takes an Idempotency-Key
     resumable: bool = False  # a refused run may leave a recorded, resumable step (the lottery's seed)
+    same_answer: bool = False  # answers the same whatever happens, so as not to tell whether an address is registered
 
 
 ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/auth/login"): Row(_login, mails=False),
     ("POST", "/api/auth/logout"): Row(_logout, mails=False),
     ("PUT", "/api/me/password"): Row(_password_change, mails=True),
-    ("POST", "/api/password-reset"): Row(_reset_request, mails=True),
+    ("POST", "/api/password-reset"): Row(_reset_request, mails=True, same_answer=True),
     ("POST", "/api/password-reset/confirm"): Row(_reset_confirm, mails=True),
-    ("POST", "/api/registrations"): Row(_registration, mails=True),
+    ("POST", "/api/registrations"): Row(_registration, mails=True, same_answer=True),
     ("POST", "/api/registrations/confirm"): Row(_registration_confirm, mails=True),
     ("PUT", "/api/profile"): Row(_profile_update, mails=True),
     ("POST", "/api/profile/email/confirm"): Row(_email_confirm, mails=True),
@@ -469,6 +470,19 @@ def test_dynamodb_faults(ctx: Ctx, route: tuple[str, str]) -> None:
             _ok(again, f"{what}, then again")
             call.then()
 
+        if row.same_answer:
+            # an unknown (or a registered) address writes nothing: refusing only the other would tell them apart
+            call = row.make(ctx)
+            before, mails_before = wire.state(), wire.sent_mails()
+            faults.dynamodb()
+            with wire.log_lines() as lines:
+                answer = call.send()
+            assert faults.rules[0].hits, "the fault was never met"
+            faults.clear()
+            _ok(answer, "persisting throttling, same answer")
+            assert wire.state() == before and wire.sent_mails() == mails_before
+            assert any("MAIL LOST" in line for line in lines) and not any("@" in line for line in lines), lines
+            return
         # persisting throttling of every write (both tables): 503 + Retry-After, nothing written
         _refused_and_nothing_written(ctx, row, faults.dynamodb, faults, 503, "unavailable", "persisting ProvisionedThroughputExceededException")
 

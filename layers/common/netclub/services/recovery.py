@@ -27,8 +27,10 @@ def request_reset(request: PasswordResetRequest) -> str:
         member_id = accounts.member_id_for_email(request.email)
         member = accounts.get_member(member_id) if member_id else None
         if member and member["status"] != "suspended":
-            link = tokens.issue(PURPOSE, member["member_id"], "/password-reset/confirm")
-            mail.send(member["email"], "password_reset", link=link, about=f"member:{member['member_id']}")
+            about = f"member:{member['member_id']}"
+            link = tokens.issue_unless_refused(PURPOSE, member["member_id"], "/password-reset/confirm", "password_reset", about)
+            if link:
+                mail.send(member["email"], "password_reset", link=link, about=about)
     finally:
         clock.answer_after(started, ANSWER_SECONDS)
     return ACCEPTED_MESSAGE

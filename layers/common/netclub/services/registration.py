@@ -26,7 +26,9 @@ def request_registration(request: RegistrationRequest) -> str:
             # Same answer as for a new address; the owner of the address learns the truth by mail.
             mail.send(request.email, "registration_exists", login_link=f"{get_settings().frontend_url}/login")
         else:
-            mail.send(request.email, "registration_verify", link=tokens.issue(PURPOSE, request.email, "/register/confirm"))
+            link = tokens.issue_unless_refused(PURPOSE, request.email, "/register/confirm", "registration_verify")
+            if link:
+                mail.send(request.email, "registration_verify", link=link)
     finally:
         clock.answer_after(started, ANSWER_SECONDS)
     return ACCEPTED_MESSAGE
