@@ -28,9 +28,12 @@ def client(service: str) -> Any:
     settings = get_settings()
     if service == "sesv2":
         # A mail is sent inside a request (10 s timeout) after its action committed, and a failed send
-        # waits in the outbox for the scheduled retry: one quick retry here, short timeouts, so SES
-        # throttling or an unreachable endpoint can never hold the answer past the function's timeout.
-        config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+        # waits in the outbox for the scheduled retry: one quick retry here, and on AWS short timeouts,
+        # so SES throttling or an unreachable endpoint can never hold the answer past the function's
+        # timeout. (Not against the local stack's moto: under the concurrency walk its slow answers
+        # tripped them and left the stack unable to exit.)
+        timeouts = {"connect_timeout": 2, "read_timeout": 5} if settings.aws_endpoint_url is None else {}
+        config = Config(retries={"max_attempts": 1, "mode": "standard"}, **timeouts)
     else:
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, signature_version="s3v4" if service == "s3" else None)
     return boto3.client(service, region_name=settings.region, endpoint_url=settings.aws_endpoint_url, config=config)
