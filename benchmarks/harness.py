@@ -83,5 +83,5 @@ def bench() -> Iterator[Bench]:
 
         counter = Counter()
         client("dynamodb").meta.events.register("before-call.dynamodb", counter)
-        functions, routes, api_props = stack.functions_and_routes(template)
+        functions, routes, api_props = stack.functions_and_routes(template, resolver, "http://bench.local", None)
         yield Bench(Gateway(routes, functions, api_props, stack.REGION, ACCOUNT, static_dir=None, openapi=dict), counter)

@@ -11,10 +11,11 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from local import stack
+from local import iam, stack
 from local.cfn import ROOT
 from local.moto_server import LocalMotoServer
 
@@ -43,7 +44,10 @@ def main() -> int:
 
     if not args.no_seed:
         seed.run()
-    functions, routes, api_props = stack.functions_and_routes(template)
+    functions, routes, api_props = stack.functions_and_routes(template, resolver, url, endpoint)
+    # IAM as AWS applies it: a call the function's policy in template.yaml does not allow is denied here too
+    recorder = iam.install(iam.Recorder(iam.policies(template, resolver), stack.REGION, stack.ACCOUNT))
+    iam_report = os.environ.get("NETCLUB_IAM_REPORT")
     gateway = Gateway(
         routes,
         functions,
@@ -91,6 +95,10 @@ def main() -> int:
     finally:
         server.server_close()
         moto.stop()
+        if iam_report:
+            iam.write(Path(iam_report), recorder)
+        for denial in recorder.denials:
+            print(f"IAM denied {denial['function']}: {denial['action']} on {denial['resource']}", flush=True)
         print("stopped.", flush=True)
     return 0
 

@@ -54,6 +54,8 @@ class Resolver:
             return self.region
         if name == "AWS::AccountId":
             return self.account
+        if name == "AWS::Partition":
+            return "aws"
         return self.names.get(name, name)
 
     def get_att(self, name: str, attribute: str) -> str:

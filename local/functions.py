@@ -1,7 +1,12 @@
 """The template's functions and API routes, and their handlers loaded like Lambda containers.
 
 Each concurrent request takes a free "container" (its own copy of the function's module, so
-Powertools' per-request state is never shared), or starts a new one: a cold start.
+Powertools' per-request state is never shared), or starts a new one: a cold start. As on Lambda,
+containers are reused while warm and reaped when idle: at most MAX_IDLE_CONTAINERS are kept per
+function, none longer than IDLE_SECONDS, so memory stays bounded under any load.
+
+A function's import and every invocation run with only its own environment (local/isolation.py),
+once `local.stack.bind_environments` has given it one.
 """
 
 from __future__ import annotations
@@ -10,14 +15,18 @@ import importlib.util
 import itertools
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from local import isolation
 from local.cfn import ROOT, resources_of_type
 
 _counter = itertools.count()
+MAX_IDLE_CONTAINERS = 4
+IDLE_SECONDS = 300.0
 
 
 @dataclass
@@ -25,9 +34,16 @@ class Function:
     logical_id: str
     code_dir: Path
     handler: str = "app.lambda_handler"
-    environment: dict[str, Any] = field(default_factory=dict)
-    _free: list[ModuleType] = field(default_factory=list)
+    environment: dict[str, Any] = field(default_factory=dict)  # as in the template (Globals + own), unresolved
+    own_environment: dict[str, str] | None = None  # what Lambda would give it, resolved (bind_environments)
+    cold_starts: int = 0
+    _free: list[tuple[ModuleType, float]] = field(default_factory=list)  # warm containers, last used at
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _scope(self) -> Any:
+        if self.own_environment is None:
+            raise RuntimeError(f"{self.logical_id}: no environment bound (local.stack.bind_environments)")
+        return isolation.function_scope(self.logical_id, self.own_environment)
 
     def load(self) -> ModuleType:
         module_file, _ = self.handler.rsplit(".", 1)
@@ -36,19 +52,32 @@ class Function:
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec and spec.loader, f"cannot load {path}"
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        with self._scope():
+            spec.loader.exec_module(module)
         return module
 
     def invoke(self, event: dict[str, Any], context: Any) -> Any:
         with self._lock:
-            module = self._free.pop() if self._free else None
+            module = self._free.pop()[0] if self._free else None
         if module is None:
             module = self.load()
+            self.cold_starts += 1
         try:
-            return getattr(module, self.handler.rsplit(".", 1)[1])(event, context)
+            with self._scope():
+                return getattr(module, self.handler.rsplit(".", 1)[1])(event, context)
         finally:
-            with self._lock:
-                self._free.append(module)
+            self._release(module)
+
+    def _release(self, module: ModuleType) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._free.append((module, now))
+            # the most recently used are reused first (the end of the list); the rest are reaped
+            self._free = [(m, t) for m, t in self._free if now - t < IDLE_SECONDS][-MAX_IDLE_CONTAINERS:]
+
+    def containers(self) -> int:
+        with self._lock:
+            return len(self._free)
 
 
 @dataclass(frozen=True)

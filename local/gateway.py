@@ -53,6 +53,11 @@ def _context(fn: Function, region: str, account: str) -> LambdaContext:
     )
 
 
+def invoke(fn: Function, event: dict[str, Any], region: str, account: str) -> Any:
+    """One invocation of a function as Lambda would run it (its own container and environment)."""
+    return fn.invoke(event, _context(fn, region, account))
+
+
 class Gateway:
     def __init__(
         self,

@@ -9,12 +9,15 @@ from local import cfn
 from local.functions import Function, discover
 from local.resources import ACCOUNT, create_all, physical_names
 
+__all__ = ["ACCOUNT", "REGION", "apply", "environment", "functions_and_routes", "provision"]
+
 REGION = "ap-northeast-1"
 PREFIX = "netclub-local"
 
 
 def environment(frontend_url: str, endpoint_url: str | None) -> tuple[dict[str, Any], dict[str, str], cfn.Resolver]:
-    """The template, and the environment every function gets (Globals + its own), resolved locally."""
+    """The template, the process environment (tools such as the seed, which run outside any
+    function, see every function's variables) and the resolver for the local physical names."""
     template = cfn.load()
     resolver = cfn.Resolver(
         template,
@@ -24,21 +27,56 @@ def environment(frontend_url: str, endpoint_url: str | None) -> tuple[dict[str, 
         ACCOUNT,
     )
     functions, _, _ = discover(template)
-    env: dict[str, str] = {
+    env = runtime_environment(frontend_url, endpoint_url)
+    for fn in functions.values():
+        env.update(function_environment(fn, resolver))
+    env.update(local_overrides(frontend_url, endpoint_url))
+    return template, env, resolver
+
+
+def runtime_environment(frontend_url: str, endpoint_url: str | None) -> dict[str, str]:
+    """What the Lambda runtime gives every function (credentials, region), not the template."""
+    return {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
     }
-    for fn in functions.values():
-        env.update({k: str(resolver.resolve(v)) for k, v in fn.environment.items()})
-    env["COOKIE_SECURE"] = "false"  # plain http on 127.0.0.1
-    env["POWERTOOLS_LOG_LEVEL"] = os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+
+def local_overrides(frontend_url: str, endpoint_url: str | None, declared: dict[str, str] | None = None) -> dict[str, str]:
+    """What the local stack changes: plain http and quiet logs (only where the function declares
+    them), and moto's endpoint (the one variable Lambda has no counterpart for)."""
+    env = {"COOKIE_SECURE": "false", "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")}
+    if declared is not None:
+        env = {k: v for k, v in env.items() if k in declared}
     if endpoint_url:
         env["AWS_ENDPOINT_URL"] = endpoint_url
         env["S3_PUBLIC_ENDPOINT"] = f"{frontend_url}/_s3"  # presigned S3 URLs through the gateway's proxy
-    return template, env, resolver
+    return env
+
+
+def function_environment(fn: Function, resolver: cfn.Resolver) -> dict[str, str]:
+    """Globals + the function's own Environment, resolved for the local names."""
+    return {k: str(resolver.resolve(v)) for k, v in fn.environment.items()}
+
+
+def bind_environments(functions: dict[str, Function], resolver: cfn.Resolver, frontend_url: str, endpoint_url: str | None, **extra: str) -> None:
+    """Give each function exactly what Lambda would: the runtime's variables, its template
+    environment, the local overrides (and `extra`, for tests)."""
+    from local import isolation
+
+    isolation.install()
+    for fn in functions.values():
+        own = function_environment(fn, resolver)
+        fn.own_environment = {
+            **runtime_environment(frontend_url, endpoint_url),
+            "AWS_LAMBDA_FUNCTION_NAME": fn.logical_id,
+            **own,
+            **local_overrides(frontend_url, endpoint_url, own),
+            **extra,
+        }
 
 
 def apply(env: dict[str, str]) -> None:
@@ -55,5 +93,10 @@ def provision(template: dict[str, Any], resolver: cfn.Resolver, frontend_url: st
     create_all(template, resolver, session, frontend_url)
 
 
-def functions_and_routes(template: dict[str, Any]) -> tuple[dict[str, Function], list[Any], dict[str, Any]]:
-    return discover(template)
+def functions_and_routes(
+    template: dict[str, Any], resolver: cfn.Resolver, frontend_url: str, endpoint_url: str | None, **extra: str
+) -> tuple[dict[str, Function], list[Any], dict[str, Any]]:
+    """The template's functions (each bound to its own environment), routes and Api properties."""
+    functions, routes, api_props = discover(template)
+    bind_environments(functions, resolver, frontend_url, endpoint_url, **extra)
+    return functions, routes, api_props

@@ -19,12 +19,14 @@ from moto import mock_aws
 from moto.dynamodb.responses import DynamoHandler
 from werkzeug.test import Client
 
-from local import stack
+from local import iam, stack
+from local.cfn import ROOT
 from local.gateway import Gateway
 from local.resources import ACCOUNT
 from tests.stackutil import LocalStack, start_stack, stop_stack
 
 FRONTEND = "http://portal.test"
+FAST_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192"}
 
 
 @dataclass
@@ -92,6 +94,12 @@ class Env:
     def new_client(self) -> Portal:
         return Portal(Client(self.gateway))
 
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:
+        """Invoke a function that is not behind the API (a schedule, a queue) as Lambda would."""
+        from local.gateway import invoke
+
+        return invoke(self.gateway.functions[function], event, self.gateway.region, self.gateway.account)
+
     def mails(self, to: str) -> list[dict[str, Any]]:
         from local import mailbox
 
@@ -112,9 +120,10 @@ def template_env() -> tuple[dict[str, Any], dict[str, str], Any]:
 
 @pytest.fixture(scope="session")
 def discovered(template_env: tuple[dict[str, Any], dict[str, str], Any]) -> tuple[Any, Any, Any]:
-    template, env, _ = template_env
+    """Each function with only its own environment (Globals + its own, as on Lambda); argon2 made cheap."""
+    template, env, resolver = template_env
     stack.apply(env)
-    return stack.functions_and_routes(template)
+    return stack.functions_and_routes(template, resolver, FRONTEND, None, **FAST_ARGON2)
 
 
 class ScanUsed(AssertionError):
@@ -132,14 +141,21 @@ def _scan_is_forbidden(self: DynamoHandler) -> str:
     raise ScanUsed(f"DynamoDB Scan on {table}: use a Query on a key or an index")
 
 
+@pytest.fixture(scope="session")
+def iam_recorder(template_env: tuple[dict[str, Any], dict[str, str], Any]) -> iam.Recorder:
+    """Every AWS call a function makes, checked against its policy in template.yaml (local/iam.py)."""
+    template, _, resolver = template_env
+    return iam.install(iam.Recorder(iam.policies(template, resolver), stack.REGION, ACCOUNT))
+
+
 @pytest.fixture
-def aws(template_env: tuple[dict[str, Any], dict[str, str], Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def aws(template_env: tuple[dict[str, Any], dict[str, str], Any], iam_recorder: iam.Recorder, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     template, env, resolver = template_env
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    monkeypatch.setenv("ARGON2_TIME_COST", "1")
-    monkeypatch.setenv("ARGON2_MEMORY_KIB", "8192")
+    for name, value in FAST_ARGON2.items():
+        monkeypatch.setenv(name, value)  # the seed, outside any function
     monkeypatch.setattr(DynamoHandler, "scan", _scan_is_forbidden)
     from netclub.aws import reset_clients
     from netclub.services import passwords
@@ -150,9 +166,14 @@ def aws(template_env: tuple[dict[str, Any], dict[str, str], Any], monkeypatch: p
         passwords._decoy_hash.cache_clear()
         stack.provision(template, resolver, FRONTEND)
         SCANS.clear()
+        iam_recorder.reset()
         yield
     reset_clients()
     assert not SCANS, f"DynamoDB Scan used on {SCANS}"
+    assert not iam_recorder.unknown, f"AWS calls local/iam.py cannot translate into IAM actions: {iam_recorder.unknown}"
+    assert not iam_recorder.denials, "template.yaml's policies deny what the code does (AWS would answer AccessDenied):\n" + "\n".join(
+        f"  {d['function']}: {d['action']} on {d['resource']} ({d['call']}) {d['context']}" for d in iam_recorder.denials
+    )
 
 
 @pytest.fixture
@@ -169,6 +190,18 @@ def env(aws: None, discovered: tuple[Any, Any, Any]) -> Env:
 def portal(env: Env) -> Portal:
     return env.new_client()
 
+
+SCHEDULED_EVENT = {
+    "version": "0",
+    "id": "00000000-0000-0000-0000-000000000000",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "account": ACCOUNT,
+    "time": "2026-11-30T00:00:00Z",
+    "region": stack.REGION,
+    "resources": [],
+    "detail": {},
+}
 
 DEMO = ("chushojiro@netclub.example", "Demo#2026pass")
 STAFF = ("staff@netclub.example", "Staff#2026pass")
@@ -189,11 +222,41 @@ def staff(env: Env) -> Portal:
 
 
 @pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
-    """The local stack as `make dev` starts it (python -m local on a free port), once per test worker."""
-    stack = start_stack()
+def local_stack(worker_id: str) -> Iterator[LocalStack]:
+    """The local stack as `make dev` starts it (python -m local on a free port), once per test worker.
+
+    It enforces IAM as the functional fixture does; its record joins the suite's IAM report."""
+    report = IAM_REPORTS / f"stack-{worker_id}.json"
+    stack = start_stack({"NETCLUB_IAM_REPORT": str(report)})
     yield stack
     assert stop_stack(stack) == 0, "the local stack did not stop cleanly on Ctrl-C"
+    denials = json.loads(report.read_text(encoding="utf-8"))["denials"]
+    assert not denials, f"IAM denials on the local stack: {denials}"
+
+
+IAM_REPORTS = ROOT / "build" / "iam"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist): a fresh report
+        for old in IAM_REPORTS.glob("*.json"):
+            old.unlink()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    recorder = iam.current()
+    if recorder is not None:
+        worker = getattr(session.config, "workerinput", {}).get("workerid", "main")
+        iam.write(IAM_REPORTS / f"functional-{worker}.json", recorder)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or not IAM_REPORTS.exists():
+        return
+    summary = iam.summarise(sorted(IAM_REPORTS.glob("*.json")))
+    if summary:
+        terminalreporter.write_sep("-", "IAM: what each function did, as AWS would check it (local/iam.py)")
+        terminalreporter.write_line(summary)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import binascii
 import json
-import threading
 import traceback
-from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -92,41 +90,14 @@ def _unexpected(exc: Exception) -> Response:
     return error_response(500, "internal_error", "システムエラーが発生しました。時間をおいてもう一度お試しください。")
 
 
-class _PerThreadResolver(APIGatewayRestResolver):
-    """Powertools keeps the event being handled on the BaseRouter class, one per process.
-
-    On Lambda a process handles one event at a time, so that is enough. The local stack and
-    the in-process tests run handlers on threads: there two members' requests would read each
-    other's event (and principal). Here the event and context live per thread instead.
-    """
-
-    _state = threading.local()
-
-    @property  # type: ignore[override]
-    def current_event(self) -> Any:
-        return self._state.event
-
-    @current_event.setter
-    def current_event(self, value: Any) -> None:
-        self._state.event = value
-
-    @property  # type: ignore[override]
-    def lambda_context(self) -> Any:
-        return self._state.context
-
-    @lambda_context.setter
-    def lambda_context(self, value: Any) -> None:
-        self._state.context = value
-
-    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-        self._state.event = self._to_proxy_event(dict(event))
-        self._state.context = context
-        return super().resolve(event, context)
+# On Lambda a process handles one event at a time. The local stack and the in-process tests run
+# handlers on threads and swap in a resolver that keeps the event per thread (local/isolation.py).
+resolver_class: type[APIGatewayRestResolver] = APIGatewayRestResolver
 
 
 def build_resolver() -> APIGatewayRestResolver:
     """One resolver per function: validation on, Japanese error map, JSON in UTF-8."""
-    app = _PerThreadResolver(enable_validation=True, serializer=_dumps)
+    app = resolver_class(enable_validation=True, serializer=_dumps)
     app.exception_handler(DomainError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler([UnicodeDecodeError, binascii.Error])(_bad_encoding)

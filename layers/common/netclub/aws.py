@@ -6,7 +6,7 @@ import logging
 from functools import cache
 from typing import Any
 
-from netclub.config import get_settings
+from netclub.config import clear_cache, get_settings
 
 # botocore at DEBUG writes whole request and response bodies (addresses, profiles, token hashes) and
 # the signed headers. Lambda's log-level setting can turn the root logger to DEBUG; the SDK's own
@@ -19,30 +19,34 @@ def quiet_sdk_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@cache
 def client(service: str) -> Any:
+    settings = get_settings()
+    return _client(service, settings.region, settings.aws_endpoint_url)
+
+
+@cache
+def _client(service: str, region: str, endpoint_url: str | None) -> Any:
     quiet_sdk_loggers()
     import boto3  # imported here so that handlers that never touch AWS skip its import cost
     from botocore.config import Config
 
-    settings = get_settings()
     if service == "sesv2":
         # A mail is sent inside a request (10 s timeout) after its action committed, and a failed send
         # waits in the outbox for the scheduled retry: one quick retry here, and on AWS short timeouts,
         # so SES throttling or an unreachable endpoint can never hold the answer past the function's
         # timeout. (Not against the local stack's moto: under the concurrency walk its slow answers
         # tripped them and left the stack unable to exit.)
-        timeouts = {"connect_timeout": 2, "read_timeout": 5} if settings.aws_endpoint_url is None else {}
+        timeouts = {"connect_timeout": 2, "read_timeout": 5} if endpoint_url is None else {}
         config = Config(retries={"max_attempts": 1, "mode": "standard"}, **timeouts)
     else:
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, signature_version="s3v4" if service == "s3" else None)
-    return boto3.client(service, region_name=settings.region, endpoint_url=settings.aws_endpoint_url, config=config)
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 def reset_clients() -> None:
     """Tests and the local stack call this after changing the environment."""
-    client.cache_clear()
-    get_settings.cache_clear()
+    _client.cache_clear()
+    clear_cache()
 
 
 # What AWS answers when it is overloaded or out for a moment (the SDK has already retried these):

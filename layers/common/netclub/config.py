@@ -1,4 +1,10 @@
-"""Settings, read once from the environment (the only module that reads os.environ)."""
+"""Settings from the environment (the only module that reads os.environ).
+
+A function sees only what template.yaml gives it (Globals + its own Environment). The names of
+resources (table, bucket, sender, front end) have no defaults: a function that uses one its
+template entry does not declare fails with MissingSetting, here as it would on AWS.
+Settings are cached per set of values, so a changed environment is picked up without a reset.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,12 @@ from pydantic import BaseModel
 
 class Settings(BaseModel):
     stage: str = "local"
-    table_name: str = "netclub"
-    idempotency_table_name: str = "netclub-idempotency"
-    attachments_bucket: str = "netclub-attachments"
-    mail_from: str = "no-reply@netclub.example"
-    frontend_url: str = "http://127.0.0.1:3000"
+    # resources: no defaults (see need())
+    table_name: str | None = None
+    idempotency_table_name: str | None = None
+    attachments_bucket: str | None = None
+    mail_from: str | None = None
+    frontend_url: str | None = None
     cookie_secure: bool = True
     session_idle_minutes: int = 60
     session_absolute_hours: int = 12
@@ -31,33 +38,55 @@ class Settings(BaseModel):
     argon2_memory_kib: int = 19456
     argon2_parallelism: int = 1
 
+    def need(self, name: str) -> str:
+        """A resource setting this function must have been given (MissingSetting names its variable)."""
+        value = getattr(self, name)
+        if not value:
+            raise MissingSetting(_VARIABLES[name])
+        return str(value)
+
+
+class MissingSetting(RuntimeError):
+    """The function uses a setting that template.yaml does not give it."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__(f"{variable} is not in this function's environment (template.yaml: Globals or the function's Environment)")
+        self.variable = variable
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-@lru_cache(maxsize=1)
+_MAPPING = {
+    "STAGE": "stage",
+    "TABLE_NAME": "table_name",
+    "IDEMPOTENCY_TABLE_NAME": "idempotency_table_name",
+    "ATTACHMENTS_BUCKET": "attachments_bucket",
+    "MAIL_FROM": "mail_from",
+    "FRONTEND_URL": "frontend_url",
+    "COOKIE_SECURE": "cookie_secure",
+    "AWS_ENDPOINT_URL": "aws_endpoint_url",
+    "S3_PUBLIC_ENDPOINT": "s3_public_endpoint",
+    "AWS_REGION": "region",
+    "ARGON2_TIME_COST": "argon2_time_cost",
+    "ARGON2_MEMORY_KIB": "argon2_memory_kib",
+}
+_VARIABLES = {field: variable for variable, field in _MAPPING.items()}
+
+
 def get_settings() -> Settings:
-    values: dict[str, object] = {}
-    mapping = {
-        "STAGE": "stage",
-        "TABLE_NAME": "table_name",
-        "IDEMPOTENCY_TABLE_NAME": "idempotency_table_name",
-        "ATTACHMENTS_BUCKET": "attachments_bucket",
-        "MAIL_FROM": "mail_from",
-        "FRONTEND_URL": "frontend_url",
-        "COOKIE_SECURE": "cookie_secure",
-        "AWS_ENDPOINT_URL": "aws_endpoint_url",
-        "S3_PUBLIC_ENDPOINT": "s3_public_endpoint",
-        "AWS_REGION": "region",
-        "ARGON2_TIME_COST": "argon2_time_cost",
-        "ARGON2_MEMORY_KIB": "argon2_memory_kib",
-    }
-    for env_name, field in mapping.items():
-        value = _env(env_name)
-        if value not in (None, ""):
-            values[field] = value
+    return _settings(tuple(_env(name) for name in _MAPPING))
+
+
+@lru_cache(maxsize=8)
+def _settings(raw: tuple[str | None, ...]) -> Settings:
+    values = {field: value for field, value in zip(_MAPPING.values(), raw, strict=True) if value not in (None, "")}
     return Settings.model_validate(values)
+
+
+def clear_cache() -> None:
+    _settings.cache_clear()
 
 
 def local_accounts() -> dict[str, tuple[str, str]]:

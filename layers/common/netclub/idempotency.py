@@ -82,7 +82,7 @@ class _Persistence(DynamoDBPersistenceLayer):
 
 def _persistence() -> _Persistence:
     # Cheap to build (no network); built per call so a fresh client (tests reset them) is always used.
-    return _Persistence(table_name=get_settings().idempotency_table_name, boto3_client=client("dynamodb"))
+    return _Persistence(table_name=get_settings().need("idempotency_table_name"), boto3_client=client("dynamodb"))
 
 
 def check_key(key: str | None) -> str | None:

@@ -30,7 +30,7 @@ class PresignedPost:
 
 
 def bucket() -> str:
-    return get_settings().attachments_bucket
+    return get_settings().need("attachments_bucket")
 
 
 def _presigner() -> Any:

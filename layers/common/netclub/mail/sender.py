@@ -22,7 +22,7 @@ logger = Logger(service="netclub", child=True)
 
 def deliver(to: str, subject: str, body: str) -> None:
     client("sesv2").send_email(
-        FromEmailAddress=get_settings().mail_from,
+        FromEmailAddress=get_settings().need("mail_from"),
         Destination={"ToAddresses": [to]},
         Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}},
     )

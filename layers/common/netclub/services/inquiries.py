@@ -192,7 +192,7 @@ def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> 
         at=clock.jst_text(),
         content=request.content,
         attachments="、".join(i["filename"] for i in infos) or "なし",
-        link=f"{get_settings().frontend_url}/inquiries/{inquiry_id}",
+        link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
         about=f"inquiry:{inquiry_id}",
     )
     return _inquiry(inquiry)
@@ -272,7 +272,7 @@ def reply(staff_id: str, inquiry_id: str, request: ReplyRequest) -> StaffInquiry
             receipt_no=item["receipt_no"],
             kind_name=item["kind_name"],
             body=request.body,
-            link=f"{get_settings().frontend_url}/inquiries/{inquiry_id}",
+            link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
             about=f"inquiry:{inquiry_id}",
         )
     updated = {**item, "status": "answered", "updated_at": now, "replies": [*(item.get("replies") or []), entry]}

@@ -47,7 +47,7 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
         company_name=member.get("company_name", ""),
         user_name=member.get("user_name", ""),
         email=member["email"],
-        login_link=f"{settings.frontend_url}/login",
+        login_link=f"{settings.need('frontend_url')}/login",
         about=f"member:{member_id}",
     )
     return MemberSummary(

@@ -24,7 +24,7 @@ def request_registration(request: RegistrationRequest) -> str:
     try:
         if accounts.member_id_for_email(request.email):
             # Same answer as for a new address; the owner of the address learns the truth by mail.
-            mail.send(request.email, "registration_exists", login_link=f"{get_settings().frontend_url}/login")
+            mail.send(request.email, "registration_exists", login_link=f"{get_settings().need('frontend_url')}/login")
         else:
             link = tokens.issue_unless_refused(PURPOSE, request.email, "/register/confirm", "registration_verify")
             if link:

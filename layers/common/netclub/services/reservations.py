@@ -194,7 +194,7 @@ def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], sl
         title=res.get("offering_title", ""),
         details=_details(res, slots),
         reservation_id=res["id"],
-        link=f"{get_settings().frontend_url}/reservations/{res['id']}",
+        link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
         about=f"reservation:{res['id']}",
     )
 

@@ -25,7 +25,7 @@ def issue(purpose: str, subject: str, path: str, data: dict[str, Any] | None = N
     settings = get_settings()
     token = ids.new_secret()
     accounts.put_token(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
-    return f"{settings.frontend_url}{path}?token={quote(token)}"
+    return f"{settings.need('frontend_url')}{path}?token={quote(token)}"
 
 
 def issue_unless_refused(purpose: str, subject: str, path: str, template: str, about: str = "") -> str | None:
@@ -48,7 +48,7 @@ def issue_op(purpose: str, subject: str, path: str, data: dict[str, Any] | None 
     settings = get_settings()
     token = ids.new_secret()
     operation = accounts.put_token_op(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
-    return f"{settings.frontend_url}{path}?token={quote(token)}", operation
+    return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operation
 
 
 def redeem(token: str, purpose: str) -> tuple[str, Item]:

@@ -67,7 +67,7 @@ def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def table() -> str:
-    return get_settings().table_name
+    return get_settings().need("table_name")
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:

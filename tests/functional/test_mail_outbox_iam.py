@@ -1,0 +1,164 @@
+"""With SES down, every function that sends mail keeps it in the outbox, and IAM allows that.
+
+On AWS a mail SES refuses is written to the outbox by the function that tried to send it, so
+each such function needs `dynamodb:PutItem` on the outbox's partition as well as `ses:SendEmail`.
+moto grants everything; here every function's calls are checked against template.yaml
+(local/iam.py, enforced by the `aws` fixture), and SES refuses every SendEmail (after IAM has
+seen it, as AWS would check IAM before answering). The walk goes through every route that sends
+mail; each step must succeed and leave its mail in the outbox. Then the scheduled retry sends them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from local import cfn, iam
+from tests.conftest import DEMO, SCHEDULED_EVENT, STAFF, Env, Portal
+from tests.functional.reservation_helpers import PASSWORD, offering
+
+
+@pytest.fixture
+def ses_down(env: Env, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """While state["down"], every SESv2 SendEmail is checked by IAM, then refused as during an SES outage."""
+    import botocore.client
+    from botocore.exceptions import ClientError
+
+    state: dict[str, Any] = {"down": True, "refused": []}
+    inner = botocore.client.BaseClient._make_api_call
+
+    def outage(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "SendEmail" and state["down"]:
+            recorder = iam.current()
+            assert recorder is not None
+            recorder.check(self.meta.service_model.service_name, operation, params, self.meta.region_name)
+            state["refused"].append(params["Destination"]["ToAddresses"][0])
+            raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "SES is unavailable"}}, operation)
+        return inner(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", outage)
+    yield state
+
+
+def _outbox() -> list[dict[str, Any]]:
+    from netclub.store import outbox
+
+    return outbox.pending(limit=1000)
+
+
+def _link(to: str, path: str) -> str:
+    for mail in _outbox():
+        found = re.search(re.escape(path) + r"\?token=([A-Za-z0-9_\-%]+)", mail["body"])
+        if mail["to"] == to and found:
+            return found.group(1)
+    raise AssertionError(f"no mail to {to} with a {path} link in the outbox")
+
+
+def _outbox_writes(recorder: iam.Recorder) -> dict[str, int]:
+    return {fn: sum(n for (action, _, kinds), n in calls.items() if action == "dynamodb:PutItem" and kinds == "OUTBOX") for fn, calls in recorder.used.items()}
+
+
+def _mail_sending_functions() -> set[str]:
+    template = cfn.load()
+    return {
+        name for name, res in cfn.resources_of_type(template, "AWS::Serverless::Function").items() if "ses:SendEmail" in str(res["Properties"].get("Policies"))
+    }
+
+
+def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
+    env: Env, staff: Portal, member: Portal, ses_down: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = iam.current()
+    assert recorder is not None
+    before = _outbox_writes(recorder)
+
+    def step(answer: Any, status: int) -> Any:
+        assert answer.status == status, answer.body
+        return answer.body
+
+    kept = len(_outbox())
+
+    def one_more_kept() -> None:
+        nonlocal kept
+        now = len(_outbox())
+        assert now > kept, "the mail was neither sent nor kept"
+        kept = now
+
+    visitor = env.new_client()
+    # 新規会員登録: the verification mail, then the received mail; staff approval: the approval mail
+    step(visitor.post("/api/registrations", {"email": "outbox@example.jp", "email_confirm": "outbox@example.jp"}), 202)
+    one_more_kept()
+    profile = {"corporate_type": "founder", "company_name": "創業花子", "user": {"name": "創業花子"}}
+    token = _link("outbox@example.jp", "/register/confirm")
+    body = {"token": token, "password": PASSWORD, "password_confirm": PASSWORD, "profile": profile}
+    created = step(visitor.post("/api/registrations/confirm", body), 201)
+    one_more_kept()
+    step(staff.post(f"/api/admin/members/{created['member_id']}/approve"), 200)
+    one_more_kept()
+    newcomer = env.new_client()
+    step(newcomer.login("outbox@example.jp", PASSWORD), 200)
+    # パスワード変更, then パスワード再設定 (request and confirm)
+    fresh = "Fresh#2026pass"
+    step(newcomer.put("/api/me/password", {"current_password": PASSWORD, "new_password": fresh, "new_password_confirm": fresh}), 204)
+    one_more_kept()
+    step(visitor.post("/api/password-reset", {"email": "outbox@example.jp", "email_confirm": "outbox@example.jp"}), 202)
+    one_more_kept()
+    reset = {"token": _link("outbox@example.jp", "/password-reset/confirm"), "new_password": PASSWORD, "new_password_confirm": PASSWORD}
+    step(visitor.post("/api/password-reset/confirm", reset), 204)
+    one_more_kept()
+    step(newcomer.login("outbox@example.jp", PASSWORD), 200)
+    # My情報: an address change (verification mail), its confirmation (notice to the old address)
+    view = step(newcomer.get("/api/profile"), 200)
+    view.pop("pending_email", None)
+    view["user"]["email"] = "outbox.new@example.jp"
+    step(newcomer.put("/api/profile", view), 200)
+    one_more_kept()
+    step(visitor.post("/api/profile/email/confirm", {"token": _link("outbox.new@example.jp", "/profile/email/confirm")}), 200)
+    one_more_kept()
+    # staff change the address on a member's profile: the notice
+    detail = step(staff.get(f"/api/admin/members/{created['member_id']}"), 200)
+    changed = {**detail["profile"], "user": {**detail["profile"]["user"], "email": "outbox.staff@example.jp"}}
+    step(staff.put(f"/api/admin/members/{created['member_id']}/profile", changed), 200)
+    one_more_kept()
+    # お問い合わせ and the staff reply
+    kind = step(staff.post("/api/admin/inquiry-kinds", {"name": "経営相談", "description": "説明"}), 201)["id"]
+    inquiry = step(member.post("/api/inquiries", {"kind_id": kind, "content": "販路について相談したい。"}), 201)
+    one_more_kept()
+    step(staff.post(f"/api/admin/inquiries/{inquiry['id']}/reply", {"body": "ご回答いたします。"}), 200)
+    one_more_kept()
+    # セミナー予約, 変更, 取消
+    seminar = offering(staff)
+    booked = step(member.post("/api/reservations", {"offering_id": seminar["id"], "slot_id": seminar["slots"][0]["id"]}), 201)
+    one_more_kept()
+    step(member.put(f"/api/reservations/{booked['id']}", {"slot_id": seminar["slots"][1]["id"]}), 200)
+    one_more_kept()
+    step(member.delete(f"/api/reservations/{booked['id']}"), 200)
+    one_more_kept()
+    # カウンセリング抽選: the result mail
+    counselling = offering(staff, kind="counseling", capacities=(1,), apply_days=1, slot_days=5)
+    step(member.post("/api/reservations", {"offering_id": counselling["id"], "preferences": [counselling["slots"][0]["id"]]}), 201)
+    one_more_kept()
+    from netclub import clock
+
+    later = clock.now() + dt.timedelta(days=2)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert staff.login(*STAFF).status == 200
+    step(staff.post(f"/api/admin/offerings/{counselling['id']}/lottery", {"seed": 1}), 200)
+    one_more_kept()
+
+    # every function that may send mail was made to fall back to the outbox above, and IAM allowed it
+    after = _outbox_writes(recorder)
+    fell_back = {fn for fn, count in after.items() if count > before.get(fn, 0)}
+    assert _mail_sending_functions() - {"MailRetryFunction"} == fell_back
+    assert DEMO[0] in ses_down["refused"] and not env.mails(DEMO[0])
+
+    # SES is back: the scheduled retry sends every kept mail
+    ses_down["down"] = False
+    result = env.invoke("MailRetryFunction", SCHEDULED_EVENT)
+    assert result == {"sent": kept, "failed": 0}
+    assert _outbox() == []
+    assert any("お問い合わせ" in m["subject"] for m in env.mails(DEMO[0]))
