@@ -193,7 +193,7 @@ def test_staff_see_the_mails_waiting_for_retry(env: Env, portal: Portal, staff: 
     assert listed.status == 200
     [waiting] = listed.body["items"]
     assert waiting["to"] == DEMO[0] and "パスワード再設定" in waiting["subject"]
-    assert waiting["attempts"] == 1 and waiting["last_error"] == "ClientError"
+    assert waiting["attempts"] == 1 and waiting["last_error"] == "MessageRejected"
     assert "body" not in waiting and "token" not in json.dumps(listed.body)  # the reset link stays out of the staff view
     assert member.get("/api/admin/mail-outbox").status == 403
     assert staff.get("/api/admin/mail-outbox?cursor=%%%").status == 400

@@ -59,7 +59,24 @@ def test_lasting_contention_is_409_busy_not_a_5xx(fake: Any) -> None:
     assert caught.value.status == 409 and caught.value.code == "busy" and db.calls == dynamo.CONFLICT_ATTEMPTS
 
 
+@pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded"])
+def test_a_throttled_transaction_is_run_again_until_it_passes(fake: Any, reason: str) -> None:
+    db = fake([_cancelled(reason, "None"), None])
+    dynamo.transact([{"ConditionCheck": {}}, {"ConditionCheck": {}}])
+    assert db.calls == 2
+
+
+@pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded"])
+def test_lasting_throttling_is_503_unavailable_with_retry_after(fake: Any, reason: str) -> None:
+    from netclub.errors import Unavailable
+
+    db = fake([_cancelled("None", reason)] * dynamo.CONFLICT_ATTEMPTS)
+    with pytest.raises(Unavailable) as caught:
+        dynamo.transact([{"ConditionCheck": {}}, {"ConditionCheck": {}}])
+    assert caught.value.status == 503 and caught.value.retry_after >= 1 and db.calls == dynamo.CONFLICT_ATTEMPTS
+
+
 def test_other_cancellations_are_not_hidden(fake: Any) -> None:
-    fake([_cancelled("ThrottlingError")])
+    fake([_cancelled("ValidationError")])
     with pytest.raises(ClientError):
         dynamo.transact([{"ConditionCheck": {}}])

@@ -23,8 +23,9 @@ from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
-from netclub.errors import DomainError, FieldError, TooManyRequests, Unauthenticated, UnsupportedMediaType, ValidationFailed
+from netclub.errors import DomainError, FieldError, Unauthenticated, Unavailable, UnsupportedMediaType, ValidationFailed
 from netclub.models.common import ErrorDetail, ErrorField, ErrorResponse
 from netclub.validation import field_errors_from_pydantic
 
@@ -61,7 +62,8 @@ def error_response(
 
 
 def _domain_error(exc: DomainError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    retry_after = getattr(exc, "retry_after", None)  # 429 too_many_requests, 503 unavailable
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     fields = getattr(exc, "fields", None)
     return error_response(exc.status, exc.code, exc.message, fields, headers)
 
@@ -82,6 +84,10 @@ def _not_found(_: NotFoundError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
+    if refused_for_now(exc):
+        # AWS still refusing after the SDK's own retries (throttling, an outage): 503, try again later.
+        logger.warning("AWS refused for now", extra={"error_type": type(exc).__name__, "error_code": error_code(exc)})
+        return _domain_error(Unavailable())
     # Where it failed, not what it said: an exception's text can quote the input (an address, a
     # profile value), so only its type and the code locations of the traceback are logged.
     frames = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_tb(exc.__traceback__)]
@@ -144,7 +150,7 @@ def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[i
     type (no content for 204), every 4xx/5xx the one error body (ErrorResponse). Added here so that
     no route forgets them: 400 when the handler takes parameters or a body (validation_error), 415
     when it takes a body, 404 when its path names a resource (an unknown or another member's id),
-    500 always. A route lists only its other domain errors, with a description.
+    500 and 503 (AWS throttling or an outage, with Retry-After) always. A route lists only its other domain errors, with a description.
     """
     given = dict(responses or {})
     successes = [status for status in given if 200 <= status < 300]
@@ -163,6 +169,7 @@ def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[i
     for status, spec in sorted(given.items()):
         declared[status] = dict(spec) if status < 400 else _error(str(spec.get("description") or "error"))
     declared[500] = _error("internal_error")
+    declared[503] = _error("unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない）")
     return success, dict(sorted(declared.items()))
 
 

@@ -30,15 +30,64 @@ def _client(service: str, region: str, endpoint_url: str | None) -> Any:
     import boto3  # imported here so that handlers that never touch AWS skip its import cost
     from botocore.config import Config
 
-    return boto3.client(
-        service,
-        region_name=region,
-        endpoint_url=endpoint_url,
-        config=Config(retries={"max_attempts": 3, "mode": "standard"}, signature_version="s3v4" if service == "s3" else None),
-    )
+    if service == "sesv2":
+        # A mail is sent inside a request (10 s timeout) after its action committed, and a failed send
+        # waits in the outbox for the scheduled retry: one quick retry here, and on AWS short timeouts,
+        # so SES throttling or an unreachable endpoint can never hold the answer past the function's
+        # timeout. (Not against the local stack's moto: under the concurrency walk its slow answers
+        # tripped them and left the stack unable to exit.)
+        timeouts = {"connect_timeout": 2, "read_timeout": 5} if endpoint_url is None else {}
+        config = Config(retries={"max_attempts": 1, "mode": "standard"}, **timeouts)
+    else:
+        config = Config(retries={"max_attempts": 3, "mode": "standard"}, signature_version="s3v4" if service == "s3" else None)
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 def reset_clients() -> None:
     """Tests and the local stack call this after changing the environment."""
     _client.cache_clear()
     clear_cache()
+
+
+# What AWS answers when it is overloaded or out for a moment (the SDK has already retried these):
+# DynamoDB's and SES's throttling, and their 5xx. Each means "nothing was done, try again later".
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "SlowDown",
+        "ThrottlingError",  # a TransactWriteItems cancellation reason
+        "ProvisionedThroughputExceeded",  # a TransactWriteItems cancellation reason
+    }
+)
+OUTAGE_CODES = frozenset({"InternalServerError", "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout"})
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ClientError ("" for anything else)."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return ""
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
+def refused_for_now(exc: BaseException) -> bool:
+    """True when AWS throttled the call or was unreachable/out even after the SDK's retries.
+
+    Checked without importing botocore for errors that cannot be botocore's (handlers that never
+    touch AWS keep their cold start small).
+    """
+    if not type(exc).__module__.startswith("botocore"):
+        return False
+    from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
+
+    if isinstance(exc, ConnectionError | HTTPClientError):
+        return True
+    if isinstance(exc, ClientError):
+        status = int((exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
+        return error_code(exc) in THROTTLING_CODES | OUTAGE_CODES or status in (429, 500, 502, 503, 504)
+    return False

@@ -109,3 +109,15 @@ class TooManyRequests(DomainError):
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         super().__init__(message)
         self.retry_after = max(1, int(retry_after))
+
+
+class Unavailable(DomainError):
+    """AWS kept refusing after the SDK's retries (throttling, an outage): nothing was written; try again later."""
+
+    status = 503
+    code = "unavailable"
+    message = "ただいまアクセスが集中しているため、処理できませんでした。しばらく時間をおいてから、もう一度お試しください。"
+
+    def __init__(self, retry_after: int = 5, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

@@ -13,16 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 from aws_lambda_powertools.utilities.idempotency.base import IdempotencyHandler
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 
-from netclub.aws import client
+from netclub.aws import client, error_code, refused_for_now
 from netclub.config import get_settings
-from netclub.errors import Conflict, invalid
+from netclub.errors import Conflict, Unavailable, invalid
+
+logger = Logger(service="netclub", child=True)
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
@@ -47,9 +51,38 @@ _CONFIG = IdempotencyConfig(
 _CONFIG.register_lambda_context(_RunBudget())  # type: ignore[arg-type]
 
 
-def _persistence() -> DynamoDBPersistenceLayer:
+class _Persistence(DynamoDBPersistenceLayer):
+    """Powertools' DynamoDB layer, where the idempotency table's trouble never hides the use case's answer.
+
+    - Before the run (the in-progress record, reading a previous one): a failure raises, nothing
+      has run yet, the member gets 503 unavailable and may repeat with the same key.
+    - After a run that committed (saving its result): the action is done and answers its success.
+      The record stays "in progress" and expires after IN_PROGRESS_MILLIS; the use case itself
+      must then recognise a repeat of the same key (inquiries: a key record in the same
+      transaction; reservations: the key's digest on the reservation), so a key never
+      yields two records.
+    - After a run that failed (removing the in-progress record): the run's own error is answered.
+    """
+
+    def save_success(self, data: dict[str, Any], result: dict[str, Any]) -> None:
+        try:
+            super().save_success(data, result)
+        except Exception as exc:
+            logger.warning("idempotency result not saved; the action is done", extra={"error": error_code(exc) or type(exc).__name__})
+
+    kept_in_progress = False  # the in-progress record of a failed run could not be removed
+
+    def delete_record(self, data: dict[str, Any], exception: Exception) -> None:
+        try:
+            super().delete_record(data, exception)
+        except Exception as exc:
+            self.kept_in_progress = True
+            logger.warning("idempotency record not removed after a failed run", extra={"error": error_code(exc) or type(exc).__name__})
+
+
+def _persistence() -> _Persistence:
     # Cheap to build (no network); built per call so a fresh client (tests reset them) is always used.
-    return DynamoDBPersistenceLayer(table_name=get_settings().need("idempotency_table_name"), boto3_client=client("dynamodb"))
+    return _Persistence(table_name=get_settings().need("idempotency_table_name"), boto3_client=client("dynamodb"))
 
 
 def check_key(key: str | None) -> str | None:
@@ -70,11 +103,12 @@ def once(member_id: str, key: str | None, payload: dict[str, Any], run: Callable
     def execute(**_: Any) -> dict[str, Any]:
         return run()
 
+    persistence = _persistence()
     handler = IdempotencyHandler(
         function=execute,
         function_payload={"member_id": member_id, "key": key, "payload": payload},
         config=_CONFIG,
-        persistence_store=_persistence(),
+        persistence_store=persistence,
         # scope the records per use case (the caller's function), independent of the Lambda's name
         key_prefix=f"netclub.{getattr(run, '__module__', '')}.{getattr(run, '__qualname__', 'run')}",
         function_args=(),
@@ -89,4 +123,12 @@ def once(member_id: str, key: str | None, payload: dict[str, Any], run: Callable
         ) from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("同じお申込みを処理中です。しばらくしてから画面を更新してご確認ください。", code="idempotency_in_progress") from None
+    except IdempotencyPersistenceLayerError as exc:  # the idempotency table throttled or out before the run: nothing done
+        logger.warning("idempotency table unavailable", extra={"error": error_code(exc.__cause__) if exc.__cause__ else type(exc).__name__})
+        raise Unavailable() from None
+    except Exception as exc:
+        if persistence.kept_in_progress and (isinstance(exc, Unavailable) or refused_for_now(exc)):
+            # AWS refused the run and the removal of its in-progress record: the key is held until that record expires
+            raise Unavailable(retry_after=IN_PROGRESS_MILLIS // 1000) from None
+        raise
     return result

@@ -1,13 +1,18 @@
-"""SESv2 sender. On failure the mail goes to the outbox and the caller carries on."""
+"""SESv2 sender. On failure the mail goes to the outbox and the caller carries on.
+
+A mail never turns a committed action into an error: `send` does not raise. The SDK has already
+retried SES's throttling and 5xx (standard mode) before a send counts as failed. If even the
+outbox write fails, the mail is lost: that is logged as an error staff can act on (the template,
+what it was about, when), never the address, the subject line's context or the body (links with
+tokens).
+"""
 
 from __future__ import annotations
 
-# A logger would be tempting here; mail addresses and bodies (with tokens) must never reach logs.
 from aws_lambda_powertools import Logger
-from botocore.exceptions import BotoCoreError, ClientError
 
 from netclub import clock, ids
-from netclub.aws import client
+from netclub.aws import client, error_code
 from netclub.config import get_settings
 from netclub.mail.templates import render
 from netclub.store import outbox
@@ -23,24 +28,43 @@ def deliver(to: str, subject: str, body: str) -> None:
     )
 
 
-def send(to: str, template: str, **context: object) -> bool:
-    """Send one mail now; if that fails, keep it for the scheduled retry. True when sent."""
+def failure_name(exc: BaseException) -> str:
+    """What failed, without its text (which can quote the address): the AWS error code or the type."""
+    return error_code(exc) or type(exc).__name__
+
+
+def send(to: str, template: str, *, about: str = "", **context: object) -> bool:
+    """Send one mail now; if that fails, keep it for the scheduled retry. True when sent. Never raises.
+
+    `about` names what the mail is about without personal data ("reservation:<id>", "member:<id>"),
+    for the log line staff read when a mail could not even be kept.
+    """
     subject, body = render(template, **context)
     try:
         deliver(to, subject, body)
         return True
-    except (ClientError, BotoCoreError) as exc:
-        logger.warning("mail send failed; kept for retry", extra={"template": template, "error_type": type(exc).__name__})
+    except Exception as exc:
+        send_error = failure_name(exc)
+    mail_id = ids.new_id()
+    now = clock.iso()
+    logger.warning("mail send failed; kept for retry", extra={"template": template, "about": about, "mail_id": mail_id, "error": send_error})
+    try:
         outbox.put(
             {
-                "id": ids.new_id(),
+                "id": mail_id,
                 "to": to,
                 "subject": subject,
                 "body": body,
                 "template": template,
+                "about": about,
                 "attempts": 1,
-                "last_error": type(exc).__name__,
-                "created_at": clock.iso(),
+                "last_error": send_error,
+                "created_at": now,
             }
         )
-        return False
+    except Exception as exc:
+        logger.error(
+            "MAIL LOST: the send failed and the mail could not be kept for retry",
+            extra={"template": template, "about": about, "mail_id": mail_id, "at": now, "error": send_error, "outbox_error": failure_name(exc)},
+        )
+    return False

@@ -9,7 +9,7 @@ from netclub import clock, mail
 from netclub.errors import FieldError, Forbidden, InvalidCredentials, NotFound, ValidationFailed
 from netclub.models.auth import LoginRequest, Me, PasswordChangeRequest
 from netclub.services import passwords, sessions, throttle
-from netclub.store import accounts
+from netclub.store import accounts, dynamo
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,9 @@ def change_password(member_id: str, session_id: str, request: PasswordChangeRequ
         errors.append(FieldError("new_password", "現在のパスワードと同じパスワードは設定できません。"))
     if errors:
         raise ValidationFailed(errors)
-    accounts.set_password_hash(member_id, passwords.hash_password(request.new_password), clock.iso())
-    sessions.revoke_all(member_id, keep_session_id=session_id)
-    mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=clock.jst_text())
+    # the new password and the other sessions' end in one transaction: never one without the other
+    revoke, later = sessions.revoke_ops(member_id, keep_session_id=session_id)
+    dynamo.transact([accounts.set_password_op(member_id, passwords.hash_password(request.new_password), clock.iso()), *revoke])
+    for digest in later:
+        accounts.delete_session(digest)
+    mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=clock.jst_text(), about=f"member:{member_id}")

@@ -117,14 +117,21 @@ def _check_request(request: InquiryRequest) -> dict[str, Any]:
 
 def submit(member_id: str, request: InquiryRequest, idempotency_key: str | None) -> Inquiry:
     """POST /api/inquiries: once per Idempotency-Key; the attachments move out of uploads/ into the inquiry."""
+    key = idempotency.check_key(idempotency_key)
 
     def run() -> dict[str, Any]:
-        return _submit(member_id, request).model_dump(mode="json")
+        return _submit(member_id, request, key).model_dump(mode="json")
 
-    return Inquiry.model_validate(idempotency.once(member_id, idempotency_key, request.model_dump(mode="json"), run))
+    return Inquiry.model_validate(idempotency.once(member_id, key, request.model_dump(mode="json"), run))
 
 
-def _submit(member_id: str, request: InquiryRequest) -> Inquiry:
+def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> Inquiry:
+    # Powertools' record answers a repeat; when that record could not be kept (its table throttled
+    # after the inquiry was committed), the key record written with the inquiry still does.
+    if key:
+        first = store.inquiry_for_key(member_id, key, clock.epoch())
+        if first:
+            return _inquiry(first)
     member = accounts.get_member(member_id)
     if not member:
         raise NotFound()
@@ -162,14 +169,19 @@ def _submit(member_id: str, request: InquiryRequest) -> Inquiry:
         "history_status": "open",
         "ref_id": inquiry_id,
     }
+    key_ops = [store.key_record_op(member_id, key, inquiry_id, clock.epoch() + idempotency.EXPIRES_AFTER_SECONDS)] if key else []
     try:
-        store.create_inquiry(inquiry, claims)
-    except ConditionFailed:
-        for key in copied:
-            s3.delete(key)
+        store.create_inquiry(inquiry, [*key_ops, *claims])
+    except ConditionFailed as exc:
+        _delete_quietly(copied)
+        first = store.inquiry_for_key(member_id, key, clock.epoch()) if key and exc.reasons[2:3] == ["ConditionalCheckFailed"] else None
+        if first:  # the same key won a race with this request: its inquiry is the answer
+            return _inquiry(first)
         raise Conflict("添付ファイルは、すでに別のお問い合わせで送信されています。もう一度添付してください。", code="attachment_used") from None
-    for item in accepted:
-        s3.delete(item.upload_key)  # best kept tidy now; the uploads/ lifecycle rule would remove it anyway
+    except Exception:
+        _delete_quietly(copied)  # nothing of the inquiry was written (busy, unavailable): no copies left behind either
+        raise
+    _delete_quietly([item.upload_key for item in accepted])  # best kept tidy now; the uploads/ lifecycle rule would remove them anyway
     mail.send(
         member["email"],
         "inquiry_received",
@@ -181,8 +193,17 @@ def _submit(member_id: str, request: InquiryRequest) -> Inquiry:
         content=request.content,
         attachments="、".join(i["filename"] for i in infos) or "なし",
         link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
+        about=f"inquiry:{inquiry_id}",
     )
     return _inquiry(inquiry)
+
+
+def _delete_quietly(copied: list[str]) -> None:
+    for target in copied:
+        try:
+            s3.delete(target)
+        except Exception:  # noqa: S112 (S3 refusing too: an unreferenced object is harmless; uploads/ also expire by lifecycle)
+            continue
 
 
 def member_list(member_id: str, cursor: str | None, limit: int = 20) -> InquiryList:
@@ -214,8 +235,9 @@ def staff_list(status: str, cursor: str | None, limit: int = 50) -> StaffInquiry
     return StaffInquiryList(items=summaries, next_cursor=encode(last))
 
 
-def _staff_view(item: dict[str, Any]) -> StaffInquiry:
-    member = accounts.get_member(str(item["member_id"])) or {}
+def _staff_view(item: dict[str, Any], member: dict[str, Any] | None = None) -> StaffInquiry:
+    if member is None:
+        member = accounts.get_member(str(item["member_id"])) or {}
     files = [
         StaffAttachment(
             **{k: a[k] for k in ("attachment_id", "filename", "size", "content_type")},
@@ -236,11 +258,11 @@ def reply(staff_id: str, inquiry_id: str, request: ReplyRequest) -> StaffInquiry
         raise Conflict("このお問い合わせは完了しているため、回答できません。", code="inquiry_closed")
     now = clock.iso()
     entry = {"body": request.body, "replied_at": now, "staff_id": staff_id}
+    member = accounts.get_member(str(item["member_id"]))  # read before the commit: after it, nothing may fail the answer
     try:
         store.transact([store.reply_op(item["member_id"], inquiry_id, entry, now), audit.op(staff_id, "inquiry.reply", f"inquiry:{inquiry_id}")])
     except ConditionFailed:
         raise Conflict("このお問い合わせは完了しているため、回答できません。", code="inquiry_closed") from None
-    member = accounts.get_member(str(item["member_id"]))
     if member:
         mail.send(
             member["email"],
@@ -251,16 +273,18 @@ def reply(staff_id: str, inquiry_id: str, request: ReplyRequest) -> StaffInquiry
             kind_name=item["kind_name"],
             body=request.body,
             link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
+            about=f"inquiry:{inquiry_id}",
         )
     updated = {**item, "status": "answered", "updated_at": now, "replies": [*(item.get("replies") or []), entry]}
-    return _staff_view(updated)
+    return _staff_view(updated, member or {})
 
 
 def close(staff_id: str, inquiry_id: str) -> StaffInquiry:
     item = _load(inquiry_id)
     now = clock.iso()
+    member = accounts.get_member(str(item["member_id"])) or {}  # read before the commit: after it, nothing may fail the answer
     try:
         store.transact([store.close_op(item["member_id"], inquiry_id, now), audit.op(staff_id, "inquiry.close", f"inquiry:{inquiry_id}")])
     except ConditionFailed:
         raise Conflict("このお問い合わせはすでに完了しています。", code="inquiry_closed") from None
-    return _staff_view({**item, "status": "closed", "updated_at": now})
+    return _staff_view({**item, "status": "closed", "updated_at": now}, member)

@@ -71,9 +71,12 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
     results = []
     for rid in sorted(outcome):
         slot_id = outcome[rid]
-        if _apply(offering, holders[rid], slots, slot_id, now):
-            res = store.get_reservation(rid) or {}
-            notify(accounts.get_member(holders[rid]["member_id"]), "lottery_won" if slot_id else "lottery_lost", res)
+        # what the mail needs is read before the commit: after it, nothing may stop the mail (a resumed draw skips this one)
+        res = store.get_reservation(rid, consistent=True) or {}
+        member = accounts.get_member(holders[rid]["member_id"])
+        drawn = _apply(offering, holders[rid], slots, slot_id, now)
+        if drawn is not None:
+            notify(member, "lottery_won" if slot_id else "lottery_lost", {**res, **drawn})
         results.append(LotteryOutcome(reservation_id=rid, status="won" if slot_id else "lost", slot_id=slot_id))
     winners = sum(1 for r in results if r.slot_id)
     dynamo.transact(
@@ -85,8 +88,8 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
     return LotteryResult(seed=seed, results=results)
 
 
-def _apply(offering: dict[str, Any], holder: dict[str, Any], slots: dict[str, Any], slot_id: str | None, now: str) -> bool:
-    """One applicant's result in one transaction; False when it was already applied (a resumed draw)."""
+def _apply(offering: dict[str, Any], holder: dict[str, Any], slots: dict[str, Any], slot_id: str | None, now: str) -> dict[str, Any] | None:
+    """One applicant's result in one transaction (the fields it set); None when it was already applied (a resumed draw)."""
     pk, sk = store.reservation_key(holder["reservation_id"])
     hpk, hsk = store.holder_key(offering["id"], holder["member_id"])
     status = "won" if slot_id else "lost"
@@ -111,5 +114,5 @@ def _apply(offering: dict[str, Any], holder: dict[str, Any], slots: dict[str, An
     try:
         dynamo.transact(operations)
     except ConditionFailed:
-        return False
-    return True
+        return None
+    return {"status": status, "slot_id": slot_id, "slot": snapshot, "updated_at": now}

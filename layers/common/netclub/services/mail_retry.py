@@ -1,23 +1,50 @@
-"""Retry of mails kept in the outbox after a failed send."""
+"""Retry of mails kept in the outbox after a failed send (scheduled every 5 minutes).
+
+One mail's trouble never ends the run for the others, and the run itself never fails: the
+schedule comes again in 5 minutes. When SES throttles or is out (after the SDK's own retries),
+the run stops there and leaves the rest for the next one instead of hammering SES. A mail sent
+whose outbox entry could not be removed stays listed and may be sent once more: a duplicate
+mail is better than a lost one.
+"""
 
 from __future__ import annotations
 
-from botocore.exceptions import BotoCoreError, ClientError
+from aws_lambda_powertools import Logger
 
 from netclub import clock
-from netclub.mail.sender import deliver
+from netclub.aws import refused_for_now
+from netclub.mail.sender import deliver, failure_name
 from netclub.store import outbox
+
+logger = Logger(service="netclub", child=True)
 
 
 def run(limit: int = 100) -> dict[str, int]:
     sent = failed = 0
-    for mail in outbox.pending(limit):
+    try:
+        waiting = outbox.pending(limit)
+    except Exception as exc:
+        logger.warning("mail retry: outbox not readable", extra={"error": failure_name(exc)})
+        return {"sent": 0, "failed": 0}
+    for mail in waiting:
         try:
             deliver(mail["to"], mail["subject"], mail["body"])
-        except (ClientError, BotoCoreError) as exc:
-            outbox.record_attempt(mail["SK"], type(exc).__name__, clock.iso())
+        except Exception as exc:
             failed += 1
+            _record_failure(mail, failure_name(exc))
+            if refused_for_now(exc):
+                break  # SES throttled or out: the rest wait for the next run
             continue
-        outbox.remove(mail["SK"])
         sent += 1
+        try:
+            outbox.remove(mail["SK"])
+        except Exception as exc:
+            logger.warning("mail retry: sent but still listed", extra={"mail_id": mail.get("id"), "error": failure_name(exc)})
     return {"sent": sent, "failed": failed}
+
+
+def _record_failure(mail: dict[str, object], error: str) -> None:
+    try:
+        outbox.record_attempt(str(mail["SK"]), error, clock.iso())
+    except Exception as exc:
+        logger.warning("mail retry: attempt not recorded", extra={"mail_id": mail.get("id"), "error": failure_name(exc)})

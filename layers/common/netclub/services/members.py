@@ -8,7 +8,7 @@ from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound
 from netclub.models.auth import MemberList, MemberSummary, Status
 from netclub.services import audit
-from netclub.store import accounts
+from netclub.store import accounts, dynamo
 from netclub.store.dynamo import ConditionFailed
 
 
@@ -34,11 +34,12 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
     member = accounts.get_member(member_id)
     if not member or member.get("role") != "member":
         raise NotFound("会員が見つかりません。")
-    try:
-        updated = accounts.set_status(member_id, "pending_review", "active", clock.iso())
+    try:  # the approval and its audit entry: one transaction
+        dynamo.transact(
+            [accounts.set_status_op(member_id, "pending_review", "active", clock.iso()), audit.op(staff_id, "member.approve", f"member:{member_id}")]
+        )
     except ConditionFailed:
         raise Conflict("この会員はすでに承認済みか、承認できない状態です。", code="not_pending") from None
-    audit.record(staff_id, "member.approve", f"member:{member_id}")
     settings = get_settings()
     mail.send(
         member["email"],
@@ -47,8 +48,8 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
         user_name=member.get("user_name", ""),
         email=member["email"],
         login_link=f"{settings.need('frontend_url')}/login",
+        about=f"member:{member_id}",
     )
-    assert updated is not None
     return MemberSummary(
         member_id=member_id,
         email=member["email"],

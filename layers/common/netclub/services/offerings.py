@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from aws_lambda_powertools import Logger
 
 from netclub import clock, ids
 from netclub.errors import Conflict, NotFound, invalid
@@ -15,6 +18,7 @@ from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
 
 SLOT_NOT_FOUND = "日程が見つかりません。"
+logger = Logger(service="netclub", child=True)
 
 
 def _offering(offering_id: str) -> tuple[Item, list[Item]]:
@@ -96,6 +100,15 @@ def update(staff_id: str, offering_id: str, body: OfferingIn) -> OfferingDetail:
     return OfferingDetail(**offering_view(updated).model_dump(), slots=[slot_view(s) for s in slots])
 
 
+def _undo(step: Callable[[], None]) -> None:
+    """A step that must not change the answer: taking back the first step of a refused delete (if AWS refuses
+    that too, a repeated delete still works: closing again is allowed), or tidying after a commit."""
+    try:
+        step()
+    except Exception as exc:
+        logger.warning("tidying step not done", extra={"error": type(exc).__name__})
+
+
 def delete(staff_id: str, offering_id: str) -> Deleted:
     # Close it first, so that an application racing with this delete either committed before
     # (and the consistent read below sees it) or is refused: no reservation left without its offering.
@@ -103,22 +116,24 @@ def delete(staff_id: str, offering_id: str) -> Deleted:
         store.close_for_delete(offering_id, clock.iso())
     except ConditionFailed:
         raise NotFound(OFFERING_NOT_FOUND) from None
-    offering, slots, live, cancelled = store.offering_partition(offering_id)
-    if not offering:
-        raise NotFound(OFFERING_NOT_FOUND)
-    if live:
-        store.reopen(offering_id)
-        raise Conflict("お申込みのあるセミナー・相談は削除できません。先にお申込みのキャンセルをご案内ください。", code="has_reservations")
-    operations = [dynamo.t_delete(*store.offering_key(offering_id), condition="attribute_exists(PK)")]
-    operations += [store.delete_free_slot(offering_id, s["id"]) for s in slots]
-    operations.append(audit.op(staff_id, "offering.delete", f"offering:{offering_id}"))
     try:
-        dynamo.transact(operations)
-    except ConditionFailed:
-        store.reopen(offering_id)
-        raise Conflict("お申込みのあるセミナー・相談は削除できません。", code="has_reservations") from None
-    for c in cancelled:  # the staff list's records of cancelled reservations go with the offering
-        dynamo.delete(*store.cancelled_key(offering_id, c["reservation_id"]))
+        offering, slots, live, cancelled = store.offering_partition(offering_id)
+        if not offering:
+            raise NotFound(OFFERING_NOT_FOUND)
+        if live:
+            raise Conflict("お申込みのあるセミナー・相談は削除できません。先にお申込みのキャンセルをご案内ください。", code="has_reservations")
+        operations = [dynamo.t_delete(*store.offering_key(offering_id), condition="attribute_exists(PK)")]
+        operations += [store.delete_free_slot(offering_id, s["id"]) for s in slots]
+        operations.append(audit.op(staff_id, "offering.delete", f"offering:{offering_id}"))
+        try:
+            dynamo.transact(operations)
+        except ConditionFailed:
+            raise Conflict("お申込みのあるセミナー・相談は削除できません。", code="has_reservations") from None
+    except Exception:  # refused (reservations, busy, AWS unavailable): the offering opens again, nothing else was written
+        _undo(lambda: store.reopen(offering_id))
+        raise
+    for c in cancelled:  # the staff list's records of cancelled reservations go with the offering (after the commit: never fails it)
+        _undo(lambda c=c: dynamo.delete(*store.cancelled_key(offering_id, c["reservation_id"])))  # type: ignore[misc]
     return Deleted(id=offering_id)
 
 
@@ -201,18 +216,20 @@ def delete_slot(staff_id: str, offering_id: str, slot_id: str) -> Deleted:
         store.close_slot_for_delete(offering_id, slot_id, clock.iso())  # as for the offering: no application races the read below
     except ConditionFailed:
         raise NotFound(SLOT_NOT_FOUND) from None
-    in_use = [h for h in store.holders(offering_id, consistent=True) if h.get("slot_id") == slot_id or slot_id in (h.get("preferences") or [])]
-    if in_use:
-        store.reopen_slot(offering_id, slot_id)
-        raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use")
     try:
-        dynamo.transact(
-            [
-                store.delete_free_slot(offering_id, slot_id),
-                audit.op(staff_id, "slot.delete", f"offering:{offering_id}/slot:{slot_id}"),
-            ]
-        )
-    except ConditionFailed:
-        store.reopen_slot(offering_id, slot_id)
-        raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use") from None
+        in_use = [h for h in store.holders(offering_id, consistent=True) if h.get("slot_id") == slot_id or slot_id in (h.get("preferences") or [])]
+        if in_use:
+            raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use")
+        try:
+            dynamo.transact(
+                [
+                    store.delete_free_slot(offering_id, slot_id),
+                    audit.op(staff_id, "slot.delete", f"offering:{offering_id}/slot:{slot_id}"),
+                ]
+            )
+        except ConditionFailed:
+            raise Conflict("お申込みのある日程は削除できません。", code="slot_in_use") from None
+    except Exception:  # refused: the slot can be chosen again
+        _undo(lambda: store.reopen_slot(offering_id, slot_id))
+        raise
     return Deleted(id=slot_id)

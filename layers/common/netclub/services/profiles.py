@@ -142,15 +142,14 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     if dry_run:
         return _view({**member, "profile": item}, pending_email=new_email)
     waiting = {"address": new_email, "until_epoch": clock.epoch() + get_settings().token_ttl_minutes * 60} if new_email else None
-    profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso(), pending_email=waiting)
+    link, token_ops = "", []
+    if new_email:  # the confirmation token is written with the profile: a change waiting for a link always has one
+        link, token_op = tokens.issue_op(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
+        token_ops = [token_op]
+    profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso(), extra=token_ops, pending_email=waiting)
     if new_email:
-        _send_email_confirmation(member, new_email)
+        mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link, about=f"member:{member_id}")
     return _view({**member, "profile": item}, pending_email=new_email)
-
-
-def _send_email_confirmation(member: dict[str, Any], new_email: str) -> None:
-    link = tokens.issue(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
-    mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link)
 
 
 def confirm_email(token: str) -> str:
@@ -170,7 +169,7 @@ def confirm_email(token: str) -> str:
         raise Conflict(EMAIL_TAKEN, code="email_taken") from None
     except profile_store.ConditionFailed:
         raise InvalidToken() from None
-    mail.send(old, "email_changed_notice", user_name=member.get("user_name", ""), new_email=_masked(new))
+    mail.send(old, "email_changed_notice", user_name=member.get("user_name", ""), new_email=_masked(new), about=f"member:{member['member_id']}")
     return new
 
 
@@ -246,7 +245,7 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
             raise Conflict(EMAIL_TAKEN, code="email_taken") from None
         except profile_store.ConditionFailed:
             raise Conflict() from None
-        mail.send(member["email"], "email_changed_notice", user_name=profile.user.name or "", new_email=_masked(new_email))
+        mail.send(member["email"], "email_changed_notice", user_name=profile.user.name or "", new_email=_masked(new_email), about=f"member:{member_id}")
     else:
         try:
             profile_store.save_with_staff_fields(member_id, item, staff_fields, profile.company_name or "", profile.user.name or "", at, [log])

@@ -27,8 +27,10 @@ def request_reset(request: PasswordResetRequest) -> str:
         member_id = accounts.member_id_for_email(request.email)
         member = accounts.get_member(member_id) if member_id else None
         if member and member["status"] != "suspended":
-            link = tokens.issue(PURPOSE, member["member_id"], "/password-reset/confirm")
-            mail.send(member["email"], "password_reset", link=link)
+            about = f"member:{member['member_id']}"
+            link = tokens.issue_unless_refused(PURPOSE, member["member_id"], "/password-reset/confirm", "password_reset", about)
+            if link:
+                mail.send(member["email"], "password_reset", link=link, about=about)
     finally:
         clock.answer_after(started, ANSWER_SECONDS)
     return ACCEPTED_MESSAGE
@@ -44,9 +46,12 @@ def confirm_reset(request: PasswordResetConfirm) -> None:
         errors.append(FieldError("new_password", "現在のパスワードと同じパスワードは設定できません。"))
     if errors:
         raise ValidationFailed(errors)
+    # token used, new password and every session ended: one transaction
+    revoke, later = sessions.revoke_ops(member["member_id"])
     try:
-        accounts.consume_token_and(digest, [accounts.set_password_op(member["member_id"], passwords.hash_password(request.new_password), clock.iso())])
+        accounts.consume_token_and(digest, [accounts.set_password_op(member["member_id"], passwords.hash_password(request.new_password), clock.iso()), *revoke])
     except ConditionFailed:
         raise InvalidToken() from None
-    sessions.revoke_all(member["member_id"])
-    mail.send(member["email"], "password_reset_done", user_name=member.get("user_name", ""), at=clock.jst_text())
+    for session_digest in later:
+        accounts.delete_session(session_digest)
+    mail.send(member["email"], "password_reset_done", user_name=member.get("user_name", ""), at=clock.jst_text(), about=f"member:{member['member_id']}")

@@ -26,7 +26,9 @@ def request_registration(request: RegistrationRequest) -> str:
             # Same answer as for a new address; the owner of the address learns the truth by mail.
             mail.send(request.email, "registration_exists", login_link=f"{get_settings().need('frontend_url')}/login")
         else:
-            mail.send(request.email, "registration_verify", link=tokens.issue(PURPOSE, request.email, "/register/confirm"))
+            link = tokens.issue_unless_refused(PURPOSE, request.email, "/register/confirm", "registration_verify")
+            if link:
+                mail.send(request.email, "registration_verify", link=link)
     finally:
         clock.answer_after(started, ANSWER_SECONDS)
     return ACCEPTED_MESSAGE
@@ -62,5 +64,5 @@ def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
         if accounts.member_id_for_email(email):
             raise Conflict("このメールアドレスはすでに登録されています。ログイン画面からログインしてください。", code="email_taken") from exc
         raise InvalidToken() from exc
-    mail.send(email, "registration_received", company_name=member["company_name"], user_name=member["user_name"])
+    mail.send(email, "registration_received", company_name=member["company_name"], user_name=member["user_name"], about=f"member:{member['member_id']}")
     return RegistrationCreated(member_id=member["member_id"], status="pending_review")

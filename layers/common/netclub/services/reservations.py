@@ -195,6 +195,7 @@ def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], sl
         details=_details(res, slots),
         reservation_id=res["id"],
         link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
+        about=f"reservation:{res['id']}",
     )
 
 
@@ -202,14 +203,26 @@ def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], sl
 
 
 def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None) -> Reservation:
-    result = idempotency.once(member_id, idempotency_key, body.model_dump(mode="json"), lambda: _apply(member_id, body).model_dump(mode="json"))
+    key = idempotency.check_key(idempotency_key)
+    result = idempotency.once(member_id, key, body.model_dump(mode="json"), lambda: _apply(member_id, body, key).model_dump(mode="json"))
     return Reservation(**result)
 
 
-def _apply(member_id: str, body: ReservationCreate) -> Reservation:
+def _same_request(member_id: str, offering_id: str, key: str) -> dict[str, Any] | None:
+    """The reservation an earlier request with this Idempotency-Key made, when Powertools' record of it was lost
+    (the idempotency table throttled after the commit): the repeat answers it instead of already_reserved."""
+    holder = store.holder(offering_id, member_id)
+    res = store.get_reservation(str(holder["reservation_id"]), consistent=True) if holder else None
+    return res if res and res.get("request_key") == ids.digest(key) else None
+
+
+def _apply(member_id: str, body: ReservationCreate, key: str | None = None) -> Reservation:
     offering, slot_list = store.offering_with_slots(body.offering_id)
     if not offering:
         raise invalid("offering_id", OFFERING_NOT_FOUND)
+    first = _same_request(member_id, offering["id"], key) if key else None
+    if first:
+        return view(first)
     now = clock.iso()
     _check_open(offering, now)
     slots = {s["id"]: s for s in slot_list}
@@ -224,6 +237,8 @@ def _apply(member_id: str, body: ReservationCreate) -> Reservation:
         "updated_at": now,
         "apply_until": offering["apply_until"],
     }
+    if key:
+        res["request_key"] = ids.digest(key)  # only its digest: the key is the client's
     member = accounts.get_member(member_id)
     if offering["kind"] == "seminar":
         slot = _seminar_slot(slots, body.slot_id, now)
@@ -233,7 +248,7 @@ def _apply(member_id: str, body: ReservationCreate) -> Reservation:
     else:
         res.update(status="applied", slot_id=None, slot=None, preferences=_preferences(slots, body.preferences or ([body.slot_id] if body.slot_id else None)))
         res["preference_snapshots"] = _preference_snapshots(slots, res["preferences"])
-        seat_ops = [store.slot_exists(offering["id"], p) for p in res["preferences"]]
+        seat_ops = [store.slot_exists(offering["id"], p, now) for p in res["preferences"]]
         seat_errors = [invalid("preferences", "選択された日程が見つかりません。")] * len(seat_ops)
     operations = [
         dynamo.t_put(store.reservation_item(res), condition="attribute_not_exists(PK)"),
@@ -304,14 +319,15 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
             ),
             dynamo.t_update(hpk, hsk, "SET preferences = :p, note = :n", vals={":p": preferences, ":n": note}, condition="attribute_exists(PK)"),
             store.offering_open(res["offering_id"], now),
-            *[store.slot_exists(res["offering_id"], p) for p in preferences],
+            *[store.slot_exists(res["offering_id"], p, now) for p in preferences],
         ]
         meanings = [Conflict(STALE), Conflict(STALE)]
+    member = accounts.get_member(member_id)  # read before the commit: after it, nothing may fail the answer
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
         raise _explain(exc, [*meanings, Conflict(DEADLINE, code="deadline_passed")]) from None
-    notify(accounts.get_member(member_id), "reservation_changed", updated, slots)
+    notify(member, "reservation_changed", updated, slots)
     return view(updated, offering, _after_change(slot_list, res, updated))
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from aws_lambda_powertools import Logger
+
 from netclub import clock, ids
+from netclub.aws import error_code
 from netclub.config import get_settings
 from netclub.store import accounts
 
+logger = Logger(service="netclub", child=True)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOUCH_EVERY_SECONDS = 60
 
@@ -54,11 +59,19 @@ def resolve(token: str | None) -> ActiveSession | None:
     now = clock.epoch()
     idle_limit = settings.session_idle_minutes * 60
     if now - int(item["last_seen"]) > idle_limit or now >= int(item["ttl_epoch"]):
-        accounts.delete_session(digest)
+        _tidy(lambda: accounts.delete_session(digest))  # expired either way; TTL removes it if this delete is refused
         return None
     if now - int(item["last_seen"]) >= TOUCH_EVERY_SECONDS:
-        accounts.touch_session(digest, now)
+        _tidy(lambda: accounts.touch_session(digest, now))  # a refused touch only shortens the idle window: the request goes on
     return ActiveSession(session_id=digest[:16], member_id=str(item["member_id"]), role=str(item["role"]), csrf_token=str(item["csrf_token"]))
+
+
+def _tidy(step: Callable[[], None]) -> None:
+    """A write the authorizer can do without: AWS throttling it must not turn a valid session into an error."""
+    try:
+        step()
+    except Exception as exc:
+        logger.warning("session bookkeeping skipped", extra={"error": error_code(exc) or type(exc).__name__})
 
 
 def csrf_ok(session: ActiveSession, method: str, presented: str | None) -> bool:
@@ -69,6 +82,17 @@ def csrf_ok(session: ActiveSession, method: str, presented: str | None) -> bool:
 
 def revoke(token: str) -> None:
     accounts.delete_session(ids.digest(token))
+
+
+MAX_REVOKED_WITH_CHANGE = 90  # a transaction holds 100 items: the change, its token, and this many sessions
+
+
+def revoke_ops(member_id: str, keep_session_id: str | None = None) -> tuple[list[dict[str, object]], list[str]]:
+    """Deleting every session of the member (but the one named) as transaction items; the rest (beyond
+    MAX_REVOKED_WITH_CHANGE, in practice never) as digests to revoke one by one afterwards."""
+    digests = [d for d in accounts.session_digests_of(member_id) if not (keep_session_id and d.startswith(keep_session_id))]
+    now, later = digests[:MAX_REVOKED_WITH_CHANGE], digests[MAX_REVOKED_WITH_CHANGE:]
+    return [accounts.delete_session_op(d) for d in now], later
 
 
 def revoke_all(member_id: str, keep_session_id: str | None = None) -> int:

@@ -8,11 +8,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from aws_lambda_powertools import Logger
+
 from netclub import clock, ids
+from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import InvalidToken
 from netclub.store import accounts
 from netclub.store.dynamo import Item
+
+logger = Logger(service="netclub", child=True)
 
 
 def issue(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> str:
@@ -21,6 +26,29 @@ def issue(purpose: str, subject: str, path: str, data: dict[str, Any] | None = N
     token = ids.new_secret()
     accounts.put_token(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
     return f"{settings.need('frontend_url')}{path}?token={quote(token)}"
+
+
+def issue_unless_refused(purpose: str, subject: str, path: str, template: str, about: str = "") -> str | None:
+    """As issue, for the answers that must not tell whether an address is registered (reset, registration):
+    if AWS refuses the write (throttled, out), None and a "MAIL LOST" log line (never the address) instead
+    of an error only registered (or only new) addresses would get. The visitor asks again later."""
+    try:
+        return issue(purpose, subject, path)
+    except Exception as exc:
+        if not refused_for_now(exc):
+            raise
+        logger.error(
+            "MAIL LOST: the link's token could not be stored", extra={"template": template, "about": about, "error": error_code(exc) or type(exc).__name__}
+        )
+        return None
+
+
+def issue_op(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+    """As issue, but the token is written by the caller's transaction: (link, transaction item)."""
+    settings = get_settings()
+    token = ids.new_secret()
+    operation = accounts.put_token_op(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
+    return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operation
 
 
 def redeem(token: str, purpose: str) -> tuple[str, Item]:

@@ -45,6 +45,18 @@ def create_member(member: dict[str, Any], token_digest: str | None = None) -> No
     dynamo.transact(operations)
 
 
+def set_status_op(member_id: str, expected: str, status: str, at: str) -> dict[str, Any]:
+    pk, sk = keys.member(member_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET #st = :st, GSI1PK = :g, updated_at = :at, status_changed_at = :at",
+        names={"#st": "status"},
+        vals={":st": status, ":g": keys.members_by_status(status), ":at": at, ":expected": expected},
+        condition="attribute_exists(PK) AND #st = :expected",
+    )
+
+
 def set_status(member_id: str, expected: str, status: str, at: str) -> Item | None:
     pk, sk = keys.member(member_id)
     return dynamo.update(
@@ -94,6 +106,10 @@ def delete_session(token_digest: str) -> None:
     dynamo.delete(*keys.session(token_digest))
 
 
+def delete_session_op(token_digest: str) -> dict[str, Any]:
+    return dynamo.t_delete(*keys.session(token_digest))
+
+
 def session_digests_of(member_id: str) -> list[str]:
     items = dynamo.query_all(keys.sessions_of(member_id), index="GSI1")
     return [str(i["PK"]).removeprefix("SESSION#") for i in items]
@@ -102,12 +118,17 @@ def session_digests_of(member_id: str) -> list[str]:
 # --- single-use tokens ------------------------------------------------------------------
 
 
-def put_token(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> None:
+def _token_item(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None) -> Item:
     pk, sk = keys.token(token_digest)
-    dynamo.put(
-        {"PK": pk, "SK": sk, "purpose": purpose, "subject": subject, "expires": expires, "ttl_epoch": expires + 86400, "data": data or {}},
-        condition="attribute_not_exists(PK)",
-    )
+    return {"PK": pk, "SK": sk, "purpose": purpose, "subject": subject, "expires": expires, "ttl_epoch": expires + 86400, "data": data or {}}
+
+
+def put_token(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> None:
+    dynamo.put(_token_item(token_digest, purpose, subject, expires, data), condition="attribute_not_exists(PK)")
+
+
+def put_token_op(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return dynamo.t_put(_token_item(token_digest, purpose, subject, expires, data), condition="attribute_not_exists(PK)")
 
 
 def get_token(token_digest: str) -> Item | None:

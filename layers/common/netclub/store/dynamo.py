@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from netclub.aws import client
 from netclub.config import get_settings
-from netclub.errors import Busy
+from netclub.errors import Busy, Unavailable
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -263,19 +263,23 @@ def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = N
 
 
 CONFLICT_ATTEMPTS = 5  # a transaction cancelled only by others' transactions on the same items is run again
+THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})  # cancellation reasons: too many requests
 
 
 def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> None:
     """All or nothing. A failed condition raises ConditionFailed with the per-item reasons.
 
     DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict:
-    many members taking seats of one slot at once). Its conditions are checked again on every
-    attempt, so running it again is safe; after CONFLICT_ATTEMPTS the member is asked to retry
-    (409 busy), never a 5xx.
+    many members taking seats of one slot at once) or when an item's partition is throttled
+    (ThrottlingError, ProvisionedThroughputExceeded). The SDK does not retry a cancellation. Its
+    conditions are checked again on every attempt, so running it again is safe; after
+    CONFLICT_ATTEMPTS the member is asked to retry: 409 busy for contention, 503 unavailable
+    (with Retry-After) for throttling; never a 500, and nothing of it is written.
     """
     kwargs: dict[str, Any] = {"TransactItems": list(operations)}
     if token:
         kwargs["ClientRequestToken"] = token
+    throttled = False
     for attempt in range(CONFLICT_ATTEMPTS):
         try:
             client("dynamodb").transact_write_items(**kwargs)
@@ -286,7 +290,8 @@ def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> 
             reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
             if any(r == "ConditionalCheckFailed" for r in reasons) or not reasons:
                 raise ConditionFailed(reasons) from exc
-            if "TransactionConflict" not in reasons:
+            throttled = any(r in THROTTLED_REASONS for r in reasons)
+            if not throttled and "TransactionConflict" not in reasons:
                 raise
             time.sleep(random.uniform(0, 0.025 * 2**attempt))  # noqa: S311 (jitter, not a secret): 25, 50, 100, 200 ms at most
-    raise Busy()
+    raise Unavailable() if throttled else Busy()

@@ -7,12 +7,15 @@ Keys:
                GSI1 INQUIRIES#<status> / <created_at>#<id>    (the staff desk by status)
                GSI2 HISTORY#<member_id> / <created_at>#<id>   (利用履歴 row: history_* attributes)
 - pointer:     PK INQUIRY#<id>, SK INQUIRY → member_id       (staff open an inquiry by id)
+- key record:  PK INQUIRY_KEY#<member_id>#<sha256 of the Idempotency-Key>, SK KEY → inquiry_id (TTL 24 h;
+               written in the inquiry's transaction, so one key never makes two inquiries)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from netclub import ids
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
 
@@ -96,6 +99,23 @@ def claim_attachment_op(attachment_id: str, member_id: str, inquiry_id: str, fin
 
 
 # --- inquiries ----------------------------------------------------------------------------
+
+
+def key_record_key(member_id: str, idempotency_key: str) -> tuple[str, str]:
+    return f"INQUIRY_KEY#{member_id}#{ids.digest(idempotency_key)}", "KEY"
+
+
+def key_record_op(member_id: str, idempotency_key: str, inquiry_id: str, expires_epoch: int) -> dict[str, Any]:
+    pk, sk = key_record_key(member_id, idempotency_key)
+    return dynamo.t_put({"PK": pk, "SK": sk, "inquiry_id": inquiry_id, "ttl_epoch": expires_epoch}, condition="attribute_not_exists(PK)")
+
+
+def inquiry_for_key(member_id: str, idempotency_key: str, now_epoch: int) -> Item | None:
+    """The inquiry a previous request with this key created (within the key's 24 hours), if any."""
+    record = dynamo.get(*key_record_key(member_id, idempotency_key), consistent=True)
+    if not record or int(record.get("ttl_epoch", 0)) <= now_epoch:
+        return None
+    return dynamo.get(*inquiry_key(member_id, str(record["inquiry_id"])), consistent=True)
 
 
 def create_inquiry(inquiry: dict[str, Any], extra: list[dict[str, Any]]) -> None:

@@ -15,8 +15,10 @@ the whole partition (the staff list of reservations, cancelled ones included) is
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from netclub import clock
 from netclub.store import dynamo
 from netclub.store.dynamo import Item
 
@@ -86,6 +88,10 @@ def offerings(open_after: str | None) -> list[Item]:
     return [plain(i) for i in dynamo.query_all("OFFERINGS", index="GSI1", sk_between=(open_after, "\uffff"))]
 
 
+def holder(offering_id: str, member_id: str) -> Item | None:
+    return dynamo.get(*holder_key(offering_id, member_id), consistent=True)
+
+
 def get_reservation(reservation_id: str, consistent: bool = False) -> Item | None:
     item = dynamo.get(*reservation_key(reservation_id), consistent=consistent)
     return plain(item) if item else None
@@ -141,14 +147,23 @@ def cancelled_item(reservation: dict[str, Any], member: dict[str, Any], cancelle
     return {**holder_item(reservation, member), "PK": pk, "SK": sk, "status": "cancelled", "cancelled_at": cancelled_at}
 
 
+CLOSE_HOLDS_SECONDS = 60  # a staff delete's close (closing_at) older than this was abandoned (a function runs 10 s at most)
+NOT_CLOSING = "(attribute_not_exists(closing_at) OR closing_at < :closed_before)"
+
+
+def _closed_before(now: str) -> str:
+    """Closes older than this no longer hold: a delete refused by AWS whose reopen was refused too ends by itself."""
+    return clock.iso(datetime.fromisoformat(now) - timedelta(seconds=CLOSE_HOLDS_SECONDS))
+
+
 def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
     pk, sk = slot_key(offering_id, slot_id)
     return dynamo.t_update(
         pk,
         sk,
         "SET seats_left = seats_left - :one",
-        vals={":one": 1, ":zero": 0, ":now": now},
-        condition="seats_left > :zero AND starts_at > :now AND attribute_not_exists(closing_at)",
+        vals={":one": 1, ":zero": 0, ":now": now, ":closed_before": _closed_before(now)},
+        condition=f"seats_left > :zero AND starts_at > :now AND {NOT_CLOSING}",
     )
 
 
@@ -164,7 +179,10 @@ def offering_open(offering_id: str, now: str) -> dict[str, Any]:
     """The offering exists, its deadline has not passed, no lottery has been drawn and staff are not deleting it."""
     pk, sk = offering_key(offering_id)
     return dynamo.t_check(
-        pk, sk, "attribute_exists(PK) AND apply_until > :now AND attribute_not_exists(lottery_status) AND attribute_not_exists(closing_at)", vals={":now": now}
+        pk,
+        sk,
+        f"attribute_exists(PK) AND apply_until > :now AND attribute_not_exists(lottery_status) AND {NOT_CLOSING}",
+        vals={":now": now, ":closed_before": _closed_before(now)},
     )
 
 
@@ -177,9 +195,9 @@ def reopen(offering_id: str) -> None:
     dynamo.update(*offering_key(offering_id), "REMOVE closing_at", condition="attribute_exists(PK)")
 
 
-def slot_exists(offering_id: str, slot_id: str) -> dict[str, Any]:
+def slot_exists(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
     """The slot can be chosen: it exists and staff are not deleting it."""
-    return dynamo.t_check(*slot_key(offering_id, slot_id), "attribute_exists(PK) AND attribute_not_exists(closing_at)")
+    return dynamo.t_check(*slot_key(offering_id, slot_id), f"attribute_exists(PK) AND {NOT_CLOSING}", vals={":closed_before": _closed_before(now)})
 
 
 def close_slot_for_delete(offering_id: str, slot_id: str, now: str) -> None:

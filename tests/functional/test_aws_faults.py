@@ -1,0 +1,703 @@
+"""AWS's faults, injected on every writing route (DESIGN.md "Parity with AWS").
+
+moto never throttles, never cancels a transaction for a conflict and never loses SES. Here each
+route of template.yaml that writes is driven in-process (the real authorizer and handler, moto
+as AWS) while tests/functional/faults.py answers chosen requests on the wire with the errors AWS
+sends, under botocore's own retry layer. Every route must answer:
+
+- success, when the fault is transient (the SDK's retries, or the transaction's own, ride it out);
+- 503 `unavailable` with `Retry-After` and a Japanese message, when DynamoDB keeps throttling;
+- 409 `busy`, when a transaction keeps meeting others (TransactionConflict);
+- and in both refusals nothing written (both tables exactly as before), and the same request
+  succeeds once AWS is back;
+- success whatever SES does (throttled, out, or out while the outbox write fails too): the mail
+  waits in the outbox, or its loss is logged for staff without the address.
+
+The routes come from template.yaml, so a new writing route without a row here fails
+`test_every_writing_route_has_a_row`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.conftest import DEMO, STAFF, Answer, Env, Portal
+from tests.functional import faults as wire
+from tests.functional.reservation_helpers import day, offering
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+PROFILE = {"corporate_type": "founder", "company_name": "障害太郎", "user": {"name": "障害太郎"}}
+EVENT = {
+    "title": "障害試験セミナー",
+    "starts_at": "2026-11-12T14:00:00+09:00",
+    "ends_at": "2026-11-12T16:00:00+09:00",
+    "place": "秋葉原庁舎",
+    "url": "https://www.example.com/events/1",
+    "description": "説明",
+}
+VIDEO = {"title": "はじめての経営相談", "description": "説明", "url": "https://media.netclub.example/videos/intro.mp4", "duration_s": 300}
+NOTICE = {"title": "お知らせ", "body": "本文", "published_at": "2026-01-01T09:00"}
+
+
+@dataclass
+class Call:
+    """One request to make under a fault; `then` runs after it succeeded (the world moved on)."""
+
+    client: Portal
+    method: str
+    path: str
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    then: Callable[[], None] = lambda: None
+
+    def send(self) -> Answer:
+        return self.client.request(self.method, self.path, self.body, headers=self.headers)
+
+
+@dataclass
+class Ctx:
+    env: Env
+    staff: Portal
+    member: Portal
+    monkeypatch: pytest.MonkeyPatch
+    n: itertools.count = field(default_factory=lambda: itertools.count(1))
+    password: str = DEMO[1]
+    kind_id: str = ""
+
+    def next(self) -> int:
+        return next(self.n)
+
+    def visitor(self) -> Portal:
+        return self.env.new_client()
+
+    def login(self) -> Portal:
+        client = self.env.new_client()
+        assert client.login(DEMO[0], self.password).status == 200
+        return client
+
+    def kind(self) -> str:
+        if not self.kind_id:
+            created = self.staff.post("/api/admin/inquiry-kinds", {"name": "経営相談"})
+            assert created.status == 201, created.body
+            self.kind_id = created.body["id"]
+        return self.kind_id
+
+    def registered(self) -> str:
+        """A member who registered and waits for review (pending_review): their member_id."""
+        email = f"pending{self.next()}@example.jp"
+        visitor = self.visitor()
+        assert visitor.post("/api/registrations", {"email": email, "email_confirm": email}).status == 202
+        token = self.env.link_token(email, "/register/confirm")
+        body = {"token": token, "password": "Pending#2026pass", "password_confirm": "Pending#2026pass", "profile": PROFILE}
+        confirmed = visitor.post("/api/registrations/confirm", body)
+        assert confirmed.status == 201, confirmed.body
+        return str(confirmed.body["member_id"])
+
+    def seminar(self, capacities: tuple[int, ...] = (3, 5)) -> dict[str, Any]:
+        return offering(self.staff, capacities=capacities)
+
+    def reservation(self) -> dict[str, Any]:
+        o = self.seminar()
+        made = self.member.post("/api/reservations", {"offering_id": o["id"], "slot_id": o["slots"][0]["id"]})
+        assert made.status == 201, made.body
+        return {**made.body, "offering": o}
+
+    def inquiry(self) -> dict[str, Any]:
+        made = self.member.post("/api/inquiries", {"kind_id": self.kind(), "content": "融資について相談したい。"})
+        assert made.status == 201, made.body
+        return dict(made.body)
+
+    def created(self, path: str, body: dict[str, Any]) -> str:
+        made = self.staff.post(path, body)
+        assert made.status == 201, made.body
+        return str(made.body["id"])
+
+
+# --- one row per writing route: how to make one request that succeeds when AWS behaves ------
+
+
+def _login(c: Ctx) -> Call:
+    return Call(c.visitor(), "POST", "/api/auth/login", {"email": DEMO[0], "password": c.password})
+
+
+def _logout(c: Ctx) -> Call:
+    return Call(c.login(), "POST", "/api/auth/logout")
+
+
+def _password_change(c: Ctx) -> Call:
+    new = f"Changed#2026pw{c.next()}"
+
+    def then() -> None:
+        c.password = new
+
+    body = {"current_password": c.password, "new_password": new, "new_password_confirm": new}
+    return Call(c.login(), "PUT", "/api/me/password", body, then=then)
+
+
+def _reset_request(c: Ctx) -> Call:
+    return Call(c.visitor(), "POST", "/api/password-reset", {"email": DEMO[0], "email_confirm": DEMO[0]})
+
+
+def _reset_confirm(c: Ctx) -> Call:
+    assert c.visitor().post("/api/password-reset", {"email": DEMO[0], "email_confirm": DEMO[0]}).status == 202
+    token = c.env.link_token(DEMO[0], "/password-reset/confirm")
+    new = f"Resetted#2026pw{c.next()}"
+
+    def then() -> None:
+        c.password = new
+
+    return Call(c.visitor(), "POST", "/api/password-reset/confirm", {"token": token, "new_password": new, "new_password_confirm": new}, then=then)
+
+
+def _registration(c: Ctx) -> Call:
+    email = f"newcomer{c.next()}@example.jp"
+    return Call(c.visitor(), "POST", "/api/registrations", {"email": email, "email_confirm": email})
+
+
+def _registration_confirm(c: Ctx) -> Call:
+    email = f"confirming{c.next()}@example.jp"
+    assert c.visitor().post("/api/registrations", {"email": email, "email_confirm": email}).status == 202
+    token = c.env.link_token(email, "/register/confirm")
+    body = {"token": token, "password": "Confirm#2026pass", "password_confirm": "Confirm#2026pass", "profile": PROFILE}
+    return Call(c.visitor(), "POST", "/api/registrations/confirm", body)
+
+
+def _profile_update(c: Ctx) -> Call:
+    view = c.member.get("/api/profile").body
+    body = copy.deepcopy(view)
+    body.pop("pending_email", None)
+    body["office_name"] = f"支店{c.next()}"
+    body["user"]["email"] = f"changed{c.next()}@example.jp"  # the e-mail change too: its verification mail
+    return Call(c.member, "PUT", "/api/profile", body)
+
+
+def _email_confirm(c: Ctx) -> Call:
+    view = c.member.get("/api/profile").body
+    body = copy.deepcopy(view)
+    body.pop("pending_email", None)
+    new = f"moved{c.next()}@example.jp"
+    body["user"]["email"] = new
+    assert c.member.put("/api/profile", body).status == 200
+    token = c.env.link_token(new, "/profile/email/confirm")
+    return Call(c.visitor(), "POST", "/api/profile/email/confirm", {"token": token})
+
+
+def _inquiry_create(c: Ctx) -> Call:
+    body = {"kind_id": c.kind(), "content": f"相談内容{c.next()}"}
+    return Call(c.member, "POST", "/api/inquiries", body, {"Idempotency-Key": f"inq-{c.next()}"})
+
+
+def _attachment(c: Ctx) -> Call:
+    return Call(c.member, "POST", "/api/attachments", {"filename": "資料.pdf", "content_type": "application/pdf", "size": 1234})
+
+
+def _reservation_create(c: Ctx) -> Call:
+    o = c.seminar()
+    return Call(c.member, "POST", "/api/reservations", {"offering_id": o["id"], "slot_id": o["slots"][0]["id"]}, {"Idempotency-Key": f"res-{c.next()}"})
+
+
+def _reservation_change(c: Ctx) -> Call:
+    r = c.reservation()
+    return Call(c.member, "PUT", f"/api/reservations/{r['id']}", {"slot_id": r["offering"]["slots"][1]["id"]})
+
+
+def _reservation_cancel(c: Ctx) -> Call:
+    r = c.reservation()
+    return Call(c.member, "DELETE", f"/api/reservations/{r['id']}")
+
+
+def _approve(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/members/{c.registered()}/approve")
+
+
+def _member_profile(c: Ctx) -> Call:
+    member_id = c.env.accounts["member"]
+    detail = c.staff.get(f"/api/admin/members/{member_id}").body
+    body = {**detail["profile"], "staff_fields": {**(detail.get("staff_fields") or {}), "note": f"更新{c.next()}"}}
+    return Call(c.staff, "PUT", f"/api/admin/members/{member_id}/profile", body)
+
+
+def _content(kind: str, body: dict[str, Any], changed: dict[str, Any]) -> tuple[Callable[[Ctx], Call], Callable[[Ctx], Call], Callable[[Ctx], Call]]:
+    def create(c: Ctx) -> Call:
+        return Call(c.staff, "POST", f"/api/admin/{kind}", body)
+
+    def update(c: Ctx) -> Call:
+        return Call(c.staff, "PUT", f"/api/admin/{kind}/{c.created(f'/api/admin/{kind}', body)}", {**body, **changed})
+
+    def delete(c: Ctx) -> Call:
+        return Call(c.staff, "DELETE", f"/api/admin/{kind}/{c.created(f'/api/admin/{kind}', body)}")
+
+    return create, update, delete
+
+
+_events = _content("events", EVENT, {"starts_at": "2026-12-03T10:00:00+09:00", "ends_at": "2026-12-03T12:00:00+09:00"})
+_videos = _content("videos", VIDEO, {"title": "改題"})
+_notices = _content("notices", NOTICE, {"title": "改題"})
+
+
+def _offering_body() -> dict[str, Any]:
+    return {"kind": "seminar", "title": "経営セミナー", "description": "説明", "apply_until": f"{day(5)}T17:00"}
+
+
+def _offering_create(c: Ctx) -> Call:
+    return Call(c.staff, "POST", "/api/admin/offerings", _offering_body())
+
+
+def _offering_update(c: Ctx) -> Call:
+    o = c.seminar()
+    return Call(c.staff, "PUT", f"/api/admin/offerings/{o['id']}", {**_offering_body(), "title": "改題セミナー"})
+
+
+def _offering_delete(c: Ctx) -> Call:
+    o = c.seminar()
+    return Call(c.staff, "DELETE", f"/api/admin/offerings/{o['id']}")
+
+
+def _slot_body(n: int, capacity: int = 4) -> dict[str, Any]:
+    return {"date": day(12 + n), "start_time": "14:00", "end_time": "16:00", "place": "秋葉原庁舎", "capacity": capacity}
+
+
+def _slot_create(c: Ctx) -> Call:
+    o = c.seminar()
+    return Call(c.staff, "POST", f"/api/admin/offerings/{o['id']}/slots", _slot_body(3))
+
+
+def _slot_update(c: Ctx) -> Call:
+    o = c.seminar()
+    return Call(c.staff, "PUT", f"/api/admin/offerings/{o['id']}/slots/{o['slots'][0]['id']}", _slot_body(0, capacity=9))
+
+
+def _slot_delete(c: Ctx) -> Call:
+    o = c.seminar()
+    return Call(c.staff, "DELETE", f"/api/admin/offerings/{o['id']}/slots/{o['slots'][0]['id']}")
+
+
+def _lottery(c: Ctx) -> Call:
+    from netclub import clock
+
+    o = offering(c.staff, kind="counseling", capacities=(1, 1), apply_days=1, slot_days=5)
+    applied = c.member.post("/api/reservations", {"offering_id": o["id"], "preferences": [o["slots"][0]["id"]]})
+    assert applied.status == 201, applied.body
+    later = clock.now() + dt.timedelta(days=2)
+    c.monkeypatch.setattr(clock, "now", lambda: later)
+    assert c.staff.login(*STAFF).status == 200
+    assert c.member.login(DEMO[0], c.password).status == 200
+    return Call(c.staff, "POST", f"/api/admin/offerings/{o['id']}/lottery", {"seed": 7})
+
+
+def _attendance(c: Ctx) -> Call:
+    r = c.reservation()
+    return Call(c.staff, "POST", f"/api/admin/reservations/{r['id']}/attendance")
+
+
+def _kind_create(c: Ctx) -> Call:
+    return Call(c.staff, "POST", "/api/admin/inquiry-kinds", {"name": f"種類{c.next()}"})
+
+
+def _kind_update(c: Ctx) -> Call:
+    kind_id = c.created("/api/admin/inquiry-kinds", {"name": f"種類{c.next()}"})
+    return Call(c.staff, "PUT", f"/api/admin/inquiry-kinds/{kind_id}", {"name": f"改名{c.next()}"})
+
+
+def _kind_delete(c: Ctx) -> Call:
+    kind_id = c.created("/api/admin/inquiry-kinds", {"name": f"種類{c.next()}"})
+    return Call(c.staff, "DELETE", f"/api/admin/inquiry-kinds/{kind_id}")
+
+
+def _reply(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/inquiries/{c.inquiry()['id']}/reply", {"body": "ご相談ありがとうございます。"})
+
+
+def _close(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/inquiries/{c.inquiry()['id']}/close")
+
+
+@dataclass(frozen=True)
+class Row:
+    make: Callable[[Ctx], Call]
+    mails: bool  # a success sends at least one mail
+    idempotent: bool = False  # takes an Idempotency-Key
+    resumable: bool = False  # a refused run may leave a recorded, resumable step (the lottery's seed)
+    same_answer: bool = False  # answers the same whatever happens, so as not to tell whether an address is registered
+
+
+ROWS: dict[tuple[str, str], Row] = {
+    ("POST", "/api/auth/login"): Row(_login, mails=False),
+    ("POST", "/api/auth/logout"): Row(_logout, mails=False),
+    ("PUT", "/api/me/password"): Row(_password_change, mails=True),
+    ("POST", "/api/password-reset"): Row(_reset_request, mails=True, same_answer=True),
+    ("POST", "/api/password-reset/confirm"): Row(_reset_confirm, mails=True),
+    ("POST", "/api/registrations"): Row(_registration, mails=True, same_answer=True),
+    ("POST", "/api/registrations/confirm"): Row(_registration_confirm, mails=True),
+    ("PUT", "/api/profile"): Row(_profile_update, mails=True),
+    ("POST", "/api/profile/email/confirm"): Row(_email_confirm, mails=True),
+    ("POST", "/api/inquiries"): Row(_inquiry_create, mails=True, idempotent=True),
+    ("POST", "/api/attachments"): Row(_attachment, mails=False),
+    ("POST", "/api/reservations"): Row(_reservation_create, mails=True, idempotent=True),
+    ("PUT", "/api/reservations/{reservation_id}"): Row(_reservation_change, mails=True),
+    ("DELETE", "/api/reservations/{reservation_id}"): Row(_reservation_cancel, mails=True),
+    ("POST", "/api/admin/members/{member_id}/approve"): Row(_approve, mails=True),
+    ("PUT", "/api/admin/members/{member_id}/profile"): Row(_member_profile, mails=False),
+    ("POST", "/api/admin/events"): Row(_events[0], mails=False),
+    ("PUT", "/api/admin/events/{event_id}"): Row(_events[1], mails=False),
+    ("DELETE", "/api/admin/events/{event_id}"): Row(_events[2], mails=False),
+    ("POST", "/api/admin/videos"): Row(_videos[0], mails=False),
+    ("PUT", "/api/admin/videos/{video_id}"): Row(_videos[1], mails=False),
+    ("DELETE", "/api/admin/videos/{video_id}"): Row(_videos[2], mails=False),
+    ("POST", "/api/admin/notices"): Row(_notices[0], mails=False),
+    ("PUT", "/api/admin/notices/{notice_id}"): Row(_notices[1], mails=False),
+    ("DELETE", "/api/admin/notices/{notice_id}"): Row(_notices[2], mails=False),
+    ("POST", "/api/admin/offerings"): Row(_offering_create, mails=False),
+    ("PUT", "/api/admin/offerings/{offering_id}"): Row(_offering_update, mails=False),
+    ("DELETE", "/api/admin/offerings/{offering_id}"): Row(_offering_delete, mails=False),
+    ("POST", "/api/admin/offerings/{offering_id}/slots"): Row(_slot_create, mails=False),
+    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): Row(_slot_update, mails=False),
+    ("DELETE", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): Row(_slot_delete, mails=False),
+    ("POST", "/api/admin/offerings/{offering_id}/lottery"): Row(_lottery, mails=True, resumable=True),
+    ("POST", "/api/admin/reservations/{reservation_id}/attendance"): Row(_attendance, mails=False),
+    ("POST", "/api/admin/inquiry-kinds"): Row(_kind_create, mails=False),
+    ("PUT", "/api/admin/inquiry-kinds/{kind_id}"): Row(_kind_update, mails=False),
+    ("DELETE", "/api/admin/inquiry-kinds/{kind_id}"): Row(_kind_delete, mails=False),
+    ("POST", "/api/admin/inquiries/{inquiry_id}/reply"): Row(_reply, mails=True),
+    ("POST", "/api/admin/inquiries/{inquiry_id}/close"): Row(_close, mails=False),
+}
+
+
+def test_every_writing_route_has_a_row(discovered: tuple[Any, Any, Any]) -> None:
+    _, routes, _ = discovered
+    writing = {(r.method, r.path) for r in routes if r.method in UNSAFE}
+    assert writing == set(ROWS), f"rows missing for {sorted(writing - set(ROWS))}; rows without a route: {sorted(set(ROWS) - writing)}"
+
+
+@pytest.fixture
+def ctx(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> Ctx:
+    return Ctx(env, staff, member, monkeypatch)
+
+
+# --- what every answer must be ------------------------------------------------------------------
+
+
+def _ok(answer: Answer, what: str) -> None:
+    assert 200 <= answer.status < 300, f"{what}: {answer.status} {answer.raw[:300]!r}"
+
+
+def _refused(answer: Answer, status: int, code: str, what: str) -> None:
+    assert answer.status == status, f"{what}: {answer.status} {answer.raw[:300]!r}"
+    assert answer.error.get("code") == code, f"{what}: {answer.body}"
+    assert JAPANESE.search(answer.error.get("message", "")), f"{what}: {answer.body}"
+    if status == 503:
+        assert int(answer.headers.get("Retry-After", "0")) >= 1, f"{what}: no Retry-After in {answer.headers}"
+
+
+def _refused_and_nothing_written(c: Ctx, row: Row, fault: Callable[[], object], faults: wire.Faults, status: int, code: str, what: str) -> None:
+    """Prepare a request (AWS behaving), then send it under `fault`: refused, nothing written; then it goes through."""
+    call = row.make(c)
+    fault()
+    before, mails_before = wire.state(), wire.sent_mails()
+    answer = call.send()
+    refused = sum(faults.refused.values())
+    faults.clear()
+    _refused(answer, status, code, what)
+    assert refused, f"{what}: the fault was never met"
+    if not row.resumable:
+        assert wire.state() == before, f"{what}: half-written"
+    assert wire.sent_mails() == mails_before, f"{what}: a mail went out for a refused request"
+    again = call.send()  # AWS is back: the same request (same Idempotency-Key) goes through
+    _ok(again, f"{what}, then again")
+    call.then()
+
+
+def _without(items: list[dict[str, Any]], attribute: str) -> list[dict[str, Any]]:
+    """The items without `attribute`: a staff delete's close (closing_at) that AWS refused to take back ends by
+    itself after CLOSE_HOLDS_SECONDS, and a repeated delete goes through."""
+    return sorted(({k: v for k, v in i.items() if k != attribute} for i in items), key=repr)
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+
+ROUTE_IDS = [f"{m} {p}" for m, p in ROWS]
+
+
+@pytest.mark.parametrize("route", list(ROWS), ids=ROUTE_IDS)
+def test_dynamodb_faults(ctx: Ctx, route: tuple[str, str]) -> None:
+    row = ROWS[route]
+    with wire.injected(ctx.monkeypatch) as faults:
+        # transient throttling of every write (twice; the SDK retries up to 3 times): the SDK rides it out
+        call = row.make(ctx)
+        faults.dynamodb(error="ThrottlingException", times=2)
+        faults.sent.clear()
+        answer = call.send()
+        _ok(answer, "transient ThrottlingException")
+        assert faults.rules[0].hits == 2, "the transient fault was never met"
+        used = set(faults.sent)
+        writes = sum(n for op, n in faults.sent.items() if op.split(".")[1] in wire.WRITES) - 2
+        call.then()
+        faults.clear()
+
+        # AWS refuses from the k-th write on (the writes before it went through): a success, or nothing written
+        for k in range(1, writes):
+            call = row.make(ctx)
+            before = wire.state()
+            faults.dynamodb(skip=k)
+            answer = call.send()
+            faults.clear()
+            what = f"writes refused after the first {k}"
+            if 200 <= answer.status < 300:
+                call.then()
+                continue
+            _refused(answer, 503, "unavailable", what)
+            after, kept = wire.state(), []
+            if not row.resumable:
+                assert _without(after["table"], "closing_at") == _without(before["table"], "closing_at"), f"{what}: half-written"
+                kept = [i for i in after["idempotency"] if i not in before["idempotency"]]
+                assert all(i["status"]["S"] == "INPROGRESS" for i in kept), f"{what}: idempotency record {kept}"
+            again = call.send()
+            if kept:  # the in-progress record of the refused run could not be removed either: it holds the key until it expires
+                assert answer.headers.get("Retry-After") == "30", answer.headers
+                _refused(again, 409, "idempotency_in_progress", f"{what}, repeated at once")
+                _drop_idempotency_records()
+                again = call.send()
+            _ok(again, f"{what}, then again")
+            call.then()
+
+        if row.same_answer:
+            # an unknown (or a registered) address writes nothing: refusing only the other would tell them apart
+            call = row.make(ctx)
+            before, mails_before = wire.state(), wire.sent_mails()
+            faults.dynamodb()
+            with wire.log_lines() as lines:
+                answer = call.send()
+            assert faults.rules[0].hits, "the fault was never met"
+            faults.clear()
+            _ok(answer, "persisting throttling, same answer")
+            assert wire.state() == before and wire.sent_mails() == mails_before
+            assert any("MAIL LOST" in line for line in lines) and not any("@" in line for line in lines), lines
+            return
+        # persisting throttling of every write (both tables): 503 + Retry-After, nothing written
+        _refused_and_nothing_written(ctx, row, faults.dynamodb, faults, 503, "unavailable", "persisting ProvisionedThroughputExceededException")
+
+        if "dynamodb.TransactWriteItems" not in used:
+            return
+        # transactions: cancelled by others' transactions or by throttling of one item
+        call = row.make(ctx)
+        faults.dynamodb(cancel="TransactionConflict", times=2)
+        _ok(call.send(), "transient TransactionConflict")
+        call.then()
+        faults.clear()
+        _refused_and_nothing_written(ctx, row, lambda: faults.dynamodb(cancel="TransactionConflict"), faults, 409, "busy", "persisting TransactionConflict")
+        for reason in ("ThrottlingError", "ProvisionedThroughputExceeded"):
+            _refused_and_nothing_written(
+                ctx,
+                row,
+                lambda r=reason: faults.dynamodb(cancel=r),
+                faults,
+                503,
+                "unavailable",
+                f"persisting cancellation {reason}",  # type: ignore[misc]
+            )
+
+
+MAILING = [route for route, row in ROWS.items() if row.mails]
+
+
+@pytest.mark.parametrize("route", MAILING, ids=[f"{m} {p}" for m, p in MAILING])
+def test_ses_faults_never_fail_a_done_action(ctx: Ctx, route: tuple[str, str]) -> None:
+    row = ROWS[route]
+    with wire.injected(ctx.monkeypatch) as faults, wire.log_lines() as lines:
+        # SES throttles once, then sends: the SDK's one retry for SES (netclub.aws), the mail goes out, nothing kept
+        call = row.make(ctx)
+        faults.ses("TooManyRequestsException", times=1)
+        sent, kept = wire.sent_mails(), len(wire.outbox())
+        _ok(call.send(), "transient SES throttling")
+        assert faults.rules[0].hits == 1
+        assert wire.sent_mails() > sent and len(wire.outbox()) == kept
+        call.then()
+        faults.clear()
+
+        for error in ("TooManyRequestsException", "ServiceUnavailable", "InternalFailure", "LimitExceededException"):
+            # SES keeps refusing: the action answers its success, the mail waits in the outbox
+            call = row.make(ctx)
+            faults.ses(error)
+            sent, kept = wire.sent_mails(), len(wire.outbox())
+            faults.slept.clear()
+            _ok(call.send(), f"SES {error}")
+            assert sum(faults.slept) <= 1, f"SES {error}: the request waited {faults.slept} for SES (the outbox retries, not the request)"
+            assert wire.sent_mails() == sent
+            waiting = wire.outbox()
+            assert len(waiting) > kept, f"SES {error}: the mail was not kept"
+            assert waiting[-1]["last_error"]["S"] in (error, "TooManyRequestsException", "ServiceUnavailable", "InternalFailure")
+            call.then()
+            faults.clear()
+
+        # SES unreachable AND the outbox write throttled: still a success; the loss is logged, without the address
+        call = row.make(ctx)
+        faults.ses(connection=True)
+        faults.dynamodb("PutItem", partition="OUTBOX")
+        sent, kept = wire.sent_mails(), len(wire.outbox())
+        lines.clear()
+        _ok(call.send(), "SES unreachable and outbox throttled")
+        assert wire.sent_mails() == sent and len(wire.outbox()) == kept
+        lost = [line for line in lines if "MAIL LOST" in line]
+        assert lost, "the lost mail was not logged"
+        assert not any("@" in line for line in lines), [line for line in lines if "@" in line]
+        call.then()
+
+
+# --- Idempotency-Key under faults -------------------------------------------------------------------
+
+
+IDEMPOTENT = [route for route, row in ROWS.items() if row.idempotent]
+
+
+@pytest.mark.parametrize("route", IDEMPOTENT, ids=[f"{m} {p}" for m, p in IDEMPOTENT])
+def test_one_key_one_record_when_ses_and_the_outbox_fail(ctx: Ctx, route: tuple[str, str]) -> None:
+    """The issue's case: SES and the outbox both failing answered 500 twice and made two inquiries."""
+    row = ROWS[route]
+    call = row.make(ctx)
+    before = wire.state()
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.ses("ServiceUnavailable")
+        faults.dynamodb("PutItem", partition="OUTBOX")
+        first, again = call.send(), call.send()
+    _ok(first, "first")
+    _ok(again, "repeat with the same key")
+    assert first.body["id"] == again.body["id"]
+    created = [i for i in wire.state()["table"] if i not in before["table"]]
+    assert _count_main_records(created, route) == 1
+
+
+@pytest.mark.parametrize("route", IDEMPOTENT, ids=[f"{m} {p}" for m, p in IDEMPOTENT])
+def test_idempotency_table_throttled(ctx: Ctx, route: tuple[str, str]) -> None:
+    """Before the run: 503 and nothing done. After a committed run (its result not saved): success, and
+    a repeat of the key once the in-progress record has expired still makes no second record."""
+    from netclub.config import get_settings
+
+    row = ROWS[route]
+    idem = get_settings().idempotency_table_name
+    with wire.injected(ctx.monkeypatch) as faults:
+        _refused_and_nothing_written(
+            ctx, row, lambda: faults.dynamodb("PutItem", "GetItem", table=idem), faults, 503, "unavailable", "idempotency table throttled before the run"
+        )
+
+        call = row.make(ctx)
+        faults.dynamodb("UpdateItem", table=idem)  # saving the result
+        before = wire.state()["table"]
+        first = call.send()
+        faults.clear()
+    _ok(first, "result not saved")
+    # the in-progress record expires (30 s); here it is simply gone
+    _drop_idempotency_records()
+    again = call.send()
+    _ok(again, "repeat after the in-progress record expired")
+    assert again.body["id"] == first.body["id"], "the same key made a second record"
+    created = [i for i in wire.state()["table"] if i not in before]
+    assert _count_main_records(created, route) == 1
+
+
+def _drop_idempotency_records() -> None:
+    from moto.dynamodb.models import dynamodb_backends
+    from netclub.config import get_settings
+
+    from local.resources import ACCOUNT
+    from local.stack import REGION
+
+    table = dynamodb_backends[ACCOUNT][REGION].get_table(get_settings().idempotency_table_name)
+    for item in list(table.all_items()):
+        table.delete_item(item.hash_key, item.range_key)
+
+
+def _count_main_records(created: list[dict[str, Any]], route: tuple[str, str]) -> int:
+    if route[1] == "/api/inquiries":
+        return sum(1 for i in created if i["SK"]["S"].startswith("INQUIRY#"))
+    return sum(1 for i in created if i["SK"]["S"] == "RES")
+
+
+# --- mail_retry itself -----------------------------------------------------------------------------
+
+
+def test_mail_retry_under_faults(ctx: Ctx) -> None:
+    from netclub.services import mail_retry
+
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.ses("ServiceUnavailable")
+        for _ in range(3):
+            assert ctx.visitor().post("/api/password-reset", {"email": DEMO[0], "email_confirm": DEMO[0]}).status == 202
+        faults.clear()
+        assert len(wire.outbox()) == 3, [(m["template"], m["SK"]) for m in wire.outbox()]
+
+        # SES still throttling: the run stops at the first refusal (no hammering), records it, never fails
+        faults.ses("TooManyRequestsException")
+        assert mail_retry.run() == {"sent": 0, "failed": 1}
+        assert faults.rules[0].hits == 2  # one mail: the first attempt and the SDK's one retry for SES (max_attempts counts retries)
+        assert sorted(int(m["attempts"]["N"]) for m in wire.outbox()) == [1, 1, 2]
+        faults.clear()
+
+        # SES back but the outbox throttled: reading it fails → nothing sent, the run ends quietly
+        faults.dynamodb("Query", error="ProvisionedThroughputExceededException")
+        assert mail_retry.run() == {"sent": 0, "failed": 0}
+        faults.clear()
+
+        # SES back, removing from the outbox throttled: sent, kept listed (sent again later: better twice than never)
+        sent = wire.sent_mails()
+        faults.dynamodb("DeleteItem")
+        assert mail_retry.run() == {"sent": 3, "failed": 0}
+        assert wire.sent_mails() == sent + 3 and len(wire.outbox()) == 3
+        faults.clear()
+
+        # SES refusing and recording the attempt throttled: the run still ends and reports it
+        faults.ses("InternalFailure")
+        faults.dynamodb("UpdateItem")
+        assert mail_retry.run() == {"sent": 0, "failed": 1}
+        faults.clear()
+
+        assert mail_retry.run() == {"sent": 3, "failed": 0}
+        assert wire.outbox() == []
+
+
+# --- the authorizer's own bookkeeping ---------------------------------------------------------------
+
+
+def test_a_throttled_session_touch_does_not_fail_the_request(ctx: Ctx) -> None:
+    """The authorizer refreshes last_seen once a minute; AWS refusing that write costs nothing but the refresh."""
+    from netclub import clock
+
+    later = clock.now() + dt.timedelta(minutes=2)
+    ctx.monkeypatch.setattr(clock, "now", lambda: later)
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.dynamodb("UpdateItem")
+        answer = ctx.member.get("/api/me")
+        assert faults.rules[0].hits, "the session was not touched"
+    _ok(answer, "touch throttled")
+
+
+@pytest.mark.parametrize("path", ["/api/reservations", "/api/inquiries", "/api/events?from=2026-11-01&to=2026-11-30", "/api/admin/members"])
+def test_a_throttled_read_is_503_with_retry_after(ctx: Ctx, path: str) -> None:
+    """Reads too: a Query still throttled after the SDK's retries is 503 + Retry-After in Japanese, never a 500."""
+    who = ctx.staff if path.startswith("/api/admin/") else ctx.member
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.dynamodb("Query", error="ProvisionedThroughputExceededException")
+        answer = who.get(path)
+        assert faults.rules[0].hits == 4  # the first request and the SDK's 3 retries
+    _refused(answer, 503, "unavailable", f"GET {path}")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="left: the authorizer cannot answer 503 itself; needs an AUTHORIZER_FAILURE gateway response (503 + Retry-After) in "
+    "template.yaml and the local gateway answering it (both outside this change)",
+)
+def test_a_throttled_session_read_in_the_authorizer_is_503(ctx: Ctx) -> None:
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.dynamodb("GetItem")
+        answer = ctx.member.get("/api/me")
+    _refused(answer, 503, "unavailable", "session read throttled")
