@@ -221,7 +221,7 @@ class Gateway:
         except Exception as exc:
             if str(exc) == "Unauthorized":
                 return self.gateway_response("UNAUTHORIZED", 401)
-            return self.gateway_response("DEFAULT_5XX", 500)
+            return self.gateway_response("AUTHORIZER_FAILURE", 500)  # API Gateway's response type for a failed authorizer
         statements = policy.get("policyDocument", {}).get("Statement", [])
         if not statements or any(s.get("Effect") != "Allow" for s in statements):
             return self.gateway_response("ACCESS_DENIED", 403)

@@ -691,12 +691,9 @@ def test_a_throttled_read_is_503_with_retry_after(ctx: Ctx, path: str) -> None:
     _refused(answer, 503, "unavailable", f"GET {path}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="left: the authorizer cannot answer 503 itself; needs an AUTHORIZER_FAILURE gateway response (503 + Retry-After) in "
-    "template.yaml and the local gateway answering it (both outside this change)",
-)
 def test_a_throttled_session_read_in_the_authorizer_is_503(ctx: Ctx) -> None:
+    """The authorizer fails (its session read throttled past the SDK's retries): template.yaml's
+    AUTHORIZER_FAILURE gateway response answers 503 + Retry-After in Japanese, as the local gateway does."""
     with wire.injected(ctx.monkeypatch) as faults:
         faults.dynamodb("GetItem")
         answer = ctx.member.get("/api/me")
