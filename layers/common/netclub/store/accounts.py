@@ -57,17 +57,8 @@ def set_status_op(member_id: str, expected: str, status: str, at: str) -> dict[s
     )
 
 
-def set_status(member_id: str, expected: str, status: str, at: str) -> Item | None:
-    pk, sk = keys.member(member_id)
-    return dynamo.update(
-        pk,
-        sk,
-        "SET #st = :st, GSI1PK = :g, updated_at = :at, status_changed_at = :at",
-        names={"#st": "status"},
-        vals={":st": status, ":g": keys.members_by_status(status), ":at": at, ":expected": expected},
-        condition="attribute_exists(PK) AND #st = :expected",
-        return_new=True,
-    )
+def set_status(member_id: str, expected: str, status: str, at: str) -> None:
+    dynamo.transact([set_status_op(member_id, expected, status, at)])
 
 
 def set_password_hash(member_id: str, password_hash: str, at: str) -> None:
