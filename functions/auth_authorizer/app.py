@@ -22,7 +22,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     decision = authorizer.decide(
         token=session_token_from_cookie_header(_header(headers, "cookie")),
         method=str(event.get("httpMethod", "GET")),
-        path=str(event.get("path") or event.get("resource") or ""),
+        route=str(event.get("resource") or ""),  # the matched route, never the client's path
         csrf_header=_header(headers, "x-csrf-token"),
     )
     if decision.unauthenticated:

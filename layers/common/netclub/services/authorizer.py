@@ -17,13 +17,19 @@ class Decision:
     context: dict[str, str] = field(default_factory=dict)
 
 
-def decide(token: str | None, method: str, path: str, csrf_header: str | None) -> Decision:
+def staff_only(route: str) -> bool:
+    """A route of the staff console, by the route API Gateway matched (the template's path, e.g.
+    `/api/admin/members/{member_id}`), not the path the client sent. No route: treated as staff-only."""
+    return not route or route == STAFF_PREFIX or route.startswith(STAFF_PREFIX + "/")
+
+
+def decide(token: str | None, method: str, route: str, csrf_header: str | None) -> Decision:
     session = sessions.resolve(token)
     if session is None:
         return Decision(unauthenticated=True)
     context = {"member_id": session.member_id, "role": session.role, "session_id": session.session_id, "csrf_token": session.csrf_token}
     if not sessions.csrf_ok(session, method, csrf_header):
         return Decision(allowed=False, member_id=session.member_id, context={"reason": "csrf"})
-    if (path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/")) and session.role != "staff":
+    if staff_only(route) and session.role != "staff":
         return Decision(allowed=False, member_id=session.member_id, context={"reason": "role"})
     return Decision(allowed=True, member_id=session.member_id, context=context)
