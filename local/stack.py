@@ -27,14 +27,14 @@ def environment(frontend_url: str, endpoint_url: str | None) -> tuple[dict[str, 
         ACCOUNT,
     )
     functions, _, _ = discover(template)
-    env = runtime_environment(frontend_url, endpoint_url)
+    env = runtime_environment()
     for fn in functions.values():
         env.update(function_environment(fn, resolver))
     env.update(local_overrides(frontend_url, endpoint_url))
     return template, env, resolver
 
 
-def runtime_environment(frontend_url: str, endpoint_url: str | None) -> dict[str, str]:
+def runtime_environment() -> dict[str, str]:
     """What the Lambda runtime gives every function (credentials, region), not the template."""
     return {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -71,7 +71,7 @@ def bind_environments(functions: dict[str, Function], resolver: cfn.Resolver, fr
     for fn in functions.values():
         own = function_environment(fn, resolver)
         fn.own_environment = {
-            **runtime_environment(frontend_url, endpoint_url),
+            **runtime_environment(),
             "AWS_LAMBDA_FUNCTION_NAME": fn.logical_id,
             **own,
             **local_overrides(frontend_url, endpoint_url, own),
