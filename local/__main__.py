@@ -57,6 +57,7 @@ def main() -> int:
         static_dir=ROOT / "frontend" / "dist",
         openapi=lambda: openapi.merged(functions, routes),
         s3_endpoint=endpoint,
+        origin_secret=stack.ORIGIN_VERIFY_SECRET,
     )
     server = make_server(args.host, args.port, gateway, threaded=True)
 

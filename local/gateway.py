@@ -69,6 +69,7 @@ class Gateway:
         static_dir: Path | None,
         openapi: Any,
         s3_endpoint: str | None = None,
+        origin_secret: str | None = None,
     ) -> None:
         self.routes = routes
         self.functions = functions
@@ -77,6 +78,7 @@ class Gateway:
         self.static_dir = static_dir
         self.openapi = openapi
         self.s3_endpoint = s3_endpoint
+        self.origin_secret = origin_secret  # as CloudFront: the viewer's address and the origin secret on every API request
         auth = api_props.get("Auth", {})
         self.authorizers = {
             name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
@@ -232,7 +234,12 @@ class Gateway:
     def event(self, request: Request, route: Route, params: dict[str, str], raw: bytes) -> dict[str, Any]:
         headers: dict[str, str] = {}
         multi_headers: dict[str, list[str]] = {}
-        for name, value in request.headers.items():
+        edge_headers = {"cloudfront-viewer-address", "x-origin-verify"}  # what CloudFront sets; never the viewer's
+        forwarded = [(n, v) for n, v in request.headers.items() if n.lower() not in edge_headers]
+        if self.origin_secret:
+            forwarded += [("CloudFront-Viewer-Address", f"{request.remote_addr or '127.0.0.1'}:{request.environ.get('REMOTE_PORT') or 0}")]
+            forwarded += [("X-Origin-Verify", self.origin_secret)]
+        for name, value in forwarded:
             headers[name] = value
             multi_headers.setdefault(name, []).append(value)
         query = dict(request.args.items()) or None
@@ -242,7 +249,7 @@ class Gateway:
             is_base64 = False
         except UnicodeDecodeError:
             body, is_base64 = base64.b64encode(raw).decode(), True
-        source_ip = request.headers.get("X-Forwarded-For", request.remote_addr or "127.0.0.1").split(",")[0].strip()
+        source_ip = request.remote_addr or "127.0.0.1"  # the connection's address, as API Gateway's sourceIp (never a header)
         now = time.time()
         return {
             "resource": route.path,

@@ -34,10 +34,12 @@ def main(out: Path = ROOT / "events") -> int:
     for route in routes:
         path = re.sub(r"\{([^}]+)\}", lambda m: f"example-{m.group(1).replace('_', '-')}", route.path)
         body = json.dumps({"example": "see /api/openapi.json for the body"}) if route.method in ("POST", "PUT", "PATCH") else None
-        headers = {"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.10"}
+        headers = {"Content-Type": "application/json"}
         if route.authorizer:
             headers |= {"Cookie": "netclub_session=EXAMPLE", "X-CSRF-Token": "EXAMPLE"}
-        builder = EnvironBuilder(path=path, method=route.method, data=body, headers=list(headers.items()))
+        builder = EnvironBuilder(
+            path=path, method=route.method, data=body, headers=list(headers.items()), environ_base={"REMOTE_ADDR": "203.0.113.10", "REMOTE_PORT": "50000"}
+        )
         request = Request(builder.get_environ())
         params = route.pattern.match(path)
         event = gateway.event(request, route, params.groupdict() if params else {}, (body or "").encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 from local import cfn
@@ -45,10 +46,19 @@ def runtime_environment() -> dict[str, str]:
     }
 
 
+# What CloudFront adds as X-Origin-Verify (template.yaml: OriginVerifySecret); locally the gateway plays
+# CloudFront and adds it with the viewer's address (local/gateway.py), one secret per start.
+ORIGIN_VERIFY_SECRET = secrets.token_urlsafe(24)
+
+
 def local_overrides(frontend_url: str, endpoint_url: str | None, declared: dict[str, str] | None = None) -> dict[str, str]:
-    """What the local stack changes: plain http and quiet logs (only where the function declares
-    them), and moto's endpoint (the one variable Lambda has no counterpart for)."""
-    env = {"COOKIE_SECURE": "false", "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING")}
+    """What the local stack changes: plain http, quiet logs and the local origin secret (only where
+    the function declares them), and moto's endpoint (the one variable Lambda has no counterpart for)."""
+    env = {
+        "COOKIE_SECURE": "false",
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        "ORIGIN_VERIFY_SECRET": ORIGIN_VERIFY_SECRET,
+    }
     if declared is not None:
         env = {k: v for k, v in env.items() if k in declared}
     if endpoint_url:

@@ -51,6 +51,7 @@ class Portal:
     client: Client
     csrf: str | None = None
     default_headers: dict[str, str] = field(default_factory=dict)
+    source: str = "127.0.0.1"  # the client's address (what the gateway, as CloudFront, reports as the viewer)
 
     def request(
         self, method: str, path: str, body: Any = None, *, headers: dict[str, str] | None = None, raw: bytes | None = None, csrf: bool = True
@@ -59,7 +60,7 @@ class Portal:
         if csrf and self.csrf and method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
             sent.setdefault("X-CSRF-Token", self.csrf)
         data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
-        response = self.client.open(path, method=method, data=data, headers=sent)
+        response = self.client.open(path, method=method, data=data, headers=sent, environ_base={"REMOTE_ADDR": self.source, "REMOTE_PORT": "50000"})
         content = response.get_data()
         try:
             parsed = json.loads(content) if content else None
@@ -91,8 +92,8 @@ class Env:
     gateway: Gateway
     accounts: dict[str, str]
 
-    def new_client(self) -> Portal:
-        return Portal(Client(self.gateway))
+    def new_client(self, source: str = "127.0.0.1") -> Portal:
+        return Portal(Client(self.gateway), source=source)
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
         """Invoke a function that is not behind the API (a schedule, a queue) as Lambda would."""
@@ -182,7 +183,7 @@ def env(aws: None, discovered: tuple[Any, Any, Any]) -> Env:
 
     functions, routes, api_props = discovered
     created = seed.seed_accounts()
-    gateway = Gateway(routes, functions, api_props, stack.REGION, ACCOUNT, static_dir=None, openapi=dict)
+    gateway = Gateway(routes, functions, api_props, stack.REGION, ACCOUNT, static_dir=None, openapi=dict, origin_secret=stack.ORIGIN_VERIFY_SECRET)
     return Env(gateway=gateway, accounts=created)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import http.client
+import itertools
 import json
 import os
 import re
@@ -34,16 +37,38 @@ class HttpAnswer:
     body: Any
 
 
+class _FromAddress(urllib.request.HTTPHandler):
+    """Connects from a chosen loopback address (all of 127.0.0.0/8 is this machine's), so that each
+    simulated member reaches the local stack from an address of their own, as members do."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), req)
+
+
+_ADDRESSES = itertools.count(1)
+
+
+def new_source() -> str:
+    """A loopback address no other client of this process has used."""
+    n = next(_ADDRESSES)
+    return f"127.{n // 62500 % 250 + 1}.{n // 250 % 250}.{n % 250 + 1}"
+
+
 @dataclass
 class Browserish:
-    """An HTTP client with a cookie jar that sends the CSRF token, like the front end does."""
+    """An HTTP client with a cookie jar that sends the CSRF token, like the front end does; from its own address."""
 
     base: str
     jar: CookieJar = field(default_factory=CookieJar)
     csrf: str | None = None
+    source: str = field(default_factory=new_source)
 
     def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> HttpAnswer:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _FromAddress(self.source))
         sent = {"Content-Type": "application/json", **(headers or {})}
         if self.csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
             sent.setdefault("X-CSRF-Token", self.csrf)
@@ -85,8 +110,9 @@ class LocalStack:
     process: subprocess.Popen[str]
     output: list[str]
 
-    def client(self) -> Browserish:
-        return Browserish(self.url)
+    def client(self, source: str | None = None) -> Browserish:
+        """A new visitor: from an address of their own, or from `source` (several clients of one attacker)."""
+        return Browserish(self.url, source=source) if source else Browserish(self.url)
 
     def mails(self, to: str) -> list[dict[str, Any]]:
         with urllib.request.urlopen(f"{self.url}/_dev/mail?to={urllib.request.quote(to)}", timeout=10) as resp:

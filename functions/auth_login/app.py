@@ -4,9 +4,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger, session_cookie, source_ip
+from netclub.api import CORRELATION_PATH, build_resolver, cookie_from_header, device_cookie, header, json_response, logger, session_cookie, source_ip
+from netclub.config import get_settings
 from netclub.models.auth import LoginRequest, LoginResponse
-from netclub.services import auth
+from netclub.services import auth, throttle
 
 app = build_resolver()
 
@@ -18,9 +19,13 @@ app = build_resolver()
     responses={200: {"description": "logged in"}, 401: {"description": "invalid_credentials"}, 429: {"description": "too many failures"}},
 )
 def login(body: LoginRequest) -> Response[LoginResponse]:
-    result = auth.login(body, source_ip(app))
+    known_device = cookie_from_header(header(app, "Cookie"), throttle.DEVICE_COOKIE)
+    result = auth.login(body, source_ip(app), known_device)
     answer = LoginResponse(member=result.me, csrf_token=result.session.csrf_token)
-    return json_response(200, answer.model_dump(), cookies=[session_cookie(result.session.token, result.session.max_age)])
+    cookies = [session_cookie(result.session.token, result.session.max_age)]
+    if result.device_token:
+        cookies.append(device_cookie(throttle.DEVICE_COOKIE, result.device_token, get_settings().device_days * 86400))
+    return json_response(200, answer.model_dump(), cookies=cookies)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -4,7 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger
+from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger, source_ip
 from netclub.models.auth import Accepted, PasswordResetRequest
 from netclub.services import recovery
 
@@ -13,7 +13,7 @@ app = build_resolver()
 
 @app.post("/api/password-reset", summary="パスワード再設定メールの送信（登録の有無は答えない）", tags=["auth"], responses={202: {"description": "accepted"}})
 def request_reset(body: PasswordResetRequest) -> Response[Accepted]:
-    return json_response(202, Accepted(message=recovery.request_reset(body)).model_dump())
+    return json_response(202, Accepted(message=recovery.request_reset(body, source_ip(app))).model_dump())
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

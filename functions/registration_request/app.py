@@ -4,7 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger
+from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger, source_ip
 from netclub.models.auth import Accepted, RegistrationRequest
 from netclub.services import registration
 
@@ -13,7 +13,7 @@ app = build_resolver()
 
 @app.post("/api/registrations", summary="新規会員登録の申込み（確認メール送信）", tags=["registration"], responses={202: {"description": "accepted"}})
 def request_registration(body: RegistrationRequest) -> Response[Accepted]:
-    return json_response(202, Accepted(message=registration.request_registration(body)).model_dump())
+    return json_response(202, Accepted(message=registration.request_registration(body, source_ip(app))).model_dump())
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -6,6 +6,7 @@ Handlers stay thin: they declare a route, its OpenAPI metadata and call one serv
 from __future__ import annotations
 
 import binascii
+import hmac
 import inspect
 import json
 import traceback
@@ -241,9 +242,28 @@ def current_principal(app: APIGatewayRestResolver) -> Principal:
     )
 
 
+ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+
+
 def source_ip(app: APIGatewayRestResolver) -> str:
+    """The client's address, for the limits that count per source.
+
+    Behind CloudFront, API Gateway's sourceIp is CloudFront's edge, not the member. CloudFront passes
+    the viewer's address in CloudFront-Viewer-Address ("198.51.100.7:46532", "2001:db8::1:46532"; the
+    distribution's origin request policy forwards it), and adds X-Origin-Verify with a secret only it
+    and this function know (ORIGIN_VERIFY_SECRET). The header is believed only with that secret: a
+    request sent to API Gateway directly, whatever headers it forges, counts under its own sourceIp.
+    """
     identity = (app.current_event.raw_event.get("requestContext") or {}).get("identity") or {}
-    return str(identity.get("sourceIp") or "unknown")
+    direct = str(identity.get("sourceIp") or "unknown")
+    secret = get_settings().origin_verify_secret
+    presented = header(app, ORIGIN_VERIFY_HEADER)
+    viewer = header(app, VIEWER_ADDRESS_HEADER)
+    if not secret or not presented or not viewer or not hmac.compare_digest(presented.encode(), secret.encode()):
+        return direct
+    address, _, port = viewer.strip().rpartition(":")
+    return address.strip("[]") if address and port.isdigit() and len(address) <= 64 else direct
 
 
 def header(app: APIGatewayRestResolver, name: str) -> str | None:
@@ -256,15 +276,32 @@ def header(app: APIGatewayRestResolver, name: str) -> str | None:
 
 
 def session_token_from_cookie_header(cookie_header: str | None) -> str | None:
+    return cookie_from_header(cookie_header, SESSION_COOKIE)
+
+
+def cookie_from_header(cookie_header: str | None, name: str) -> str | None:
     if not cookie_header:
         return None
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(cookie_header)
-    except Exception:  # malformed cookie header: treat as no session
+    except Exception:  # malformed cookie header: treat as no cookie
         return None
-    morsel = jar.get(SESSION_COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel and morsel.value else None
+
+
+def device_cookie(name: str, token: str, max_age_seconds: int) -> Cookie:
+    """The browser's mark of a successful login (login throttling: see services/throttle.py); sent to the login route only."""
+    return Cookie(
+        name=name,
+        value=token,
+        path="/api/auth/login",
+        secure=get_settings().cookie_secure,
+        http_only=True,
+        same_site=SameSite.STRICT_MODE,
+        max_age=max_age_seconds,
+    )
 
 
 def session_cookie(token: str, max_age_seconds: int) -> Cookie:

@@ -29,10 +29,20 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = None
     s3_public_endpoint: str | None = None  # local stack: presigned S3 URLs through the gateway's /_s3 proxy
     region: str = "ap-northeast-1"
-    # login throttling
-    login_max_failures_account: int = 5
-    login_max_failures_ip: int = 50
+    # the secret CloudFront adds as X-Origin-Verify: only then is CloudFront-Viewer-Address believed (api.source_ip)
+    origin_verify_secret: str | None = None
+    # login throttling (services/throttle.py)
+    login_max_failures_account: int = 5  # per (account, source address) and per (account, known browser), a window
+    login_max_failures_ip: int = 50  # per source address, all accounts, a window
     login_window_minutes: int = 15
+    login_free_failures: int = 5  # per account from unknown browsers, before delays
+    login_first_delay_ms: int = 16  # doubled by each attempt: 0.5 s before the 6th after the free 5, …
+    login_delay_cap_seconds: int = 300
+    device_days: int = 90
+    # mails to an address the caller chooses (reset, registration, e-mail change)
+    mail_window_minutes: int = 60
+    mail_max_per_address: int = 3
+    mail_max_per_source: int = 20
     # argon2id (OWASP: m=19 MiB, t=2, p=1)
     argon2_time_cost: int = 2
     argon2_memory_kib: int = 19456
@@ -68,6 +78,7 @@ _MAPPING = {
     "COOKIE_SECURE": "cookie_secure",
     "AWS_ENDPOINT_URL": "aws_endpoint_url",
     "S3_PUBLIC_ENDPOINT": "s3_public_endpoint",
+    "ORIGIN_VERIFY_SECRET": "origin_verify_secret",
     "AWS_REGION": "region",
     "ARGON2_TIME_COST": "argon2_time_cost",
     "ARGON2_MEMORY_KIB": "argon2_memory_kib",

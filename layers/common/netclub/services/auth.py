@@ -16,6 +16,7 @@ from netclub.store import accounts, dynamo
 class LoggedIn:
     me: Me
     session: sessions.NewSession
+    device_token: str | None  # a new device cookie's value: this browser is now known to the account (services/throttle.py)
 
 
 def me_of(member: dict[str, Any]) -> Me:
@@ -29,22 +30,22 @@ def me_of(member: dict[str, Any]) -> Me:
     )
 
 
-def login(request: LoginRequest, source_ip: str) -> LoggedIn:
-    throttle.check(request.email, source_ip)
+def login(request: LoginRequest, source_ip: str, device_token: str | None = None) -> LoggedIn:
+    """The attempt is allowed and counted before the password is evaluated (throttle.begin); a failure
+    leaves it counted, a success settles it in the session's own transaction."""
+    attempt = throttle.begin(request.email, source_ip, device_token)
     member_id = accounts.member_id_for_email(request.email)
     member = accounts.get_member(member_id) if member_id else None
     if not member:
         passwords.burn_time(request.password)
-        throttle.failed(request.email, source_ip)
         raise InvalidCredentials()
     if not passwords.verify(member["password_hash"], request.password):
-        throttle.failed(request.email, source_ip)
         raise InvalidCredentials()
     if member["status"] == "suspended":
         raise Forbidden("このアカウントは利用停止中です。公社までお問い合わせください。")
-    throttle.succeeded(request.email)
-    session = sessions.create(member["member_id"], member.get("role", "member"))
-    return LoggedIn(me=me_of(member), session=session)
+    settle, new_device = throttle.success_ops(attempt, member["member_id"])
+    session = sessions.create(member["member_id"], member.get("role", "member"), also=settle)
+    return LoggedIn(me=me_of(member), session=session, device_token=new_device)
 
 
 def me(member_id: str) -> Me:

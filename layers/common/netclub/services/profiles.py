@@ -10,7 +10,7 @@ from netclub import clock, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
-from netclub.services import audit, industries, tokens
+from netclub.services import audit, industries, throttle, tokens
 from netclub.store import accounts
 from netclub.store import profiles as profile_store
 from netclub.validation import field_errors_from_pydantic, validation_failed
@@ -142,19 +142,19 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     if dry_run:
         return _view({**member, "profile": item}, pending_email=new_email)
     waiting = {"address": new_email, "until_epoch": clock.epoch() + get_settings().token_ttl_minutes * 60} if new_email else None
-    link, token_ops = "", []
+    link, token_ops = "", list[dict[str, Any]]()
     if new_email:  # the confirmation token is written with the profile: a change waiting for a link always has one
-        link, token_op = tokens.issue_op(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
-        token_ops = [token_op]
+        link, token_ops = tokens.issue_ops(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
     profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso(), extra=token_ops, pending_email=waiting)
-    if new_email:
+    # the new address is the member's choice: its mails are capped like every such mail (same answer when capped)
+    if new_email and throttle.mail_allowed(new_email, f"member:{member_id}", "email_change_verify"):
         mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link, about=f"member:{member_id}")
     return _view({**member, "profile": item}, pending_email=new_email)
 
 
 def confirm_email(token: str) -> str:
     """POST /api/profile/email/confirm: the new address takes effect (single use, 60 minutes). Returns it."""
-    digest, record = tokens.redeem(token, EMAIL_PURPOSE)
+    token_ops, record = tokens.redeem(token, EMAIL_PURPOSE)
     data = record.get("data") or {}
     old, new = str(data.get("old", "")), str(data.get("new", ""))
     member = profile_store.get_member(str(record["subject"]), consistent=True)
@@ -164,7 +164,7 @@ def confirm_email(token: str) -> str:
     profile["user"] = {**(profile.get("user") or {}), "email": new}
     operations = profile_store.change_email_ops(member["member_id"], old, new, profile, clock.iso())
     try:
-        profile_store.transact_email_change(operations, token_digest=digest)
+        profile_store.transact_email_change(operations, token_ops=token_ops)
     except profile_store.EmailTaken:
         raise Conflict(EMAIL_TAKEN, code="email_taken") from None
     except profile_store.ConditionFailed:

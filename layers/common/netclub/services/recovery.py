@@ -7,7 +7,7 @@ import time
 from netclub import clock, mail
 from netclub.errors import FieldError, InvalidToken, ValidationFailed
 from netclub.models.auth import PasswordResetConfirm, PasswordResetRequest
-from netclub.services import passwords, sessions, tokens
+from netclub.services import passwords, sessions, throttle, tokens
 from netclub.store import accounts
 from netclub.store.dynamo import ConditionFailed
 
@@ -18,15 +18,16 @@ ANSWER_SECONDS = 0.4
 ACCEPTED_MESSAGE = "ご入力のメールアドレスが登録されている場合、パスワード再設定用のメールを送信しました。メールをご確認ください。"
 
 
-def request_reset(request: PasswordResetRequest) -> str:
-    """Always the same answer; a mail goes only to a registered address."""
+def request_reset(request: PasswordResetRequest, source: str | None = None) -> str:
+    """Always the same answer; a mail goes only to a registered address, and at most as often as the caps
+    allow (throttle.mail_allowed): the answer does not tell."""
     if request.email != request.email_confirm:
         raise ValidationFailed([FieldError("email_confirm", "確認のため入力したメールアドレスが一致しません。")])
     started = time.monotonic()
     try:
         member_id = accounts.member_id_for_email(request.email)
         member = accounts.get_member(member_id) if member_id else None
-        if member and member["status"] != "suspended":
+        if member and member["status"] != "suspended" and throttle.mail_allowed(member["email"], source, "password_reset"):
             about = f"member:{member['member_id']}"
             link = tokens.issue_unless_refused(PURPOSE, member["member_id"], "/password-reset/confirm", "password_reset", about)
             if link:
@@ -37,7 +38,7 @@ def request_reset(request: PasswordResetRequest) -> str:
 
 
 def confirm_reset(request: PasswordResetConfirm) -> None:
-    digest, token = tokens.redeem(request.token, PURPOSE)
+    token_ops, token = tokens.redeem(request.token, PURPOSE)
     member = accounts.get_member(str(token["subject"]), consistent=True)
     if not member:
         raise InvalidToken()
@@ -49,7 +50,9 @@ def confirm_reset(request: PasswordResetConfirm) -> None:
     # token used, new password and every session ended: one transaction
     revoke, later = sessions.revoke_ops(member["member_id"])
     try:
-        accounts.consume_token_and(digest, [accounts.set_password_op(member["member_id"], passwords.hash_password(request.new_password), clock.iso()), *revoke])
+        accounts.consume_token_and(
+            token_ops, [accounts.set_password_op(member["member_id"], passwords.hash_password(request.new_password), clock.iso()), *revoke]
+        )
     except ConditionFailed:
         raise InvalidToken() from None
     for session_digest in later:

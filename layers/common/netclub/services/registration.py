@@ -8,7 +8,7 @@ from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, ValidationFailed
 from netclub.models.auth import RegistrationConfirm, RegistrationCreated, RegistrationRequest
-from netclub.services import passwords, profiles, tokens
+from netclub.services import passwords, profiles, throttle, tokens
 from netclub.store import accounts
 from netclub.store.dynamo import ConditionFailed
 
@@ -17,12 +17,15 @@ ANSWER_SECONDS = 0.4  # a registered address answers after the same time as a ne
 ACCEPTED_MESSAGE = "ご入力のメールアドレスに、会員登録のご案内メールを送信しました。メールに記載のリンクから、60分以内に登録をお進みください。"
 
 
-def request_registration(request: RegistrationRequest) -> str:
+def request_registration(request: RegistrationRequest, source: str | None = None) -> str:
+    """Always the same answer; a mail to the address at most as often as the caps allow (throttle.mail_allowed)."""
     if request.email != request.email_confirm:
         raise ValidationFailed([FieldError("email_confirm", "確認のため入力したメールアドレスが一致しません。")])
     started = time.monotonic()
     try:
-        if accounts.member_id_for_email(request.email):
+        if not throttle.mail_allowed(request.email, source, "registration"):
+            pass  # capped: nothing is sent, the answer is the same
+        elif accounts.member_id_for_email(request.email):
             # Same answer as for a new address; the owner of the address learns the truth by mail.
             mail.send(request.email, "registration_exists", login_link=f"{get_settings().need('frontend_url')}/login")
         else:
@@ -35,7 +38,7 @@ def request_registration(request: RegistrationRequest) -> str:
 
 
 def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
-    digest, token = tokens.redeem(request.token, PURPOSE)
+    token_ops, token = tokens.redeem(request.token, PURPOSE)
     email = str(token["subject"])
     raw_profile = dict(request.profile)
     raw_profile["user"] = {**(raw_profile.get("user") or {}), "email": email}
@@ -59,7 +62,7 @@ def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
         "updated_at": now,
     }
     try:
-        accounts.create_member(member, token_digest=digest)
+        accounts.create_member(member, token_ops=token_ops)
     except ConditionFailed as exc:
         if accounts.member_id_for_email(email):
             raise Conflict("このメールアドレスはすでに登録されています。ログイン画面からログインしてください。", code="email_taken") from exc

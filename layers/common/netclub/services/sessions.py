@@ -6,6 +6,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -34,7 +35,8 @@ class ActiveSession:
     csrf_token: str
 
 
-def create(member_id: str, role: str) -> NewSession:
+def create(member_id: str, role: str, also: list[dict[str, Any]] | None = None) -> NewSession:
+    """A new session; `also`: transaction items written with it (the login's throttle settlement)."""
     settings = get_settings()
     now = clock.epoch()
     token = ids.new_secret()
@@ -43,6 +45,7 @@ def create(member_id: str, role: str) -> NewSession:
     accounts.put_session(
         ids.digest(token),
         {"member_id": member_id, "role": role, "csrf_token": csrf, "created_at": now, "last_seen": now, "ttl_epoch": now + absolute},
+        also=also,
     )
     return NewSession(token=token, csrf_token=csrf, max_age=absolute)
 

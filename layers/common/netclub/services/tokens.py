@@ -1,6 +1,7 @@
 """Single-use, 60-minute tokens mailed as links (registration, password reset, e-mail change).
 
-Only the SHA-256 of a token is stored; the token itself exists only in the mailed link.
+Only the SHA-256 of a token is stored; the token itself exists only in the mailed link. Only the
+latest token of a purpose and subject works: a newer link, or using any link, ends the earlier ones.
 """
 
 from __future__ import annotations
@@ -43,22 +44,23 @@ def issue_unless_refused(purpose: str, subject: str, path: str, template: str, a
         return None
 
 
-def issue_op(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
-    """As issue, but the token is written by the caller's transaction: (link, transaction item)."""
+def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """As issue, but the token is written by the caller's transaction: (link, transaction items)."""
     settings = get_settings()
     token = ids.new_secret()
-    operation = accounts.put_token_op(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
-    return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operation
+    operations = accounts.issue_token_ops(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
+    return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operations
 
 
-def redeem(token: str, purpose: str) -> tuple[str, Item]:
-    """The digest and record of a live token of this purpose; InvalidToken if unknown, used or expired.
+def redeem(token: str, purpose: str) -> tuple[list[dict[str, Any]], Item]:
+    """The operations that use a live token of this purpose, and its record; InvalidToken if unknown, used or expired.
 
-    Expiry is checked here as well as by TTL, because TTL deletion is lazy. The token is consumed
-    by the caller's transaction (accounts.consume_token_and / create_member), so use is single.
+    Expiry is checked here as well as by TTL, because TTL deletion is lazy. The operations go into
+    the caller's transaction (accounts.consume_token_and / create_member): they fail if the token
+    was used meanwhile or a newer one was issued (ConditionFailed), so use is single and latest only.
     """
     digest = ids.digest(token)
     record = accounts.get_token(digest)
     if not record or record.get("purpose") != purpose or record.get("used") or int(record["expires"]) <= clock.epoch():
         raise InvalidToken()
-    return digest, record
+    return accounts.consume_ops(digest, purpose, str(record["subject"])), record

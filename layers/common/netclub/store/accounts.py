@@ -1,4 +1,4 @@
-"""Members, their unique e-mail, sessions, single-use tokens and login throttles."""
+"""Members, their unique e-mail, sessions and single-use tokens."""
 
 from __future__ import annotations
 
@@ -33,15 +33,14 @@ def member_item(member: dict[str, Any]) -> Item:
     }
 
 
-def create_member(member: dict[str, Any], token_digest: str | None = None) -> None:
-    """Member + unique e-mail claim (+ consuming the registration token), all or nothing."""
+def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None = None) -> None:
+    """Member + unique e-mail claim (+ consuming the registration token: consume_ops), all or nothing."""
     email_pk, email_sk = keys.email(member["email"])
     operations = [
         dynamo.t_put(member_item(member), condition="attribute_not_exists(PK)"),
         dynamo.t_put({"PK": email_pk, "SK": email_sk, "member_id": member["member_id"]}, condition="attribute_not_exists(PK)"),
+        *(token_ops or []),
     ]
-    if token_digest:
-        operations.append(_consume(token_digest))
     dynamo.transact(operations)
 
 
@@ -73,12 +72,14 @@ def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -
 # --- sessions ---------------------------------------------------------------------------
 
 
-def put_session(token_digest: str, session: dict[str, Any]) -> None:
+def put_session(token_digest: str, session: dict[str, Any], also: list[dict[str, Any]] | None = None) -> None:
+    """The session item; with `also`, in one transaction with those items."""
     pk, sk = keys.session(token_digest)
-    dynamo.put(
-        {**session, "PK": pk, "SK": sk, "GSI1PK": keys.sessions_of(session["member_id"]), "GSI1SK": f"{session['created_at']:012d}"},
-        condition="attribute_not_exists(PK)",
-    )
+    item = {**session, "PK": pk, "SK": sk, "GSI1PK": keys.sessions_of(session["member_id"]), "GSI1SK": f"{session['created_at']:012d}"}
+    if also:
+        dynamo.transact([dynamo.t_put(item, condition="attribute_not_exists(PK)"), *also])
+    else:
+        dynamo.put(item, condition="attribute_not_exists(PK)")
 
 
 def get_session(token_digest: str) -> Item | None:
@@ -107,6 +108,9 @@ def session_digests_of(member_id: str) -> list[str]:
 
 
 # --- single-use tokens ------------------------------------------------------------------
+# A token item per token (its digest), and per (purpose, subject) a LATEST item naming the one
+# token that still works: issuing a token replaces it, using a token deletes it. So a newer
+# link, or any link used, ends every earlier link of that purpose and subject.
 
 
 def _token_item(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None) -> Item:
@@ -114,67 +118,38 @@ def _token_item(token_digest: str, purpose: str, subject: str, expires: int, dat
     return {"PK": pk, "SK": sk, "purpose": purpose, "subject": subject, "expires": expires, "ttl_epoch": expires + 86400, "data": data or {}}
 
 
+def issue_token_ops(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The new token, and the LATEST item now naming it (written together, by one transaction)."""
+    latest_pk, latest_sk = keys.latest_token(purpose, subject)
+    return [
+        dynamo.t_put(_token_item(token_digest, purpose, subject, expires, data), condition="attribute_not_exists(PK)"),
+        dynamo.t_put({"PK": latest_pk, "SK": latest_sk, "digest": token_digest, "ttl_epoch": expires + 86400}),
+    ]
+
+
 def put_token(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> None:
-    dynamo.put(_token_item(token_digest, purpose, subject, expires, data), condition="attribute_not_exists(PK)")
-
-
-def put_token_op(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    return dynamo.t_put(_token_item(token_digest, purpose, subject, expires, data), condition="attribute_not_exists(PK)")
+    dynamo.transact(issue_token_ops(token_digest, purpose, subject, expires, data))
 
 
 def get_token(token_digest: str) -> Item | None:
     return dynamo.get(*keys.token(token_digest), consistent=True)
 
 
-def _consume(token_digest: str) -> dict[str, Any]:
+def consume_ops(token_digest: str, purpose: str, subject: str) -> list[dict[str, Any]]:
+    """Use the token: it must be unused and still the latest of its purpose and subject (else ConditionFailed)."""
     pk, sk = keys.token(token_digest)
-    return dynamo.t_update(pk, sk, "SET used = :t", vals={":t": True}, condition="attribute_exists(PK) AND attribute_not_exists(used)")
+    latest_pk, latest_sk = keys.latest_token(purpose, subject)
+    return [
+        dynamo.t_update(pk, sk, "SET used = :t", vals={":t": True}, condition="attribute_exists(PK) AND attribute_not_exists(used)"),
+        dynamo.t_delete(latest_pk, latest_sk, condition="digest = :d", vals={":d": token_digest}),
+    ]
 
 
-def consume_token_and(token_digest: str, operations: list[dict[str, Any]]) -> None:
-    """Mark the token used together with the operations it authorises (single use, atomically)."""
-    dynamo.transact([_consume(token_digest), *operations])
+def consume_token_and(token_ops: list[dict[str, Any]], operations: list[dict[str, Any]]) -> None:
+    """Use the token (consume_ops) together with the operations it authorises (single use, atomically)."""
+    dynamo.transact([*token_ops, *operations])
 
 
 def set_password_op(member_id: str, password_hash: str, at: str) -> dict[str, Any]:
     pk, sk = keys.member(member_id)
     return dynamo.t_update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals={":h": password_hash, ":at": at}, condition="attribute_exists(PK)")
-
-
-# --- login throttles --------------------------------------------------------------------
-
-
-def get_throttle(scope: str, value: str) -> Item | None:
-    return dynamo.get(*keys.throttle(scope, value), consistent=True)
-
-
-def record_failure(scope: str, value: str, now: int, window_seconds: int) -> Item:
-    """Count one failure in the current window (a stale window starts again at 1)."""
-    pk, sk = keys.throttle(scope, value)
-    try:
-        item = dynamo.update(
-            pk,
-            sk,
-            "SET failures = failures + :one, ttl_epoch = :ttl",
-            vals={":one": 1, ":ttl": now + 2 * window_seconds, ":fresh": now - window_seconds},
-            condition="attribute_exists(PK) AND window_start > :fresh",
-            return_new=True,
-        )
-    except ConditionFailed:
-        item = dynamo.update(
-            pk,
-            sk,
-            "SET failures = :one, window_start = :now, ttl_epoch = :ttl REMOVE locked_until",
-            vals={":one": 1, ":now": now, ":ttl": now + 2 * window_seconds},
-            return_new=True,
-        )
-    return item or {}
-
-
-def lock(scope: str, value: str, until: int) -> None:
-    pk, sk = keys.throttle(scope, value)
-    dynamo.update(pk, sk, "SET locked_until = :u, ttl_epoch = :ttl", vals={":u": until, ":ttl": until + 3600})
-
-
-def clear_throttle(scope: str, value: str) -> None:
-    dynamo.delete(*keys.throttle(scope, value))

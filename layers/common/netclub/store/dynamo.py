@@ -27,9 +27,11 @@ Item = dict[str, Any]
 class ConditionFailed(Exception):
     """A conditional write (or one of a transaction's conditions) did not hold."""
 
-    def __init__(self, reasons: Sequence[str] = ()) -> None:
+    def __init__(self, reasons: Sequence[str] = (), items: Sequence[Item | None] = ()) -> None:
         super().__init__("condition failed")
         self.reasons = list(reasons)  # per transaction item: "None", "ConditionalCheckFailed", ...
+        # per transaction item: the item as it was, where the operation asked for it (return_old_on_failure)
+        self.items = list(items)
 
 
 def _clean(value: Any) -> Any:
@@ -232,8 +234,15 @@ def t_put(
 
 
 def t_update(
-    pk: str, sk: str, expression: str, vals: Mapping[str, Any] | None = None, condition: str | None = None, names: Mapping[str, str] | None = None
+    pk: str,
+    sk: str,
+    expression: str,
+    vals: Mapping[str, Any] | None = None,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+    return_old_on_failure: bool = False,
 ) -> dict[str, Any]:
+    """An Update of a transaction; with return_old_on_failure, a failed condition reports the item as it was."""
     op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk), "UpdateExpression": expression}
     if vals:
         op["ExpressionAttributeValues"] = values(vals)
@@ -241,6 +250,8 @@ def t_update(
         op["ConditionExpression"] = condition
     if names:
         op["ExpressionAttributeNames"] = dict(names)
+    if return_old_on_failure:
+        op["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     return {"Update": op}
 
 
@@ -287,9 +298,10 @@ def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> 
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
-            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            cancellations = exc.response.get("CancellationReasons", [])
+            reasons = [r.get("Code", "None") for r in cancellations]
             if any(r == "ConditionalCheckFailed" for r in reasons) or not reasons:
-                raise ConditionFailed(reasons) from exc
+                raise ConditionFailed(reasons, [deserialize(r["Item"]) if r.get("Item") else None for r in cancellations]) from exc
             throttled = any(r in THROTTLED_REASONS for r in reasons)
             if not throttled and "TransactionConflict" not in reasons:
                 raise

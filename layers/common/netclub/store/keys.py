@@ -29,8 +29,24 @@ def token(token_digest: str) -> tuple[str, str]:
     return f"TOKEN#{token_digest}", "TOKEN"
 
 
-def throttle(scope: str, value: str) -> tuple[str, str]:
-    return f"THROTTLE#{scope}#{value}", "THROTTLE"
+def latest_token(purpose: str, subject: str) -> tuple[str, str]:
+    """Which token of (purpose, subject) is the one that still works: issuing replaces it, using deletes it."""
+    return f"TOKENS#{purpose}#{subject.strip().lower()}", "LATEST"
+
+
+def limit(scope: str, hashed_value: str, window: int) -> tuple[str, str]:
+    """A counter of one fixed window (login attempts, mails) of a hashed account, address or source."""
+    return f"LIMIT#{scope}#{hashed_value}", f"W#{window}"
+
+
+def login_streak(hashed_account: str) -> tuple[str, str]:
+    """An account's failed logins from unknown devices and the earliest time of the next attempt."""
+    return f"LIMIT#streak#{hashed_account}", "STREAK"
+
+
+def device(token_digest: str) -> tuple[str, str]:
+    """A browser that logged in to an account before (the device cookie, hashed)."""
+    return f"DEVICE#{token_digest}", "DEVICE"
 
 
 def audit_month(month: str) -> str:

@@ -85,15 +85,15 @@ def change_email_ops(member_id: str, old: str, new: str, profile: dict[str, Any]
     ]
 
 
-def transact_email_change(operations: list[dict[str, Any]], token_digest: str | None = None) -> None:
-    """Run change_email_ops (+ more), consuming the confirmation token first when given.
+def transact_email_change(operations: list[dict[str, Any]], token_ops: list[dict[str, Any]] | None = None) -> None:
+    """Run change_email_ops (+ more), consuming the confirmation token first when given (accounts.consume_ops).
 
     A failed claim of the new address → EmailTaken; any other failed condition → ConditionFailed.
     """
-    claim = CLAIM_INDEX + (1 if token_digest else 0)
+    claim = CLAIM_INDEX + len(token_ops or [])
     try:
-        if token_digest:
-            accounts.consume_token_and(token_digest, operations)
+        if token_ops:
+            accounts.consume_token_and(token_ops, operations)
         else:
             dynamo.transact(operations)
     except ConditionFailed as exc:
