@@ -69,6 +69,7 @@ class Gateway:
         static_dir: Path | None,
         openapi: Any,
         s3_endpoint: str | None = None,
+        edge_headers: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.routes = routes
         self.functions = functions
@@ -77,6 +78,8 @@ class Gateway:
         self.static_dir = static_dir
         self.openapi = openapi
         self.s3_endpoint = s3_endpoint
+        # CloudFront's response headers policies by path pattern (cfn.edge_headers): "/api/*" and "*"
+        self.edge_headers = edge_headers or {}
         auth = api_props.get("Auth", {})
         self.authorizers = {
             name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
@@ -101,10 +104,16 @@ class Gateway:
             to = request.args.get("to") or None
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
         if path.startswith("/api/") or path == "/api":
-            return self.api(request)
+            return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
             return self.s3_proxy(request)
-        return self.static(path)
+        return self.with_edge_headers(self.static(path), "*")
+
+    def with_edge_headers(self, response: Response, pattern: str) -> Response:
+        """What CloudFront's response headers policy of that behaviour adds (each one overriding the origin's)."""
+        for name, value in self.edge_headers.get(pattern, {}).items():
+            response.headers[name] = value
+        return response
 
     # ------------------------------------------------------------------ S3 (moto) for the browser's presigned uploads
     def s3_proxy(self, request: Request) -> Response:
