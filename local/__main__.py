@@ -15,7 +15,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from local import iam, stack
+from local import cfn, iam, stack
 from local.cfn import ROOT
 from local.moto_server import LocalMotoServer
 
@@ -58,6 +58,7 @@ def main() -> int:
         openapi=lambda: openapi.merged(functions, routes),
         s3_endpoint=endpoint,
         origin_secret=stack.ORIGIN_VERIFY_SECRET,
+        edge_headers=cfn.edge_headers(template, resolver),  # the CSP and security headers CloudFront adds
     )
     server = make_server(args.host, args.port, gateway, threaded=True)
 

@@ -64,6 +64,10 @@ class Resolver:
         if kind == "AWS::DynamoDB::Table":
             return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{physical}"
         if kind == "AWS::S3::Bucket":
+            if attribute == "DomainName":
+                return f"{physical}.s3.amazonaws.com"
+            if attribute == "RegionalDomainName":
+                return f"{physical}.s3.{self.region}.amazonaws.com"
             return f"arn:aws:s3:::{physical}"
         return f"arn:aws:lambda:{self.region}:{self.account}:function:{physical}"
 
@@ -92,3 +96,44 @@ class Resolver:
 
 def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {name: res for name, res in template.get("Resources", {}).items() if res.get("Type") == kind}
+
+
+def policy_headers(config: dict[str, Any]) -> dict[str, str]:
+    """The headers a CloudFront ResponseHeadersPolicyConfig (resolved) adds to an answer, as CloudFront writes them."""
+    headers: dict[str, str] = {}
+    security = config.get("SecurityHeadersConfig") or {}
+    if "ContentSecurityPolicy" in security:
+        headers["Content-Security-Policy"] = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    if "StrictTransportSecurity" in security:
+        hsts = security["StrictTransportSecurity"]
+        value = f"max-age={hsts['AccessControlMaxAgeSec']}"
+        if str(hsts.get("IncludeSubdomains", False)).lower() == "true":
+            value += "; includeSubDomains"
+        if str(hsts.get("Preload", False)).lower() == "true":
+            value += "; preload"
+        headers["Strict-Transport-Security"] = value
+    if "FrameOptions" in security:
+        headers["X-Frame-Options"] = security["FrameOptions"]["FrameOption"]
+    if "ContentTypeOptions" in security:
+        headers["X-Content-Type-Options"] = "nosniff"
+    if "ReferrerPolicy" in security:
+        headers["Referrer-Policy"] = security["ReferrerPolicy"]["ReferrerPolicy"]
+    for item in (config.get("CustomHeadersConfig") or {}).get("Items", []):
+        headers[item["Header"]] = item["Value"]
+    return headers
+
+
+def edge_headers(template: dict[str, Any], resolver: Resolver) -> dict[str, dict[str, str]]:
+    """What the distribution's response headers policies add, by cache behaviour path pattern ("*" the default):
+    the local gateway sends the same, so the front end runs under the deployed CSP."""
+    distribution = next(iter(resources_of_type(template, "AWS::CloudFront::Distribution").values()))["Properties"]["DistributionConfig"]
+    behaviours = {"*": distribution["DefaultCacheBehavior"]} | {b["PathPattern"]: b for b in distribution.get("CacheBehaviors", [])}
+    answer: dict[str, dict[str, str]] = {}
+    for pattern, behaviour in behaviours.items():
+        policy = behaviour.get("ResponseHeadersPolicyId")
+        if isinstance(policy, dict) and "Ref" in policy:
+            config = template["Resources"][policy["Ref"]]["Properties"]["ResponseHeadersPolicyConfig"]
+            answer[pattern] = policy_headers(resolver.resolve(config))
+        else:  # a managed policy id: not known locally
+            answer[pattern] = {}
+    return answer

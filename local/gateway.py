@@ -70,6 +70,7 @@ class Gateway:
         openapi: Any,
         s3_endpoint: str | None = None,
         origin_secret: str | None = None,
+        edge_headers: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.routes = routes
         self.functions = functions
@@ -79,6 +80,8 @@ class Gateway:
         self.openapi = openapi
         self.s3_endpoint = s3_endpoint
         self.origin_secret = origin_secret  # as CloudFront: the viewer's address and the origin secret on every API request
+        # CloudFront's response headers policies by path pattern (cfn.edge_headers): "/api/*" and "*"
+        self.edge_headers = edge_headers or {}
         auth = api_props.get("Auth", {})
         self.authorizers = {
             name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
@@ -103,10 +106,16 @@ class Gateway:
             to = request.args.get("to") or None
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
         if path.startswith("/api/") or path == "/api":
-            return self.api(request)
+            return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
             return self.s3_proxy(request)
-        return self.static(path)
+        return self.with_edge_headers(self.static(path), "*")
+
+    def with_edge_headers(self, response: Response, pattern: str) -> Response:
+        """What CloudFront's response headers policy of that behaviour adds (each one overriding the origin's)."""
+        for name, value in self.edge_headers.get(pattern, {}).items():
+            response.headers[name] = value
+        return response
 
     # ------------------------------------------------------------------ S3 (moto) for the browser's presigned uploads
     def s3_proxy(self, request: Request) -> Response:
@@ -234,10 +243,10 @@ class Gateway:
     def event(self, request: Request, route: Route, params: dict[str, str], raw: bytes) -> dict[str, Any]:
         headers: dict[str, str] = {}
         multi_headers: dict[str, list[str]] = {}
-        edge_headers = {"cloudfront-viewer-address", "x-origin-verify"}  # what CloudFront sets; never the viewer's
-        forwarded = [(n, v) for n, v in request.headers.items() if n.lower() not in edge_headers]
+        set_by_cloudfront = {"x-netclub-viewer-ip", "x-origin-verify"}  # ApiViewerIpFunction and the origin's custom header
+        forwarded = [(n, v) for n, v in request.headers.items() if n.lower() not in set_by_cloudfront]
         if self.origin_secret:
-            forwarded += [("CloudFront-Viewer-Address", f"{request.remote_addr or '127.0.0.1'}:{request.environ.get('REMOTE_PORT') or 0}")]
+            forwarded += [("X-Netclub-Viewer-Ip", request.remote_addr or "127.0.0.1")]
             forwarded += [("X-Origin-Verify", self.origin_secret)]
         for name, value in forwarded:
             headers[name] = value

@@ -73,7 +73,7 @@ def create_all(template: dict[str, Any], resolver: Resolver, session: Any, front
             for rule in lifecycle["Rules"]:
                 converted: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
                 if "ExpirationInDays" in rule:
-                    converted["Expiration"] = {"Days": rule["ExpirationInDays"]}
+                    converted["Expiration"] = {"Days": int(rule["ExpirationInDays"])}  # a Ref to a Number parameter resolves to text
                 if "AbortIncompleteMultipartUpload" in rule:
                     converted["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
                 rules.append(converted)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import AXE, CHROMIUM, CHROMIUM_ARGS, DIST
+from tests.browser.support import AXE, CHROMIUM, CHROMIUM_ARGS, DIST, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -64,14 +64,19 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 @contextmanager
 def _open_page(browser: Browser, width: int, height: int, *, mobile: bool = False, fail_on_js_errors: bool = True) -> Iterator[Page]:
-    """A page in its own browser context (own cookies), Japanese locale and Tokyo time."""
+    """A page in its own browser context (own cookies), Japanese locale and Tokyo time.
+
+    The local stack serves the front end with template.yaml's Content-Security-Policy: any violation
+    (an inline script or style, a source the policy does not name) fails the test, on every screen."""
     ctx = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP", timezone_id="Asia/Tokyo", is_mobile=mobile, has_touch=mobile)
     ctx.set_default_timeout(15_000)
+    csp_violations = watch_csp(ctx)
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
     ctx.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
     if fail_on_js_errors:
         assert not errors, "JavaScript errors: " + "; ".join(errors)
 

@@ -112,7 +112,7 @@ def _login_event(viewer: str | None, secret: str | None, body: dict[str, Any]) -
     event["requestContext"]["identity"]["sourceIp"] = "130.176.0.10"  # a CloudFront edge
     headers = {"Content-Type": "application/json"}
     if viewer:
-        headers["CloudFront-Viewer-Address"] = f"{viewer}:50123"
+        headers["X-Netclub-Viewer-Ip"] = viewer
     if secret:
         headers["X-Origin-Verify"] = secret
     event["headers"] = headers
@@ -143,7 +143,7 @@ def test_the_local_gateway_does_not_take_the_address_from_client_headers(env: En
     client = env.new_client("198.51.100.60")
     statuses = []
     for n in range(51):  # a new forged address each time, and a new account: only the real source can stop it
-        forged = {"X-Forwarded-For": f"192.0.2.{n}", "CloudFront-Viewer-Address": f"192.0.2.{n}:1", "X-Origin-Verify": "x"}
+        forged = {"X-Forwarded-For": f"192.0.2.{n}", "X-Netclub-Viewer-Ip": f"192.0.2.{n}", "X-Origin-Verify": "x"}
         statuses.append(client.post("/api/auth/login", {"email": f"guess{n}@example.jp", "password": "Wrong#2026pass"}, headers=forged).status)
     assert statuses == [401] * 50 + [429]
 

@@ -243,27 +243,27 @@ def current_principal(app: APIGatewayRestResolver) -> Principal:
 
 
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
-VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
+VIEWER_ADDRESS_HEADER = "X-Netclub-Viewer-Ip"
+_ADDRESS_CHARACTERS = frozenset("0123456789abcdefABCDEF.:")
 
 
 def source_ip(app: APIGatewayRestResolver) -> str:
     """The client's address, for the limits that count per source.
 
-    Behind CloudFront, API Gateway's sourceIp is CloudFront's edge, not the member. CloudFront passes
-    the viewer's address in CloudFront-Viewer-Address ("198.51.100.7:46532", "2001:db8::1:46532"; the
-    distribution's origin request policy forwards it), and adds X-Origin-Verify with a secret only it
-    and this function know (ORIGIN_VERIFY_SECRET). The header is believed only with that secret: a
-    request sent to API Gateway directly, whatever headers it forges, counts under its own sourceIp.
+    Behind CloudFront, API Gateway's sourceIp is CloudFront's edge, not the member. A CloudFront
+    Function (template.yaml: ApiViewerIpFunction) writes the viewer's address into X-Netclub-Viewer-Ip,
+    overwriting what the client sent, and CloudFront adds X-Origin-Verify with a secret only it, the
+    web ACL and these functions know (ORIGIN_VERIFY_SECRET). The header is believed only with that
+    secret: a request sent to API Gateway directly, whatever it forges, counts under its own sourceIp.
     """
     identity = (app.current_event.raw_event.get("requestContext") or {}).get("identity") or {}
     direct = str(identity.get("sourceIp") or "unknown")
     secret = get_settings().origin_verify_secret
     presented = header(app, ORIGIN_VERIFY_HEADER)
-    viewer = header(app, VIEWER_ADDRESS_HEADER)
-    if not secret or not presented or not viewer or not hmac.compare_digest(presented.encode(), secret.encode()):
+    viewer = (header(app, VIEWER_ADDRESS_HEADER) or "").strip()
+    if not secret or not presented or not hmac.compare_digest(presented.encode(), secret.encode()):
         return direct
-    address, _, port = viewer.strip().rpartition(":")
-    return address.strip("[]") if address and port.isdigit() and len(address) <= 64 else direct
+    return viewer if 0 < len(viewer) <= 45 and set(viewer) <= _ADDRESS_CHARACTERS else direct
 
 
 def header(app: APIGatewayRestResolver, name: str) -> str | None:

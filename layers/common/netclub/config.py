@@ -29,7 +29,7 @@ class Settings(BaseModel):
     aws_endpoint_url: str | None = None
     s3_public_endpoint: str | None = None  # local stack: presigned S3 URLs through the gateway's /_s3 proxy
     region: str = "ap-northeast-1"
-    # the secret CloudFront adds as X-Origin-Verify: only then is CloudFront-Viewer-Address believed (api.source_ip)
+    # the secret CloudFront adds as X-Origin-Verify: only then is X-Netclub-Viewer-Ip believed (api.source_ip)
     origin_verify_secret: str | None = None
     # login throttling (services/throttle.py)
     login_max_failures_account: int = 5  # per (account, source address) and per (account, known browser), a window
