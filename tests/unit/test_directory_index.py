@@ -1,0 +1,100 @@
+"""会員企業検索's in-memory index: normalisation, AND of substrings, filters, order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netclub.services.directory_index import Index, company_from, normalize, words_of
+
+
+def _company(cid: str, **profile: Any) -> Any:
+    return company_from({"company_id": cid, "company_name": profile.get("company_name", "")}, profile)
+
+
+INDEX = Index.build(
+    [
+        _company(
+            "a",
+            company_name="株式会社アルファ金型",
+            company_name_kana="アルファカナガタ",
+            business_summary="精密プレス金型の設計と製作",
+            industry={"major": "E", "middle": "24", "minor": "2441"},
+            trade_areas=["関東"],
+            processing_categories=["プレス"],
+        ),
+        _company(
+            "b",
+            company_name="ベータ溶接工業",
+            company_name_kana="ベータヨウセツコウギョウ",
+            business_summary="TIG溶接・アルミ溶接",
+            equipment=[{"name": "ﾌﾟﾚｽ機", "maker": "AMADA"}],
+            industry={"major": "E", "middle": "25", "minor": "2592"},
+            trade_areas=["関東", "東北"],
+        ),
+        _company(
+            "c",
+            company_name="ガンマ商事",
+            company_name_kana="ガンマショウジ",
+            public_info="金型部品の販売",
+            industry={"major": "I", "middle": "53", "minor": "5321"},
+            trade_areas=["関西"],
+        ),
+        _company("d", company_name="デルタ", company_name_kana="デルタ", business_summary="金", shipping_sales="型"),
+    ]
+)
+
+
+def ids(found: list[int]) -> list[str]:
+    return [INDEX.cards[n]["company_id"] for n in found]
+
+
+def test_normalisation_folds_width_case_and_kana() -> None:
+    assert normalize("ﾌﾟﾚｽ") == normalize("プレス") == normalize("ぷれす")
+    assert normalize("ＡＭＡＤＡ") == normalize("amada")
+    assert words_of("金型　プレス  金型") == ["金型", "ぷれす"]  # full-width space, duplicates once
+
+
+def test_two_character_words_and_every_field_kind() -> None:
+    assert set(ids(INDEX.search("金型"))) == {"a", "c"}
+    assert ids(INDEX.search("溶接")) == ["b"]
+    assert ids(INDEX.search("ぷれす")) == ["a", "b"]  # name/tags of a (プレス), equipment of b (ﾌﾟﾚｽ機)
+    assert ids(INDEX.search("amada")) == ["b"]
+
+
+def test_words_are_and_and_never_span_two_fields_or_companies() -> None:
+    assert ids(INDEX.search("金型 プレス")) == ["a"]
+    assert ids(INDEX.search("金型 溶接")) == []
+    assert ids(INDEX.search("金型")) == ["a", "c"]  # d has 金 and 型 only in two different fields
+
+
+def test_a_hit_in_the_name_ranks_before_one_in_the_text() -> None:
+    assert ids(INDEX.search("金型")) == ["a", "c"]  # a: name (3) ; c: public info (1)
+    assert ids(INDEX.search("ガンマ 金型")) == ["c"]
+
+
+def test_filters_by_industry_at_any_level_area_and_processing() -> None:
+    assert ids(INDEX.search(industry="E")) == ["a", "b"]
+    assert ids(INDEX.search(industry="24")) == ["a"]
+    assert ids(INDEX.search(industry="244")) == ["a"]
+    assert ids(INDEX.search(industry="53")) == ["c"]
+    assert ids(INDEX.search(area="東北")) == ["b"]
+    assert ids(INDEX.search(area="関東", processing="ﾌﾟﾚｽ")) == ["a"]
+    assert ids(INDEX.search("金型", industry="I")) == ["c"]
+
+
+def test_no_words_lists_every_company_in_kana_order() -> None:
+    assert ids(INDEX.search()) == ["a", "c", "d", "b"]  # あるふぁ, がんま, でるた, べーた
+
+
+def test_industry_codes_match_themselves_and_below() -> None:
+    assert ids(INDEX.search(industry="e")) == ["a", "b"]
+    assert ids(INDEX.search(industry="2441")) == ["a"]
+    assert ids(INDEX.search(industry="245")) == []
+
+
+def test_the_stored_index_answers_the_same() -> None:
+    loaded = Index.load(INDEX.dump())
+    for query in ("", "金型", "ぷれす amada", "溶接"):
+        for industry in ("", "E", "24"):
+            assert loaded.search(query, industry) == INDEX.search(query, industry)
+    assert loaded.cards == INDEX.cards
