@@ -100,6 +100,19 @@ def test_password_with_a_control_character_is_refused_without_echo(member: Porta
     assert "Secret" not in answer.raw.decode()
 
 
+@pytest.mark.parametrize("path", ["/api/notices?cursor=%C2%85", "/api/inquiries?cursor=eyJ%E2%80%AE", "/api/reservations?cursor=%00"])
+def test_query_strings_refuse_controls_too(member: Portal, path: str) -> None:
+    answer = member.get(path)
+    assert answer.status == 400, answer.body
+    assert answer.field_messages() == {"cursor": FORBIDDEN}
+
+
+@pytest.mark.parametrize("path", ["/api/inquiries/abc%E2%80%AE", "/api/offerings/x%00y"])
+def test_path_ids_with_controls_match_no_route(member: Portal, path: str) -> None:
+    """Powertools' route patterns match word characters and URL punctuation only: such an id never
+    reaches a handler (and the parameter check in netclub.api would refuse it if one did)."""
+    assert member.get(path).status == 404
+
 
 def test_a_profile_stored_before_the_rule_is_still_shown(env: Env, staff: Portal) -> None:
     """Text accepted before this rule existed is shown as stored (the rule is for input, not for reading)."""
