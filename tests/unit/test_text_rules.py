@@ -36,6 +36,7 @@ LINE_BREAKS = ["\n", "\t", "\r\n", "\u2028", "\u2029"]
 MULTI_LINE = {
     ("InquiryRequest", "content"),
     ("ReplyRequest", "body"),
+    ("InquiryKindInput", "description"),
     ("EventIn", "description"),
     ("VideoIn", "description"),
     ("NoticeIn", "body"),

@@ -18,7 +18,7 @@ Body = RequestModel
 
 class InquiryKindInput(Body):
     name: Annotated[str, Field(min_length=1, max_length=50)]
-    description: Annotated[str, Field(max_length=500)] = ""
+    description: Annotated[str, Field(max_length=500), MULTI_LINE] = ""
     sort_order: Annotated[int, Field(ge=0, le=9999)] = 0
     active: bool = True
 
