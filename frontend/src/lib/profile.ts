@@ -386,6 +386,16 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 /** The server's 電話番号 rule (from the OpenAPI document). Python's \d is any Unicode digit: so here. */
 export const PHONE_RE = new RegExp(PHONE_PATTERN.replaceAll('\\d', '\\p{Nd}'), 'u')
 
+/** The server's URL rule for ホームページURL (models.common.check_url): an absolute http(s) URL with a
+ * host, no credentials (user@), no whitespace or backslash anywhere (browsers read `\\` as `/`). */
+export function isWebUrl(value: string): boolean {
+  if (/[\s\\]/.test(value)) return false
+  const m = /^https?:\/\/([^/?#]*)/i.exec(value)
+  if (!m || m[1].includes('@')) return false
+  const hostPort = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d*))?$/.exec(m[1])
+  return !!hostPort && (!hostPort[2] || Number(hostPort[2]) <= 65535)
+}
+
 /** Client-side checks that mirror the API's rules (the server answer wins). */
 export function validateProfile(p: Profile, opts: { requireEmail?: boolean } = {}): Record<string, string> {
   const err: Record<string, string> = {}
@@ -398,7 +408,7 @@ export function validateProfile(p: Profile, opts: { requireEmail?: boolean } = {
   }
   if (opts.requireEmail && isBlank(p.user.email)) err['user.email'] = 'メールアドレスを入力してください。'
   if (p.user.email && !EMAIL_RE.test(p.user.email)) err['user.email'] = 'メールアドレスの形式が正しくありません。'
-  if (p.homepage_url && !/^https?:\/\/\S+$/.test(p.homepage_url))
+  if (p.homepage_url && !isWebUrl(p.homepage_url))
     err.homepage_url = 'ホームページURLは http:// または https:// で始まる形式で入力してください。'
   if (p.postal_code && !/^\d{3}-?\d{4}$/.test(p.postal_code)) err.postal_code = '郵便番号は「123-4567」の形式で入力してください。'
   for (const path of ['phone', 'user.phone', 'user.fax']) {

@@ -27,7 +27,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import DomainError, FieldError, Unauthenticated, Unavailable, UnsupportedMediaType, ValidationFailed
-from netclub.models.common import ErrorDetail, ErrorField, ErrorResponse
+from netclub.models.common import ErrorDetail, ErrorField, ErrorResponse, check_text
 from netclub.validation import field_errors_from_pydantic
 
 logger = Logger(service="netclub")
@@ -113,12 +113,37 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _unsafe_parameters(app: Any) -> list[FieldError]:
+    """The route's path and query parameters checked with the text rule of every body field
+    (models.common.check_text, single-line): an id or a cursor with a control or bidi character is a 400."""
+    route = app.context["_route"]
+    given: list[tuple[str, Any]] = list((app.context.get("_route_args") or {}).items())
+    names = {param.alias for param in route.dependant.query_params}
+    query = app.current_event.multi_value_query_string_parameters or {}
+    given += [(name, value) for name, values in query.items() if name in names for value in (values or [])]
+    fields: list[FieldError] = []
+    for name, value in given:
+        try:
+            check_text(str(value))
+        except ValueError as exc:
+            if name not in {f.field for f in fields}:
+                fields.append(FieldError(name, str(exc)))
+    return fields
+
+
 class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
     """Request bodies are JSON only (API.md), parsed without letting a hostile body reach the catch-all.
 
     Powertools would also parse form and multipart bodies, answer other types with an exception that
     our catch-all turned into a 500, and let a body nested ~1000 deep raise RecursionError.
+    Path and query parameters first meet the text rule of body fields (_unsafe_parameters).
     """
+
+    def handler(self, app: Any, next_middleware: Any) -> Response:
+        fields = _unsafe_parameters(app)
+        if fields:
+            raise ValidationFailed(fields)
+        return super().handler(app, next_middleware)
 
     def _get_body(self, app: Any) -> Any:
         content_type = str(app.current_event.headers.get("content-type") or "").strip().lower()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PHONE_PATTERN } from '../../api/rules'
-import { PHONE_RE, emptyProfile, industryChoices, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
+import { PHONE_RE, emptyProfile, isWebUrl, industryChoices, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
 
 describe('法人 conditional required rule', () => {
   it('always requires 法人区分, 企業名, 利用者名', () => {
@@ -34,6 +34,16 @@ describe('法人 conditional required rule', () => {
     p.industry = { major: 'E', middle: '24', minor: '' }
     p.employees.total = 0
     expect(validateProfile(p)).toEqual({})
+  })
+  it('checks ホームページURL with the server rule (absolute http(s), a host, no credentials, no spaces or backslashes)', () => {
+    for (const ok of ['https://www.example.co.jp/', 'http://example.jp:8080/a?b=c#d', 'HTTPS://例え.jp/'])
+      expect(isWebUrl(ok), ok).toBe(true)
+    for (const bad of ['www.x', '/a', '//evil.example', 'javascript:alert(1)', 'http://user@x', 'https://user:pw@x/', ' https://x', 'https://x y', 'https://x\\y', 'https://', 'http:evil.example'])
+      expect(isWebUrl(bad), bad).toBe(false)
+    const p = emptyProfile()
+    Object.assign(p, { corporate_type: 'founder', company_name: 'x', homepage_url: 'https://user@evil.example/' })
+    p.user.name = 'n'
+    expect(validateProfile(p).homepage_url).toBe('ホームページURLは http:// または https:// で始まる形式で入力してください。')
   })
   it('checks formats and negatives', () => {
     const p = emptyProfile()

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from netclub.models.common import Email, Secret, Token
+from netclub.models.common import Email, RequestModel, Secret, Token
 from netclub.models.profile import ProfileBody
 
 Status = Literal["pending_review", "active", "suspended"]
 Role = Literal["member", "staff"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
-
-
-class LoginRequest(Strict):
+class LoginRequest(RequestModel):
     email: Email
     password: Secret
 
@@ -40,29 +36,29 @@ class MeResponse(Me):
     csrf_token: str = Field(description="the session's CSRF token (for a reloaded page)")
 
 
-class PasswordChangeRequest(Strict):
+class PasswordChangeRequest(RequestModel):
     current_password: Secret
     new_password: Secret
     new_password_confirm: Secret
 
 
-class PasswordResetRequest(Strict):
+class PasswordResetRequest(RequestModel):
     email: Email
     email_confirm: Email
 
 
-class PasswordResetConfirm(Strict):
+class PasswordResetConfirm(RequestModel):
     token: Token
     new_password: Secret
     new_password_confirm: Secret
 
 
-class RegistrationRequest(Strict):
+class RegistrationRequest(RequestModel):
     email: Email
     email_confirm: Email
 
 
-class RegistrationConfirm(Strict):
+class RegistrationConfirm(RequestModel):
     token: Token
     password: Secret
     password_confirm: Secret

@@ -5,18 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from netclub import clock
-
-
-def _url(value: str) -> str:
-    value = value.strip()
-    if value and not (value.startswith(("https://", "http://")) or (value.startswith("/") and not value.startswith("//"))):
-        raise ValueError("URLは https:// で始まる形式（またはサイト内の / で始まるパス）で入力してください。")
-    if any(c.isspace() for c in value):
-        raise ValueError("URLに空白は使えません。")
-    return value
+from netclub.models.common import MULTI_LINE, LinkUrl, RequestModel
 
 
 def _jst(value: datetime) -> datetime:
@@ -24,14 +16,12 @@ def _jst(value: datetime) -> datetime:
     return (value.replace(tzinfo=clock.JST) if value.tzinfo is None else value).astimezone(clock.JST)
 
 
-Url = Annotated[str, Field(max_length=2048), AfterValidator(_url)]
+Url = Annotated[str, Field(max_length=2048), LinkUrl]
+"""An absolute http(s) URL or a same-site path (models.common.check_url), or blank."""
 Title = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=4000)]
+Text = Annotated[str, Field(max_length=4000), MULTI_LINE]
 Instant = Annotated[datetime, AfterValidator(_jst)]
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+Input = RequestModel
 
 
 class EventIn(Input):
@@ -71,7 +61,7 @@ class AdminEventList(BaseModel):
 class VideoIn(Input):
     title: Title
     description: Text = ""
-    url: Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(_url)]
+    url: Annotated[str, Field(min_length=1, max_length=2048), LinkUrl]
     thumbnail_url: Url = ""
     duration_s: Annotated[int, Field(ge=0, le=86400)] = 0
 

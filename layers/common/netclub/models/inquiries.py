@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from netclub.models.common import MULTI_LINE, RequestModel
 
 InquiryStatus = Literal["open", "answered", "closed"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+Body = RequestModel
 
 
 # --- kinds --------------------------------------------------------------------------------
@@ -19,7 +18,7 @@ class Body(BaseModel):
 
 class InquiryKindInput(Body):
     name: Annotated[str, Field(min_length=1, max_length=50)]
-    description: Annotated[str, Field(max_length=500)] = ""
+    description: Annotated[str, Field(max_length=500), MULTI_LINE] = ""
     sort_order: Annotated[int, Field(ge=0, le=9999)] = 0
     active: bool = True
 
@@ -71,7 +70,7 @@ class AttachmentUpload(BaseModel):
 
 class InquiryRequest(Body):
     kind_id: Id
-    content: Annotated[str, Field(max_length=20000, description="相談内容: 1..800 characters (grapheme clusters, as a person counts them)")]
+    content: Annotated[str, Field(max_length=20000, description="相談内容: 1..800 characters (grapheme clusters, as a person counts them)"), MULTI_LINE]
     attachment_ids: Annotated[list[Id], Field(max_length=5)] = Field(default_factory=list)
 
 
@@ -135,4 +134,4 @@ class StaffInquiryList(BaseModel):
 
 
 class ReplyRequest(Body):
-    body: Annotated[str, Field(min_length=1, max_length=4000)]
+    body: Annotated[str, Field(min_length=1, max_length=4000), MULTI_LINE]

@@ -11,9 +11,9 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from netclub.models.common import EMAIL_RE, DocumentedAs, JsonObject, SchemaPattern
+from netclub.models.common import EMAIL_RE, MULTI_LINE, DocumentedAs, JsonObject, RequestModel, SchemaPattern, WebUrl
 
 CorporateType = Literal["corporation", "sole_proprietor", "founder"]
 Gender = Literal["male", "female", "other", "unspecified"]
@@ -49,7 +49,6 @@ def _phone_pattern() -> str:
 
 PHONE_PATTERN = _phone_pattern()
 _PHONE_RE = re.compile(PHONE_PATTERN)
-_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _YM_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -71,12 +70,6 @@ def _phone(value: str) -> str:
     return value
 
 
-def _url(value: str) -> str:
-    if value and not _URL_RE.match(value):
-        raise ValueError("URLは http:// または https:// で始まる形式で入力してください。")
-    return value
-
-
 def _email(value: str) -> str:
     value = value.strip()
     if value and not EMAIL_RE.match(value):
@@ -93,18 +86,17 @@ def _year_month(value: str) -> str:
 Text50 = Annotated[str, Field(max_length=50)]
 Text100 = Annotated[str, Field(max_length=100)]
 Text200 = Annotated[str, Field(max_length=200)]
-Text2000 = Annotated[str, Field(max_length=2000)]
+Text2000 = Annotated[str, Field(max_length=2000), MULTI_LINE]
 Kana = Annotated[str, Field(max_length=100), AfterValidator(_kana)]
 Postal = Annotated[str, Field(max_length=8), AfterValidator(_postal)]
 Phone = Annotated[str, Field(max_length=20), AfterValidator(_phone), SchemaPattern(PHONE_PATTERN)]
-Url = Annotated[str, Field(max_length=500), AfterValidator(_url)]
+Url = Annotated[str, Field(max_length=500), WebUrl]
 OptEmail = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Money = Annotated[int, Field(ge=0, le=100_000_000_000)]
 
 
-class Part(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+Part = RequestModel
 
 
 class Representative(Part):
@@ -220,7 +212,7 @@ class ProfileView(Profile):
     )
 
 
-class EmailConfirm(BaseModel):
+class EmailConfirm(RequestModel):
     token: Annotated[str, Field(min_length=1, max_length=512)]
 
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from netclub.models.common import MULTI_LINE, RequestModel
 from netclub.models.content import Instant, Text, Title
 
 Kind = Literal["seminar", "counseling"]
 ReservationStatus = Literal["confirmed", "applied", "won", "lost", "cancelled", "attended"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Time = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")]
-Note = Annotated[str, Field(max_length=400)]
+Note = Annotated[str, Field(max_length=400), MULTI_LINE]
 MAX_SEED = 2**53 - 1  # a JavaScript-safe integer
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+Input = RequestModel
 
 
 class OfferingIn(Input):

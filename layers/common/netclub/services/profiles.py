@@ -105,7 +105,8 @@ def _view(member: dict[str, Any], pending_email: str | None = None) -> ProfileVi
     pending_email = pending_email or _waiting_address(member)
     stored = dict(member.get("profile") or {})
     stored["user"] = {**(stored.get("user") or {}), "email": member["email"]}
-    return ProfileView.model_validate({**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email})
+    view = {**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email}
+    return ProfileView.model_validate(view, context={"stored": True})  # shown as stored, even from before a rule
 
 
 def _checked(raw: Any) -> Profile:
@@ -197,7 +198,7 @@ def _admin_detail(member: dict[str, Any]) -> AdminMemberDetail:
             created_at=member["created_at"],
             updated_at=member.get("updated_at"),
         ),
-        profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email"})),
+        profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email"}), context={"stored": True}),
         staff_fields=view.staff_fields,
     )
 
