@@ -49,3 +49,9 @@ class CompanyPage(CompanyCard):
     business_summary: str | None = None
     shipping_sales: str | None = None
     equipment: list[EquipmentView] = Field(default_factory=list)
+
+
+class CompanyList(BaseModel):
+    items: list[CompanyCard]
+    total: int = Field(description="how many companies match")
+    next_cursor: str | None = None

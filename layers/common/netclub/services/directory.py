@@ -11,13 +11,22 @@ and no representative.
 from __future__ import annotations
 
 import re
+import secrets
+import time
 from typing import Any
 
-from netclub.models.directory import CompanyCard, CompanyPage, EquipmentView, IndustryView, RepresentativeView
+from aws_lambda_powertools import Logger
+
+from netclub.cursor import decode, encode
+from netclub.errors import FieldError, NotActive, NotFound, ValidationFailed, invalid
+from netclub.models.directory import CompanyCard, CompanyList, CompanyPage, EquipmentView, IndustryView, RepresentativeView
 from netclub.services import industries
-from netclub.services.directory_index import Company, company_from
+from netclub.services.directory_index import Company, Index, company_from
+from netclub.store import accounts
+from netclub.store import directory as directory_store
 
 SUMMARY_LENGTH = 120
+logger = Logger(service="netclub", child=True)
 _PREFECTURE = re.compile(r"^\s*(東京都|北海道|京都府|大阪府|[^\s都道府県0-9０-９]{2,3}県)")
 _CITY = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区町村])")
 
@@ -95,3 +104,133 @@ def index_entry(page: CompanyPage) -> Company:
     public = page.model_dump()
     public["industry"] = {k: public["industry"].get(k) for k in ("major", "middle", "minor")}
     return company_from(card_of(page).model_dump(), public)
+
+
+# --- publication: the directory item follows every write that can change it ----------------
+
+NOT_FOUND = "企業が見つかりません。掲載が終了したか、URLが正しくありません。"
+
+
+def new_company_id() -> str:
+    """Random and opaque: nothing of the member id can be learnt from it."""
+    return secrets.token_urlsafe(12)
+
+
+def listing(member_after: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
+    """For a write that leaves the member as `member_after`: the company_id to keep on the member
+    item (a new one the first time the company is published; None: nothing to set) and the
+    directory item's operation for the same transaction (put when published, else delete)."""
+    company_id = member_after.get("company_id")
+    if is_published(member_after):
+        company_id = company_id or new_company_id()
+        return company_id, [directory_store.put_op(company_id, member_after["member_id"])]
+    if company_id:
+        return None, [directory_store.delete_op(company_id)]
+    return None, []
+
+
+# --- the two read routes ---------------------------------------------------------------------
+
+
+def _requester(member_id: str) -> None:
+    member = accounts.get_member(member_id)
+    if not member:
+        raise NotFound()
+    if member.get("status") != "active":
+        raise NotActive()
+
+
+def get_page(requester_id: str, company_id: str) -> CompanyPage:
+    """GET /api/directory/{company_id}: built from the member item now, so unpublishing is at once."""
+    _requester(requester_id)
+    item = directory_store.get(company_id)
+    member = accounts.get_member(str(item["member_id"])) if item else None
+    if not member or member.get("company_id") != company_id or not is_published(member):
+        raise NotFound(NOT_FOUND)
+    return page_of(company_id, member.get("profile") or {})
+
+
+REFRESH_SECONDS = 15.0  # a container asks S3 whether the index changed at most this often
+MAX_LIMIT = 50
+
+
+class IndexCache:
+    """The search index of one container: loaded once, then refreshed by a conditional GetObject
+    (If-None-Match) at most every REFRESH_SECONDS. A missing object is an empty index (the
+    scheduled rebuild creates it), logged."""
+
+    def __init__(self) -> None:
+        self.index: Index | None = None
+        self.etag: str | None = None
+        self.checked_at = 0.0
+
+    def current(self) -> Index:
+        now = time.monotonic()
+        if self.index is not None and now - self.checked_at < REFRESH_SECONDS:
+            return self.index
+        state, blob, etag = directory_store.fetch_index(self.etag if self.index is not None else None)
+        if state == "new":
+            self.index, self.etag = Index.load(blob), etag
+        elif state == "missing" or self.index is None:
+            logger.warning("directory index object missing: answering from an empty index until the rebuild writes it")
+            self.index, self.etag = Index.build([]), None
+        self.checked_at = now
+        return self.index
+
+
+def _industry_code(code: str) -> str:
+    code = code.strip().upper()
+    if code and code not in industries.classification().names:
+        raise invalid("industry", "業種の分類コードが正しくありません。")
+    return code
+
+
+def _offset(cursor: str | None) -> int:
+    state = decode(cursor) or {}
+    offset = state.get("offset", 0)
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise invalid("cursor", "ページ指定（cursor）が正しくありません。")
+    return offset
+
+
+def search(
+    requester_id: str, cache: IndexCache, q: str = "", industry: str = "", area: str = "", processing: str = "", cursor: str | None = None, limit: int = 20
+) -> CompanyList:
+    """GET /api/directory: one GetItem (the requester) and at most one S3 call."""
+    errors: list[FieldError] = []
+    try:
+        code = _industry_code(industry or "")
+    except ValidationFailed as exc:
+        errors += exc.fields
+        code = ""
+    try:
+        offset = _offset(cursor)
+    except ValidationFailed as exc:
+        errors += exc.fields
+        offset = 0
+    if errors:
+        raise ValidationFailed(errors)
+    _requester(requester_id)
+    index = cache.current()
+    found = index.search(q or "", code, area or "", processing or "")
+    page = found[offset : offset + limit]
+    more = offset + limit < len(found)
+    return CompanyList(
+        items=[CompanyCard.model_validate(index.cards[n]) for n in page], total=len(found), next_cursor=encode({"offset": offset + limit}) if more else None
+    )
+
+
+# --- the scheduled rebuild ---------------------------------------------------------------------
+
+
+def rebuild() -> dict[str, int]:
+    """Every published company into a new index object (Query GSI1 DIRECTORY, BatchGetItem the members)."""
+    entries = {str(e["member_id"]): str(e["company_id"]) for e in directory_store.listed()}
+    companies = [
+        index_entry(page_of(m["company_id"], m.get("profile") or {}))
+        for m in directory_store.members(sorted(entries))
+        if is_published(m) and m.get("company_id") == entries.get(m["member_id"])
+    ]
+    blob = Index.build(companies).dump()
+    directory_store.put_index(blob)
+    return {"companies": len(companies), "bytes": len(blob)}
