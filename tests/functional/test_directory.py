@@ -327,3 +327,16 @@ def test_aws_calls_per_search_and_page(env: Env, other: Portal, monkeypatch: pyt
     with aws_calls() as (dynamodb, s3):
         assert other.get(f"/api/directory/{company_id}").status == 200
     assert dict(dynamodb) == {"GetItem": 4} and dict(s3) == {}  # session, requester, directory item, company
+
+
+def test_an_unreadable_index_keeps_the_one_the_container_has(env: Env, other: Portal) -> None:
+    from netclub.aws import client
+    from netclub.config import get_settings
+    from netclub.store import directory as directory_store
+
+    rebuild(env)
+    assert search(other, q="ニット")["total"] == 1  # loaded
+    client("s3").put_object(Bucket=get_settings().need("directory_bucket"), Key=directory_store.INDEX_KEY, Body=b"not gzip")
+    assert search(other, q="ニット")["total"] == 1  # logged, and the previous index answers
+    rebuild(env)
+    assert search(other, q="ニット")["total"] == 1

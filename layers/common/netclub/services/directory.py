@@ -168,9 +168,19 @@ class IndexCache:
         now = time.monotonic()
         if self.index is not None and now - self.checked_at < REFRESH_SECONDS:
             return self.index
-        state, blob, etag = directory_store.fetch_index(self.etag if self.index is not None else None)
-        if state == "new":
-            self.index, self.etag = Index.load(blob), etag
+        try:
+            state, blob, etag = directory_store.fetch_index(self.etag if self.index is not None else None)
+            loaded = Index.load(blob) if state == "new" else None
+        except Exception as exc:
+            if self.index is None:
+                raise
+            # S3 out for a moment, or an object this code cannot read: the index this container has is
+            # still a good answer (at most a rebuild old); ask again after REFRESH_SECONDS
+            logger.warning("directory index not refreshed", extra={"error": type(exc).__name__})
+            self.checked_at = now
+            return self.index
+        if loaded is not None:
+            self.index, self.etag = loaded, etag
         elif state == "missing" or self.index is None:
             logger.warning("directory index object missing: answering from an empty index until the rebuild writes it")
             self.index, self.etag = Index.build([]), None
