@@ -340,3 +340,19 @@ def test_an_unreadable_index_keeps_the_one_the_container_has(env: Env, other: Po
     assert search(other, q="ニット")["total"] == 1  # logged, and the previous index answers
     rebuild(env)
     assert search(other, q="ニット")["total"] == 1
+
+
+def test_staff_edit_with_a_new_email_moves_the_directory_item_too(env: Env, staff: Portal, other: Portal) -> None:
+    from netclub.store import accounts
+
+    rebuild(env)
+    company_id = demo_card(other)["company_id"]
+    path = f"/api/admin/members/{env.accounts['member']}"
+    body = staff.get(path).body["profile"]
+    body = {**body, "publish_company_info": False, "user": {**body["user"], "email": "new.address@example.jp"}}
+    assert staff.put(f"{path}/profile", body).status == 200
+    assert other.get(f"/api/directory/{company_id}").status == 404
+    body = {**body, "publish_company_info": True, "user": {**body["user"], "email": "newer.address@example.jp"}}
+    assert staff.put(f"{path}/profile", body).status == 200
+    assert other.get(f"/api/directory/{company_id}").status == 200
+    assert accounts.get_member(env.accounts["member"])["company_id"] == company_id  # type: ignore[index]
