@@ -1,4 +1,4 @@
-"""会員企業検索 at the organisation's scale: 20,000 published companies (benchmarks/directory_data.py).
+"""会員企業検索 at the organisation's scale: 20,000 published companies (local/directory_data.py).
 
 Prints the index's build time and size (gzip JSON, as it would be kept in S3), the time to load it
 (decompress, parse, build: what a fresh container does), and warm search latencies (p50/p95) for
@@ -17,7 +17,7 @@ from typing import Any
 
 from netclub.services.directory_index import Index, company_from
 
-from benchmarks.directory_data import companies
+from local.directory_data import companies
 
 QUERIES: list[dict[str, str]] = [
     {"q": "金型"},

@@ -39,7 +39,7 @@ def main() -> int:
 
     from netclub.config import local_accounts
 
-    from local import openapi, seed
+    from local import openapi, schedules, seed
     from local.gateway import Gateway
 
     if not args.no_seed:
@@ -59,6 +59,7 @@ def main() -> int:
         s3_endpoint=endpoint,
         origin_secret=stack.ORIGIN_VERIFY_SECRET,
         edge_headers=cfn.edge_headers(template, resolver),  # the CSP and security headers CloudFront adds
+        schedules=schedules.schedules(template),
     )
     server = make_server(args.host, args.port, gateway, threaded=True)
 
@@ -77,6 +78,9 @@ def main() -> int:
 
         threading.Thread(target=deadline, daemon=True).start()
 
+    # EventBridge's schedules of template.yaml (rate(...)): each function on its own timer
+    schedules.start_timers(schedules.schedules(template), functions, stack.REGION, "123456789012", stopping)
+
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
@@ -87,6 +91,7 @@ def main() -> int:
     print(f"  Staff:       {url}/admin", flush=True)
     print(f"  Mailbox:     {url}/_dev/mail.html", flush=True)
     print(f"  OpenAPI:     {url}/api/openapi.json", flush=True)
+    print(f"  Schedules:   POST {url}/_dev/scheduled/{{name}} (also on their own timers)", flush=True)
     print(f"  Demo member: {logins['member'][0]} / {logins['member'][1]}", flush=True)
     print(f"  Staff:       {logins['staff'][0]} / {logins['staff'][1]}", flush=True)
     print(f"  AWS (moto):  {endpoint}", flush=True)

@@ -71,6 +71,7 @@ class Gateway:
         s3_endpoint: str | None = None,
         origin_secret: str | None = None,
         edge_headers: dict[str, dict[str, str]] | None = None,
+        schedules: list[Any] | None = None,
     ) -> None:
         self.routes = routes
         self.functions = functions
@@ -82,6 +83,7 @@ class Gateway:
         self.origin_secret = origin_secret  # as CloudFront: the viewer's address and the origin secret on every API request
         # CloudFront's response headers policies by path pattern (cfn.edge_headers): "/api/*" and "*"
         self.edge_headers = edge_headers or {}
+        self.schedules = {s.function: s for s in schedules or []}  # local/schedules.py: POST /_dev/scheduled/{name}
         auth = api_props.get("Auth", {})
         self.authorizers = {
             name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
@@ -105,11 +107,29 @@ class Gateway:
         if path == "/_dev/mail.html":
             to = request.args.get("to") or None
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
+        if path.startswith("/_dev/scheduled/"):
+            return self.run_scheduled(request, path.removeprefix("/_dev/scheduled/"))
         if path.startswith("/api/") or path == "/api":
             return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
             return self.s3_proxy(request)
         return self.with_edge_headers(self.static(path), "*")
+
+    def run_scheduled(self, request: Request, name: str) -> Response:
+        """POST /_dev/scheduled/{name}: a scheduled function now, with EventBridge's event (local/schedules.py)."""
+        from local import schedules
+
+        if request.method != "POST":
+            return Response(json.dumps({"error": "POST only"}), status=405, content_type="application/json; charset=utf-8")
+        schedule = self.schedules.get(name)
+        if schedule is None:
+            return Response(
+                json.dumps({"error": f"no scheduled function {name!r}", "scheduled": sorted(self.schedules)}),
+                status=404,
+                content_type="application/json; charset=utf-8",
+            )
+        result = schedules.invoke(schedule, self.functions, self.region, self.account)
+        return Response(json.dumps({"function": name, "result": result}, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8")
 
     def with_edge_headers(self, response: Response, pattern: str) -> Response:
         """What CloudFront's response headers policy of that behaviour adds (each one overriding the origin's)."""

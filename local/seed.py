@@ -78,6 +78,16 @@ def _member(email: str, password: str, role: str, company: str, user: str, profi
     }
 
 
+def _listing(member: dict[str, object]) -> list[dict[str, object]]:
+    """A published member's company_id and directory item, as the portal's own writes make them."""
+    from netclub.services import directory
+
+    company_id, operations = directory.listing(member)
+    if company_id:
+        member["company_id"] = company_id
+    return operations
+
+
 def seed_accounts() -> dict[str, str]:
     logins = local_accounts()
     staff_email, staff_password = logins["staff"]
@@ -86,8 +96,8 @@ def seed_accounts() -> dict[str, str]:
     profile = {**DEMO_PROFILE, "user": {**DEMO_PROFILE["user"], "email": demo_email.lower()}}  # type: ignore[dict-item]
     demo = _member(demo_email, demo_password, "member", "株式会社中小ニット", "中企小太郎", profile)
     demo["staff_fields"] = {"member_number": "NC-000123", "joined_on": "2019-04-01", "note": "デモ会員"}
-    for item in (staff, demo):
-        accounts.create_member(item)
+    accounts.create_member(staff)
+    accounts.create_member(demo, _listing(demo))
     return {"staff": str(staff["member_id"]), "member": str(demo["member_id"])}
 
 
@@ -113,3 +123,7 @@ STEPS.append(seed_inquiries.step)
 from local import seed_reservations  # noqa: E402
 
 STEPS.append(seed_reservations.step)
+
+from local import seed_directory  # noqa: E402
+
+STEPS.append(seed_directory.step)  # last: its index rebuild sees every published company

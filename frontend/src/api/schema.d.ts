@@ -491,6 +491,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 会員企業検索（キーワード・業種・取引エリア・加工分野）
+         * @description Words ANDed, each a substring (NFKC, case and kana folded); best match first, then kana order.
+         */
+        get: operations["search_api_directory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory/{company_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 会員企業検索: 企業の詳細（公開項目のみ） */
+        get: operations["get_company_api_directory__company_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -1016,6 +1053,99 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** CompanyCard */
+        CompanyCard: {
+            /**
+             * Company Id
+             * @description opaque; not the member id
+             */
+            company_id: string;
+            /** Company Name */
+            company_name: string;
+            /** Company Name Kana */
+            company_name_kana?: string | null;
+            /** Common Name */
+            common_name?: string | null;
+            industry?: components["schemas"]["IndustryView"];
+            /** Prefecture */
+            prefecture?: string | null;
+            /**
+             * Summary
+             * @description the start of business_summary (at most 120 characters)
+             * @default
+             */
+            summary: string;
+            /** Processing Categories */
+            processing_categories?: string[];
+            /** Trade Areas */
+            trade_areas?: string[];
+            /** Homepage Url */
+            homepage_url?: string | null;
+        };
+        /** CompanyList */
+        CompanyList: {
+            /** Items */
+            items: components["schemas"]["CompanyCard"][];
+            /**
+             * Total
+             * @description how many companies match
+             */
+            total: number;
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** CompanyPage */
+        CompanyPage: {
+            /**
+             * Company Id
+             * @description opaque; not the member id
+             */
+            company_id: string;
+            /** Company Name */
+            company_name: string;
+            /** Company Name Kana */
+            company_name_kana?: string | null;
+            /** Common Name */
+            common_name?: string | null;
+            industry?: components["schemas"]["IndustryView"];
+            /** Prefecture */
+            prefecture?: string | null;
+            /**
+             * Summary
+             * @description the start of business_summary (at most 120 characters)
+             * @default
+             */
+            summary: string;
+            /** Processing Categories */
+            processing_categories?: string[];
+            /** Trade Areas */
+            trade_areas?: string[];
+            /** Homepage Url */
+            homepage_url?: string | null;
+            /** Office Name */
+            office_name?: string | null;
+            /**
+             * Address
+             * @description for 個人事業者・創業予定者, the prefecture and city only
+             */
+            address?: string | null;
+            /** @description absent for 個人事業者・創業予定者 */
+            representative?: components["schemas"]["RepresentativeView"] | null;
+            /** Capital Thousand Yen */
+            capital_thousand_yen?: number | null;
+            /** Employees Total */
+            employees_total?: number | null;
+            /** Established Year Month */
+            established_year_month?: string | null;
+            /** Public Info */
+            public_info?: string | null;
+            /** Business Summary */
+            business_summary?: string | null;
+            /** Shipping Sales */
+            shipping_sales?: string | null;
+            /** Equipment */
+            equipment?: components["schemas"]["EquipmentView"][];
+        };
         /** Deleted */
         Deleted: {
             /** Id */
@@ -1061,6 +1191,19 @@ export interface components {
             count?: number | null;
             /** Note */
             note?: string | null;
+        };
+        /** EquipmentView */
+        EquipmentView: {
+            /** Capability Class */
+            capability_class?: string | null;
+            /** Name */
+            name: string;
+            /** Domestic */
+            domestic?: boolean | null;
+            /** Maker */
+            maker?: string | null;
+            /** Count */
+            count?: number | null;
         };
         /** ErrorDetail */
         ErrorDetail: {
@@ -1177,6 +1320,20 @@ export interface components {
             name: string;
             /** Children */
             children?: components["schemas"]["IndustryNode"][];
+        };
+        /** IndustryView */
+        IndustryView: {
+            /** Major */
+            major?: string | null;
+            /** Middle */
+            middle?: string | null;
+            /** Minor */
+            minor?: string | null;
+            /**
+             * Name
+             * @description the most specific class's Japanese name
+             */
+            name?: string | null;
         };
         /** Inquiry */
         Inquiry: {
@@ -1800,6 +1957,13 @@ export interface components {
             name_kana?: string | null;
             /** Gender */
             gender?: ("male" | "female" | "other" | "unspecified") | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** RepresentativeView */
+        RepresentativeView: {
+            /** Name */
+            name?: string | null;
             /** Title */
             title?: string | null;
         };
@@ -5383,6 +5547,159 @@ export interface operations {
             };
             /** @description forbidden（CSRF トークンの不一致、職員以外） */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    search_api_directory_get: {
+        parameters: {
+            query?: {
+                /** @description words separated by spaces, all must match */
+                q?: string;
+                /** @description JSIC code: major (E), middle (24) or minor (244) */
+                industry?: string;
+                /** @description one of the trade areas */
+                area?: string;
+                /** @description one of the processing categories */
+                processing?: string;
+                cursor?: string | null;
+                /** @description items per page */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyList"];
+                };
+            };
+            /** @description validation_error with fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not active yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_company_api_directory__company_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyPage"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not active yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown or unpublished company */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,7 @@ class Settings(BaseModel):
     table_name: str | None = None
     idempotency_table_name: str | None = None
     attachments_bucket: str | None = None
+    directory_bucket: str | None = None  # 会員企業検索's index object (store/directory.py)
     mail_from: str | None = None
     frontend_url: str | None = None
     cookie_secure: bool = True
@@ -73,6 +74,7 @@ _MAPPING = {
     "TABLE_NAME": "table_name",
     "IDEMPOTENCY_TABLE_NAME": "idempotency_table_name",
     "ATTACHMENTS_BUCKET": "attachments_bucket",
+    "DIRECTORY_BUCKET": "directory_bucket",
     "MAIL_FROM": "mail_from",
     "FRONTEND_URL": "frontend_url",
     "COOKIE_SECURE": "cookie_secure",

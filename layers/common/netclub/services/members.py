@@ -7,7 +7,7 @@ from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound
 from netclub.models.auth import MemberList, MemberSummary, Status
-from netclub.services import audit
+from netclub.services import audit, directory
 from netclub.store import accounts, dynamo
 from netclub.store.dynamo import ConditionFailed
 
@@ -34,9 +34,14 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
     member = accounts.get_member(member_id)
     if not member or member.get("role") != "member":
         raise NotFound("会員が見つかりません。")
-    try:  # the approval and its audit entry: one transaction
+    company_id, listing_ops = directory.listing({**member, "status": "active"})  # a published profile: listed from now on
+    try:  # the approval, its audit entry and the directory item: one transaction
         dynamo.transact(
-            [accounts.set_status_op(member_id, "pending_review", "active", clock.iso()), audit.op(staff_id, "member.approve", f"member:{member_id}")]
+            [
+                accounts.set_status_op(member_id, "pending_review", "active", clock.iso(), company_id),
+                audit.op(staff_id, "member.approve", f"member:{member_id}"),
+                *listing_ops,
+            ]
         )
     except ConditionFailed:
         raise Conflict("この会員はすでに承認済みか、承認できない状態です。", code="not_pending") from None

@@ -10,7 +10,7 @@ from netclub import clock, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
-from netclub.services import audit, industries, throttle, tokens
+from netclub.services import audit, directory, industries, throttle, tokens
 from netclub.store import accounts
 from netclub.store import profiles as profile_store
 from netclub.validation import field_errors_from_pydantic, validation_failed
@@ -146,7 +146,20 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     link, token_ops = "", list[dict[str, Any]]()
     if new_email:  # the confirmation token is written with the profile: a change waiting for a link always has one
         link, token_ops = tokens.issue_ops(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
-    profile_store.save(member_id, item, profile.company_name or "", profile.user.name or "", clock.iso(), extra=token_ops, pending_email=waiting)
+    company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
+    try:
+        profile_store.save(
+            member_id,
+            item,
+            profile.company_name or "",
+            profile.user.name or "",
+            clock.iso(),
+            extra=[*token_ops, *listing_ops],
+            pending_email=waiting,
+            company_id=company_id,
+        )
+    except profile_store.ConditionFailed:
+        raise Conflict() from None
     # the new address is the member's choice: its mails are capped like every such mail (same answer when capped)
     if new_email and throttle.mail_allowed(new_email, f"member:{member_id}", "email_change_verify"):
         mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link, about=f"member:{member_id}")
@@ -237,9 +250,12 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
         {k for k in item if item.get(k) != (member.get("profile") or {}).get(k)} | ({"staff_fields"} if staff_fields != member.get("staff_fields") else set())
     )
     log = audit.op(staff_id, "member.profile.update", f"member:{member_id}", {"fields": changed, "email_changed": bool(new_email)})
+    company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
     if new_email:
         names = {"company_name": profile.company_name or "", "user_name": profile.user.name or "", "staff_fields": staff_fields}
-        operations = [*profile_store.change_email_ops(member_id, member["email"], new_email, item, at, names), log]
+        if company_id:
+            names["company_id"] = company_id
+        operations = [*profile_store.change_email_ops(member_id, member["email"], new_email, item, at, names), log, *listing_ops]
         try:
             profile_store.transact_email_change(operations)
         except profile_store.EmailTaken:
@@ -249,7 +265,9 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
         mail.send(member["email"], "email_changed_notice", user_name=profile.user.name or "", new_email=_masked(new_email), about=f"member:{member_id}")
     else:
         try:
-            profile_store.save_with_staff_fields(member_id, item, staff_fields, profile.company_name or "", profile.user.name or "", at, [log])
+            profile_store.save_with_staff_fields(
+                member_id, item, staff_fields, profile.company_name or "", profile.user.name or "", at, [log, *listing_ops], company_id
+            )
         except profile_store.ConditionFailed:
             raise NotFound("会員が見つかりません。") from None
     updated = {**member, "profile": item, "staff_fields": staff_fields, "email": email, "updated_at": at}

@@ -44,16 +44,17 @@ def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None
     dynamo.transact(operations)
 
 
-def set_status_op(member_id: str, expected: str, status: str, at: str) -> dict[str, Any]:
+def set_status_op(member_id: str, expected: str, status: str, at: str, company_id: str | None = None) -> dict[str, Any]:
+    """The status change (only from `expected`); with company_id, also the directory's id (set once, never changed)."""
     pk, sk = keys.member(member_id)
-    return dynamo.t_update(
-        pk,
-        sk,
-        "SET #st = :st, GSI1PK = :g, updated_at = :at, status_changed_at = :at",
-        names={"#st": "status"},
-        vals={":st": status, ":g": keys.members_by_status(status), ":at": at, ":expected": expected},
-        condition="attribute_exists(PK) AND #st = :expected",
-    )
+    expression = "SET #st = :st, GSI1PK = :g, updated_at = :at, status_changed_at = :at"
+    vals = {":st": status, ":g": keys.members_by_status(status), ":at": at, ":expected": expected}
+    condition = "attribute_exists(PK) AND #st = :expected"
+    if company_id is not None:
+        expression += ", company_id = :cid"
+        vals[":cid"] = company_id
+        condition += " AND (attribute_not_exists(company_id) OR company_id = :cid)"
+    return dynamo.t_update(pk, sk, expression, names={"#st": "status"}, vals=vals, condition=condition)
 
 
 def set_status(member_id: str, expected: str, status: str, at: str) -> None:

@@ -54,3 +54,11 @@ def audit_month(month: str) -> str:
 
 
 OUTBOX_PK = "OUTBOX"
+
+
+def directory(company_id: str) -> tuple[str, str]:
+    """A published company (会員企業検索): which member it is. The page itself is read from the member item."""
+    return f"DIRECTORY#{company_id}", "COMPANY"
+
+
+DIRECTORY_GSI1PK = "DIRECTORY"  # every directory item: the index rebuild's Query (a sparse GSI1 partition)

@@ -30,9 +30,12 @@ def update_op(
     at: str,
     staff_fields: dict[str, Any] | None = None,
     pending_email: dict[str, Any] | None = None,
+    company_id: str | None = None,
 ) -> dict[str, Any]:
     """The member item's profile (+ the names /api/me shows, + staff fields or an address waiting
-    for its confirmation link, when given) as a transaction item."""
+    for its confirmation link, + the directory's company_id, when given) as a transaction item.
+
+    A company_id is set only where there is none yet or it is the same (it never changes)."""
     pk, sk = keys.member(member_id)
     expression = "SET profile = :p, company_name = :c, user_name = :u, updated_at = :at"
     vals: dict[str, Any] = {":p": profile, ":c": company_name, ":u": user_name, ":at": at}
@@ -42,7 +45,12 @@ def update_op(
     if pending_email is not None:
         expression += ", pending_email = :pe"
         vals[":pe"] = pending_email
-    return dynamo.t_update(pk, sk, expression, vals=vals, condition="attribute_exists(PK)")
+    condition = "attribute_exists(PK)"
+    if company_id is not None:
+        expression += ", company_id = :cid"
+        vals[":cid"] = company_id
+        condition += " AND (attribute_not_exists(company_id) OR company_id = :cid)"
+    return dynamo.t_update(pk, sk, expression, vals=vals, condition=condition)
 
 
 def save(
@@ -53,14 +61,22 @@ def save(
     at: str,
     extra: list[dict[str, Any]] | None = None,
     pending_email: dict[str, Any] | None = None,
+    company_id: str | None = None,
 ) -> None:
-    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, pending_email=pending_email), *(extra or [])])
+    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, pending_email=pending_email, company_id=company_id), *(extra or [])])
 
 
 def save_with_staff_fields(
-    member_id: str, profile: dict[str, Any], staff_fields: dict[str, Any], company_name: str, user_name: str, at: str, extra: list[dict[str, Any]]
+    member_id: str,
+    profile: dict[str, Any],
+    staff_fields: dict[str, Any],
+    company_name: str,
+    user_name: str,
+    at: str,
+    extra: list[dict[str, Any]],
+    company_id: str | None = None,
 ) -> None:
-    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, staff_fields), *extra])
+    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, staff_fields, company_id=company_id), *extra])
 
 
 CLAIM_INDEX = 1  # position of the new address's claim in change_email_ops

@@ -1,6 +1,7 @@
 """Published companies for 会員企業検索, generated (seeded, reproducible): realistic Japanese names
 with their kana, JSIC codes of the organisation's manufacturing-heavy membership, summaries,
-processing categories, trade areas and equipment. For the directory benchmark and the demo data.
+processing categories, trade areas and equipment. For the directory benchmark (benchmarks/directory_search.py)
+and the local stack's demo companies (local/seed_directory.py).
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def _major_of(middle: str) -> str:
 
 def companies(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
     """`count` published profiles (dicts as the profile stores them), the same for the same seed."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not a secret)
     minors = _jsic()
     majors = {m: _major_of(m) for m in MANUFACTURING + OTHER}
     for n in range(count):

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.models.directory import CompanyPage
+from netclub.services import directory
+
+app = build_resolver()
+
+
+@app.get(
+    "/api/directory/<company_id>",
+    summary="会員企業検索: 企業の詳細（公開項目のみ）",
+    tags=["directory"],
+    responses={403: {"description": "not active yet"}, 404: {"description": "unknown or unpublished company"}},
+)
+def get_company(company_id: Annotated[str, Path(max_length=64)]) -> CompanyPage:
+    return directory.get_page(current_principal(app).member_id, company_id)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

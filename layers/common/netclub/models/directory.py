@@ -1,0 +1,57 @@
+"""会員企業検索's answers (API.md): what other members may see of a published company, and nothing else."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class IndustryView(BaseModel):
+    major: str | None = None
+    middle: str | None = None
+    minor: str | None = None
+    name: str | None = Field(None, description="the most specific class's Japanese name")
+
+
+class CompanyCard(BaseModel):
+    company_id: str = Field(description="opaque; not the member id")
+    company_name: str
+    company_name_kana: str | None = None
+    common_name: str | None = None
+    industry: IndustryView = Field(default_factory=IndustryView)
+    prefecture: str | None = None
+    summary: str = Field("", description="the start of business_summary (at most 120 characters)")
+    processing_categories: list[str] = Field(default_factory=list)
+    trade_areas: list[str] = Field(default_factory=list)
+    homepage_url: str | None = None
+
+
+class RepresentativeView(BaseModel):
+    name: str | None = None
+    title: str | None = None
+
+
+class EquipmentView(BaseModel):
+    capability_class: str | None = None
+    name: str
+    domestic: bool | None = None
+    maker: str | None = None
+    count: int | None = None
+
+
+class CompanyPage(CompanyCard):
+    office_name: str | None = None
+    address: str | None = Field(None, description="for 個人事業者・創業予定者, the prefecture and city only")
+    representative: RepresentativeView | None = Field(None, description="absent for 個人事業者・創業予定者")
+    capital_thousand_yen: int | None = None
+    employees_total: int | None = None
+    established_year_month: str | None = None
+    public_info: str | None = None
+    business_summary: str | None = None
+    shipping_sales: str | None = None
+    equipment: list[EquipmentView] = Field(default_factory=list)
+
+
+class CompanyList(BaseModel):
+    items: list[CompanyCard]
+    total: int = Field(description="how many companies match")
+    next_cursor: str | None = None

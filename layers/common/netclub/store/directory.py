@@ -1,0 +1,78 @@
+"""会員企業検索 storage.
+
+- `DIRECTORY#{company_id}` / `COMPANY` = {member_id, company_id, GSI1PK: "DIRECTORY", GSI1SK: company_id}:
+  which member a published company is. It is written (or deleted) in the same transaction as every
+  write that can change publication; the page is never stored here but read from the member item,
+  so unpublishing or leaving `active` takes effect at once and a stale item is harmless.
+- The search index: one gzip JSON object (INDEX_KEY) in its own bucket (DirectoryBucket: the
+  search may then hold s3:ListBucket, so that a missing object is a 404 and not a 403, without
+  seeing any other key), rebuilt from the GSI1 partition DIRECTORY (a Query, never a Scan) and
+  read with a conditional GetObject (If-None-Match).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from netclub.aws import client
+from netclub.config import get_settings
+from netclub.store import dynamo, keys
+from netclub.store.dynamo import Item
+
+INDEX_KEY = "directory/index.json.gz"
+MEMBER_FIELDS = ("member_id", "status", "role", "profile", "company_id")  # what the rebuild reads of a member
+
+
+def put_op(company_id: str, member_id: str) -> dict[str, Any]:
+    pk, sk = keys.directory(company_id)
+    return dynamo.t_put({"PK": pk, "SK": sk, "member_id": member_id, "company_id": company_id, "GSI1PK": keys.DIRECTORY_GSI1PK, "GSI1SK": company_id})
+
+
+def delete_op(company_id: str) -> dict[str, Any]:
+    pk, sk = keys.directory(company_id)
+    return dynamo.t_delete(pk, sk)
+
+
+def get(company_id: str) -> Item | None:
+    return dynamo.get(*keys.directory(company_id))
+
+
+def listed() -> list[Item]:
+    """Every directory item (the GSI1 partition DIRECTORY, all pages)."""
+    return dynamo.query_all(keys.DIRECTORY_GSI1PK, index="GSI1")
+
+
+def members(member_ids: list[str]) -> list[Item]:
+    """The members (the fields a page is built from), by BatchGetItem."""
+    return dynamo.batch_get([keys.member(m) for m in member_ids], projection=MEMBER_FIELDS)
+
+
+# --- the index object -------------------------------------------------------------------
+
+
+def _bucket() -> str:
+    return get_settings().need("directory_bucket")
+
+
+def put_index(blob: bytes) -> None:
+    client("s3").put_object(Bucket=_bucket(), Key=INDEX_KEY, Body=blob, ContentType="application/gzip")
+
+
+def fetch_index(etag: str | None) -> tuple[Literal["new", "same", "missing"], bytes, str | None]:
+    """The stored index unless it is still `etag` (one GetObject with If-None-Match)."""
+    kwargs: dict[str, Any] = {"Bucket": _bucket(), "Key": INDEX_KEY}
+    if etag:
+        kwargs["IfNoneMatch"] = etag
+    try:
+        answer = client("s3").get_object(**kwargs)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in ("304", "NotModified") or status == 304:
+            return "same", b"", etag
+        if code in ("NoSuchKey", "404") or status == 404:
+            return "missing", b"", None
+        raise
+    return "new", answer["Body"].read(), answer.get("ETag")
