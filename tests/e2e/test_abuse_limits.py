@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import threading
-import urllib.parse
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import register_member
 from tests.stackutil import Browserish, LocalStack, new_source
 
 pytestmark = pytest.mark.e2e
@@ -26,14 +26,7 @@ BURST = 20
 
 
 def _member(stack: LocalStack, staff: Browserish, email: str) -> None:
-    visitor = stack.client()
-    assert visitor.post("/api/registrations", {"email": email, "email_confirm": email}).status == 202
-    link = stack.link_in(stack.wait_for_mail(email, "会員登録のご案内"))
-    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
-    profile = {"corporate_type": "founder", "company_name": "攻撃耐性テスト", "user": {"name": "耐性太郎"}}
-    created = visitor.post("/api/registrations/confirm", {"token": token, "password": PASSWORD, "password_confirm": PASSWORD, "profile": profile})
-    assert created.status == 201, created.body
-    assert staff.post(f"/api/admin/members/{created.body['member_id']}/approve").status == 200
+    register_member(stack, staff, email, PASSWORD, "攻撃耐性テスト", "耐性太郎")
 
 
 def _burst(stack: LocalStack, action: Any, source: str | None = None) -> list[Any]:

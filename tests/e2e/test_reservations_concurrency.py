@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
-import urllib.parse
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import register_member
 from tests.stackutil import Browserish, LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -30,14 +30,7 @@ def _day(offset: int) -> str:
 
 def _member(stack: LocalStack, staff: Browserish, email: str) -> Browserish:
     """Registration → confirmation → staff approval → login, all over HTTP."""
-    visitor = stack.client()
-    assert visitor.post("/api/registrations", {"email": email, "email_confirm": email}).status == 202
-    link = stack.link_in(stack.wait_for_mail(email, "会員登録のご案内"))
-    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
-    profile = {"corporate_type": "founder", "company_name": "並行テスト", "user": {"name": "並行太郎"}}
-    created = visitor.post("/api/registrations/confirm", {"token": token, "password": PASSWORD, "password_confirm": PASSWORD, "profile": profile})
-    assert created.status == 201, created.body
-    assert staff.post(f"/api/admin/members/{created.body['member_id']}/approve").status == 200
+    register_member(stack, staff, email, PASSWORD, "並行テスト", "並行太郎")
     client = stack.client()
     assert client.login(email, PASSWORD).status == 200
     return client

@@ -316,41 +316,30 @@ def cookie_from_header(cookie_header: str | None, name: str) -> str | None:
     return morsel.value if morsel and morsel.value else None
 
 
-def device_cookie(name: str, token: str, max_age_seconds: int) -> Cookie:
-    """The browser's mark of a successful login (login throttling: see services/throttle.py); sent to the login route only."""
+def _cookie(name: str, value: str, path: str, max_age_seconds: int) -> Cookie:
+    """Every cookie of the portal: HttpOnly, SameSite=Strict, Secure when deployed."""
     return Cookie(
         name=name,
-        value=token,
-        path="/api/auth/login",
+        value=value,
+        path=path,
         secure=get_settings().cookie_secure,
         http_only=True,
         same_site=SameSite.STRICT_MODE,
         max_age=max_age_seconds,
     )
+
+
+def device_cookie(name: str, token: str, max_age_seconds: int) -> Cookie:
+    """The browser's mark of a successful login (login throttling: see services/throttle.py); sent to the login route only."""
+    return _cookie(name, token, "/api/auth/login", max_age_seconds)
 
 
 def session_cookie(token: str, max_age_seconds: int) -> Cookie:
-    return Cookie(
-        name=SESSION_COOKIE,
-        value=token,
-        path="/",
-        secure=get_settings().cookie_secure,
-        http_only=True,
-        same_site=SameSite.STRICT_MODE,
-        max_age=max_age_seconds,
-    )
+    return _cookie(SESSION_COOKIE, token, "/", max_age_seconds)
 
 
 def cleared_session_cookie() -> Cookie:
-    return Cookie(
-        name=SESSION_COOKIE,
-        value="",
-        path="/",
-        secure=get_settings().cookie_secure,
-        http_only=True,
-        same_site=SameSite.STRICT_MODE,
-        max_age=0,
-    )
+    return _cookie(SESSION_COOKIE, "", "/", 0)
 
 
 def json_response(status: int, body: Any, cookies: list[Cookie] | None = None) -> Response:
