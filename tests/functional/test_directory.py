@@ -356,3 +356,28 @@ def test_staff_edit_with_a_new_email_moves_the_directory_item_too(env: Env, staf
     assert staff.put(f"{path}/profile", body).status == 200
     assert other.get(f"/api/directory/{company_id}").status == 200
     assert accounts.get_member(env.accounts["member"])["company_id"] == company_id  # type: ignore[index]
+
+
+def test_an_email_change_never_replaces_the_company_id(env: Env) -> None:
+    """A staff e-mail change carrying a company_id computed before another write set a different one is refused:
+    the id is set once, whichever path sets it."""
+    from netclub.store import accounts
+    from netclub.store import profiles as profile_store
+
+    member_id = env.accounts["member"]
+    member = accounts.get_member(member_id, consistent=True)
+    assert member is not None
+    first = member.get("company_id") or "first-id"
+    profile_store.save(member_id, member["profile"], member["company_name"], member["user_name"], "2026-12-01T00:00:00+09:00", company_id=first)
+
+    def change(to: str, company_id: str) -> None:
+        now = accounts.get_member(member_id, consistent=True)
+        assert now is not None
+        operations = profile_store.change_email_ops(member_id, now["email"], to, now["profile"], "2026-12-01T00:00:00+09:00", {"company_id": company_id})
+        profile_store.transact_email_change(operations)
+
+    with pytest.raises(profile_store.ConditionFailed):
+        change("raced@example.jp", "second-id")
+    change("kept@example.jp", first)
+    after = accounts.get_member(member_id, consistent=True)
+    assert after is not None and after["company_id"] == first and after["email"] == "kept@example.jp"

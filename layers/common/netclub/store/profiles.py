@@ -94,10 +94,14 @@ def change_email_ops(member_id: str, old: str, new: str, profile: dict[str, Any]
     names = {f"#a{i}": name for i, name in enumerate(extra)}
     expression = "SET email = :new, profile = :p, updated_at = :at" + "".join(f", #a{i} = :a{i}" for i in range(len(extra))) + " REMOVE pending_email"
     vals: dict[str, Any] = {":new": new, ":old": old, ":p": profile, ":at": at, **{f":a{i}": v for i, v in enumerate(extra.values())}}
+    condition = "attribute_exists(PK) AND email = :old"
+    if "company_id" in extra:  # the directory's id is set once and never changed (as update_op)
+        index = list(extra).index("company_id")
+        condition += f" AND (attribute_not_exists(#a{index}) OR #a{index} = :a{index})"
     return [
         dynamo.t_delete(old_pk, old_sk, condition="member_id = :m", vals={":m": member_id}),
         dynamo.t_put({"PK": new_pk, "SK": new_sk, "member_id": member_id}, condition="attribute_not_exists(PK)"),
-        dynamo.t_update(pk, sk, expression, vals=vals, names=names or None, condition="attribute_exists(PK) AND email = :old"),
+        dynamo.t_update(pk, sk, expression, vals=vals, names=names or None, condition=condition),
     ]
 
 
