@@ -67,7 +67,7 @@ def begin(email: str, source: str, device_token: str | None = None) -> Attempt:
     if device_token and len(device_token) <= 128:
         digest = ids.digest(device_token)
         try:
-            _transact(
+            limits.transact(
                 [
                     limits.device_check_op(digest, account, now),
                     limits.take_op("login-device", f"{account}|{digest}", window, s.login_max_failures_account, expires),
@@ -88,7 +88,7 @@ def begin(email: str, source: str, device_token: str | None = None) -> Attempt:
     ]
     for _ in range(2):
         try:
-            _transact(operations)
+            limits.transact(operations)  # other attempts on these counters at the same moment are retried: 409 busy at worst
             return Attempt(account, source, window, None)
         except limits.ConditionFailed as exc:
             if "ConditionalCheckFailed" in exc.reasons[:2]:
@@ -103,10 +103,6 @@ def begin(email: str, source: str, device_token: str | None = None) -> Attempt:
             else:
                 raise TooManyRequests(math.ceil((int(streak["next_at"]) - now_ms) / 1000), LOCKED_MESSAGE) from None
     raise TooManyRequests(1, LOCKED_MESSAGE)  # the streak moved under us: an attempt at the same moment
-
-
-def _transact(operations: list[dict[str, Any]]) -> None:
-    limits.transact(operations)  # other attempts on the same counters at the same moment, retried: 409 busy at worst
 
 
 def success_ops(attempt: Attempt, member_id: str) -> tuple[list[dict[str, Any]], str | None]:
