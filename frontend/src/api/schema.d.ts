@@ -771,6 +771,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profile/public-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My情報: 公開される情報（他の会員に表示される企業ページと、企業情報の発信の状態） */
+        get: operations["get_public_view_api_profile_public_view_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registrations": {
         parameters: {
             query?: never;
@@ -1848,6 +1865,24 @@ export interface components {
              * @description set after a PUT that changed user.email: the new address, effective once the link mailed to it is followed
              */
             pending_email?: string | null;
+            /**
+             * Company Id
+             * @description read-only: the member's own company in 会員企業検索 (set once the company was first published); ignored in a PUT
+             */
+            company_id?: string | null;
+        };
+        /**
+         * PublicView
+         * @description GET /api/profile/public-view: what other members see of the member's own company (My情報 「公開される情報」).
+         */
+        PublicView: {
+            /**
+             * Published
+             * @description 企業情報の発信: true while other members can find the company
+             */
+            published: boolean;
+            /** @description the company's page exactly as GET /api/directory/{company_id} answers it when published */
+            page: components["schemas"]["CompanyPage"];
         };
         /** RegistrationConfirm */
         RegistrationConfirm: {
@@ -6789,6 +6824,62 @@ export interface operations {
             };
             /** @description unsupported_media_type（Content-Type が application/json でない） */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_public_view_api_profile_public_view_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicView"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not active yet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

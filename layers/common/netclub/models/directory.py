@@ -55,3 +55,10 @@ class CompanyList(BaseModel):
     items: list[CompanyCard]
     total: int = Field(description="how many companies match")
     next_cursor: str | None = None
+
+
+class PublicView(BaseModel):
+    """GET /api/profile/public-view: what other members see of the member's own company (My情報 「公開される情報」)."""
+
+    published: bool = Field(description="企業情報の発信: true while other members can find the company")
+    page: CompanyPage = Field(description="the company's page exactly as GET /api/directory/{company_id} answers it when published")

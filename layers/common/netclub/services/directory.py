@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 
 from netclub.cursor import decode, encode
 from netclub.errors import FieldError, NotActive, NotFound, ValidationFailed, invalid
-from netclub.models.directory import CompanyCard, CompanyList, CompanyPage, EquipmentView, IndustryView, RepresentativeView
+from netclub.models.directory import CompanyCard, CompanyList, CompanyPage, EquipmentView, IndustryView, PublicView, RepresentativeView
 from netclub.services import industries
 from netclub.services.directory_index import Company, Index, company_from
 from netclub.store import accounts
@@ -148,6 +148,18 @@ def get_page(requester_id: str, company_id: str) -> CompanyPage:
     if not member or member.get("company_id") != company_id or not is_published(member):
         raise NotFound(NOT_FOUND)
     return page_of(company_id, member.get("profile") or {})
+
+
+def own_public_view(member_id: str) -> PublicView:
+    """GET /api/profile/public-view: the member's own company as other members see it (one GetItem).
+    The page is built by page_of from the stored profile, as get_page builds it: the same answer
+    while published, and what would be shown once 企業情報の発信 is 発信する."""
+    member = accounts.get_member(member_id)
+    if not member:
+        raise NotFound()
+    if member.get("status") != "active":
+        raise NotActive()
+    return PublicView(published=is_published(member), page=page_of(str(member.get("company_id") or ""), member.get("profile") or {}))
 
 
 REFRESH_SECONDS = 15.0  # a container asks S3 whether the index changed at most this often
