@@ -32,6 +32,7 @@ export const USAGE_TYPE_LABELS: Record<string, string> = {
   inquiry: 'お問い合わせ',
   reservation: '予約',
   event: 'イベント',
+  business_contact: '商談申込',
 }
 
 export function reservationStatusLabel(s: string): string {
