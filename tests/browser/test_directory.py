@@ -20,7 +20,7 @@ from tests.browser.support import DEMO, login, member_client, new_member, shot
 from tests.browser.test_keyboard import FOCUSED, tab_to
 from tests.stackutil import Browserish, LocalStack
 
-COMPANY_PASSWORD = "Company#2026pass"  # noqa: S105 (the local stack's demo companies)
+COMPANY_PASSWORD = "Company#2026pass"  # the local stack's demo companies
 
 
 def _api_search(client: Browserish, **params: str) -> dict[str, Any]:
