@@ -17,7 +17,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.browser.support import DEMO, login, member_client, new_member, shot
-from tests.browser.test_keyboard import FOCUSED, tab_to
+from tests.browser.test_keyboard import tab_to
 from tests.stackutil import Browserish, LocalStack
 
 COMPANY_PASSWORD = "Company#2026pass"  # the local stack's demo companies
@@ -256,25 +256,32 @@ def test_keyboard_only_search(local_stack: LocalStack, page: Page) -> None:
     tab_to(page, "^f-q$")
     page.keyboard.type("ぷれす")
     tab_to(page, "^f-industry-major$", limit=3)
-    page.keyboard.press("ArrowDown")  # the first class after 指定しない
-    major = page.locator("#f-industry-major").input_value()
-    assert major, "the keyboard did not choose a 業種(大)"
+    page.keyboard.press("E")  # type-ahead in the closed select: 「E 製造業」
+    expect(page.locator("#f-industry-major")).to_have_value("E")
     tab_to(page, "^f-industry-middle$", limit=3)  # enabled once 業種(大) is chosen
+    page.keyboard.press("2")
+    page.keyboard.press("4")  # 「24 金属製品製造業」
+    expect(page.locator("#f-industry-middle")).to_have_value("24")
+    tab_to(page, "^f-industry-minor$", limit=3)
     tab_to(page, "^f-area$", limit=3)
     tab_to(page, "directory-search", limit=4)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(rf"industry={major}"))
+    expect(page).to_have_url(re.compile(r"industry=24"))
     expect(page.locator("#results-title")).to_be_focused()  # the results take the focus after a search
     api = local_stack.client()
     assert api.login(*DEMO).status == 200
-    found = _api_search(api, q="ぷれす", industry=major)
+    found = _api_search(api, q="ぷれす", industry="24")
+    assert found["total"] > 0
     expect(page.get_by_test_id("directory-total")).to_contain_text(f"{found['total']:,}件")
-    if found["total"]:
-        link = tab_to(page, "company-link", limit=5)
-        page.keyboard.press("Enter")
-        expect(page.get_by_role("heading", level=1)).to_contain_text(str(link["text"]))
+    link = tab_to(page, "company-link", limit=5)
+    assert link["text"] == found["items"][0]["company_name"]
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(link["text"]))
+    # 戻る with the keyboard: back to the same results, the focus on the company's card
+    tab_to(page, "company-back", limit=60)
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("company-card").first.get_by_test_id("company-link")).to_be_focused()
     shot(page, "kb-directory")
-    assert page.evaluate(FOCUSED) is not None
 
 
 def test_phone_360_directory_screens(local_stack: LocalStack, phone: Page) -> None:
