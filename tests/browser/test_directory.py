@@ -309,3 +309,24 @@ def test_phone_360_directory_screens(local_stack: LocalStack, phone: Page) -> No
     expect(phone.get_by_test_id("public-preview")).to_be_visible()
     _no_sideways_scroll(phone, "My情報管理")
     shot(phone, "phone-profile-public-view")
+
+
+def test_pending_member_cannot_search_and_bad_input_is_explained(local_stack: LocalStack, page: Page) -> None:
+    """Menu ⑫ is locked until staff approval (the API answers 403); an odd 業種 in the URL is the API's 400, shown in the error summary."""
+    base = local_stack.url
+    acct = new_member(local_stack, approve=False, company="株式会社承認待ち検索", name="待機二郎")
+    login(page, base, acct.email, acct.password)
+    expect(page.get_by_test_id("menu-directory-reason")).to_be_visible()
+    expect(page.get_by_test_id("menu-directory").get_by_role("link")).to_have_count(0)
+    page.goto(f"{base}/directory")
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"))
+    expect(page.get_by_test_id("company-card")).to_have_count(0)
+
+    page.context.clear_cookies()
+    login(page, base, *DEMO)
+    page.goto(f"{base}/directory?industry=ZZ")
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_contain_text("業種：")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#f-industry-major")).to_be_focused()
