@@ -101,6 +101,8 @@ const AUDIT_SUBJECTS: Record<string, string> = {
   event: 'イベント',
   notice: 'お知らせ',
   video: '動画',
+  members: '会員名簿',
+  attendees: '参加者名簿',
 }
 const AUDIT_VERBS: Record<string, string> = {
   create: 'の登録',
@@ -111,6 +113,7 @@ const AUDIT_VERBS: Record<string, string> = {
   attended: 'の出席記録',
   reply: 'への回答',
   close: 'を完了に',
+  export: 'の出力',
 }
 
 /** 監査ログ: an action code (e.g. `inquiry.reply`) in Japanese (お問い合わせへの回答); unknown codes as they are. */
