@@ -8,6 +8,13 @@
   search may then hold s3:ListBucket, so that a missing object is a 404 and not a 403, without
   seeing any other key), rebuilt from the GSI1 partition DIRECTORY (a Query, never a Scan) and
   read with a conditional GetObject (If-None-Match).
+- 商談申込 (business contact), written in one transaction with the sender's daily count
+  (store/limits.py take_op) and the audit entry:
+  `MEMBER#{sender}` / `CONTACT#{id}`: the request as sent (recipient by member and company id,
+  never their address), and the sender's 利用履歴 row (GSI2 `HISTORY#{sender}` / `{created_at}#{id}`);
+  `MEMBER#{recipient}` / `CONTACT_IN#{id}`: the recipient's 利用履歴 row (GSI2 `HISTORY#{recipient}`).
+  With an Idempotency-Key the id is derived from the sender and the key, so a repeat meets the
+  first record (its condition) and writes nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from botocore.exceptions import ClientError
 from netclub.aws import client
 from netclub.config import get_settings
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import Item
+from netclub.store.dynamo import ConditionFailed, Item
+
+__all__ = ["ConditionFailed", "Item"]
 
 INDEX_KEY = "directory/index.json.gz"
 MEMBER_FIELDS = ("member_id", "status", "role", "profile", "company_id")  # what the rebuild reads of a member
@@ -47,6 +56,43 @@ def listed() -> list[Item]:
 def members(member_ids: list[str]) -> list[Item]:
     """The members (the fields a page is built from), by BatchGetItem."""
     return dynamo.batch_get([keys.member(m) for m in member_ids], projection=MEMBER_FIELDS)
+
+
+# --- 商談申込 -----------------------------------------------------------------------------
+
+
+def contact_key(member_id: str, contact_id: str) -> tuple[str, str]:
+    return keys.member(member_id)[0], f"CONTACT#{contact_id}"
+
+
+def received_key(member_id: str, contact_id: str) -> tuple[str, str]:
+    return keys.member(member_id)[0], f"CONTACT_IN#{contact_id}"
+
+
+def _history(member_id: str, created_at: str, contact_id: str) -> dict[str, str]:
+    return {"GSI2PK": f"HISTORY#{member_id}", "GSI2SK": f"{created_at}#{contact_id}"}
+
+
+def contact_put_op(contact: dict[str, Any]) -> dict[str, Any]:
+    """The sender's record and 利用履歴 row; never a second one with the same id."""
+    pk, sk = contact_key(contact["sender_id"], contact["id"])
+    item = {**contact, "PK": pk, "SK": sk, **_history(contact["sender_id"], contact["created_at"], contact["id"])}
+    return dynamo.t_put(item, condition="attribute_not_exists(PK)")
+
+
+def received_put_op(recipient_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The recipient's 利用履歴 row."""
+    pk, sk = received_key(recipient_id, row["id"])
+    item = {**row, "PK": pk, "SK": sk, **_history(recipient_id, row["created_at"], row["id"])}
+    return dynamo.t_put(item, condition="attribute_not_exists(PK)")
+
+
+def get_contact(member_id: str, contact_id: str) -> Item | None:
+    return dynamo.get(*contact_key(member_id, contact_id), consistent=True)
+
+
+def transact(operations: list[dict[str, Any]]) -> None:
+    dynamo.transact(operations)
 
 
 # --- the index object -------------------------------------------------------------------
