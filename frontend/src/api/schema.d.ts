@@ -562,6 +562,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/directory/{company_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 会員企業検索: 商談申込（企業の担当者へメールで中継、Idempotency-Key 対応）
+         * @description The mail goes to the company's user address with Reply-To the sender's address; the answer never carries the recipient's address.
+         */
+        post: operations["contact_company_api_directory__company_id__contact_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -1196,6 +1216,30 @@ export interface components {
             shipping_sales?: string | null;
             /** Equipment */
             equipment?: components["schemas"]["EquipmentView"][];
+        };
+        /** ContactAccepted */
+        ContactAccepted: {
+            /**
+             * Id
+             * @description the 商談申込's id (ref_id of both members' 利用履歴 rows)
+             */
+            id: string;
+        };
+        /**
+         * ContactRequest
+         * @description 商談申込: relayed by mail to the company; the sender never learns the recipient's address.
+         */
+        ContactRequest: {
+            /**
+             * Subject
+             * @description 件名 (1..100 characters, one line)
+             */
+            subject: string;
+            /**
+             * Message
+             * @description 内容 (1..2000 characters, line breaks allowed)
+             */
+            message: string;
         };
         /** Deleted */
         Deleted: {
@@ -5913,6 +5957,113 @@ export interface operations {
             };
             /** @description unknown or unpublished company */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    contact_company_api_directory__company_id__contact_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactRequest"];
+            };
+        };
+        responses: {
+            /** @description accepted: the mail is sent (or kept for the retry) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactAccepted"];
+                };
+            };
+            /** @description validation_error with fields, or own_company */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not active yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown or unpublished company */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too_large（10 MB を超える本文） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unsupported_media_type（Content-Type が application/json でない） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description more than 10 today (Asia/Tokyo); Retry-After until midnight */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
