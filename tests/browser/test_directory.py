@@ -305,6 +305,10 @@ def test_phone_360_directory_screens(local_stack: LocalStack, phone: Page) -> No
     expect(phone.get_by_role("heading", level=1, name="商談申込確認")).to_be_visible()
     _no_sideways_scroll(phone, "商談申込確認")
     shot(phone, "phone-directory-contact-confirm")
+    phone.get_by_test_id("contact-send").click()
+    expect(phone.get_by_role("heading", level=1, name="送信完了")).to_be_visible()
+    _no_sideways_scroll(phone, "送信完了")
+    shot(phone, "phone-directory-contact-done")
     phone.goto(f"{base}/profile")
     expect(phone.get_by_test_id("public-preview")).to_be_visible()
     _no_sideways_scroll(phone, "My情報管理")
@@ -330,3 +334,46 @@ def test_pending_member_cannot_search_and_bad_input_is_explained(local_stack: Lo
     expect(summary).to_be_focused()
     summary.get_by_role("link").first.click()
     expect(page.locator("#f-industry-major")).to_be_focused()
+
+
+def test_contact_from_search_to_sent_and_the_mail_in_the_mailbox(local_stack: LocalStack, page: Page) -> None:
+    """商談申込 → 商談申込確認 → 送信完了: the company gets the mail (Reply-To the sender), the sender never sees its address."""
+    base = local_stack.url
+    recipient = "company9@directory.example"
+    _, target = _company(local_stack, 9)
+    acct = new_member(local_stack, company="株式会社商談テスト", name="商談太郎")
+    login(page, base, acct.email, acct.password)
+    page.get_by_test_id("menu-directory").get_by_role("link").click()
+    page.get_by_label("キーワード").fill(target["company_name"])
+    page.get_by_test_id("directory-search").click()
+    page.locator(f"[data-company-id='{target['company_id']}']").get_by_test_id("company-link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(target["company_name"])
+    page.get_by_test_id("contact-start").click()
+    subject = f"試作品の切削加工のご相談 {uuid.uuid4().hex[:6]}"
+    message = "アルミ部品の試作を10個お願いできますか。\n納期は来月末を希望します。"
+    page.get_by_label("件名").fill(subject)
+    page.get_by_label("内容").fill(message)
+    page.get_by_test_id("contact-confirm").click()
+    expect(page.get_by_role("heading", level=1, name="商談申込確認")).to_be_visible()
+    expect(page.get_by_test_id("confirm-subject")).to_have_text(subject)
+    expect(page.get_by_test_id("confirm-message")).to_have_text(message)
+    shot(page, "directory-contact-confirm")
+    page.get_by_test_id("contact-send").click()
+    expect(page.get_by_role("heading", level=1, name="送信完了")).to_be_focused()
+    expect(page.get_by_test_id("contact-done")).to_contain_text("直接メールで届きます")
+    shot(page, "directory-contact-done")
+    assert recipient not in page.content()
+
+    mail = local_stack.wait_for_mail(recipient, subject)
+    assert mail["subject"] == f"【Net Club 商談申込】{subject}"
+    assert mail["headers"]["Reply-To"] == acct.email
+    assert "株式会社商談テスト" in mail["body"] and "商談太郎" in mail["body"]
+    assert message in mail["body"].replace("\r\n", "\n")
+
+    # 「会員企業検索へ」 goes back to the search; 利用履歴 shows it (種別 商談申込)
+    page.get_by_test_id("to-directory").click()
+    expect(page.get_by_role("heading", level=1, name="会員企業検索")).to_be_visible()
+    page.goto(f"{base}/history")
+    row = page.get_by_test_id("usage-history").locator("tbody tr").first
+    expect(row).to_contain_text("商談申込")
+    expect(row).to_contain_text(target["company_name"])
