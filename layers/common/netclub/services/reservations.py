@@ -18,6 +18,8 @@ WAITLIST_ATTEMPTS times, then 409 busy. Nobody is promoted once the slot has sta
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,7 +53,7 @@ DEADLINE = "申込期限を過ぎているため、お申込み・変更・キ�
 STARTED = "開始時刻を過ぎた日程のため、お申込み・変更・キャンセルはできません。"
 STALE = "ご予約の状態が変わりました。画面を更新して、もう一度お試しください。"
 WAITLIST_SEMINAR_ONLY = "キャンセル待ちはセミナーのみお申込みいただけます。専門家カウンセリングは第一・第二希望でお申込みください。"
-WAITLIST_ATTEMPTS = 5  # a step whose waiting list changed between its read and its commit is read and run again
+WAITLIST_ATTEMPTS = 8  # a step whose waiting list changed between its read and its commit is read and run again
 
 
 def slot_starts_at(date: str, start_time: str) -> str:
@@ -268,6 +270,7 @@ def _repeat(step: Any) -> Any:
             return step(attempt > 0)
         except _Again:
             logger.info("waitlist step run again", extra={"attempt": attempt + 1})
+            time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not a secret): under 1 s in all
     raise Busy()
 
 
@@ -509,8 +512,9 @@ def _cancel_once(member_id: str, reservation_id: str) -> Reservation:
         dynamo.transact(operations)
     except ConditionFailed as exc:
         refusal = _again_or(exc, len(meanings), meanings)
-        if refusal is None:  # the slot's waiting list changed since it was read (or the slot started)
-            raise _Again() from None
+        promoted_meanwhile = res["status"] == "waitlisted" and exc.reasons[:1] == ["ConditionalCheckFailed"]
+        if refusal is None or promoted_meanwhile:  # the waiting list changed since it was read (or the slot started)
+            raise _Again() from None  # promoted meanwhile: read again and cancel the confirmed reservation
         raise refusal from None
     cancelled = {**res, "status": "cancelled", "updated_at": now}
     notify(member, "reservation_cancelled", cancelled)
