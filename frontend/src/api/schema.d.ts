@@ -964,7 +964,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "confirmed" | "applied" | "won" | "lost" | "cancelled" | "attended";
+            status: "confirmed" | "waitlisted" | "applied" | "won" | "lost" | "cancelled" | "attended";
             /** Slot Id */
             slot_id: string | null;
             /** Preferences */
@@ -1984,7 +1984,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "confirmed" | "applied" | "won" | "lost" | "cancelled" | "attended";
+            status: "confirmed" | "waitlisted" | "applied" | "won" | "lost" | "cancelled" | "attended";
             slot: components["schemas"]["Slot"] | null;
             /** Preferences */
             preferences: string[];
@@ -2005,6 +2005,11 @@ export interface components {
             can_change: boolean;
             /** Can Cancel */
             can_cancel: boolean;
+            /**
+             * Waitlist Position
+             * @description status waitlisted: 1 = the next to get a freed seat
+             */
+            waitlist_position?: number | null;
         };
         /** ReservationChange */
         ReservationChange: {
@@ -2034,6 +2039,12 @@ export interface components {
              * @default
              */
             note: string;
+            /**
+             * Waitlist
+             * @description seminar: on a full slot, join its waiting list (キャンセル待ち) instead of 409 slot_full; on a slot with seats: confirmed
+             * @default false
+             */
+            waitlist: boolean;
         };
         /** ReservationList */
         ReservationList: {
@@ -2058,6 +2069,12 @@ export interface components {
             capacity: number;
             /** Seats Left */
             seats_left: number;
+            /**
+             * Waitlist Count
+             * @description reservations waiting for a seat of this slot (キャンセル待ち)
+             * @default 0
+             */
+            waitlist_count: number;
         };
         /** SlotIn */
         SlotIn: {
