@@ -33,16 +33,19 @@ def failure_name(exc: BaseException) -> str:
     return error_code(exc) or type(exc).__name__
 
 
-def send(to: str, template: str, *, about: str = "", **context: object) -> bool:
+def send(to: str, template: str, *, about: str = "", try_now: bool = True, **context: object) -> bool:
     """Send one mail now; if that fails, keep it for the scheduled retry. True when sent. Never raises.
 
     `about` names what the mail is about without personal data ("reservation:<id>", "member:<id>"),
-    for the log line staff read when a mail could not even be kept.
+    for the log line staff read when a mail could not even be kept. `try_now=False` keeps it for the
+    retry at once: a request whose first mail SES refused does not wait for SES again for the others.
     """
     subject, body = render(template, **context)
+    send_error = "Deferred"
     try:
-        deliver(to, subject, body)
-        return True
+        if try_now:
+            deliver(to, subject, body)
+            return True
     except Exception as exc:
         send_error = failure_name(exc)
     mail_id = ids.new_id()

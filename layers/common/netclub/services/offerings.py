@@ -181,6 +181,7 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
     waiting: the rest in further transactions, newcomers still kept out (take_seat) until the list is served."""
     data = _slot_data(slot_id, body)
     audited = False
+    ses_ok = True  # once SES refused a mail of this request, the others go to the outbox at once
     attempts = 0
     while True:
         attempts += 1
@@ -212,7 +213,7 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
             continue  # seats taken or freed, the waiting list changed: read again (a capacity now below the seats taken is refused above)
         audited = True
         for head, member in zip(heads, promoted_members, strict=True):
-            reservations.notify_promoted(head, member, title, {**slot, **data})
+            ses_ok = reservations.notify_promoted(head, member, title, {**slot, **data}, try_now=ses_ok) and ses_ok
         if len(heads) < PROMOTE_AT_ONCE or seats_after - len(heads) <= 0 or waiting - len(heads) <= 0:
             return slot_view(_slot(offering_id, slot_id))
 

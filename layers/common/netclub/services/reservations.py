@@ -217,10 +217,11 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
-def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> None:
+def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None, try_now: bool = True) -> bool:
+    """The reservation's mail; False when SES did not take it (kept for the retry; try_now=False: kept at once)."""
     if not member:
-        return
-    mail.send(
+        return True
+    return mail.send(
         member["email"],
         template,
         company_name=member.get("company_name", ""),
@@ -230,6 +231,7 @@ def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], sl
         reservation_id=res["id"],
         link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
         about=f"reservation:{res['id']}",
+        try_now=try_now,
     )
 
 
@@ -285,11 +287,12 @@ def _freed_seat(offering_id: str, slot_id: str, now: str) -> tuple[list[dict[str
     return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
 
 
-def notify_promoted(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any]) -> None:
-    """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation became confirmed."""
+def notify_promoted(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any], try_now: bool = True) -> bool:
+    """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation became confirmed (through the
+    outbox when SES refuses; try_now=False when SES already refused this request's earlier mail)."""
     if head is None:
-        return
-    notify(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot})
+        return True
+    return notify(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot}, try_now=try_now)
 
 
 def _apply(member_id: str, body: ReservationCreate, key: str | None = None) -> Reservation:
@@ -446,9 +449,9 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         if refusal is None:  # the old slot's waiting list changed since it was read
             raise _Again() from None
         raise refusal from None
-    notify(member, "reservation_changed", updated, slots)
+    sent = notify(member, "reservation_changed", updated, slots)
     if res["kind"] == "seminar":
-        notify_promoted(head, promoted_member, res["offering_title"], slots.get(res["slot_id"]) or res["slot"])
+        notify_promoted(head, promoted_member, res["offering_title"], slots.get(res["slot_id"]) or res["slot"], try_now=sent)
     return view(updated, offering, _after_change(slot_list, res, updated, promoted=head is not None))
 
 
@@ -517,6 +520,6 @@ def _cancel_once(member_id: str, reservation_id: str) -> Reservation:
             raise _Again() from None  # promoted meanwhile: read again and cancel the confirmed reservation
         raise refusal from None
     cancelled = {**res, "status": "cancelled", "updated_at": now}
-    notify(member, "reservation_cancelled", cancelled)
-    notify_promoted(head, promoted_member, res["offering_title"], res.get("slot") or {})
+    sent = notify(member, "reservation_cancelled", cancelled)
+    notify_promoted(head, promoted_member, res["offering_title"], res.get("slot") or {}, try_now=sent)
     return view(cancelled)
