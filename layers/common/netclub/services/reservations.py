@@ -334,11 +334,11 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
             res.update(status="confirmed", slot_id=slot["id"], slot=_snapshot({**slot, "seats_left": int(slot["seats_left"]) - 1}), preferences=[])
             seat_ops = [store.take_seat(offering["id"], slot["id"], now)]
         else:  # full (or others wait), and the member asked to wait: the next number of the slot's list
-            seq = int(slot.get("waitlist_seq") or 0) + 1
+            seq, waiting = int(slot.get("waitlist_seq") or 0) + 1, int(slot.get("waitlist_count") or 0)
             res.update(status="waitlisted", slot_id=slot["id"], slot=_snapshot(slot), preferences=[], waitlist_seq=seq)
-            seat_ops = [store.join_waitlist(offering["id"], slot["id"], seq, now)]
+            seat_ops = [store.join_waitlist(offering["id"], slot["id"], seq, waiting, now)]
             extra = [dynamo.t_put(store.wait_item(res), condition="attribute_not_exists(PK)")]
-            position = int(slot.get("waitlist_count") or 0) + 1
+            position = waiting + 1
         seat_errors: list[DomainError] = [_seat_error(slot, now)]
     else:
         res.update(status="applied", slot_id=None, slot=None, preferences=_preferences(slots, body.preferences or ([body.slot_id] if body.slot_id else None)))

@@ -215,18 +215,20 @@ def pass_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
     )
 
 
-def join_waitlist(offering_id: str, slot_id: str, seq: int, now: str) -> dict[str, Any]:
+def join_waitlist(offering_id: str, slot_id: str, seq: int, waiting: int, now: str) -> dict[str, Any]:
     """Number `seq` on the slot's waiting list: only while the slot is full (or others wait), has not started, and
-    `seq` follows the number read (two joins never share a number; the later one runs again)."""
+    `seq` follows the number read (two joins never share a number; the later one runs again) with `waiting` ahead
+    (so the position answered, waiting + 1, is exact)."""
     pk, sk = slot_key(offering_id, slot_id)
     return dynamo.t_update(
         pk,
         sk,
         "SET waitlist_seq = :seq, waitlist_count = if_not_exists(waitlist_count, :zero) + :one",
-        vals={":seq": seq, ":prev": seq - 1, ":one": 1, ":zero": 0, ":now": now, ":closed_before": _closed_before(now)},
+        vals={":seq": seq, ":prev": seq - 1, ":waiting": waiting, ":one": 1, ":zero": 0, ":now": now, ":closed_before": _closed_before(now)},
         condition=(
             "(seats_left <= :zero OR waitlist_count > :zero) AND starts_at > :now"
             f" AND {NOT_CLOSING} AND (attribute_not_exists(waitlist_seq) OR waitlist_seq = :prev)"
+            " AND (attribute_not_exists(waitlist_count) OR waitlist_count = :waiting)"
         ),
     )
 
