@@ -276,10 +276,12 @@ def _repeat(step: Any) -> Any:
     raise Busy()
 
 
-def _freed_seat(offering_id: str, slot_id: str, now: str) -> tuple[list[dict[str, Any]], Item | None, dict[str, Any] | None]:
+def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], Item | None, dict[str, Any] | None]:
     """The operations that free one seat of a slot, read now: to the head of its waiting list (its reservation
-    confirmed in the same transaction) when someone waits, else back to sale (on condition nobody waits)."""
-    heads = store.waiting_heads(offering_id, slot_id, 1)
+    confirmed in the same transaction) when someone waits, else back to sale (on condition nobody waits).
+    `waiting` = 0: the slot was just read with nobody waiting, no need to look for a head (if someone joined
+    since, the release's condition fails and the step is read again)."""
+    heads = store.waiting_heads(offering_id, slot_id, 1) if waiting != 0 else []
     if not heads:
         return [store.release_seat(offering_id, slot_id, now)], None, None
     head = heads[0]
@@ -403,7 +405,8 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
             return view(res, offering, slot_list)
         new = _seminar_slot(slots, body.slot_id, now)
         updated = {**res, "slot_id": new["id"], "slot": _snapshot({**new, "seats_left": int(new["seats_left"]) - 1}), "updated_at": now}
-        freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now)
+        waiting = int(slots[res["slot_id"]].get("waitlist_count") or 0) if res["slot_id"] in slots else None
+        freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now, waiting)
         operations = [
             dynamo.t_update(
                 pk,
