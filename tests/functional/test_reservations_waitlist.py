@@ -246,8 +246,8 @@ def test_a_head_that_left_between_the_read_and_the_commit_is_skipped(env: Env, s
 
 
 def test_dynamodb_calls_of_join_and_cancel_with_promotion(env: Env, staff: Portal, member: Portal, capsys: pytest.CaptureFixture[str]) -> None:
-    o = offering(staff, capacities=(1,))
-    a = o["slots"][0]["id"]
+    o = offering(staff, capacities=(1, 3))
+    a, b = (s["id"] for s in o["slots"])
     (holder,) = _members(env, staff, 1, "calls")
     held = _apply(holder, o, a).body
     with dynamodb_calls() as joining:
@@ -257,9 +257,14 @@ def test_dynamodb_calls_of_join_and_cancel_with_promotion(env: Env, staff: Porta
         assert holder.delete(f"/api/reservations/{held['id']}").status == 200
     with dynamodb_calls() as listing:
         assert member.get("/api/reservations").body["items"][0]["status"] == "confirmed"
+    again = _apply(holder, o, a, waitlist=True).body
+    with dynamodb_calls() as moving:
+        assert member.put(f"/api/reservations/{joined.body['id']}", {"slot_id": b}).status == 200
+    assert holder.get(f"/api/reservations/{again['id']}").body["status"] == "confirmed"
     with capsys.disabled():
         print(
-            f"\nDynamoDB calls per request: join {sum(joining.values())} {dict(joining)}; cancel with promotion {sum(cancelling.values())} {dict(cancelling)}"
+            f"\nDynamoDB calls per request: join {sum(joining.values())} {dict(joining)}; cancel with promotion "
+            f"{sum(cancelling.values())} {dict(cancelling)}; change away with promotion {sum(moving.values())} {dict(moving)}"
         )
     # join (with an Idempotency-Key): authorizer + idempotency record (put, result) + offering Query + holder
     # (the key's earlier reservation?) + member + transaction; its position comes from the slot read, no extra Query
@@ -267,3 +272,5 @@ def test_dynamodb_calls_of_join_and_cancel_with_promotion(env: Env, staff: Porta
     # cancel: authorizer 1 + reservation + member + head Query + promoted member + transaction
     assert cancelling == {"GetItem": 4, "Query": 1, "TransactWriteItems": 1}, cancelling
     assert listing["Scan"] == 0
+    # change away: authorizer + reservation + offering Query + head Query + promoted member + member + transaction
+    assert moving == {"GetItem": 4, "Query": 2, "TransactWriteItems": 1}, moving
