@@ -239,11 +239,13 @@ def query_all(pk_value: str, **kwargs: Any) -> list[Item]:
 BATCH_GET_SIZE = 100  # BatchGetItem's limit per request
 
 
-def batch_get(pairs: Sequence[tuple[str, str]], projection: Sequence[str] | None = None) -> list[Item]:
+def batch_get(pairs: Sequence[tuple[str, str]], projection: Sequence[str] | None = None, consistent: bool = False) -> list[Item]:
     """The items of these keys that exist (any order), 100 a request, unprocessed keys asked again."""
     found: list[Item] = []
     for start in range(0, len(pairs), BATCH_GET_SIZE):
         request: dict[str, Any] = {"Keys": [key(pk, sk) for pk, sk in dict.fromkeys(pairs[start : start + BATCH_GET_SIZE])]}
+        if consistent:
+            request["ConsistentRead"] = True
         if projection:
             request["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(projection)))
             request["ExpressionAttributeNames"] = {f"#p{i}": name for i, name in enumerate(projection)}
