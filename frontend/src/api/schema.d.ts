@@ -1035,7 +1035,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "confirmed" | "applied" | "won" | "lost" | "cancelled" | "attended";
+            status: "confirmed" | "waitlisted" | "applied" | "won" | "lost" | "cancelled" | "attended";
             /** Slot Id */
             slot_id: string | null;
             /** Preferences */
@@ -2097,7 +2097,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "confirmed" | "applied" | "won" | "lost" | "cancelled" | "attended";
+            status: "confirmed" | "waitlisted" | "applied" | "won" | "lost" | "cancelled" | "attended";
             slot: components["schemas"]["Slot"] | null;
             /** Preferences */
             preferences: string[];
@@ -2118,6 +2118,11 @@ export interface components {
             can_change: boolean;
             /** Can Cancel */
             can_cancel: boolean;
+            /**
+             * Waitlist Position
+             * @description status waitlisted: 1 = the next to get a freed seat
+             */
+            waitlist_position?: number | null;
         };
         /** ReservationChange */
         ReservationChange: {
@@ -2147,6 +2152,12 @@ export interface components {
              * @default
              */
             note: string;
+            /**
+             * Waitlist
+             * @description seminar: on a full slot, join its waiting list (キャンセル待ち) instead of 409 slot_full; on a slot with seats: confirmed
+             * @default false
+             */
+            waitlist: boolean;
         };
         /** ReservationList */
         ReservationList: {
@@ -2171,6 +2182,12 @@ export interface components {
             capacity: number;
             /** Seats Left */
             seats_left: number;
+            /**
+             * Waitlist Count
+             * @description reservations waiting for a seat of this slot (キャンセル待ち)
+             * @default 0
+             */
+            waitlist_count: number;
         };
         /** SlotIn */
         SlotIn: {

@@ -2,6 +2,7 @@ import type { ReservationStatus, OfferingKind } from '../api/types'
 
 export const RESERVATION_STATUS_LABELS: Record<ReservationStatus, string> = {
   confirmed: '予約済み',
+  waitlisted: 'キャンセル待ち',
   applied: '申込済み（抽選待ち）',
   won: '当選',
   lost: '落選',
@@ -43,6 +44,17 @@ export const CONTACT_STATUS_LABELS: Record<string, string> = {
 
 export function reservationStatusLabel(s: string): string {
   return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? s
+}
+
+/** 予約確認・変更: the status of one reservation; waiting ones with their place 「キャンセル待ち（2番目）」 */
+export function reservationStatusText(r: { status: string; waitlist_position?: number | null }): string {
+  if (r.status === 'waitlisted' && r.waitlist_position) return `キャンセル待ち（${r.waitlist_position}番目）`
+  return reservationStatusLabel(r.status)
+}
+
+/** A seminar slot a newcomer cannot take: no seat left, or others wait for one (キャンセル待ち). */
+export function slotIsFull(s: { seats_left: number; waitlist_count?: number | null }): boolean {
+  return s.seats_left <= 0 || (s.waitlist_count ?? 0) > 0
 }
 
 export function usageStatusLabel(s: string): string {

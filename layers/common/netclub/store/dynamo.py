@@ -188,6 +188,25 @@ def query(
     return [deserialize(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
 
 
+def count(pk_value: str, *, sk_between: tuple[str, str], consistent: bool = False) -> int:
+    """How many items of a partition have a sort key in the range (Select COUNT: no items on the wire)."""
+    kwargs: dict[str, Any] = {
+        "TableName": table(),
+        "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :lo AND :hi",
+        "ExpressionAttributeNames": {"#pk": "PK", "#sk": "SK"},
+        "ExpressionAttributeValues": values({":pk": pk_value, ":lo": sk_between[0], ":hi": sk_between[1]}),
+        "Select": "COUNT",
+        "ConsistentRead": consistent,
+    }
+    total = 0
+    while True:
+        answer = client("dynamodb").query(**kwargs)
+        total += int(answer.get("Count", 0))
+        if not answer.get("LastEvaluatedKey"):
+            return total
+        kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
 def _bad_cursor() -> Exception:
     from netclub.errors import invalid
 
