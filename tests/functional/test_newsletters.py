@@ -226,9 +226,9 @@ def test_a_crash_after_half_a_batch_and_the_redelivery_send_nobody_twice(env: En
     original = newsletters._deliver
     calls = {"n": 0}
 
-    def crashing(to: str, subject: str, body: str, headers: list[dict[str, str]]) -> None:
+    def crashing(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: Any = None) -> None:
         calls["n"] += 1
-        original(to, subject, body, headers)
+        original(to, subject, body, headers, tags)
         if calls["n"] == 25:  # SES took the 25th mail; the worker dies before it records that
             raise RuntimeError("worker crashed")
 
@@ -258,11 +258,11 @@ def test_ses_throttling_is_retried_and_a_member_who_left_meanwhile_is_skipped(en
     original = newsletters._deliver
     refusals = {"left": 3}
 
-    def throttled(to: str, subject: str, body: str, headers: list[dict[str, str]]) -> None:
+    def throttled(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: Any = None) -> None:
         if refusals["left"]:
             refusals["left"] -= 1
             raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "slow down"}}, "SendEmail")
-        original(to, subject, body, headers)
+        original(to, subject, body, headers, tags)
 
     monkeypatch.setattr(newsletters, "_deliver", throttled)
     newsletter_id = _sent(staff)
@@ -355,3 +355,35 @@ def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(env: Env, st
     assert queue.poll() == 0 and queue.depth() == 0
     assert queue.depth(queue.dlq_url) == 1
     assert queue.events[-1]["Records"][0]["attributes"]["ApproximateReceiveCount"] == "5"
+
+
+# --- slice 4: bounces and complaints ------------------------------------------------------------
+
+
+def test_bounces_and_complaints_suppress_the_address_count_once_and_a_complaint_unsubscribes(env: Env, staff: Portal, queue: Queue) -> None:
+    from netclub.services import newsletters
+
+    _subscriber("bouncing@example.jp", ["netclub_magazine"])
+    first = _sent(staff)
+    queue.poll()
+    dev = env.new_client()
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": "bouncing@example.jp", "permanent": True}).status == 202
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": "bouncing@example.jp", "permanent": True}).status == 202  # SNS: at least once
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": DEMO[0]}).status == 202  # transient: nothing
+    stats = staff.get(f"/api/admin/newsletters/{first}").body["stats"]
+    assert stats["bounced"] == 1 and stats["complained"] == 0
+    assert env.accounts["member"] in newsletters.audience(["netclub_magazine"])
+
+    assert dev.post("/_dev/ses/events", {"type": "Complaint", "to": DEMO[0]}).status == 202
+    assert env.accounts["member"] not in newsletters.audience(["netclub_magazine", "e_argus"])  # a complaint unsubscribes
+    member = env.new_client()
+    assert member.login(*DEMO).status == 200
+    assert member.get("/api/profile").body["subscriptions"]["mail_magazine"] is False
+    assert staff.get(f"/api/admin/newsletters/{first}").body["stats"]["complained"] == 1
+
+    _subscribe(member, True, ["netclub_magazine"])  # opting in again does not lift the suppression of the address
+    second = _sent(staff)
+    queue.poll()
+    assert len(_newsletter_mails(env, "bouncing@example.jp")) == 1 and len(_newsletter_mails(env, DEMO[0])) == 1
+    view = staff.get(f"/api/admin/newsletters/{second}").body
+    assert view["status"] == "sent" and view["stats"]["recipients"] == 2 and view["stats"]["sent"] == 0

@@ -203,9 +203,15 @@ def compose(item: dict[str, Any], token: str) -> tuple[str, str, list[dict[str, 
     return str(item["subject"]), str(item["body"]).rstrip() + footer, headers
 
 
-def _deliver(to: str, subject: str, body: str, headers: list[dict[str, str]]) -> None:
-    """One SESv2 SendEmail with the list headers (Content.Simple.Headers)."""
+def _deliver(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: dict[str, str] | None = None) -> None:
+    """One SESv2 SendEmail with the list headers (Content.Simple.Headers); a member's mail goes through the
+    configuration set whose BOUNCE/COMPLAINT events come back (handle_ses_events), tagged with its newsletter and member."""
+    extra: dict[str, Any] = {}
+    configuration_set = get_settings().newsletter_configuration_set
+    if tags and configuration_set:
+        extra = {"ConfigurationSetName": configuration_set, "EmailTags": [{"Name": k, "Value": v} for k, v in tags.items()]}
     client("sesv2").send_email(
+        **extra,
         FromEmailAddress=get_settings().need("mail_from"),
         Destination={"ToAddresses": [to]},
         Content={
@@ -366,6 +372,7 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None) -> dict[str, i
         return counts
     pacer = pacer or _Pacer(float(get_settings().newsletter_send_rate))
     members = {m["member_id"]: m for m in store.members([str(m) for m in message.get("member_ids") or []])}
+    blocked = store.suppressed([str(m["email"]) for m in members.values() if m.get("email")]) if members else set()
     ttl = clock.epoch() + store.RECIPIENT_TTL_DAYS * 86400
     for member_id in message.get("member_ids") or []:
         member = members.get(member_id)
@@ -376,14 +383,15 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None) -> dict[str, i
                 _settle(newsletter_id, member_id, "sent")
             counts["already"] += 1
             continue
-        if member is None or not set(subscribed_genres(member)) & set(item["genres"]):
+        if member is None or not set(subscribed_genres(member)) & set(item["genres"]) or str(member.get("email", "")).lower() in blocked:
             _settle(newsletter_id, member_id, "skipped")  # left, unsubscribed or changed genres since the send
             counts["skipped"] += 1
             continue
         subject, body, headers = compose(item, token)
         pacer.wait()
         try:
-            _send_with_retries(lambda: _deliver(str(member["email"]), subject, body, headers))  # noqa: B023 (called at once)
+            tags = {"newsletter": newsletter_id, "member": member_id}
+            _send_with_retries(lambda: _deliver(str(member["email"]), subject, body, headers, tags))  # noqa: B023 (called at once)
         except Throttled:
             store.release(newsletter_id, member_id)
             raise
@@ -426,22 +434,77 @@ def unsubscribe(token: str) -> Unsubscribed:
     record = store.recipient_of_token(_digest(token))
     if not record:
         raise InvalidToken("配信停止のリンクが正しくありません。メールのリンクをもう一度お確かめください。")
-    member_id = str(record["member_id"])
+    _unsubscribe_member(str(record["member_id"]), str(record["newsletter_id"]), "unsubscribe_link")
+    return Unsubscribed()
+
+
+def _unsubscribe_member(member_id: str, newsletter_id: str | None, via: str) -> None:
+    """mail_magazine off now, out of every genre, the consent record updated (and counted on the newsletter)."""
     member = profile_store.get_member(member_id, consistent=True)
     if not member:
-        raise InvalidToken("配信停止のリンクが正しくありません。メールのリンクをもう一度お確かめください。")
+        return
     subscriptions = (member.get("profile") or {}).get("subscriptions") or {}
     if not subscriptions.get("mail_magazine"):
-        return Unsubscribed()  # already off: harmless
+        return  # already off: harmless
     at = clock.iso()
     after = {**member, "profile": {**member.get("profile", {}), "subscriptions": {**subscriptions, "mail_magazine": False}}}
-    ops = [
-        store.unsubscribe_member_op(member_id, at),
-        *subscription_ops(member, after, "unsubscribe_link", at),
-        store.count_unsubscribed_op(str(record["newsletter_id"])),
-    ]
+    ops = [store.unsubscribe_member_op(member_id, at), *subscription_ops(member, after, via, at)]
+    if newsletter_id:
+        ops.append(store.count_unsubscribed_op(newsletter_id))
     try:
         dynamo.transact(ops)
     except store.ConditionFailed:
-        return Unsubscribed()  # changed meanwhile (already off)
-    return Unsubscribed()
+        return  # changed meanwhile (already off)
+
+
+# --- bounces and complaints: SES event notifications (configuration set → SNS → this) -------------
+
+
+def _member_of(address: str, tags: dict[str, Any]) -> str | None:
+    from netclub.store import accounts
+
+    tagged = (tags.get("member") or [None])[0]
+    return str(tagged) if tagged else accounts.member_id_for_email(address)
+
+
+def handle_ses_event(event: dict[str, Any]) -> dict[str, int]:
+    """One SES event (eventType Bounce/Complaint, or a notificationType of the older format). A permanent
+    bounce or a complaint suppresses the address (no newsletter to it again; a new address of the
+    member is not suppressed) and counts on the newsletter once; a complaint also unsubscribes."""
+    kind = str(event.get("eventType") or event.get("notificationType") or "")
+    mail = event.get("mail") or {}
+    tags = mail.get("tags") or {}
+    if kind == "Bounce":
+        bounce = event.get("bounce") or {}
+        if bounce.get("bounceType") != "Permanent":
+            return {"suppressed": 0}
+        addresses = [str(r.get("emailAddress", "")) for r in bounce.get("bouncedRecipients") or []]
+        counted = "bounced"
+    elif kind == "Complaint":
+        addresses = [str(r.get("emailAddress", "")) for r in (event.get("complaint") or {}).get("complainedRecipients") or []]
+        counted = "complained"
+    else:
+        return {"suppressed": 0}
+    at = clock.iso()
+    newsletter_id = (tags.get("newsletter") or [None])[0]
+    done = 0
+    for address in [a.strip().lower() for a in addresses if "@" in a]:
+        dynamo.transact([store.suppress_op(address, counted, at)])
+        done += 1
+        member_id = _member_of(address, tags)
+        if newsletter_id and member_id:
+            try:
+                dynamo.transact(store.count_event_ops(str(newsletter_id), member_id, counted))
+            except store.ConditionFailed:
+                pass  # counted already (SNS delivers at least once) or not one of its recipients
+        if counted == "complained" and member_id:
+            _unsubscribe_member(member_id, None, "complaint")
+    return {"suppressed": done}
+
+
+def handle_ses_events(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The SNS event: each record's Message is one SES event (JSON)."""
+    total = 0
+    for record in records:
+        total += handle_ses_event(json.loads((record.get("Sns") or {}).get("Message") or "{}"))["suppressed"]
+    return {"suppressed": total}

@@ -75,6 +75,11 @@ def news_consent(member_id: str) -> tuple[str, str]:
     return f"MEMBER#{member_id}", "NEWSCONSENT"
 
 
+def suppressed(address: str) -> tuple[str, str]:
+    """An address that bounced permanently or complained: no newsletter goes to it again."""
+    return f"SUPPRESSED#{address.strip().lower()}", "SUPPRESSED"
+
+
 NEWSLETTERS_GSI1PK = "NEWSLETTERS"  # every newsletter, newest first
 NEWSLETTERS_SCHEDULED_GSI2PK = "NEWSLETTERS#scheduled"  # scheduled ones by send_at (newsletter-dispatch)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from netclub import clock
 from netclub.aws import client
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
@@ -230,3 +231,27 @@ def unsubscribe_member_op(member_id: str, at: str) -> dict[str, Any]:
 def count_unsubscribed_op(newsletter_id: str) -> dict[str, Any]:
     pk, sk = keys.newsletter(newsletter_id)
     return dynamo.t_update(pk, sk, "ADD stats.unsubscribed :one", vals={":one": 1}, condition="attribute_exists(PK)")
+
+
+# --- bounces and complaints (SES event notifications) -------------------------------------------
+
+
+def suppress_op(address: str, reason: str, at: str) -> dict[str, Any]:
+    pk, sk = keys.suppressed(address)
+    return dynamo.t_update(pk, sk, "SET reason = :r, suppressed_at = if_not_exists(suppressed_at, :at), updated_at = :at", vals={":r": reason, ":at": at})
+
+
+def suppressed(addresses: list[str]) -> set[str]:
+    """Which of these addresses are suppressed (BatchGetItem)."""
+    found = dynamo.batch_get([keys.suppressed(a) for a in addresses], projection=("PK",), consistent=True)
+    return {str(i["PK"]).removeprefix("SUPPRESSED#") for i in found}
+
+
+def count_event_ops(newsletter_id: str, member_id: str, event: str) -> list[dict[str, Any]]:
+    """Count a bounce/complaint on the newsletter once per recipient (the record remembers it)."""
+    pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
+    npk, nsk = keys.newsletter(newsletter_id)
+    return [
+        dynamo.t_update(pk, sk, "SET #e = :at", vals={":at": clock.iso()}, condition="attribute_exists(PK) AND attribute_not_exists(#e)", names={"#e": event}),
+        dynamo.t_update(npk, nsk, "ADD stats.#e :one", vals={":one": 1}, names={"#e": event}),
+    ]
