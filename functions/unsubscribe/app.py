@@ -35,7 +35,7 @@ def _body_token() -> str:
     tags=["public"],
     responses={400: {"description": "invalid_token"}},
 )
-def unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Unsubscribed:
+def unsubscribe(token: Annotated[str | None, Query(max_length=2048)] = None) -> Unsubscribed:
     return newsletters.unsubscribe(token or _body_token())
 
 
