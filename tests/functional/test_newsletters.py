@@ -388,3 +388,32 @@ def test_bounces_and_complaints_suppress_the_address_count_once_and_a_complaint_
     assert len(_newsletter_mails(env, "bouncing@example.jp")) == 1 and len(_newsletter_mails(env, DEMO[0])) == 1
     view = staff.get(f"/api/admin/newsletters/{second}").body
     assert view["status"] == "sent" and view["stats"]["recipients"] == 2 and view["stats"]["sent"] == 0
+
+
+def test_when_sqs_refuses_the_enqueue_the_newsletter_goes_back_to_draft_and_can_be_sent_again(
+    env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+    from netclub.services import newsletters
+
+    _subscriber("second@example.jp", ["netclub_magazine"])
+    original = newsletters.enqueue
+
+    def half(newsletter_id: str, member_ids: list[str]) -> int:
+        original(newsletter_id, member_ids[:1])  # the first message went in, then SQS failed
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "SendMessageBatch")
+
+    monkeypatch.setattr(newsletters, "enqueue", half)
+    created = staff.post("/api/admin/newsletters", NEWSLETTER).body
+    refused = staff.post(f"/api/admin/newsletters/{created['id']}/send", {})
+    assert refused.status == 503 and refused.error["code"] == "unavailable"
+    assert staff.get(f"/api/admin/newsletters/{created['id']}").body["status"] == "draft"
+    queue.poll()  # the message that went in: ignored, the newsletter is not sending
+    assert _newsletter_mails(env, DEMO[0]) == [] and _newsletter_mails(env, "second@example.jp") == [] and queue.depth() == 0
+
+    monkeypatch.setattr(newsletters, "enqueue", original)
+    assert staff.post(f"/api/admin/newsletters/{created['id']}/send", {}).status == 202
+    queue.poll()
+    assert len(_newsletter_mails(env, DEMO[0])) == 1 and len(_newsletter_mails(env, "second@example.jp")) == 1
+    view = staff.get(f"/api/admin/newsletters/{created['id']}").body
+    assert view["status"] == "sent" and view["stats"]["sent"] == 2

@@ -275,7 +275,16 @@ def _go(staff_id: str | None, item: dict[str, Any], expected: str) -> None:
         dynamo.transact(ops)
     except store.ConditionFailed:
         raise _not_draft() from None
-    enqueue(item["id"], member_ids)
+    try:
+        enqueue(item["id"], member_ids)
+    except Exception:
+        # SQS refused part of it: back to where it was (the worker ignores the messages of a newsletter that is
+        # not sending; the recipients already sent keep their records), so that the send can simply be repeated
+        try:
+            store.roll_back_sending(item["id"], expected, item.get("send_at"), clock.iso())
+        except Exception:
+            logger.error("NEWSLETTER STUCK: enqueueing failed and the newsletter could not be set back", extra={"newsletter_id": item["id"]})
+        raise
     if not member_ids:
         store.finish_if_done(item["id"], at)
 

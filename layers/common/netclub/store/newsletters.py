@@ -74,6 +74,17 @@ def start_sending_op(newsletter_id: str, expected: str, recipients: int, at: str
     )
 
 
+def roll_back_sending(newsletter_id: str, status: str, send_at: str | None, at: str) -> None:
+    """sending → `status` again (draft, or scheduled at send_at: newsletter-dispatch tries again)."""
+    pk, sk = keys.newsletter(newsletter_id)
+    expression = "SET #st = :back, updated_at = :at"
+    vals: dict[str, Any] = {":back": status, ":at": at, ":sending": "sending"}
+    if status == "scheduled" and send_at:
+        expression += ", GSI2PK = :g, GSI2SK = :send_at"
+        vals |= {":g": keys.NEWSLETTERS_SCHEDULED_GSI2PK, ":send_at": send_at}
+    dynamo.update(pk, sk, expression, vals=vals, names={"#st": "status"}, condition="#st = :sending")
+
+
 def schedule_op(newsletter_id: str, send_at: str, at: str) -> dict[str, Any]:
     pk, sk = keys.newsletter(newsletter_id)
     return dynamo.t_update(
