@@ -109,6 +109,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./admin/AdminInquiryDetail.vue'),
         meta: { title: 'お問い合わせ詳細', access: 'admin', help: 'admin' },
       },
+      { path: 'exports', component: () => import('./admin/AdminExports.vue'), meta: { title: '名簿出力', access: 'admin', help: 'admin' } },
       { path: 'mail-outbox', component: () => import('./admin/AdminMailOutbox.vue'), meta: { title: '再送待ちメール', access: 'admin', help: 'admin' } },
       { path: 'audit-log', component: () => import('./admin/AdminAudit.vue'), meta: { title: '監査ログ', access: 'admin', help: 'admin' } },
     ],

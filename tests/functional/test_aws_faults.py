@@ -72,6 +72,7 @@ class Ctx:
     n: itertools.count = field(default_factory=lambda: itertools.count(1))
     password: str = DEMO[1]
     kind_id: str = ""
+    company_id: str = ""
 
     def next(self) -> int:
         return next(self.n)
@@ -117,6 +118,19 @@ class Ctx:
         made = self.member.post("/api/inquiries", {"kind_id": self.kind(), "content": "融資について相談したい。"})
         assert made.status == 201, made.body
         return dict(made.body)
+
+    def company(self) -> str:
+        """A published company other than the demo member's (local/seed_directory.py's first): its company_id."""
+        if not self.company_id:
+            from netclub.store import accounts
+
+            from local import seed_directory
+
+            seed_directory.seed(1)
+            member = accounts.get_member(str(accounts.member_id_for_email("company1@directory.example")))
+            assert member is not None
+            self.company_id = str(member["company_id"])
+        return self.company_id
 
     def created(self, path: str, body: dict[str, Any]) -> str:
         made = self.staff.post(path, body)
@@ -199,6 +213,11 @@ def _email_confirm(c: Ctx) -> Call:
 def _inquiry_create(c: Ctx) -> Call:
     body = {"kind_id": c.kind(), "content": f"相談内容{c.next()}"}
     return Call(c.member, "POST", "/api/inquiries", body, {"Idempotency-Key": f"inq-{c.next()}"})
+
+
+def _contact(c: Ctx) -> Call:
+    body = {"subject": f"商談のご相談{c.next()}", "message": "御社の加工について伺いたく存じます。"}
+    return Call(c.member, "POST", f"/api/directory/{c.company()}/contact", body, {"Idempotency-Key": f"contact-{c.next()}"})
 
 
 def _attachment(c: Ctx) -> Call:
@@ -387,6 +406,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/profile/email/confirm"): Row(_email_confirm, mails=True),
     ("POST", "/api/inquiries"): Row(_inquiry_create, mails=True, idempotent=True),
     ("POST", "/api/attachments"): Row(_attachment, mails=False),
+    ("POST", "/api/directory/{company_id}/contact"): Row(_contact, mails=True, idempotent=True),
     ("POST", "/api/reservations"): Row(_reservation_create, mails=True, idempotent=True),
     ("PUT", "/api/reservations/{reservation_id}"): Row(_reservation_change, mails=True),
     ("DELETE", "/api/reservations/{reservation_id}"): Row(_reservation_cancel, mails=True),
@@ -677,6 +697,8 @@ def _drop_idempotency_records() -> None:
 def _count_main_records(created: list[dict[str, Any]], route: tuple[str, str]) -> int:
     if route[1] == "/api/inquiries":
         return sum(1 for i in created if i["SK"]["S"].startswith("INQUIRY#"))
+    if route[1] == "/api/directory/{company_id}/contact":
+        return sum(1 for i in created if i["SK"]["S"].startswith("CONTACT#"))
     return sum(1 for i in created if i["SK"]["S"] == "RES")
 
 

@@ -32,6 +32,13 @@ export const USAGE_TYPE_LABELS: Record<string, string> = {
   inquiry: 'お問い合わせ',
   reservation: '予約',
   event: 'イベント',
+  business_contact: '商談申込',
+}
+
+/** 商談申込 rows of 利用履歴: the sender's (sent) and the recipient's (received) */
+export const CONTACT_STATUS_LABELS: Record<string, string> = {
+  sent: '送信済み',
+  received: '受信',
 }
 
 export function reservationStatusLabel(s: string): string {
@@ -39,7 +46,7 @@ export function reservationStatusLabel(s: string): string {
 }
 
 export function usageStatusLabel(s: string): string {
-  return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? INQUIRY_STATUS_LABELS[s] ?? s
+  return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? INQUIRY_STATUS_LABELS[s] ?? CONTACT_STATUS_LABELS[s] ?? s
 }
 
 const WEEK = ['日', '月', '火', '水', '木', '金', '土']
@@ -100,6 +107,9 @@ const AUDIT_SUBJECTS: Record<string, string> = {
   event: 'イベント',
   notice: 'お知らせ',
   video: '動画',
+  members: '会員名簿',
+  attendees: '参加者名簿',
+  directory: '会員企業検索',
 }
 const AUDIT_VERBS: Record<string, string> = {
   create: 'の登録',
@@ -110,6 +120,8 @@ const AUDIT_VERBS: Record<string, string> = {
   attended: 'の出席記録',
   reply: 'への回答',
   close: 'を完了に',
+  export: 'の出力',
+  contact: 'での商談申込',
 }
 
 /** 監査ログ: an action code (e.g. `inquiry.reply`) in Japanese (お問い合わせへの回答); unknown codes as they are. */

@@ -213,9 +213,36 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 {link}""",
     ),
     # -- inquiry and profile mails (issue 4): insert above this line --
+    "business_contact": (
+        "【Net Club 商談申込】{subject}",
+        """{recipient_company} 御中
+ご担当者 様
+
+企業Myポータルの会員企業検索から、会員企業より商談のお申込みがありました。
+
+申込元の企業名：{sender_company}
+申込元のご担当者名：{sender_user}
+申込日時：{at}
+
+件名：{subject}
+
+内容：
+{message}
+
+このメールに返信すると、申込元のご担当者に直接届きます。
+（公社はお申込みの内容を仲介するのみで、商談の内容には関与いたしません。）""",
+    ),
 }
+
+RELAYED_SIGNATURE = """
+──────────────────────────────
+公益財団法人 東京都中小企業振興公社
+ネットクラブ会員サービス 企業Myポータル
+※本メールは会員企業検索の商談申込を公社がお届けしたものです。ご返信は申込元の企業に届きます。
+──────────────────────────────"""
+SIGNATURES = {"business_contact": RELAYED_SIGNATURE}  # mails whose Reply-To is a member: no 「送信専用」 line
 
 
 def render(name: str, **context: object) -> tuple[str, str]:
     subject, body = TEMPLATES[name]
-    return subject, body.format(**context).strip() + "\n" + SIGNATURE
+    return subject.format(**context), body.format(**context).strip() + "\n" + SIGNATURES.get(name, SIGNATURE)

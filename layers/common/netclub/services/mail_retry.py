@@ -28,7 +28,7 @@ def run(limit: int = 100) -> dict[str, int]:
         return {"sent": 0, "failed": 0}
     for mail in waiting:
         try:
-            deliver(mail["to"], mail["subject"], mail["body"])
+            deliver(mail["to"], mail["subject"], mail["body"], mail.get("reply_to"))
         except Exception as exc:
             failed += 1
             _record_failure(mail, failure_name(exc))

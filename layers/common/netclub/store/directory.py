@@ -14,6 +14,13 @@
   updated from the stream's records, written with a conditional PutObject (If-Match the version
   read, If-None-Match * for the first one: two writers never lose each other's change) and read
   with a conditional GetObject (If-None-Match).
+- 商談申込 (business contact), written in one transaction with the sender's daily count
+  (store/limits.py take_op) and the audit entry:
+  `MEMBER#{sender}` / `CONTACT#{id}`: the request as sent (recipient by member and company id,
+  never their address), and the sender's 利用履歴 row (GSI2 `HISTORY#{sender}` / `{created_at}#{id}`);
+  `MEMBER#{recipient}` / `CONTACT_IN#{id}`: the recipient's 利用履歴 row (GSI2 `HISTORY#{recipient}`).
+  With an Idempotency-Key the id is derived from the sender and the key, so a repeat meets the
+  first record (its condition) and writes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +32,9 @@ from botocore.exceptions import ClientError
 from netclub.aws import client
 from netclub.config import get_settings
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import Item
+from netclub.store.dynamo import ConditionFailed, Item
+
+__all__ = ["ConditionFailed", "Item"]
 
 INDEX_KEY = "directory/index.json.gz"
 MEMBER_FIELDS = ("member_id", "status", "role", "profile", "company_id")  # what the rebuild reads of a member
@@ -69,6 +78,43 @@ def members(member_ids: list[str]) -> list[Item]:
 def pointers(company_ids: list[str]) -> list[Item]:
     """The directory items of these companies that exist now (strongly consistent BatchGetItem)."""
     return dynamo.batch_get([keys.directory(c) for c in company_ids], consistent=True)
+
+
+# --- 商談申込 -----------------------------------------------------------------------------
+
+
+def contact_key(member_id: str, contact_id: str) -> tuple[str, str]:
+    return keys.member(member_id)[0], f"CONTACT#{contact_id}"
+
+
+def received_key(member_id: str, contact_id: str) -> tuple[str, str]:
+    return keys.member(member_id)[0], f"CONTACT_IN#{contact_id}"
+
+
+def _history(member_id: str, created_at: str, contact_id: str) -> dict[str, str]:
+    return {"GSI2PK": f"HISTORY#{member_id}", "GSI2SK": f"{created_at}#{contact_id}"}
+
+
+def contact_put_op(contact: dict[str, Any]) -> dict[str, Any]:
+    """The sender's record and 利用履歴 row; never a second one with the same id."""
+    pk, sk = contact_key(contact["sender_id"], contact["id"])
+    item = {**contact, "PK": pk, "SK": sk, **_history(contact["sender_id"], contact["created_at"], contact["id"])}
+    return dynamo.t_put(item, condition="attribute_not_exists(PK)")
+
+
+def received_put_op(recipient_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The recipient's 利用履歴 row."""
+    pk, sk = received_key(recipient_id, row["id"])
+    item = {**row, "PK": pk, "SK": sk, **_history(recipient_id, row["created_at"], row["id"])}
+    return dynamo.t_put(item, condition="attribute_not_exists(PK)")
+
+
+def get_contact(member_id: str, contact_id: str) -> Item | None:
+    return dynamo.get(*contact_key(member_id, contact_id), consistent=True)
+
+
+def transact(operations: list[dict[str, Any]]) -> None:
+    dynamo.transact(operations)
 
 
 # --- the index object -------------------------------------------------------------------
