@@ -50,6 +50,8 @@ class Resolver:
     def ref(self, name: str) -> str:
         if name in self.parameters:
             return self.parameters[name]
+        if self.template.get("Resources", {}).get(name, {}).get("Type") == "AWS::SQS::Queue":  # Ref of a queue is its URL
+            return self.queue_url(name)
         if name == "AWS::Region":
             return self.region
         if name == "AWS::AccountId":
@@ -58,8 +60,18 @@ class Resolver:
             return "aws"
         return self.names.get(name, name)
 
+    def queue_url(self, name: str) -> str:
+        return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.names.get(name, name)}"
+
     def get_att(self, name: str, attribute: str) -> str:
         kind = self.template["Resources"].get(name, {}).get("Type", "")
+        if kind == "AWS::SQS::Queue":
+            physical = self.names.get(name, name)
+            if attribute == "QueueName":
+                return physical
+            if attribute == "QueueUrl":
+                return self.queue_url(name)
+            return f"arn:aws:sqs:{self.region}:{self.account}:{physical}"
         physical = self.ref(name)
         if kind == "AWS::DynamoDB::Table":
             if attribute == "StreamArn":  # the stream's label is known only once the table exists

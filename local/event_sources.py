@@ -7,6 +7,15 @@ no filter matches are dropped (they count as processed); a failed invocation is 
 records (MaximumRetryAttempts, then the batch is given up and logged), and the shard waits meanwhile.
 Only what the template uses is emulated: `AWS::Lambda::EventSourceMapping` on a table's StreamArn,
 and the filter operators listed in `_OPERATORS` (any other is refused when the stack starts).
+
+Queues (SQS): an `AWS::Lambda::EventSourceMapping` on a queue's Arn, or a function's SAM event
+`Type: SQS`, is read from moto's SQS by ReceiveMessage and delivered in Lambda's SQS event shape, at
+most BatchSize messages an invocation. As on AWS: when the function answers, the messages it
+processed are deleted (with `ReportBatchItemFailures`, all but its `batchItemFailures`; an answer
+naming a message that is not in the batch fails the whole batch); when it raises, none is deleted.
+What is not deleted becomes visible again after the queue's visibility timeout and is delivered
+again, and moto honours the queue's RedrivePolicy (after maxReceiveCount receives: the DLQ).
+ScalingConfig.MaximumConcurrency is the number of pollers (each invokes one batch at a time).
 """
 
 from __future__ import annotations
@@ -64,8 +73,10 @@ def stream_mappings(template: dict[str, Any]) -> list[StreamMapping]:
     for name, res in resources_of_type(template, "AWS::Lambda::EventSourceMapping").items():
         props = res["Properties"]
         source = props["EventSourceArn"]
+        if _is_queue(template, source):
+            continue  # queue_mappings
         if not (isinstance(source, dict) and "Fn::GetAtt" in source):
-            raise ValueError(f"{name}: only a table's StreamArn is emulated locally")
+            raise ValueError(f"{name}: only a table's StreamArn or a queue's Arn is emulated locally")
         filters = []
         for f in (props.get("FilterCriteria") or {}).get("Filters") or []:
             pattern = json.loads(f["Pattern"])
@@ -217,4 +228,175 @@ def start_polling(found: list[StreamReader], stopping: threading.Event, interval
     threads = [threading.Thread(target=run, args=(r,), name=f"stream-{r.mapping.name}", daemon=True) for r in found]
     for t in threads:
         t.start()
+    return threads
+
+
+# --- queues (SQS) -------------------------------------------------------------------------------
+
+
+def _is_queue(template: dict[str, Any], source: Any) -> bool:
+    if isinstance(source, dict) and "Fn::GetAtt" in source:
+        target = source["Fn::GetAtt"]
+        name = (target.split(".", 1) if isinstance(target, str) else target)[0]
+        return bool(template.get("Resources", {}).get(name, {}).get("Type") == "AWS::SQS::Queue")
+    return False
+
+
+@dataclass(frozen=True)
+class QueueMapping:
+    name: str  # the mapping's logical id (or function.event of a SAM event)
+    function: str  # the function's logical id
+    queue: str  # the queue's logical id
+    batch_size: int
+    report_failures: bool  # FunctionResponseTypes: [ReportBatchItemFailures]
+    max_concurrency: int  # ScalingConfig.MaximumConcurrency (pollers here)
+
+
+def _queue_mapping(name: str, function: str, props: dict[str, Any]) -> QueueMapping:
+    source = props.get("Queue", props.get("EventSourceArn"))
+    return QueueMapping(
+        name=name,
+        function=function,
+        queue=_logical(source, "Arn"),
+        batch_size=int(props.get("BatchSize", 10)),
+        report_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+        max_concurrency=int((props.get("ScalingConfig") or {}).get("MaximumConcurrency", 2)),
+    )
+
+
+def queue_mappings(template: dict[str, Any]) -> list[QueueMapping]:
+    found = []
+    for name, res in resources_of_type(template, "AWS::Lambda::EventSourceMapping").items():
+        props = res["Properties"]
+        if _is_queue(template, props["EventSourceArn"]):
+            found.append(_queue_mapping(name, _logical(props["FunctionName"]), props))
+    for function, res in resources_of_type(template, "AWS::Serverless::Function").items():
+        for event_name, event in (res["Properties"].get("Events") or {}).items():
+            if event.get("Type") == "SQS":
+                found.append(_queue_mapping(f"{function}.{event_name}", function, event["Properties"]))
+    return found
+
+
+def sqs_record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    """A message of ReceiveMessage (boto3) in the shape of Lambda's SQS event."""
+    attributes = {
+        str(k): str(v) for k, v in (message.get("Attributes") or {}).items()
+    }  # ApproximateReceiveCount, SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp
+    message_attributes = {}
+    for key, value in (message.get("MessageAttributes") or {}).items():
+        converted = {"dataType": value.get("DataType")}
+        if "StringValue" in value:
+            converted["stringValue"] = value["StringValue"]
+        if "BinaryValue" in value:
+            converted["binaryValue"] = value["BinaryValue"]
+        message_attributes[key] = converted | {"stringListValues": [], "binaryListValues": []}
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": attributes,
+        "messageAttributes": message_attributes,
+        "md5OfBody": message.get("MD5OfBody"),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+class QueuePoller:
+    """One mapping's poller of one queue: `poll()` delivers what is visible now, batch by batch."""
+
+    def __init__(self, mapping: QueueMapping, queue_url: str, queue_arn: str, sqs: Any, region: str, invoke: Invoker) -> None:
+        self.mapping = mapping
+        self.queue_url = queue_url
+        self.queue_arn = queue_arn
+        self.sqs = sqs  # a boto3 sqs client
+        self.region = region
+        self.invoke = invoke
+        self.failed_receipts: list[str] = []  # of the last failures: what `redeliver_now` makes visible at once
+        self.delivered = 0
+        self.failed = 0
+
+    def _receive(self) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        while len(messages) < self.mapping.batch_size:
+            answer = self.sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=min(10, self.mapping.batch_size - len(messages)),
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
+            )
+            got = answer.get("Messages") or []
+            messages.extend(got)
+            if not got:
+                break
+        return messages
+
+    def poll(self) -> int:
+        """Deliver every visible message now, in batches; the number of messages processed (deleted)."""
+        processed = 0
+        while True:
+            messages = self._receive()
+            if not messages:
+                break
+            processed += self._deliver(messages)
+        self.delivered += processed
+        return processed
+
+    def _deliver(self, messages: list[dict[str, Any]]) -> int:
+        records = [sqs_record(m, self.queue_arn, self.region) for m in messages]
+        try:
+            answer = self.invoke(self.mapping.function, {"Records": records})
+        except Exception:
+            print(f"{self.mapping.name}: {self.mapping.function} failed on {len(records)} message(s):\n{traceback.format_exc()}", flush=True)
+            self._kept(messages)
+            return 0
+        failed_ids: set[str] = set()
+        if self.mapping.report_failures and isinstance(answer, dict) and answer.get("batchItemFailures"):
+            ids = {str((f or {}).get("itemIdentifier") or "") for f in answer["batchItemFailures"]}
+            failed_ids = ids if ids <= {m["MessageId"] for m in messages} else {m["MessageId"] for m in messages}  # a bad answer: the whole batch
+        done = [m for m in messages if m["MessageId"] not in failed_ids]
+        for start in range(0, len(done), 10):
+            chunk = done[start : start + 10]
+            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)])
+        self._kept([m for m in messages if m["MessageId"] in failed_ids])
+        return len(done)
+
+    def _kept(self, messages: list[dict[str, Any]]) -> None:
+        self.failed += len(messages)
+        self.failed_receipts.extend(m["ReceiptHandle"] for m in messages)
+
+    def redeliver_now(self) -> int:
+        """Tests: the visibility timeout of the failed messages has passed (they are visible again)."""
+        entries = [{"Id": str(n), "ReceiptHandle": receipt, "VisibilityTimeout": 0} for n, receipt in enumerate(self.failed_receipts)]
+        self.failed_receipts.clear()
+        count = 0
+        for start in range(0, len(entries), 10):
+            answer = self.sqs.change_message_visibility_batch(QueueUrl=self.queue_url, Entries=entries[start : start + 10])
+            count += len(answer.get("Successful") or [])  # a failed one was deleted or moved to the DLQ meanwhile
+        return count
+
+
+def queue_pollers(template: dict[str, Any], resolver: Any, sqs: Any, region: str, invoke: Invoker) -> list[QueuePoller]:
+    """A poller per queue mapping (resolver: local/cfn.py Resolver, for the queue's URL and Arn)."""
+    return [QueuePoller(m, resolver.ref(m.queue), resolver.get_att(m.queue, "Arn"), sqs, region, invoke) for m in queue_mappings(template)]
+
+
+def start_queue_polling(found: list[QueuePoller], stopping: threading.Event, interval: float = 0.5) -> list[threading.Thread]:
+    """MaximumConcurrency daemon threads per poller, each polling every `interval` seconds, until `stopping` is set."""
+
+    def run(poller: QueuePoller) -> None:
+        while not stopping.wait(interval):
+            try:
+                poller.poll()
+            except Exception:  # moto restarting: log and poll again next time
+                print(f"{poller.mapping.name}: polling the queue failed:\n{traceback.format_exc()}", flush=True)
+
+    threads = []
+    for poller in found:
+        for n in range(max(1, poller.mapping.max_concurrency)):
+            thread = threading.Thread(target=run, args=(poller,), name=f"queue-{poller.mapping.name}-{n}", daemon=True)
+            thread.start()
+            threads.append(thread)
     return threads

@@ -109,6 +109,8 @@ class Gateway:
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
         if path.startswith("/_dev/scheduled/"):
             return self.run_scheduled(request, path.removeprefix("/_dev/scheduled/"))
+        if path == "/_dev/ses/events":
+            return self.ses_event(request)
         if path.startswith("/api/") or path == "/api":
             return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
@@ -130,6 +132,22 @@ class Gateway:
             )
         result = schedules.invoke(schedule, self.functions, self.region, self.account)
         return Response(json.dumps({"function": name, "result": result}, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8")
+
+    def ses_event(self, request: Request) -> Response:
+        """POST /_dev/ses/events {type: Bounce | Complaint, to, permanent?}: SES's event through SNS (local/ses_events.py)."""
+        from local import ses_events
+        from local.cfn import load
+
+        body = request.get_json(silent=True) or {}
+        kind, to = body.get("type"), str(body.get("to") or "").strip().lower()
+        if request.method != "POST" or kind not in ("Bounce", "Complaint") or "@" not in to:
+            return Response(
+                json.dumps({"error": "POST {type: Bounce | Complaint, to, permanent?}"}), status=400, content_type="application/json; charset=utf-8"
+            )
+        latest = next((m for m in mailbox.messages(self.region, to) if "List-Unsubscribe" in (m.get("headers") or {})), None)
+        event = ses_events.sns_event(ses_events.ses_event(kind, to, bool(body.get("permanent")), latest), self.region, self.account)
+        results = {name: invoke(self.functions[name], event, self.region, self.account) for name in ses_events.sns_functions(load())}
+        return Response(json.dumps({"accepted": True, "results": results}, default=str), status=202, content_type="application/json; charset=utf-8")
 
     def with_edge_headers(self, response: Response, pattern: str) -> Response:
         """What CloudFront's response headers policy of that behaviour adds (each one overriding the origin's)."""

@@ -155,7 +155,19 @@ def ses_requests(operation: str, params: Mapping[str, Any], region: str, account
     raise UnknownOperation(f"ses:{operation}")
 
 
+def sqs_requests(operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
+    """SendMessageBatch is authorised as sqs:SendMessage (as DeleteMessageBatch as sqs:DeleteMessage), on the queue's ARN."""
+    name = str(params.get("QueueUrl", "")).rstrip("/").rsplit("/", 1)[-1]
+    actions = {"SendMessage": "SendMessage", "SendMessageBatch": "SendMessage", "ReceiveMessage": "ReceiveMessage", "DeleteMessage": "DeleteMessage"}
+    actions |= {"DeleteMessageBatch": "DeleteMessage", "GetQueueAttributes": "GetQueueAttributes", "ChangeMessageVisibility": "ChangeMessageVisibility"}
+    if operation in actions:
+        return [Request(f"sqs:{actions[operation]}", f"arn:{PARTITION}:sqs:{region}:{account}:{name}")]
+    raise UnknownOperation(f"sqs:{operation}")
+
+
 def requests_for(service: str, operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
+    if service == "sqs":
+        return sqs_requests(operation, params, region, account)
     if service == "dynamodb":
         return dynamodb_requests(operation, params, region, account)
     if service == "s3":

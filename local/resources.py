@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from local.cfn import Resolver, resources_of_type
@@ -17,7 +18,7 @@ def physical_names(template: dict[str, Any], prefix: str) -> dict[str, str]:
             names[name] = f"{prefix}-{name}"
         elif kind == "AWS::S3::Bucket":
             names[name] = f"{prefix}-{name}".lower()
-        elif kind == "AWS::Serverless::Function":
+        elif kind in ("AWS::SQS::Queue", "AWS::Serverless::Function"):
             names[name] = f"{prefix}-{name}"
     return names
 
@@ -39,6 +40,28 @@ def table_definitions(template: dict[str, Any], resolver: Resolver) -> list[dict
             args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         tables.append({"create": args, "ttl": props.get("TimeToLiveSpecification")})
     return tables
+
+
+_QUEUE_ATTRIBUTES = (
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "SqsManagedSseEnabled",
+)
+
+
+def queue_definitions(template: dict[str, Any], resolver: Resolver) -> list[dict[str, Any]]:
+    """create_queue arguments for every AWS::SQS::Queue, dead-letter queues first (a RedrivePolicy names one)."""
+    found = []
+    for name, res in resources_of_type(template, "AWS::SQS::Queue").items():
+        props = resolver.resolve(res.get("Properties") or {})
+        attributes = {k: str(props[k]).lower() if isinstance(props[k], bool) else str(props[k]) for k in _QUEUE_ATTRIBUTES if k in props}
+        if props.get("RedrivePolicy"):  # moto moves a message to the DLQ after maxReceiveCount receives, as SQS does
+            attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+        found.append({"QueueName": resolver.get_att(name, "QueueName"), "Attributes": attributes})
+    return sorted(found, key=lambda q: "RedrivePolicy" in q["Attributes"])
 
 
 def _cors_rule(rule: dict[str, Any], origin: str) -> dict[str, Any]:
@@ -80,6 +103,9 @@ def create_all(template: dict[str, Any], resolver: Resolver, session: Any, front
                     converted["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
                 rules.append(converted)
             s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+    sqs = session.client("sqs")
+    for attributes in queue_definitions(template, resolver):
+        sqs.create_queue(**attributes)
     sesv2 = session.client("sesv2")
     for _, res in resources_of_type(template, "AWS::SES::EmailIdentity").items():
         identity = resolver.resolve(res["Properties"]["EmailIdentity"])

@@ -18,7 +18,7 @@ from pathlib import Path
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from local import cfn, event_sources
+from local import cfn, event_sources, ses_events
 from local.functions import Route, discover
 from local.gateway import API_ID, STAGE, Gateway
 
@@ -30,6 +30,8 @@ def main(out: Path = ROOT / "events") -> int:
     functions, routes, api_props = discover(template)
     gateway = Gateway(routes, functions, api_props, "ap-northeast-1", "123456789012", static_dir=None, openapi=dict)
     written: list[Path] = []
+    queue_functions = {m.function: m.queue for m in event_sources.queue_mappings(template)}
+    sns_functions = set(ses_events.sns_functions(template))
     methods = collections.Counter((route.function.code_dir.name, route.method) for route in routes)
     for route in routes:
         path = re.sub(r"\{([^}]+)\}", lambda m: f"example-{m.group(1).replace('_', '-')}", route.path)
@@ -73,6 +75,25 @@ def main(out: Path = ROOT / "events") -> int:
                 "headers": {"Cookie": "netclub_session=EXAMPLE"},
                 "requestContext": {"stage": STAGE},
             }
+        elif fn.logical_id in queue_functions:  # SQS: Lambda's event source batch shape (local/event_sources.py)
+            message = {
+                "MessageId": "00000000-0000-0000-0000-000000000001",
+                "ReceiptHandle": "example",
+                "Body": json.dumps({"newsletter_id": "example", "member_ids": []}),
+                "MD5OfBody": "example",
+                "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1795478400000"},
+            }
+            arn = f"arn:aws:sqs:ap-northeast-1:123456789012:{queue_functions[fn.logical_id]}"
+            event = {"Records": [event_sources.sqs_record(message, arn, "ap-northeast-1")]}
+        elif fn.logical_id in sns_functions:  # SNS: an SES event notification (local/ses_events.py)
+            event = ses_events.sns_event(ses_events.ses_event("Bounce", "someone@example.com", False, None), "ap-northeast-1", "123456789012")
+            for record in event["Records"]:  # fixed ids and time, so regenerating changes nothing
+                record["EventSubscriptionArn"] = "arn:aws:sns:ap-northeast-1:123456789012:SesEventsTopic:example"
+                record["Sns"] |= {"MessageId": "example", "Timestamp": "2026-11-24T00:00:00.000Z"}
+                message = json.loads(record["Sns"]["Message"])
+                message["mail"] |= {"timestamp": "2026-11-24T00:00:00.000Z", "messageId": "example"}
+                message["bounce"]["timestamp"] = "2026-11-24T00:00:00.000Z"
+                record["Sns"]["Message"] = json.dumps(message)
         else:
             event = {
                 "version": "0",

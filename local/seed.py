@@ -85,7 +85,9 @@ def _listing(member: dict[str, object]) -> list[dict[str, object]]:
     company_id, operations = directory.listing(member)
     if company_id:
         member["company_id"] = company_id
-    return operations
+    from netclub.services import newsletters  # the mail magazine's recipients, as the profile write keeps them
+
+    return operations + newsletters.subscription_ops(None, member, "seed", str(member["created_at"]))
 
 
 def seed_accounts() -> dict[str, str]:

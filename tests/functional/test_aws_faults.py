@@ -386,6 +386,45 @@ def _raise_promoting(c: Ctx) -> Call:
     return Call(c.staff, "PUT", f"/api/admin/offerings/{r['offering']['id']}/slots/{slot['id']}", body)
 
 
+NEWSLETTER = {"subject": "障害試験号", "body": "本文です。\n二行目", "genres": ["netclub_magazine", "e_argus"]}
+
+
+def _newsletter_create(c: Ctx) -> Call:
+    return Call(c.staff, "POST", "/api/admin/newsletters", NEWSLETTER)
+
+
+def _newsletter_update(c: Ctx) -> Call:
+    return Call(c.staff, "PUT", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}", {**NEWSLETTER, "subject": "改題"})
+
+
+def _newsletter_delete(c: Ctx) -> Call:
+    return Call(c.staff, "DELETE", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}")
+
+
+def _newsletter_test(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}/test")
+
+
+def _newsletter_send(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}/send", {})
+
+
+def _unsubscribe(c: Ctx) -> Call:
+    """A subscribed member and the token of a newsletter mail to them (its record, as the worker writes it)."""
+    from netclub import clock
+    from netclub.services import newsletters
+    from netclub.store import newsletters as store
+
+    profile = c.member.get("/api/profile").body
+    profile.pop("pending_email", None)
+    profile["subscriptions"] = {**profile["subscriptions"], "mail_magazine": True, "mail_magazine_genres": ["netclub_magazine"]}
+    assert c.member.put("/api/profile", profile).status == 200
+    newsletter_id = c.created("/api/admin/newsletters", NEWSLETTER)
+    token = f"fault-token-{c.next()}"
+    assert store.claim(newsletter_id, c.env.accounts["member"], newsletters._digest(token), clock.iso(), clock.epoch() + 3600) is None
+    return Call(c.visitor(), "POST", f"/api/unsubscribe?token={token}", headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
 @dataclass(frozen=True)
 class Row:
     make: Callable[[Ctx], Call]
@@ -436,6 +475,12 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/admin/inquiry-kinds/{kind_id}"): Row(_kind_delete, mails=False),
     ("POST", "/api/admin/inquiries/{inquiry_id}/reply"): Row(_reply, mails=True),
     ("POST", "/api/admin/inquiries/{inquiry_id}/close"): Row(_close, mails=False),
+    ("POST", "/api/admin/newsletters"): Row(_newsletter_create, mails=False),
+    ("PUT", "/api/admin/newsletters/{newsletter_id}"): Row(_newsletter_update, mails=False),
+    ("DELETE", "/api/admin/newsletters/{newsletter_id}"): Row(_newsletter_delete, mails=False),
+    ("POST", "/api/admin/newsletters/{newsletter_id}/test"): Row(_newsletter_test, mails=False),  # a refused test mail: 503 (sent again by hand)
+    ("POST", "/api/admin/newsletters/{newsletter_id}/send"): Row(_newsletter_send, mails=False),  # the worker mails (test_newsletters.py)
+    ("POST", "/api/unsubscribe"): Row(_unsubscribe, mails=False),
 }
 
 

@@ -21,6 +21,9 @@ class Settings(BaseModel):
     idempotency_table_name: str | None = None
     attachments_bucket: str | None = None
     directory_bucket: str | None = None  # 会員企業検索's index object (store/directory.py)
+    newsletter_queue_url: str | None = None  # メールマガジン: the recipients' queue (services/newsletters.py)
+    newsletter_configuration_set: str | None = None  # SES configuration set whose bounces/complaints come back (SNS)
+    newsletter_send_rate: float = 10.0  # SES sends a second per newsletter worker (the account's rate ÷ the queue's maximum concurrency)
     mail_from: str | None = None
     frontend_url: str | None = None
     cookie_secure: bool = True
@@ -75,6 +78,9 @@ _MAPPING = {
     "IDEMPOTENCY_TABLE_NAME": "idempotency_table_name",
     "ATTACHMENTS_BUCKET": "attachments_bucket",
     "DIRECTORY_BUCKET": "directory_bucket",
+    "NEWSLETTER_QUEUE_URL": "newsletter_queue_url",
+    "NEWSLETTER_SEND_RATE": "newsletter_send_rate",
+    "NEWSLETTER_CONFIGURATION_SET": "newsletter_configuration_set",
     "MAIL_FROM": "mail_from",
     "FRONTEND_URL": "frontend_url",
     "COOKIE_SECURE": "cookie_secure",

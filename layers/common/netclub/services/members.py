@@ -7,7 +7,7 @@ from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound
 from netclub.models.auth import MemberList, MemberSummary, Status
-from netclub.services import audit, directory
+from netclub.services import audit, directory, newsletters
 from netclub.store import accounts, dynamo
 from netclub.store.dynamo import ConditionFailed
 
@@ -41,6 +41,7 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
                 accounts.set_status_op(member_id, "pending_review", "active", clock.iso(), company_id),
                 audit.op(staff_id, "member.approve", f"member:{member_id}"),
                 *listing_ops,
+                *newsletters.subscription_ops(member, {**member, "status": "active"}, "approval"),  # メールマガジンの配信先
             ]
         )
     except ConditionFailed:

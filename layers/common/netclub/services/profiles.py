@@ -10,7 +10,7 @@ from netclub import clock, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
-from netclub.services import audit, directory, industries, throttle, tokens
+from netclub.services import audit, directory, industries, newsletters, throttle, tokens
 from netclub.store import accounts
 from netclub.store import profiles as profile_store
 from netclub.validation import field_errors_from_pydantic, validation_failed
@@ -147,6 +147,7 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     if new_email:  # the confirmation token is written with the profile: a change waiting for a link always has one
         link, token_ops = tokens.issue_ops(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
     company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
+    listing_ops += newsletters.subscription_ops(member, {**member, "profile": item}, "profile")  # メールマガジンの配信先と同意の記録も
     try:
         profile_store.save(
             member_id,
@@ -251,6 +252,7 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
     )
     log = audit.op(staff_id, "member.profile.update", f"member:{member_id}", {"fields": changed, "email_changed": bool(new_email)})
     company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
+    listing_ops += newsletters.subscription_ops(member, {**member, "profile": item}, "staff")  # メールマガジンの配信先と同意の記録も
     if new_email:
         names = {"company_name": profile.company_name or "", "user_name": profile.user.name or "", "staff_fields": staff_fields}
         if company_id:

@@ -53,6 +53,42 @@ def audit_month(month: str) -> str:
     return f"AUDIT#{month}"
 
 
+# --- mail magazine (store/newsletters.py) ---
+
+
+def newsletter(newsletter_id: str) -> tuple[str, str]:
+    return f"NEWSLETTER#{newsletter_id}", "NEWSLETTER"
+
+
+def newsletter_recipient(newsletter_id: str, member_id: str) -> tuple[str, str]:
+    """The per-recipient record: written (conditionally) before the mail is sent, so it is sent at most once."""
+    return f"NEWSLETTER#{newsletter_id}", f"TO#{member_id}"
+
+
+def news_genre(genre: str, member_id: str) -> tuple[str, str]:
+    """A subscriber of a genre (the recipients' sparse index, maintained by every profile write)."""
+    return f"NEWSGENRE#{genre}", f"MEMBER#{member_id}"
+
+
+def news_consent(member_id: str) -> tuple[str, str]:
+    """The member's mail magazine consent record (特定電子メール法: when they opted in, and out)."""
+    return f"MEMBER#{member_id}", "NEWSCONSENT"
+
+
+def suppressed(address: str) -> tuple[str, str]:
+    """An address that bounced permanently or complained: no newsletter goes to it again."""
+    return f"SUPPRESSED#{address.strip().lower()}", "SUPPRESSED"
+
+
+NEWSLETTERS_GSI1PK = "NEWSLETTERS"  # every newsletter, newest first
+NEWSLETTERS_SCHEDULED_GSI2PK = "NEWSLETTERS#scheduled"  # scheduled ones by send_at (newsletter-dispatch)
+
+
+def unsubscribe_gsi1pk(token_digest: str) -> str:
+    """An unsubscribe token (hashed) → its recipient record (GSI1)."""
+    return f"UNSUB#{token_digest}"
+
+
 OUTBOX_PK = "OUTBOX"
 
 

@@ -1,0 +1,14 @@
+"""Scheduled (newsletter-dispatch, every minute): the scheduled newsletters whose time has come go out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import logger
+from netclub.services import newsletters
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return newsletters.dispatch()

@@ -1,0 +1,15 @@
+"""SNS (SesEventsTopic): SES's BOUNCE and COMPLAINT events of newsletter mails (NewsletterConfigurationSet).
+A permanent bounce or a complaint suppresses the address and counts on the newsletter; a complaint unsubscribes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import logger
+from netclub.services import newsletters
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return newsletters.handle_ses_events(event.get("Records") or [])

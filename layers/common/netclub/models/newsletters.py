@@ -1,0 +1,85 @@
+"""メールマガジン配信 (API.md "会員への配信"): the staff's newsletters and the one-click unsubscribe."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from netclub.models.common import MULTI_LINE, RequestModel
+from netclub.models.content import Instant
+from netclub.models.profile import Genre
+
+NewsletterStatus = Literal["draft", "scheduled", "sending", "sent"]
+
+GENRES_MESSAGE = "配信ジャンルを1つ以上選択してください。"
+
+
+class NewsletterIn(RequestModel):
+    subject: Annotated[str, Field(min_length=1, max_length=150, description="件名")]
+    body: Annotated[str, Field(min_length=1, max_length=20000, description="本文 (plain text)"), MULTI_LINE]
+    genres: Annotated[list[Genre], Field(min_length=1, max_length=2, description="ジャンル (≥ 1)")]
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("必須項目です。入力してください。")
+        return value
+
+    @field_validator("genres", mode="before")
+    @classmethod
+    def _some_genre(cls, value: object) -> object:
+        if isinstance(value, list) and not value:
+            raise ValueError(GENRES_MESSAGE)
+        return value
+
+    @field_validator("genres")
+    @classmethod
+    def _distinct(cls, value: list[Genre]) -> list[Genre]:
+        return list(dict.fromkeys(value))
+
+
+class NewsletterSend(RequestModel):
+    send_at: Instant | None = Field(default=None, description="a future instant (ISO 8601; without offset = Tokyo time); absent: now")
+
+
+class NewsletterStats(BaseModel):
+    recipients: int = Field(0, description="対象")
+    sent: int = Field(0, description="送信")
+    failed: int = Field(0, description="失敗")
+    bounced: int = Field(0, description="不達")
+    complained: int = Field(0, description="苦情")
+    unsubscribed: int = Field(0, description="配信停止")
+
+
+class Newsletter(BaseModel):
+    id: str
+    subject: str
+    body: str
+    genres: list[Genre]
+    status: NewsletterStatus
+    audience: int = Field(description="the recipients if it were sent now (draft), else the recipients it went to")
+    send_at: str | None = None
+    sent_at: str | None = None
+    created_at: str
+    updated_at: str
+    stats: NewsletterStats
+
+
+class NewsletterList(BaseModel):
+    items: list[Newsletter] = Field(description="newest first")
+    next_cursor: str | None = None
+
+
+class NewsletterAccepted(BaseModel):
+    id: str
+    status: NewsletterStatus
+
+
+class UnsubscribeIn(RequestModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Unsubscribed(BaseModel):
+    unsubscribed: bool = True

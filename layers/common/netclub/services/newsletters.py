@@ -1,0 +1,519 @@
+"""メールマガジン配信 (API.md "会員への配信"): compose, count the audience, send through SQS, unsubscribe.
+
+Recipients: `active` members with `subscriptions.mail_magazine` true and a genre of the newsletter.
+They are read from a sparse index (`NEWSGENRE#{genre}` items, store/newsletters.py) that every
+write of a member's subscriptions or status keeps in the same transaction (`subscription_ops`,
+as `directory.listing` does for the directory), with the consent record 特定電子メール法 asks for.
+
+Delivery, at most once per member: `send` moves the newsletter to `sending` with the size of its
+audience (a conditional update: a second send is a 409), then enqueues the audience to SQS, 50
+member ids a message, 10 messages a SendMessageBatch. The worker (an SQS event source with partial
+batch responses) writes the per-recipient record with attribute_not_exists BEFORE it asks SES to
+send. A record that exists is never sent again: after a crash between the send and its
+confirmation the member may have the mail or not, and the rule is "never twice" (the record is then
+counted as sent). Only a send SES refused for now (throttling after the retries) releases its
+record, and the message goes back to the queue for another attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
+
+from netclub import clock, ids
+from netclub.aws import client, error_code
+from netclub.config import get_settings
+from netclub.cursor import decode, encode
+from netclub.errors import Conflict, NotFound, invalid
+from netclub.models.content import Deleted
+from netclub.models.newsletters import Newsletter, NewsletterAccepted, NewsletterIn, NewsletterList, NewsletterSend, NewsletterStats, Unsubscribed
+from netclub.services import audit
+from netclub.store import dynamo
+from netclub.store import newsletters as store
+from netclub.store import profiles as profile_store
+
+logger = Logger(service="netclub", child=True)
+
+GENRES = ("netclub_magazine", "e_argus")
+IDS_PER_MESSAGE = 50
+MESSAGES_PER_BATCH = 10  # SendMessageBatch's limit
+NOT_DRAFT = "配信予約済み・配信済みのメールマガジンは変更・削除・再配信できません。"
+NOT_FOUND = "メールマガジンが見つかりません。"
+TEST_PREFIX = "【テスト】"
+
+# 特定電子メール法: the sender's name, postal address and a contact, and the way to opt out
+SENDER_NAME = "公益財団法人 東京都中小企業振興公社 ネットクラブ会員サービス"
+SENDER_ADDRESS = "〒101-0025 東京都千代田区神田佐久間町1-9 東京都産業労働局秋葉原庁舎"
+SENDER_CONTACT = "ネットクラブ事務局 電話 03-3251-7881（平日9:00〜17:00）"
+
+
+# --- who receives it: the sparse index and the consent record --------------------------------
+
+
+def subscribed_genres(member: dict[str, Any]) -> list[str]:
+    """The genres a member receives now (none unless active, a member, and mail_magazine on)."""
+    if member.get("status") != "active" or member.get("role", "member") != "member":
+        return []
+    subscriptions = (member.get("profile") or {}).get("subscriptions") or {}
+    if not subscriptions.get("mail_magazine"):
+        return []
+    return [g for g in GENRES if g in (subscriptions.get("mail_magazine_genres") or [])]
+
+
+def subscription_ops(before: dict[str, Any] | None, after: dict[str, Any], via: str, at: str | None = None) -> list[dict[str, Any]]:
+    """For a write that takes a member from `before` to `after`: the recipients' index items (put or
+    delete for each genre) and, when the choice changed, the consent record, for the same transaction."""
+    at = at or clock.iso()
+    member_id = str(after["member_id"])
+    wanted = subscribed_genres(after)
+    had = subscribed_genres(before) if before is not None else []
+    ops = [store.genre_put_op(g, member_id, at) if g in wanted else store.genre_delete_op(g, member_id) for g in GENRES]
+    if wanted != had:
+        consented = str(after.get("created_at") or at) if via == "approval" else at  # approved: consent was given when registering
+        ops.append(store.consent_op(member_id, wanted, at, via, consented if wanted and not had else None))
+    return ops
+
+
+def audience(genres: Iterable[str]) -> list[str]:
+    """Member ids of the recipients: one Query (a page per ~1 MB) per genre, de-duplicated."""
+    found: dict[str, None] = {}
+    for genre in genres:
+        found.update(dict.fromkeys(store.genre_members(genre)))
+    return list(found)
+
+
+# --- staff CRUD ----------------------------------------------------------------------------
+
+
+def _stats(item: dict[str, Any]) -> NewsletterStats:
+    raw = item.get("stats") or {}
+    return NewsletterStats(**{k: int(raw.get(k, 0)) for k in NewsletterStats.model_fields})
+
+
+def _view(item: dict[str, Any], audience_now: int | None = None) -> Newsletter:
+    stats = _stats(item)
+    return Newsletter(
+        id=item["id"],
+        subject=item["subject"],
+        body=item["body"],
+        genres=item["genres"],
+        status=item["status"],
+        audience=audience_now if audience_now is not None else stats.recipients,
+        send_at=item.get("send_at"),
+        sent_at=item.get("sent_at"),
+        created_at=item["created_at"],
+        updated_at=item["updated_at"],
+        stats=stats,
+    )
+
+
+def _get(newsletter_id: str) -> dict[str, Any]:
+    item = store.get(newsletter_id)
+    if not item:
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+def _with_audience(item: dict[str, Any]) -> Newsletter:
+    return _view(item, len(audience(item["genres"])) if item["status"] in ("draft", "scheduled") else None)
+
+
+def list_newsletters(cursor: str | None, limit: int = 50) -> NewsletterList:
+    items, last = store.page(limit, decode(cursor))
+    return NewsletterList(items=[_view(i) for i in items], next_cursor=encode(last))
+
+
+def get_newsletter(newsletter_id: str) -> Newsletter:
+    return _with_audience(_get(newsletter_id))
+
+
+def _empty_stats() -> dict[str, int]:
+    return {"recipients": 0, "sent": 0, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0, "skipped": 0, "done": 0}
+
+
+def create(staff_id: str, body: NewsletterIn) -> Newsletter:
+    at = clock.iso()
+    data = {"id": ids.new_id(), **body.model_dump(), "status": "draft", "created_at": at, "updated_at": at, "created_by": staff_id, "stats": _empty_stats()}
+    dynamo.transact([store.create_op(data), audit.op(staff_id, "newsletter.create", f"newsletter:{data['id']}", {"genres": data["genres"]})])
+    return _with_audience(data)
+
+
+def _not_draft() -> Conflict:
+    return Conflict(NOT_DRAFT, code="not_draft")
+
+
+def update(staff_id: str, newsletter_id: str, body: NewsletterIn) -> Newsletter:
+    item = _get(newsletter_id)
+    if item["status"] != "draft":
+        raise _not_draft()
+    data = {**{k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")}, **body.model_dump(), "updated_at": clock.iso()}
+    try:
+        dynamo.transact([store.replace_draft_op(data), audit.op(staff_id, "newsletter.update", f"newsletter:{newsletter_id}")])
+    except store.ConditionFailed:
+        raise _not_draft() from None
+    return _with_audience(data)
+
+
+def delete(staff_id: str, newsletter_id: str) -> Deleted:
+    item = _get(newsletter_id)
+    if item["status"] != "draft":
+        raise _not_draft()
+    try:
+        dynamo.transact([store.delete_draft_op(newsletter_id), audit.op(staff_id, "newsletter.delete", f"newsletter:{newsletter_id}")])
+    except store.ConditionFailed:
+        raise _not_draft() from None
+    return Deleted(id=newsletter_id)
+
+
+# --- the mail --------------------------------------------------------------------------------
+
+
+def unsubscribe_link(token: str) -> str:
+    return f"{get_settings().need('frontend_url')}/unsubscribe?token={token}"
+
+
+def one_click_url(token: str) -> str:
+    """RFC 8058: the URL the mailbox provider POSTs `List-Unsubscribe=One-Click` to."""
+    return f"{get_settings().need('frontend_url')}/api/unsubscribe?token={token}"
+
+
+def compose(item: dict[str, Any], token: str) -> tuple[str, str, list[dict[str, str]]]:
+    """(subject, body with the 特定電子メール法 footer, the RFC 8058 headers) of one member's mail."""
+    footer = (
+        "\n\n──────────────────────────────\n"
+        "このメールは、メールマガジンの配信を希望されたネットクラブ会員の方にお送りしています。\n"
+        f"配信の停止: {unsubscribe_link(token)}\n"
+        "（配信ジャンルの変更は、企業Myポータルの「My情報管理」からできます。）\n\n"
+        f"送信者: {SENDER_NAME}\n"
+        f"住所: {SENDER_ADDRESS}\n"
+        f"お問い合わせ: {SENDER_CONTACT}\n"
+        "──────────────────────────────"
+    )
+    headers = [
+        {"Name": "List-Unsubscribe", "Value": f"<{one_click_url(token)}>"},
+        {"Name": "List-Unsubscribe-Post", "Value": "List-Unsubscribe=One-Click"},
+    ]
+    return str(item["subject"]), str(item["body"]).rstrip() + footer, headers
+
+
+def _deliver(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: dict[str, str] | None = None) -> None:
+    """One SESv2 SendEmail with the list headers (Content.Simple.Headers); a member's mail goes through the
+    configuration set whose BOUNCE/COMPLAINT events come back (handle_ses_events), tagged with its newsletter and member."""
+    extra: dict[str, Any] = {}
+    configuration_set = get_settings().newsletter_configuration_set
+    if tags and configuration_set:
+        extra = {"ConfigurationSetName": configuration_set, "EmailTags": [{"Name": k, "Value": v} for k, v in tags.items()]}
+    client("sesv2").send_email(
+        **extra,
+        FromEmailAddress=get_settings().need("mail_from"),
+        Destination={"ToAddresses": [to]},
+        Content={
+            "Simple": {
+                "Subject": {"Data": subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
+                "Headers": headers,
+            }
+        },
+    )
+
+
+def send_test(staff_id: str, newsletter_id: str) -> NewsletterAccepted:
+    """The mail as members get it, to the staff member's own address, subject prefixed 【テスト】.
+    Its unsubscribe link carries a token that is never valid (a test changes nobody's choice)."""
+    item = _get(newsletter_id)
+    staff = profile_store.get_member(staff_id) or {}
+    if not staff.get("email"):
+        raise NotFound()
+    subject, body, headers = compose(item, "test-" + secrets.token_urlsafe(8))
+    audit.record(staff_id, "newsletter.test", f"newsletter:{newsletter_id}")  # first: a refused write sends nothing
+    _deliver(str(staff["email"]), TEST_PREFIX + subject, body, headers)
+    return NewsletterAccepted(id=newsletter_id, status=item["status"])
+
+
+# --- send now / at a time ----------------------------------------------------------------------
+
+
+def _queue_url() -> str:
+    return get_settings().need("newsletter_queue_url")
+
+
+def enqueue(newsletter_id: str, member_ids: list[str]) -> int:
+    """The audience as SQS messages of IDS_PER_MESSAGE ids, MESSAGES_PER_BATCH a call; the calls made."""
+    bodies = [
+        json.dumps({"newsletter_id": newsletter_id, "member_ids": member_ids[i : i + IDS_PER_MESSAGE]}) for i in range(0, len(member_ids), IDS_PER_MESSAGE)
+    ]
+    calls = 0
+    for start in range(0, len(bodies), MESSAGES_PER_BATCH):
+        pending = {str(n): body for n, body in enumerate(bodies[start : start + MESSAGES_PER_BATCH])}
+        for attempt in range(6):
+            answer = client("sqs").send_message_batch(QueueUrl=_queue_url(), Entries=[{"Id": k, "MessageBody": v} for k, v in pending.items()])
+            calls += 1
+            failed = {f["Id"] for f in answer.get("Failed") or []}
+            pending = {k: v for k, v in pending.items() if k in failed}
+            if not pending:
+                break
+            time.sleep(0.05 * 2**attempt)
+        else:
+            raise RuntimeError("SQS did not take every message of the newsletter")
+    return calls
+
+
+def _go(staff_id: str | None, item: dict[str, Any], expected: str) -> None:
+    member_ids = audience(item["genres"])
+    at = clock.iso()
+    ops = [store.start_sending_op(item["id"], expected, len(member_ids), at)]
+    if staff_id:
+        ops.append(audit.op(staff_id, "newsletter.send", f"newsletter:{item['id']}", {"recipients": len(member_ids)}))
+    try:
+        dynamo.transact(ops)
+    except store.ConditionFailed:
+        raise _not_draft() from None
+    try:
+        enqueue(item["id"], member_ids)
+    except Exception:
+        # SQS refused part of it: back to where it was (the worker ignores the messages of a newsletter that is
+        # not sending; the recipients already sent keep their records), so that the send can simply be repeated
+        try:
+            store.roll_back_sending(item["id"], expected, item.get("send_at"), clock.iso())
+        except Exception:
+            logger.error("NEWSLETTER STUCK: enqueueing failed and the newsletter could not be set back", extra={"newsletter_id": item["id"]})
+        raise
+    if not member_ids:
+        store.finish_if_done(item["id"], at)
+
+
+def send(staff_id: str, newsletter_id: str, body: NewsletterSend) -> NewsletterAccepted:
+    item = _get(newsletter_id)
+    if item["status"] != "draft":
+        raise _not_draft()
+    if body.send_at is not None:
+        if body.send_at.timestamp() <= time.time():
+            raise invalid("send_at", "配信日時は現在より後の日時を指定してください。")
+        send_at = clock.iso(body.send_at)
+        try:
+            dynamo.transact(
+                [
+                    store.schedule_op(newsletter_id, send_at, clock.iso()),
+                    audit.op(staff_id, "newsletter.schedule", f"newsletter:{newsletter_id}", {"send_at": send_at}),
+                ]
+            )
+        except store.ConditionFailed:
+            raise _not_draft() from None
+        return NewsletterAccepted(id=newsletter_id, status="scheduled")
+    _go(staff_id, item, "draft")
+    return NewsletterAccepted(id=newsletter_id, status="sending")
+
+
+def dispatch() -> dict[str, int]:
+    """newsletter-dispatch (every minute): the scheduled newsletters whose time has come go out."""
+    started = 0
+    for item in store.due(clock.iso()):
+        try:
+            _go(None, item, "scheduled")
+            started += 1
+        except Conflict:  # another dispatch was first
+            continue
+    return {"started": started}
+
+
+# --- the worker -------------------------------------------------------------------------------
+
+
+class Throttled(Exception):
+    """SES refused for now after the retries: the message goes back to the queue."""
+
+
+_THROTTLING = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"})
+SES_ATTEMPTS = 5
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_with_retries(send: Callable[[], None]) -> None:
+    for attempt in range(SES_ATTEMPTS):
+        try:
+            send()
+            return
+        except ClientError as exc:
+            if error_code(exc) not in _THROTTLING:
+                raise
+            if attempt == SES_ATTEMPTS - 1:
+                raise Throttled() from exc
+            time.sleep(min(0.2 * 2**attempt, 3.0))
+
+
+class _Pacer:
+    """At most `rate` sends a second from this worker (SES's account rate ÷ the queue's maximum concurrency)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next = 0.0
+
+    def wait(self) -> None:
+        now = time.monotonic()
+        if self.next > now:
+            time.sleep(self.next - now)
+        self.next = max(now, self.next) + self.interval
+
+
+def _settle(newsletter_id: str, member_id: str, outcome: str) -> None:
+    try:
+        dynamo.transact(store.settle_ops(newsletter_id, member_id, outcome, clock.iso()))
+    except store.ConditionFailed:
+        pass  # settled already (by an earlier delivery of the same message)
+
+
+def process(message: dict[str, Any], pacer: _Pacer | None = None) -> dict[str, int]:
+    """One SQS message: up to IDS_PER_MESSAGE members of one newsletter. Raises Throttled (retry later)."""
+    newsletter_id = str(message["newsletter_id"])
+    item = store.get(newsletter_id)
+    counts = {"sent": 0, "failed": 0, "skipped": 0, "already": 0}
+    if not item or item.get("status") not in ("sending", "sent"):
+        return counts
+    pacer = pacer or _Pacer(float(get_settings().newsletter_send_rate))
+    members = {m["member_id"]: m for m in store.members([str(m) for m in message.get("member_ids") or []])}
+    blocked = store.suppressed([str(m["email"]) for m in members.values() if m.get("email")]) if members else set()
+    ttl = clock.epoch() + store.RECIPIENT_TTL_DAYS * 86400
+    for member_id in message.get("member_ids") or []:
+        member = members.get(member_id)
+        token = secrets.token_urlsafe(32)
+        old = store.claim(newsletter_id, member_id, _digest(token), clock.iso(), ttl)
+        if old is not None:
+            if old.get("delivery") == "claimed":  # written, never confirmed: at most once, so it counts as sent
+                _settle(newsletter_id, member_id, "sent")
+            counts["already"] += 1
+            continue
+        if member is None or not set(subscribed_genres(member)) & set(item["genres"]) or str(member.get("email", "")).lower() in blocked:
+            _settle(newsletter_id, member_id, "skipped")  # left, unsubscribed or changed genres since the send
+            counts["skipped"] += 1
+            continue
+        subject, body, headers = compose(item, token)
+        pacer.wait()
+        try:
+            tags = {"newsletter": newsletter_id, "member": member_id}
+            _send_with_retries(lambda: _deliver(str(member["email"]), subject, body, headers, tags))  # noqa: B023 (called at once)
+        except Throttled:
+            store.release(newsletter_id, member_id)
+            raise
+        except (EndpointConnectionError, ConnectTimeoutError):  # never reached SES: not sent
+            store.release(newsletter_id, member_id)
+            raise
+        except ClientError as exc:  # refused for good (an address SES will not take): counted as failed
+            logger.warning("newsletter send refused", extra={"newsletter_id": newsletter_id, "error": error_code(exc)})
+            _settle(newsletter_id, member_id, "failed")
+            counts["failed"] += 1
+            continue
+        _settle(newsletter_id, member_id, "sent")
+        counts["sent"] += 1
+    store.finish_if_done(newsletter_id, clock.iso())
+    return counts
+
+
+def handle_batch(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The SQS event: each record processed; the failed ones reported (ReportBatchItemFailures)."""
+    failures = []
+    pacer = _Pacer(float(get_settings().newsletter_send_rate))
+    for record in records:
+        try:
+            process(json.loads(record["body"]), pacer)
+        except Exception as exc:
+            logger.warning("newsletter batch item failed; it stays on the queue", extra={"message_id": record.get("messageId"), "error": type(exc).__name__})
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+# --- one-click unsubscribe --------------------------------------------------------------------
+
+
+def unsubscribe(token: str) -> Unsubscribed:
+    """POST /api/unsubscribe: that member's mail_magazine becomes false now (and leaves every genre)."""
+    from netclub.errors import InvalidToken
+
+    if not token or len(token) > 200:
+        raise InvalidToken("配信停止のリンクが正しくありません。メールのリンクをもう一度お確かめください。")
+    record = store.recipient_of_token(_digest(token))
+    if not record:
+        raise InvalidToken("配信停止のリンクが正しくありません。メールのリンクをもう一度お確かめください。")
+    _unsubscribe_member(str(record["member_id"]), str(record["newsletter_id"]), "unsubscribe_link")
+    return Unsubscribed()
+
+
+def _unsubscribe_member(member_id: str, newsletter_id: str | None, via: str) -> None:
+    """mail_magazine off now, out of every genre, the consent record updated (and counted on the newsletter)."""
+    member = profile_store.get_member(member_id, consistent=True)
+    if not member:
+        return
+    subscriptions = (member.get("profile") or {}).get("subscriptions") or {}
+    if not subscriptions.get("mail_magazine"):
+        return  # already off: harmless
+    at = clock.iso()
+    after = {**member, "profile": {**member.get("profile", {}), "subscriptions": {**subscriptions, "mail_magazine": False}}}
+    ops = [store.unsubscribe_member_op(member_id, at), *subscription_ops(member, after, via, at)]
+    if newsletter_id:
+        ops.append(store.count_unsubscribed_op(newsletter_id))
+    try:
+        dynamo.transact(ops)
+    except store.ConditionFailed:
+        return  # changed meanwhile (already off)
+
+
+# --- bounces and complaints: SES event notifications (configuration set → SNS → this) -------------
+
+
+def _member_of(address: str, tags: dict[str, Any]) -> str | None:
+    from netclub.store import accounts
+
+    tagged = (tags.get("member") or [None])[0]
+    return str(tagged) if tagged else accounts.member_id_for_email(address)
+
+
+def handle_ses_event(event: dict[str, Any]) -> dict[str, int]:
+    """One SES event (eventType Bounce/Complaint, or a notificationType of the older format). A permanent
+    bounce or a complaint suppresses the address (no newsletter to it again; a new address of the
+    member is not suppressed) and counts on the newsletter once; a complaint also unsubscribes."""
+    kind = str(event.get("eventType") or event.get("notificationType") or "")
+    mail = event.get("mail") or {}
+    tags = mail.get("tags") or {}
+    if kind == "Bounce":
+        bounce = event.get("bounce") or {}
+        if bounce.get("bounceType") != "Permanent":
+            return {"suppressed": 0}
+        addresses = [str(r.get("emailAddress", "")) for r in bounce.get("bouncedRecipients") or []]
+        counted = "bounced"
+    elif kind == "Complaint":
+        addresses = [str(r.get("emailAddress", "")) for r in (event.get("complaint") or {}).get("complainedRecipients") or []]
+        counted = "complained"
+    else:
+        return {"suppressed": 0}
+    at = clock.iso()
+    newsletter_id = (tags.get("newsletter") or [None])[0]
+    done = 0
+    for address in [a.strip().lower() for a in addresses if "@" in a]:
+        dynamo.transact([store.suppress_op(address, counted, at)])
+        done += 1
+        member_id = _member_of(address, tags)
+        if newsletter_id and member_id:
+            try:
+                dynamo.transact(store.count_event_ops(str(newsletter_id), member_id, counted))
+            except store.ConditionFailed:
+                pass  # counted already (SNS delivers at least once) or not one of its recipients
+        if counted == "complained" and member_id:
+            _unsubscribe_member(member_id, None, "complaint")
+    return {"suppressed": done}
+
+
+def handle_ses_events(records: list[dict[str, Any]]) -> dict[str, int]:
+    """The SNS event: each record's Message is one SES event (JSON)."""
+    total = 0
+    for record in records:
+        total += handle_ses_event(json.loads((record.get("Sns") or {}).get("Message") or "{}"))["suppressed"]
+    return {"suppressed": total}

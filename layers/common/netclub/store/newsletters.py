@@ -1,0 +1,268 @@
+"""メールマガジン storage (services/newsletters.py has the rules).
+
+- `NEWSLETTER#{id}` / `NEWSLETTER`: the newsletter (subject, body, genres, status, send_at, stats),
+  GSI1 `NEWSLETTERS` / created_at#id (the staff list), GSI2 `NEWSLETTERS#scheduled` / send_at while
+  it is `scheduled` (newsletter-dispatch's Query). `stats` counters are only ever changed by ADD.
+- `NEWSGENRE#{genre}` / `MEMBER#{member_id}` = {member_id, consented_at}: the recipients of a genre,
+  a sparse index written or deleted in the same transaction as every write of the member's
+  subscriptions or status (subscription_ops), so selecting an audience is one Query per genre
+  (projected to member_id), never a Scan.
+- `MEMBER#{member_id}` / `NEWSCONSENT`: the consent record (特定電子メール法): when the member opted
+  in, the genres, when they opted out, and each change (appended), kept after an opt-out.
+- `NEWSLETTER#{id}` / `TO#{member_id}`: the per-recipient record, written with attribute_not_exists
+  BEFORE the mail is sent: a member gets a newsletter at most once, whatever is redelivered. It
+  carries the hash of the mail's unsubscribe token as GSI1PK `UNSUB#{digest}` (the unsubscribe
+  route's Query; removing it revokes the token).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from netclub import clock
+from netclub.aws import client
+from netclub.store import dynamo, keys
+from netclub.store.dynamo import ConditionFailed, Item
+
+__all__ = ["ConditionFailed"]
+
+RECIPIENT_TTL_DAYS = 400  # the per-recipient record (and its unsubscribe token) lives a little over a year
+
+
+def _newsletter_item(data: dict[str, Any]) -> dict[str, Any]:
+    pk, sk = keys.newsletter(data["id"])
+    return {"PK": pk, "SK": sk, **data, "GSI1PK": keys.NEWSLETTERS_GSI1PK, "GSI1SK": f"{data['created_at']}#{data['id']}"}
+
+
+def create_op(data: dict[str, Any]) -> dict[str, Any]:
+    return dynamo.t_put(_newsletter_item(data), condition="attribute_not_exists(PK)")
+
+
+def replace_draft_op(data: dict[str, Any]) -> dict[str, Any]:
+    """Overwrite a newsletter that is still a draft (else the transaction fails)."""
+    return dynamo.t_put(_newsletter_item(data), condition="attribute_exists(PK) AND #st = :draft", vals={":draft": "draft"}, names={"#st": "status"})
+
+
+def delete_draft_op(newsletter_id: str) -> dict[str, Any]:
+    pk, sk = keys.newsletter(newsletter_id)
+    op = dynamo.t_delete(pk, sk, condition="attribute_exists(PK) AND #st = :draft", vals={":draft": "draft"})
+    op["Delete"]["ExpressionAttributeNames"] = {"#st": "status"}
+    return op
+
+
+def get(newsletter_id: str, consistent: bool = True) -> Item | None:
+    return dynamo.get(*keys.newsletter(newsletter_id), consistent=consistent)
+
+
+def page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    """Newest first (GSI1 NEWSLETTERS)."""
+    return dynamo.query(keys.NEWSLETTERS_GSI1PK, index="GSI1", forward=False, limit=limit, start_key=start)
+
+
+def start_sending_op(newsletter_id: str, expected: str, recipients: int, at: str) -> dict[str, Any]:
+    """draft/scheduled → sending, with the audience's size: the one write that lets a newsletter go out (once)."""
+    pk, sk = keys.newsletter(newsletter_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET #st = :sending, stats.recipients = :n, sending_at = :at, updated_at = :at REMOVE GSI2PK, GSI2SK",
+        vals={":sending": "sending", ":n": recipients, ":at": at, ":expected": expected},
+        condition="attribute_exists(PK) AND #st = :expected",
+        names={"#st": "status"},
+    )
+
+
+def roll_back_sending(newsletter_id: str, status: str, send_at: str | None, at: str) -> None:
+    """sending → `status` again (draft, or scheduled at send_at: newsletter-dispatch tries again)."""
+    pk, sk = keys.newsletter(newsletter_id)
+    expression = "SET #st = :back, updated_at = :at"
+    vals: dict[str, Any] = {":back": status, ":at": at, ":sending": "sending"}
+    if status == "scheduled" and send_at:
+        expression += ", GSI2PK = :g, GSI2SK = :send_at"
+        vals |= {":g": keys.NEWSLETTERS_SCHEDULED_GSI2PK, ":send_at": send_at}
+    dynamo.update(pk, sk, expression, vals=vals, names={"#st": "status"}, condition="#st = :sending")
+
+
+def schedule_op(newsletter_id: str, send_at: str, at: str) -> dict[str, Any]:
+    pk, sk = keys.newsletter(newsletter_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET #st = :scheduled, send_at = :send_at, updated_at = :at, GSI2PK = :g, GSI2SK = :send_at",
+        vals={":scheduled": "scheduled", ":send_at": send_at, ":at": at, ":g": keys.NEWSLETTERS_SCHEDULED_GSI2PK, ":draft": "draft"},
+        condition="attribute_exists(PK) AND #st = :draft",
+        names={"#st": "status"},
+    )
+
+
+def due(now: str) -> list[Item]:
+    """Scheduled newsletters whose send_at has come (GSI2 NEWSLETTERS#scheduled, send_at ≤ now)."""
+    return dynamo.query_all(keys.NEWSLETTERS_SCHEDULED_GSI2PK, index="GSI2", sk_between=("0000", now))
+
+
+def finish_if_done(newsletter_id: str, at: str) -> bool:
+    """sending → sent once every recipient is done (done ≥ recipients); False when not (yet)."""
+    pk, sk = keys.newsletter(newsletter_id)
+    try:
+        dynamo.update(
+            pk,
+            sk,
+            "SET #st = :sent, sent_at = :at, updated_at = :at",
+            vals={":sent": "sent", ":sending": "sending", ":at": at},
+            names={"#st": "status"},
+            condition="#st = :sending AND stats.done >= stats.recipients",
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+# --- the recipients' index and the consent record --------------------------------------------
+
+
+def genre_put_op(genre: str, member_id: str, at: str) -> dict[str, Any]:
+    """Subscribed to `genre` (the first consent time is kept)."""
+    pk, sk = keys.news_genre(genre, member_id)
+    return dynamo.t_update(pk, sk, "SET member_id = :m, consented_at = if_not_exists(consented_at, :at)", vals={":m": member_id, ":at": at})
+
+
+def genre_delete_op(genre: str, member_id: str) -> dict[str, Any]:
+    return dynamo.t_delete(*keys.news_genre(genre, member_id))
+
+
+def consent_op(member_id: str, genres: list[str], at: str, via: str, consented_at: str | None) -> dict[str, Any]:
+    """The consent record after a change: opted in (consented_at given, genres) or out (genres empty)."""
+    pk, sk = keys.news_consent(member_id)
+    entry = {"at": at, "via": via, "genres": genres}
+    if genres:
+        expression = "SET member_id = :m, genres = :g, consented_at = if_not_exists(consented_at, :c), updated_at = :at, history = list_append(if_not_exists(history, :e), :entry) REMOVE withdrawn_at"
+        vals: dict[str, Any] = {":m": member_id, ":g": genres, ":c": consented_at or at, ":at": at, ":e": [], ":entry": [entry]}
+    else:
+        expression = "SET member_id = :m, genres = :g, withdrawn_at = :at, updated_at = :at, history = list_append(if_not_exists(history, :e), :entry) REMOVE consented_at"
+        vals = {":m": member_id, ":g": [], ":at": at, ":e": [], ":entry": [entry]}
+    return dynamo.t_update(pk, sk, expression, vals=vals)
+
+
+def consent(member_id: str) -> Item | None:
+    return dynamo.get(*keys.news_consent(member_id), consistent=True)
+
+
+def genre_members(genre: str) -> list[str]:
+    """The member ids subscribed to a genre (one Query a page, only member_id read)."""
+    found: list[str] = []
+    start: dict[str, Any] | None = None
+    pk = keys.news_genre(genre, "")[0]
+    while True:
+        kwargs: dict[str, Any] = {
+            "TableName": dynamo.table(),
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": dynamo.values({":pk": pk}),
+            "ProjectionExpression": "member_id",
+        }
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        answer = client("dynamodb").query(**kwargs)
+        found.extend(str(dynamo.deserialize(i)["member_id"]) for i in answer.get("Items", []))
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
+# --- the worker: per-recipient records and counters --------------------------------------------
+
+
+def claim(newsletter_id: str, member_id: str, token_digest: str, at: str, ttl_epoch: int) -> Item | None:
+    """Write the recipient's record unless it exists: None when written (send now), else the record as it was."""
+    pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
+    item = {
+        "PK": pk,
+        "SK": sk,
+        "member_id": member_id,
+        "newsletter_id": newsletter_id,
+        "delivery": "claimed",
+        "claimed_at": at,
+        "GSI1PK": keys.unsubscribe_gsi1pk(token_digest),
+        "GSI1SK": "UNSUB",
+        "ttl_epoch": ttl_epoch,
+    }
+    try:
+        answer = client("dynamodb").put_item(
+            TableName=dynamo.table(),
+            Item=dynamo.serialize(item),
+            ConditionExpression="attribute_not_exists(PK)",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return dynamo.deserialize(exc.response.get("Item") or {}) or {"delivery": "claimed"}
+        raise
+    del answer
+    return None
+
+
+def settle_ops(newsletter_id: str, member_id: str, outcome: str, at: str) -> list[dict[str, Any]]:
+    """claimed → sent/failed/skipped and its count on the newsletter, once (the record's condition)."""
+    pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
+    npk, nsk = keys.newsletter(newsletter_id)
+    return [
+        dynamo.t_update(pk, sk, "SET delivery = :o, settled_at = :at", vals={":o": outcome, ":at": at, ":claimed": "claimed"}, condition="delivery = :claimed"),
+        dynamo.t_update(npk, nsk, "ADD stats.#o :one, stats.done :one", vals={":one": 1}, names={"#o": outcome}),
+    ]
+
+
+def release(newsletter_id: str, member_id: str) -> None:
+    """Forget a claim whose send SES refused for now (throttling): the redelivered batch sends it."""
+    pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
+    dynamo.delete(pk, sk, condition="delivery = :claimed", vals={":claimed": "claimed"})
+
+
+def recipient_of_token(token_digest: str) -> Item | None:
+    items, _ = dynamo.query(keys.unsubscribe_gsi1pk(token_digest), index="GSI1", limit=1)
+    return items[0] if items else None
+
+
+def members(member_ids: list[str]) -> list[Item]:
+    return dynamo.batch_get([keys.member(m) for m in member_ids], projection=("member_id", "email", "status", "role", "profile"), consistent=True)
+
+
+def unsubscribe_member_op(member_id: str, at: str) -> dict[str, Any]:
+    """The member's profile says mail_magazine false (only while it says true: a repeat changes nothing)."""
+    pk, sk = keys.member(member_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET profile.subscriptions.mail_magazine = :f, updated_at = :at",
+        vals={":f": False, ":t": True, ":at": at},
+        condition="profile.subscriptions.mail_magazine = :t",
+    )
+
+
+def count_unsubscribed_op(newsletter_id: str) -> dict[str, Any]:
+    pk, sk = keys.newsletter(newsletter_id)
+    return dynamo.t_update(pk, sk, "ADD stats.unsubscribed :one", vals={":one": 1}, condition="attribute_exists(PK)")
+
+
+# --- bounces and complaints (SES event notifications) -------------------------------------------
+
+
+def suppress_op(address: str, reason: str, at: str) -> dict[str, Any]:
+    pk, sk = keys.suppressed(address)
+    return dynamo.t_update(pk, sk, "SET reason = :r, suppressed_at = if_not_exists(suppressed_at, :at), updated_at = :at", vals={":r": reason, ":at": at})
+
+
+def suppressed(addresses: list[str]) -> set[str]:
+    """Which of these addresses are suppressed (BatchGetItem)."""
+    found = dynamo.batch_get([keys.suppressed(a) for a in addresses], projection=("PK",), consistent=True)
+    return {str(i["PK"]).removeprefix("SUPPRESSED#") for i in found}
+
+
+def count_event_ops(newsletter_id: str, member_id: str, event: str) -> list[dict[str, Any]]:
+    """Count a bounce/complaint on the newsletter once per recipient (the record remembers it)."""
+    pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
+    npk, nsk = keys.newsletter(newsletter_id)
+    return [
+        dynamo.t_update(pk, sk, "SET #e = :at", vals={":at": clock.iso()}, condition="attribute_exists(PK) AND attribute_not_exists(#e)", names={"#e": event}),
+        dynamo.t_update(npk, nsk, "ADD stats.#e :one", vals={":one": 1}, names={"#e": event}),
+    ]

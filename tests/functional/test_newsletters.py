@@ -1,0 +1,419 @@
+"""メールマガジン配信 (API.md "会員への配信"): staff CRUD, the recipients' index, send through SQS, the
+worker (at most once per member, even when a batch is redelivered after a crash), one-click unsubscribe.
+
+The queue is read by local/event_sources.py's poller, the one the local stack runs: moto's SQS,
+Lambda's SQS event shape, failed messages left on the queue.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import DEMO, Env, Portal
+from tests.functional.reservation_helpers import new_member
+
+NEWSLETTER = {"subject": "12月号 TOKYOネットクラブまがじん", "body": "いつもご利用ありがとうございます。\n今月のお知らせです。", "genres": ["netclub_magazine"]}
+
+
+class Queue:
+    """NewsletterMapping's poller of NewsletterQueue, polled on demand; what it delivered is kept."""
+
+    def __init__(self, env: Env) -> None:
+        import boto3
+
+        from local import cfn, event_sources, stack
+        from local.resources import physical_names
+
+        template = cfn.load()
+        resolver = cfn.Resolver(template, physical_names(template, stack.PREFIX), {"Stage": "local"}, stack.REGION, stack.ACCOUNT)
+        self.events: list[dict[str, Any]] = []
+        self.results: list[Any] = []
+
+        def invoke(function: str, event: dict[str, Any]) -> Any:
+            self.events.append(event)
+            result = env.invoke(function, event)
+            self.results.append(result)
+            return result
+
+        self.sqs = boto3.client("sqs", region_name=stack.REGION)
+        (self.poller,) = event_sources.queue_pollers(template, resolver, self.sqs, stack.REGION, invoke)
+        self.dlq_url = resolver.ref("NewsletterDeadLetterQueue")
+
+    def poll(self) -> int:
+        return self.poller.poll()
+
+    def depth(self, url: str | None = None) -> int:
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=url or self.poller.queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+@pytest.fixture
+def queue(env: Env) -> Queue:
+    return Queue(env)
+
+
+def _profile(client: Portal) -> dict[str, Any]:
+    view = client.get("/api/profile")
+    assert view.status == 200, view.body
+    body = copy.deepcopy(view.body)
+    body.pop("pending_email", None)
+    return body
+
+
+def _subscribe(client: Portal, on: bool, genres: list[str]) -> None:
+    body = _profile(client)
+    body["subscriptions"] = {**body["subscriptions"], "mail_magazine": on, "mail_magazine_genres": genres}
+    answer = client.put("/api/profile", body)
+    assert answer.status == 200, answer.body
+
+
+def _newsletter_mails(env: Env, to: str) -> list[dict[str, Any]]:
+    return [m for m in env.mails(to) if NEWSLETTER["subject"] in m["subject"]]
+
+
+# --- slice 1: CRUD and the audience ------------------------------------------------------------
+
+
+def test_staff_compose_edit_and_delete_a_draft_with_the_audience_now(env: Env, staff: Portal, member: Portal) -> None:
+    created = staff.post("/api/admin/newsletters", NEWSLETTER)
+    assert created.status == 201, created.body
+    body = created.body
+    assert body["status"] == "draft" and body["audience"] == 1  # the demo member takes both genres
+    assert body["stats"] == {"recipients": 0, "sent": 0, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0}
+
+    _subscribe(member, True, ["e_argus"])
+    assert staff.get(f"/api/admin/newsletters/{body['id']}").body["audience"] == 0
+    changed = staff.put(f"/api/admin/newsletters/{body['id']}", {**NEWSLETTER, "genres": ["netclub_magazine", "e_argus"], "subject": "改題"})
+    assert changed.status == 200 and changed.body["audience"] == 1 and changed.body["subject"] == "改題"
+    listed = staff.get("/api/admin/newsletters")
+    assert [n["id"] for n in listed.body["items"]] == [body["id"]]
+
+    assert staff.delete(f"/api/admin/newsletters/{body['id']}").status == 200
+    assert staff.get(f"/api/admin/newsletters/{body['id']}").status == 404
+    log = staff.get("/api/admin/audit-log").body["items"]
+    assert [e["action"] for e in log if e["target"] == f"newsletter:{body['id']}"] == ["newsletter.delete", "newsletter.update", "newsletter.create"]
+
+
+def test_bad_newsletters_are_400_with_japanese_fields_and_members_get_403(staff: Portal, member: Portal) -> None:
+    cases = [
+        ({**NEWSLETTER, "subject": "あ" * 151}, "subject", "150文字以内"),
+        ({**NEWSLETTER, "body": "あ" * 20001}, "body", "20000文字以内"),
+        ({**NEWSLETTER, "genres": []}, "genres", "ジャンル"),
+        ({**NEWSLETTER, "genres": ["sports"]}, "genres.0", "選択肢"),
+        ({**NEWSLETTER, "subject": "  "}, "subject", "必須"),
+    ]
+    for payload, field, words in cases:
+        answer = staff.post("/api/admin/newsletters", payload)
+        assert answer.status == 400, (field, answer.body)
+        assert words in answer.field_messages().get(field, ""), (field, answer.field_messages())
+    assert staff.post("/api/admin/newsletters", {**NEWSLETTER, "body": "一行目\n二行目\n" + "あ" * 19000}).status == 201
+    assert member.get("/api/admin/newsletters").status == 403
+    assert member.post("/api/admin/newsletters", NEWSLETTER).status == 403
+
+
+def test_the_recipients_index_follows_every_profile_write_and_keeps_the_consent(env: Env, staff: Portal, member: Portal) -> None:
+    from netclub.services import newsletters
+    from netclub.store import newsletters as store
+
+    demo = env.accounts["member"]
+    assert newsletters.audience(["netclub_magazine"]) == [demo]
+    first = store.consent(demo)
+    assert first and first["genres"] == ["netclub_magazine", "e_argus"] and first["consented_at"]
+
+    _subscribe(member, False, ["netclub_magazine"])
+    assert newsletters.audience(["netclub_magazine", "e_argus"]) == []
+    out = store.consent(demo)
+    assert out and out["withdrawn_at"] and "consented_at" not in out and [h["via"] for h in out["history"]] == ["seed", "profile"]
+
+    _subscribe(member, True, ["e_argus"])
+    assert newsletters.audience(["netclub_magazine"]) == [] and newsletters.audience(["e_argus"]) == [demo]
+    back = store.consent(demo)
+    assert back and back["consented_at"] > first["consented_at"] and "withdrawn_at" not in back
+
+    # a pending registration is in no genre; its approval puts it in (consent: when it registered)
+    other = new_member(env, staff, "reader@example.jp")
+    other_id = other.get("/api/me").body["member_id"]
+    assert other_id not in newsletters.audience(["netclub_magazine"])
+    _subscribe(other, True, ["netclub_magazine"])
+    assert other_id in newsletters.audience(["netclub_magazine"])
+
+    # staff edit of the profile keeps it too
+    detail = staff.get(f"/api/admin/members/{demo}").body
+    profile = {**detail["profile"], "subscriptions": {**detail["profile"]["subscriptions"], "mail_magazine": False}}
+    assert staff.put(f"/api/admin/members/{demo}/profile", {**profile, "staff_fields": detail["staff_fields"]}).status == 200
+    assert demo not in newsletters.audience(["e_argus"])
+
+
+# --- slice 2: send, the worker, at most once ---------------------------------------------------
+
+
+def _subscriber(email: str, genres: list[str], on: bool = True, status: str = "active") -> str:
+    """A member written as the portal's own writes make one (the index items in the same transaction)."""
+    from netclub import clock, ids
+    from netclub.services import newsletters
+    from netclub.store import accounts
+
+    now = clock.iso()
+    member = {
+        "member_id": ids.new_id(),
+        "email": email,
+        "role": "member",
+        "status": status,
+        "password_hash": "-",
+        "company_name": "配信テスト株式会社",
+        "user_name": "配信太郎",
+        "profile": {"corporate_type": "founder", "company_name": "配信テスト株式会社", "user": {"name": "配信太郎", "email": email}}
+        | {"subscriptions": {"mail_magazine": on, "mail_magazine_genres": genres}},
+        "staff_fields": {},
+        "created_at": now,
+        "updated_at": now,
+    }
+    accounts.create_member(member, newsletters.subscription_ops(None, member, "seed", now))
+    return str(member["member_id"])
+
+
+def _sent(staff: Portal, genres: list[str] | None = None) -> str:
+    created = staff.post("/api/admin/newsletters", {**NEWSLETTER, "genres": genres or NEWSLETTER["genres"]})
+    assert created.status == 201, created.body
+    answer = staff.post(f"/api/admin/newsletters/{created.body['id']}/send", {})
+    assert answer.status == 202 and answer.body["status"] == "sending", answer.body
+    return str(created.body["id"])
+
+
+def test_send_reaches_the_right_members_only_with_the_list_headers_and_footer(env: Env, staff: Portal, queue: Queue) -> None:
+    _subscriber("magazine@example.jp", ["netclub_magazine"])
+    _subscriber("argus-only@example.jp", ["e_argus"])
+    _subscriber("opted-out@example.jp", ["netclub_magazine"], on=False)
+    _subscriber("pending@example.jp", ["netclub_magazine"], status="pending_review")
+    newsletter_id = _sent(staff)
+    assert queue.poll() == 1
+    record = queue.events[-1]["Records"][0]
+    assert record["eventSource"] == "aws:sqs" and record["eventSourceARN"].endswith(":netclub-local-NewsletterQueue")
+    assert set(record) >= {"messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "awsRegion"}
+    assert queue.results[-1] == {"batchItemFailures": []} and queue.depth() == 0
+
+    for address in (DEMO[0], "magazine@example.jp"):
+        (mail,) = _newsletter_mails(env, address)
+        token = env.link_token(address, "/unsubscribe")
+        assert mail["headers"]["List-Unsubscribe"] == f"<http://portal.test/api/unsubscribe?token={token}>"
+        assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert "公益財団法人 東京都中小企業振興公社" in mail["body"] and "〒101-0025" in mail["body"] and "03-3251-7881" in mail["body"]
+    for address in ("argus-only@example.jp", "opted-out@example.jp", "pending@example.jp", "staff@netclub.example"):
+        assert _newsletter_mails(env, address) == []
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["status"] == "sent" and view["sent_at"] and view["audience"] == 2
+    assert view["stats"] == {"recipients": 2, "sent": 2, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0}
+
+    again = staff.post(f"/api/admin/newsletters/{newsletter_id}/send", {})
+    assert again.status == 409 and again.error["code"] == "not_draft"
+    assert staff.put(f"/api/admin/newsletters/{newsletter_id}", NEWSLETTER).status == 409
+    assert staff.delete(f"/api/admin/newsletters/{newsletter_id}").status == 409
+
+
+def test_a_crash_after_half_a_batch_and_the_redelivery_send_nobody_twice(env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub.services import newsletters
+
+    addresses = [f"reader{n:03d}@example.jp" for n in range(60)]
+    for address in addresses:
+        _subscriber(address, ["netclub_magazine", "e_argus"])
+    addresses.append(DEMO[0])
+    original = newsletters._deliver
+    calls = {"n": 0}
+
+    def crashing(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: Any = None) -> None:
+        calls["n"] += 1
+        original(to, subject, body, headers, tags)
+        if calls["n"] == 25:  # SES took the 25th mail; the worker dies before it records that
+            raise RuntimeError("worker crashed")
+
+    monkeypatch.setattr(newsletters, "_deliver", crashing)
+    newsletter_id = _sent(staff, ["netclub_magazine", "e_argus"])
+    queue.poll()
+    assert queue.results[-1]["batchItemFailures"], "the crashed message stays on the queue"
+    assert queue.depth() == 1
+    assert queue.poller.redeliver_now() == 1  # its visibility timeout has passed
+    assert queue.poll() == 1
+    assert queue.depth() == 0
+
+    counts = {address: len(_newsletter_mails(env, address)) for address in addresses}
+    assert set(counts.values()) == {1}, {a: c for a, c in counts.items() if c != 1}
+    assert calls["n"] == 61
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["status"] == "sent" and view["stats"]["recipients"] == 61 and view["stats"]["sent"] == 61
+
+
+def test_ses_throttling_is_retried_and_a_member_who_left_meanwhile_is_skipped(env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+    from netclub.services import newsletters
+
+    monkeypatch.setattr(newsletters, "SES_ATTEMPTS", 2)
+    monkeypatch.setattr(newsletters.time, "sleep", lambda _s: None)
+    _subscriber("throttled@example.jp", ["netclub_magazine"])
+    original = newsletters._deliver
+    refusals = {"left": 3}
+
+    def throttled(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: Any = None) -> None:
+        if refusals["left"]:
+            refusals["left"] -= 1
+            raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "slow down"}}, "SendEmail")
+        original(to, subject, body, headers, tags)
+
+    monkeypatch.setattr(newsletters, "_deliver", throttled)
+    newsletter_id = _sent(staff)
+    member = env.new_client()
+    assert member.login(*DEMO).status == 200
+    queue.poll()  # refused twice (the retries): released, the message stays
+    assert queue.depth() == 1 and _newsletter_mails(env, DEMO[0]) == []
+    _subscribe(member, False, [])  # the demo member opts out before the redelivery
+    queue.poller.redeliver_now()
+    queue.poll()
+    assert queue.depth() == 0
+    assert _newsletter_mails(env, DEMO[0]) == [] and len(_newsletter_mails(env, "throttled@example.jp")) == 1
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["status"] == "sent" and view["stats"]["sent"] == 1 and view["stats"]["recipients"] == 2
+
+
+def test_a_scheduled_newsletter_waits_for_newsletter_dispatch_and_test_mails_go_to_staff(env: Env, staff: Portal, queue: Queue) -> None:
+    from netclub import clock
+
+    created = staff.post("/api/admin/newsletters", NEWSLETTER).body
+    test = staff.post(f"/api/admin/newsletters/{created['id']}/test")
+    assert test.status == 202
+    (mail,) = env.mails("staff@netclub.example")
+    assert mail["subject"] == "【テスト】" + NEWSLETTER["subject"] and mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert _newsletter_mails(env, DEMO[0]) == []
+
+    past = staff.post(f"/api/admin/newsletters/{created['id']}/send", {"send_at": "2020-01-01T09:00:00+09:00"})
+    assert past.status == 400 and "send_at" in past.field_messages()
+    soon = (clock.now() + __import__("datetime").timedelta(minutes=10)).isoformat()
+    scheduled = staff.post(f"/api/admin/newsletters/{created['id']}/send", {"send_at": soon})
+    assert scheduled.status == 202 and scheduled.body["status"] == "scheduled"
+    assert staff.post(f"/api/admin/newsletters/{created['id']}/send", {}).status == 409
+    assert env.invoke("NewsletterDispatchFunction", {}) == {"started": 0}  # not yet
+    from netclub.store import dynamo, keys
+
+    dynamo.update(*keys.newsletter(created["id"]), "SET GSI2SK = :t", vals={":t": "2020-01-01T00:00:00+09:00"})  # its time has come
+    assert env.invoke("NewsletterDispatchFunction", {}) == {"started": 1}
+    queue.poll()
+    assert len(_newsletter_mails(env, DEMO[0])) == 1
+    assert staff.get(f"/api/admin/newsletters/{created['id']}").body["status"] == "sent"
+
+
+# --- slice 3: one-click unsubscribe -------------------------------------------------------------
+
+
+def test_one_click_unsubscribe_without_a_session_takes_effect_at_once(env: Env, staff: Portal, queue: Queue) -> None:
+    from netclub.services import newsletters
+    from netclub.store import newsletters as store
+
+    newsletter_id = _sent(staff)
+    queue.poll()
+    token = env.link_token(DEMO[0], "/unsubscribe")
+    visitor = env.new_client()
+    assert visitor.get(f"/api/unsubscribe?token={token}").status in (403, 404, 405)  # a GET changes nothing
+    assert newsletters.audience(["netclub_magazine"]) == [env.accounts["member"]]
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = visitor.post(f"/api/unsubscribe?token={token}", raw=b"List-Unsubscribe=One-Click", headers=form)
+    assert answer.status == 200, answer.body
+    assert newsletters.audience(["netclub_magazine", "e_argus"]) == []
+    member = env.new_client()
+    assert member.login(*DEMO).status == 200
+    assert member.get("/api/profile").body["subscriptions"]["mail_magazine"] is False
+    consent = store.consent(env.accounts["member"])
+    assert consent and consent["withdrawn_at"] and consent["history"][-1]["via"] == "unsubscribe_link"
+    assert visitor.post(f"/api/unsubscribe?token={token}", raw=b"List-Unsubscribe=One-Click", headers=form).status == 200  # harmless
+    assert visitor.post("/api/unsubscribe", {"token": token}).status == 200
+    assert staff.get(f"/api/admin/newsletters/{newsletter_id}").body["stats"]["unsubscribed"] == 1
+
+    for bad in ("unknown-token", "x" * 300):
+        refused = visitor.post("/api/unsubscribe", {"token": bad})
+        assert refused.status == 400 and refused.error["code"] == "invalid_token", refused.body
+    for bad in ("unknown", "y" * 500):
+        unknown = visitor.post(f"/api/unsubscribe?token={bad}", raw=b"List-Unsubscribe=One-Click", headers=form)
+        assert unknown.status == 400 and unknown.error["code"] == "invalid_token", unknown.body
+    assert visitor.post("/api/unsubscribe", raw=json.dumps({}).encode()).error["code"] == "invalid_token"
+
+
+def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub.services import newsletters
+
+    def broken(message: dict[str, Any], pacer: Any = None) -> dict[str, int]:
+        raise RuntimeError("always fails")
+
+    monkeypatch.setattr(newsletters, "process", broken)
+    _sent(staff)
+    for _ in range(5):  # the queue's RedrivePolicy: maxReceiveCount 5
+        assert queue.poll() == 0
+        assert queue.results[-1]["batchItemFailures"] == [{"itemIdentifier": queue.events[-1]["Records"][0]["messageId"]}]
+        queue.poller.redeliver_now()
+    assert queue.poll() == 0 and queue.depth() == 0
+    assert queue.depth(queue.dlq_url) == 1
+    assert queue.events[-1]["Records"][0]["attributes"]["ApproximateReceiveCount"] == "5"
+
+
+# --- slice 4: bounces and complaints ------------------------------------------------------------
+
+
+def test_bounces_and_complaints_suppress_the_address_count_once_and_a_complaint_unsubscribes(env: Env, staff: Portal, queue: Queue) -> None:
+    from netclub.services import newsletters
+
+    _subscriber("bouncing@example.jp", ["netclub_magazine"])
+    first = _sent(staff)
+    queue.poll()
+    dev = env.new_client()
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": "bouncing@example.jp", "permanent": True}).status == 202
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": "bouncing@example.jp", "permanent": True}).status == 202  # SNS: at least once
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": DEMO[0]}).status == 202  # transient: nothing
+    stats = staff.get(f"/api/admin/newsletters/{first}").body["stats"]
+    assert stats["bounced"] == 1 and stats["complained"] == 0
+    assert env.accounts["member"] in newsletters.audience(["netclub_magazine"])
+
+    assert dev.post("/_dev/ses/events", {"type": "Complaint", "to": DEMO[0]}).status == 202
+    assert env.accounts["member"] not in newsletters.audience(["netclub_magazine", "e_argus"])  # a complaint unsubscribes
+    member = env.new_client()
+    assert member.login(*DEMO).status == 200
+    assert member.get("/api/profile").body["subscriptions"]["mail_magazine"] is False
+    assert staff.get(f"/api/admin/newsletters/{first}").body["stats"]["complained"] == 1
+
+    _subscribe(member, True, ["netclub_magazine"])  # opting in again does not lift the suppression of the address
+    second = _sent(staff)
+    queue.poll()
+    assert len(_newsletter_mails(env, "bouncing@example.jp")) == 1 and len(_newsletter_mails(env, DEMO[0])) == 1
+    view = staff.get(f"/api/admin/newsletters/{second}").body
+    assert view["status"] == "sent" and view["stats"]["recipients"] == 2 and view["stats"]["sent"] == 0
+
+
+def test_when_sqs_refuses_the_enqueue_the_newsletter_goes_back_to_draft_and_can_be_sent_again(
+    env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+    from netclub.services import newsletters
+
+    _subscriber("second@example.jp", ["netclub_magazine"])
+    original = newsletters.enqueue
+
+    def half(newsletter_id: str, member_ids: list[str]) -> int:
+        original(newsletter_id, member_ids[:1])  # the first message went in, then SQS failed
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "SendMessageBatch")
+
+    monkeypatch.setattr(newsletters, "enqueue", half)
+    created = staff.post("/api/admin/newsletters", NEWSLETTER).body
+    refused = staff.post(f"/api/admin/newsletters/{created['id']}/send", {})
+    assert refused.status == 503 and refused.error["code"] == "unavailable"
+    assert staff.get(f"/api/admin/newsletters/{created['id']}").body["status"] == "draft"
+    queue.poll()  # the message that went in: ignored, the newsletter is not sending
+    assert _newsletter_mails(env, DEMO[0]) == [] and _newsletter_mails(env, "second@example.jp") == [] and queue.depth() == 0
+
+    monkeypatch.setattr(newsletters, "enqueue", original)
+    assert staff.post(f"/api/admin/newsletters/{created['id']}/send", {}).status == 202
+    queue.poll()
+    assert len(_newsletter_mails(env, DEMO[0])) == 1 and len(_newsletter_mails(env, "second@example.jp")) == 1
+    view = staff.get(f"/api/admin/newsletters/{created['id']}").body
+    assert view["status"] == "sent" and view["stats"]["sent"] == 2
