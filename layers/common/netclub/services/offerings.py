@@ -178,6 +178,7 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
     if body.capacity < taken:
         raise Conflict(f"定員は、すでに予約済みの席数（{taken}席）より少なくできません。", code="capacity_below_taken")
     data = _slot_data(slot_id, body)
+    day = store.slot_day_keys(offering_id, slot_id, data["date"], data["starts_at"])
     pk, sk = store.slot_key(offering_id, slot_id)
     try:
         dynamo.transact(
@@ -185,7 +186,8 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
                 dynamo.t_update(
                     pk,
                     sk,
-                    "SET #d = :d, start_time = :s, end_time = :e, place = :p, starts_at = :at, #cap = :c, seats_left = seats_left + :delta",
+                    "SET #d = :d, start_time = :s, end_time = :e, place = :p, starts_at = :at, #cap = :c, seats_left = seats_left + :delta,"
+                    " GSI2PK = :daypk, GSI2SK = :daysk",
                     names={"#d": "date", "#cap": "capacity"},
                     vals={
                         ":d": data["date"],
@@ -197,6 +199,8 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
                         ":delta": body.capacity - old_capacity,
                         ":old": old_capacity,
                         ":need": old_capacity - body.capacity,
+                        ":daypk": day["GSI2PK"],  # the slot moves with its date in the index of slots by day
+                        ":daysk": day["GSI2SK"],
                     },
                     condition="#cap = :old AND seats_left >= :need",
                 ),
