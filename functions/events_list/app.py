@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, file_response, logger
 from netclub.models.content import EventList
-from netclub.services import calendar, content
+from netclub.services import content
 
 app = build_resolver()
 
@@ -28,6 +28,8 @@ def list_events(
     responses={200: {"description": "text/calendar (RFC 5545)", "content": {"text/calendar": {"schema": {"type": "string"}}}}},
 )
 def events_ics() -> Response[str]:
+    from netclub.services import calendar  # icalendar only for this route: the JSON calendar's cold start stays as it was
+
     return file_response(calendar.events_ics(), calendar.CALENDAR_TYPE, cache="public, max-age=300")
 
 
