@@ -72,6 +72,8 @@ def test_calendar_feed_and_the_day_before_mail(local_stack: LocalStack, staff: B
     assert old.status == unknown.status == 404 and old.body == unknown.body
     assert app.get(rotated.body["url"].removeprefix(local_stack.url)).status == 200
 
+    with urllib.request.urlopen(f"{local_stack.url}/_dev/scheduled", timeout=10) as resp:
+        assert {"reminders", "mail-retry"} <= set(json.loads(resp.read())["scheduled"])
     first = _run_reminders(local_stack)
     second = _run_reminders(local_stack)
     assert first["reminded"] >= 1 and second["reminded"] == 0
