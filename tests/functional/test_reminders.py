@@ -119,3 +119,25 @@ def test_a_cancel_between_the_read_and_the_mail_sends_nothing(env: Env, staff: P
     monkeypatch.setattr(reminders, "_remind", cancel_first)
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["gone"] == 1
     assert _reminders(env, DEMO[0]) == [] and _outbox() == []
+
+
+def test_a_run_that_dies_after_the_commit_loses_nothing_and_sends_once(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mail waits in the outbox (attempts 0); the retry leaves it to its writer for a while, then sends it, once."""
+    import datetime as dt
+
+    from netclub import clock
+    from netclub.services import reminders
+
+    o = _seminar(staff, "経営セミナー", 1)
+    _book(member, o)
+    real_send = reminders._send
+    monkeypatch.setattr(reminders, "_send", lambda mail: "reminded")  # the function dies right after the commit
+    assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["reminded"] == 1
+    monkeypatch.setattr(reminders, "_send", real_send)
+    assert [m["attempts"]["N"] for m in _outbox()] == ["0"]
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0}  # its writer may still be sending it
+    later = clock.now() + dt.timedelta(minutes=3)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
+    assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["already"] == 1
+    assert len(_reminders(env, DEMO[0])) == 1 and _outbox() == []
