@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import boto3
 from werkzeug.serving import make_server
 
 from local import cfn, iam, stack
@@ -39,8 +40,9 @@ def main() -> int:
 
     from netclub.config import local_accounts
 
-    from local import openapi, schedules, seed
+    from local import event_sources, openapi, schedules, seed
     from local.gateway import Gateway
+    from local.gateway import invoke as invoke_function
 
     if not args.no_seed:
         seed.run()
@@ -80,6 +82,14 @@ def main() -> int:
 
     # EventBridge's schedules of template.yaml (rate(...)): each function on its own timer
     schedules.start_timers(schedules.schedules(template), functions, stack.REGION, "123456789012", stopping)
+    # Lambda's event source mappings (DynamoDB Streams): each read by a poller, as Lambda's pollers do
+    streams = boto3.client("dynamodbstreams", region_name=stack.REGION, endpoint_url=endpoint)
+    event_sources.start_polling(
+        event_sources.readers(
+            template, resolver.ref, streams, stack.REGION, lambda name, event: invoke_function(functions[name], event, stack.REGION, stack.ACCOUNT)
+        ),
+        stopping,
+    )
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

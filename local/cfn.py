@@ -62,6 +62,8 @@ class Resolver:
         kind = self.template["Resources"].get(name, {}).get("Type", "")
         physical = self.ref(name)
         if kind == "AWS::DynamoDB::Table":
+            if attribute == "StreamArn":  # the stream's label is known only once the table exists
+                return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{physical}/stream/*"
             return f"arn:aws:dynamodb:{self.region}:{self.account}:table/{physical}"
         if kind == "AWS::S3::Bucket":
             if attribute == "DomainName":

@@ -19,7 +19,16 @@ def messages(region: str, to: str | None = None) -> list[dict[str, Any]]:
         recipients = destinations.get("ToAddresses", []) if isinstance(destinations, dict) else list(destinations)
         for recipient in recipients:
             if to is None or recipient.lower() == to.strip().lower():
-                found.append({"to": recipient, "subject": message.subject, "body": message.body, "sent_at": getattr(message, "sent_at", None), "seq": index})
+                found.append(
+                    {
+                        "to": recipient,
+                        "subject": message.subject,
+                        "body": message.body,
+                        "sent_at": getattr(message, "sent_at", None),
+                        "headers": dict(getattr(message, "headers", None) or {}),  # local/moto_patches.py keeps them
+                        "seq": index,
+                    }
+                )
     found.sort(key=lambda m: m["seq"], reverse=True)
     for item in found:
         item.pop("seq")
@@ -32,8 +41,11 @@ _LINK = re.compile(r"(https?://[^\s<>\"']+)")
 def page(items: list[dict[str, Any]], to: str | None) -> str:
     rows = []
     for m in items:
+        headers = "".join(f"<br>{html.escape(k)}: {html.escape(v)}" for k, v in (m.get("headers") or {}).items())
         body = _LINK.sub(lambda x: f'<a href="{x.group(1)}">{x.group(1)}</a>', html.escape(m["body"]))
-        rows.append(f'<article class="mail"><h2>{html.escape(m["subject"])}</h2><p class="meta">宛先: {html.escape(m["to"])}</p><pre>{body}</pre></article>')
+        rows.append(
+            f'<article class="mail"><h2>{html.escape(m["subject"])}</h2><p class="meta">宛先: {html.escape(m["to"])}{headers}</p><pre>{body}</pre></article>'
+        )
     query = html.escape(to or "")
     return f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>開発用メールボックス</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,4 +1,4 @@
-"""moto's DynamoDB transactions without a copy of the whole table each time.
+"""moto's DynamoDB transactions without a copy of the whole table each time; SESv2's headers kept.
 
 moto's `transact_write_items` deep-copies every table a transaction touches before it starts,
 to roll back if the transaction is cancelled. That is O(table) in time and memory per
@@ -6,11 +6,16 @@ transaction: after a few thousand inquiries and reservations the local stack ans
 requests a second and its memory grew by about 1.8 MB a transaction (benchmarks/stack_load.py).
 Here only the items the transaction names are kept (as DynamoDB JSON) and put back on a
 cancellation: the same all-or-nothing result, at the cost of the items themselves.
+
+moto's SESv2 `SendEmail` keeps a simple mail's recipients, subject and body only: here the
+headers the portal sets (`ReplyToAddresses` as `Reply-To`, and any `Content.Simple.Headers`) are
+kept on the sent message as `headers`, for the dev mailbox (`GET /_dev/mail`) and the tests.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import types
 from typing import Any
 
@@ -74,4 +79,36 @@ def install() -> None:
             raise
 
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _keep_mail_headers()
     _installed = True
+
+
+def mail_headers(params: dict[str, Any]) -> dict[str, str]:
+    """The headers an SESv2 SendEmail request sets, by name (what SES would put in the mail)."""
+    headers: dict[str, str] = {}
+    reply_to = params.get("ReplyToAddresses") or []
+    if reply_to:
+        headers["Reply-To"] = ", ".join(reply_to)
+    simple = (params.get("Content") or {}).get("Simple") or {}
+    for header in simple.get("Headers") or []:
+        if isinstance(header, dict) and header.get("Name"):
+            headers[str(header["Name"])] = str(header.get("Value", ""))
+    return headers
+
+
+def _keep_mail_headers() -> None:
+    from moto.sesv2 import responses
+
+    original = responses.SESV2Response.send_email
+
+    def send_email(self: Any) -> str:
+        answer = original(self)
+        headers = mail_headers(json.loads(self.body or "{}"))
+        message_id = json.loads(answer).get("MessageId")
+        for message in reversed(list(self.sesv2_backend.core_backend.sent_messages)):
+            if getattr(message, "id", None) == message_id:
+                message.headers = headers
+                break
+        return answer
+
+    responses.SESV2Response.send_email = send_email  # type: ignore[method-assign]

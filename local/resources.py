@@ -35,6 +35,8 @@ def table_definitions(template: dict[str, Any], resolver: Resolver) -> list[dict
         }
         if props.get("GlobalSecondaryIndexes"):
             args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("StreamSpecification"):  # local/event_sources.py reads it as Lambda's event source mapping does
+            args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         tables.append({"create": args, "ttl": props.get("TimeToLiveSpecification")})
     return tables
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from local import cfn
+from local import cfn, event_sources
 from local.functions import Route, discover
 from local.gateway import API_ID, STAGE, Gateway
 
@@ -86,6 +86,26 @@ def main(out: Path = ROOT / "events") -> int:
             }
         (folder / "event.json").write_text(json.dumps(event, indent=2) + "\n", encoding="utf-8")
         written.append(folder / "event.json")
+    for mapping in event_sources.stream_mappings(template):  # a DynamoDB stream's batch, as Lambda delivers it (KEYS_ONLY)
+        folder = out / functions[mapping.function].code_dir.name
+        folder.mkdir(parents=True, exist_ok=True)
+        record = {
+            "eventID": "example",
+            "eventName": "MODIFY",
+            "eventVersion": "1.1",
+            "eventSource": "aws:dynamodb",
+            "awsRegion": "ap-northeast-1",
+            "dynamodb": {
+                "ApproximateCreationDateTime": 1795478400,
+                "Keys": {"PK": {"S": "DIRECTORY#example-company"}, "SK": {"S": "COMPANY"}},
+                "SequenceNumber": "100000000000000000001",
+                "SizeBytes": 60,
+                "StreamViewType": "KEYS_ONLY",
+            },
+            "eventSourceARN": "arn:aws:dynamodb:ap-northeast-1:123456789012:table/example/stream/2026-11-24T00:00:00.000",
+        }
+        (folder / "stream.json").write_text(json.dumps({"Records": [record]}, indent=2) + "\n", encoding="utf-8")
+        written.append(folder / "stream.json")
     stale = [file for file in out.glob("*/*.json") if file not in written]
     for file in stale:  # routes that left the template
         file.unlink()

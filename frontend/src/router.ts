@@ -79,6 +79,21 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/UsageHistoryView.vue'),
     meta: { title: '利用履歴', access: 'member', help: 'history', activeOnly: true },
   },
+  {
+    path: '/directory',
+    component: () => import('./views/DirectorySearchView.vue'),
+    meta: { title: '会員企業検索', access: 'member', help: 'directory', activeOnly: true },
+  },
+  {
+    path: '/directory/:companyId',
+    component: () => import('./views/CompanyDetailView.vue'),
+    meta: { title: '企業詳細', access: 'member', help: 'directory', activeOnly: true },
+  },
+  {
+    path: '/directory/:companyId/contact',
+    component: () => import('./views/CompanyContactView.vue'),
+    meta: { title: '商談申込', access: 'member', help: 'directory-contact', activeOnly: true },
+  },
   { path: '/profile', component: () => import('./views/ProfileView.vue'), meta: { title: 'My情報管理', access: 'member', help: 'profile', activeOnly: true } },
   {
     path: '/profile/edit',
@@ -109,6 +124,7 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./admin/AdminInquiryDetail.vue'),
         meta: { title: 'お問い合わせ詳細', access: 'admin', help: 'admin' },
       },
+      { path: 'exports', component: () => import('./admin/AdminExports.vue'), meta: { title: '名簿出力', access: 'admin', help: 'admin' } },
       { path: 'mail-outbox', component: () => import('./admin/AdminMailOutbox.vue'), meta: { title: '再送待ちメール', access: 'admin', help: 'admin' } },
       { path: 'audit-log', component: () => import('./admin/AdminAudit.vue'), meta: { title: '監査ログ', access: 'admin', help: 'admin' } },
     ],

@@ -224,6 +224,12 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
     expect(row).to_contain_text("参加済み")
     expect(row.get_by_role("button", name="出席を記録")).to_have_count(0)
     shot(page, "admin-attendance")
+    # 参加者名簿: the CSV as the browser downloads it (Excel-ready: the BOM, the Japanese header)
+    with page.expect_download() as download:
+        page.get_by_test_id("attendees-csv").click()
+    attendees = Path(download.value.path()).read_bytes()
+    assert attendees.startswith("\ufeff会員番号,企業名".encode())
+    assert "株式会社出席確認" in attendees.decode("utf-8") and "参加済み" in attendees.decode("utf-8")
     history = member.get("/api/usage-history").body["items"]
     assert any(h["title"] == title and h["status"] == "attended" for h in history), history
 
@@ -246,12 +252,24 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
             expect(page.get_by_test_id("admin-events")).to_contain_text(event_title)
         shot(page, name)
 
+    # 名簿出力: each service's list (here: every active member, which includes the one above)
+    nav.get_by_role("link", name="名簿出力").click()
+    expect(page.get_by_role("heading", level=1, name="名簿出力")).to_be_visible()
+    shot(page, "admin-exports")
+    with page.expect_download() as download:
+        page.get_by_test_id("export-all").click()
+    assert download.value.suggested_filename.startswith("members-active-")
+    listed = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert listed.startswith("\ufeff会員番号,企業名,事業所名,郵便番号,住所,担当者名,部署,電話番号,メールアドレス\r\n")
+    assert "株式会社出席確認" in listed
+
     nav.get_by_role("link", name="監査ログ").click()
     expect(page.get_by_role("heading", level=1, name="監査ログ")).to_be_visible()
     attended = page.get_by_test_id("audit-log").locator("tr", has_text=f"reservation:{booked.body['id']}")
     expect(attended).to_have_count(1)
     expect(attended).to_contain_text("予約の出席記録")  # the action in Japanese, its code beneath
     expect(attended).to_contain_text("reservation.attended")
+    expect(page.get_by_test_id("audit-log").locator("tr", has_text="members:active").first).to_contain_text("会員名簿の出力")
     shot(page, "admin-audit-log")
 
 

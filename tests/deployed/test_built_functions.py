@@ -130,7 +130,12 @@ def test_built_function_answers_its_sample_events(folder: str, sample_answers: d
         elif "text/calendar" in json.dumps([answer.get("headers"), answer.get("multiValueHeaders")]):  # the .ics routes
             assert answer["body"].startswith("BEGIN:VCALENDAR\r\n"), f"{where}: {answer['body'][:200]}"
         elif answer.get("body"):
-            json.loads(answer["body"])
+            headers = {k.lower(): v for k, v in (answer.get("headers") or {}).items()}
+            headers |= {k.lower(): v[0] for k, v in (answer.get("multiValueHeaders") or {}).items() if v}
+            if headers.get("content-type", "").startswith("text/csv"):  # a file: Excel's BOM, a Japanese header row
+                assert answer["body"].startswith("\ufeff"), f"{where}: {answer['body'][:80]}"
+            else:
+                json.loads(answer["body"])
 
 
 def test_built_login_and_authorizer_agree_on_a_real_session(deployed: Deployed, aws: dict[str, str], tmp_path: Path) -> None:

@@ -381,3 +381,55 @@ def test_an_email_change_never_replaces_the_company_id(env: Env) -> None:
     change("kept@example.jp", first)
     after = accounts.get_member(member_id, consistent=True)
     assert after is not None and after["company_id"] == first and after["email"] == "kept@example.jp"
+
+
+# --- My情報 「公開される情報」: GET /api/profile/public-view ------------------------------------------
+
+
+def test_public_view_is_the_page_others_get_and_follows_the_switch(env: Env, member: Portal, other: Portal) -> None:
+    rebuild(env)
+    card = demo_card(other)
+    own = member.get("/api/profile").body
+    assert own["company_id"] == card["company_id"]  # the member's own company (the 「自社」 badge)
+    view = member.get("/api/profile/public-view")
+    assert view.status == 200, view.body
+    assert view.body["published"] is True
+    assert view.body["page"] == other.get(f"/api/directory/{card['company_id']}").body  # exactly what others see
+    _set_published(member, False)  # an unpublish takes effect at once: others get 404, the preview says so
+    after = member.get("/api/profile/public-view").body
+    assert after["published"] is False
+    assert after["page"] == view.body["page"]  # what would be shown again once published
+    assert other.get(f"/api/directory/{card['company_id']}").status == 404
+    assert member.get("/api/profile").body["company_id"] == card["company_id"]  # kept for a later publication
+
+
+def test_public_view_carries_no_private_field(env: Env, staff: Portal, member: Portal) -> None:
+    detail = staff.get(f"/api/admin/members/{env.accounts['member']}").body
+    body = {**detail["profile"], **copy.deepcopy(PRIVATE), "staff_fields": {"member_number": "NC-SECRET-1", "note": "秘密のメモ", "joined_on": "2001-02-03"}}
+    body["user"]["email"] = DEMO[0]
+    assert staff.put(f"/api/admin/members/{env.accounts['member']}/profile", body).status == 200
+    view = member.get("/api/profile/public-view")
+    assert view.status == 200
+    text = json.dumps(view.body, ensure_ascii=False)
+    assert "株式会社中小ニット" in text
+    leaked = [marker for marker in PRIVATE_TEXT if marker in text]
+    assert not leaked, (leaked, text)
+    assert env.accounts["member"] not in text
+
+
+def test_public_view_of_a_company_never_published(env: Env, staff: Portal) -> None:
+    """A member who never published has no company_id yet: the preview still shows the page's fields."""
+    founder = new_member(env, staff, "preview@example.jp")
+    assert founder.get("/api/profile").body["company_id"] is None
+    view = founder.get("/api/profile/public-view").body
+    assert view["published"] is False
+    assert view["page"]["company_name"] == "創業太郎" and view["page"]["representative"] is None
+
+
+def test_public_view_needs_an_active_session(env: Env, member: Portal, portal: Portal) -> None:
+    from netclub import clock
+    from netclub.store import accounts
+
+    assert portal.get("/api/profile/public-view").status == 401
+    accounts.set_status(env.accounts["member"], "active", "pending_review", clock.iso())
+    assert member.get("/api/profile/public-view").status == 403

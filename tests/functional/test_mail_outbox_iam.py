@@ -111,6 +111,12 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     step(visitor.post("/api/password-reset/confirm", reset), 204)
     one_more_kept()
     step(newcomer.login("outbox@example.jp", PASSWORD), 200)
+    # 商談申込 to the demo company (published by the seed): relayed to its address, Reply-To the newcomer's
+    from netclub.store import accounts
+
+    demo_company = (accounts.get_member(env.accounts["member"]) or {})["company_id"]
+    step(newcomer.post(f"/api/directory/{demo_company}/contact", {"subject": "商談のご相談", "message": "御社の加工について伺いたく存じます。"}), 202)
+    one_more_kept()
     # My情報: an address change (verification mail), its confirmation (notice to the old address)
     view = step(newcomer.get("/api/profile"), 200)
     view.pop("pending_email", None)
@@ -168,3 +174,5 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     assert result == {"sent": kept, "failed": 0}
     assert _outbox() == []
     assert any("お問い合わせ" in m["subject"] for m in env.mails(DEMO[0]))
+    relayed = [m for m in env.mails(DEMO[0]) if m["subject"].startswith("【Net Club 商談申込】")]
+    assert [m["headers"] for m in relayed] == [{"Reply-To": "outbox@example.jp"}]  # the retry keeps the Reply-To

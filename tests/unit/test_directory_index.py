@@ -8,7 +8,7 @@ from netclub.services.directory_index import Index, company_from, normalize, wor
 
 
 def _company(cid: str, **profile: Any) -> Any:
-    return company_from({"company_id": cid, "company_name": profile.get("company_name", "")}, profile)
+    return company_from({"company_id": cid, "company_name": profile.get("company_name", ""), "company_name_kana": profile.get("company_name_kana")}, profile)
 
 
 INDEX = Index.build(
@@ -98,3 +98,34 @@ def test_the_stored_index_answers_the_same() -> None:
         for industry in ("", "E", "24"):
             assert loaded.search(query, industry) == INDEX.search(query, industry)
     assert loaded.cards == INDEX.cards
+
+
+def test_an_updated_index_is_the_index_built_from_the_changed_companies() -> None:
+    """What the stream's updates rely on: update(upserts, removed) == build(the list changed so)."""
+    import random
+
+    rng = random.Random(7)
+    pool = [
+        _company(
+            f"id{n:03d}",
+            company_name=f"会社{n}",
+            company_name_kana=rng.choice(["ア", "カ", "サ", "タ", "ナ"]) + f"{n:03d}",
+            business_summary=rng.choice(["プレス", "溶接", "金型", "塗装"]),
+            industry={"major": "E", "middle": rng.choice(["24", "25"]), "minor": ""},
+            trade_areas=[rng.choice(["関東", "関西"])],
+        )
+        for n in range(60)
+    ]
+    current = {c.card["company_id"]: c for c in pool[:40]}
+    index = Index.load(Index.build(current.values()).dump())  # as stored and read back
+    for _ in range(5):
+        upserts = rng.sample(pool, 8)
+        removed = {c.card["company_id"] for c in rng.sample(pool, 5)} - {c.card["company_id"] for c in upserts}
+        index = Index.load(index.updated(upserts, removed).dump())
+        current.update({c.card["company_id"]: c for c in upserts})
+        for r in removed:
+            current.pop(r, None)
+        expected = Index.build(current.values())
+        assert index.cards == expected.cards
+        for words, industry, area in (("", "", ""), ("ぷれす", "", ""), ("", "24", "関東"), ("溶接", "E", "")):
+            assert index.search(words, industry, area) == expected.search(words, industry, area)

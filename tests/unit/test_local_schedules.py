@@ -10,8 +10,8 @@ from local import cfn, schedules
 
 def test_the_template_schedules_are_found_with_their_periods() -> None:
     found = {s.function: s for s in schedules.schedules(cfn.load())}
-    assert found["DirectoryIndexFunction"].expression == "rate(1 minute)"
-    assert found["DirectoryIndexFunction"].period_seconds == 60
+    assert found["DirectoryIndexFunction"].expression == "rate(15 minutes)"
+    assert found["DirectoryIndexFunction"].period_seconds == 900
     assert found["MailRetryFunction"].period_seconds == 300
     assert schedules.Schedule("F", "R", "cron(0 12 * * ? *)").period_seconds is None
 

@@ -44,6 +44,7 @@ MULTI_LINE = {
     ("ReservationCreate", "note"),
     ("ReservationChange", "note"),
     ("StaffFields", "note"),
+    ("ContactRequest", "message"),
     *(
         (model, name)
         for model in ("Profile", "ProfileUpdate")

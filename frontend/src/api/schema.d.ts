@@ -54,6 +54,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/exports/members.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名簿出力（アーガス送付・ビジネスサポートTOKYO送付・各種DM送付・メールマガジン） */
+        get: operations["members_csv_api_admin_exports_members_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/inquiries": {
         parameters: {
             query?: never;
@@ -319,6 +336,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/offerings/{offering_id}/attendees.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 参加者名簿（CSV） */
+        get: operations["attendees_csv_api_admin_offerings__offering_id__attendees_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/offerings/{offering_id}/lottery": {
         parameters: {
             query?: never;
@@ -539,6 +573,26 @@ export interface paths {
         get: operations["get_company_api_directory__company_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory/{company_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 会員企業検索: 商談申込（企業の担当者へメールで中継、Idempotency-Key 対応）
+         * @description The mail goes to the company's user address with Reply-To the sender's address; the answer never carries the recipient's address.
+         */
+        post: operations["contact_company_api_directory__company_id__contact_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -839,6 +893,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profile/public-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My情報: 公開される情報（他の会員に表示される企業ページと、企業情報の発信の状態） */
+        get: operations["get_public_view_api_profile_public_view_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/registrations": {
         parameters: {
             query?: never;
@@ -1049,7 +1120,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "confirmed" | "applied" | "won" | "lost" | "cancelled" | "attended";
+            status: "confirmed" | "waitlisted" | "applied" | "won" | "lost" | "cancelled" | "attended";
             /** Slot Id */
             slot_id: string | null;
             /** Preferences */
@@ -1238,6 +1309,30 @@ export interface components {
             shipping_sales?: string | null;
             /** Equipment */
             equipment?: components["schemas"]["EquipmentView"][];
+        };
+        /** ContactAccepted */
+        ContactAccepted: {
+            /**
+             * Id
+             * @description the 商談申込's id (ref_id of both members' 利用履歴 rows)
+             */
+            id: string;
+        };
+        /**
+         * ContactRequest
+         * @description 商談申込: relayed by mail to the company; the sender never learns the recipient's address.
+         */
+        ContactRequest: {
+            /**
+             * Subject
+             * @description 件名 (1..100 characters, one line)
+             */
+            subject: string;
+            /**
+             * Message
+             * @description 内容 (1..2000 characters, line breaks allowed)
+             */
+            message: string;
         };
         /** Deleted */
         Deleted: {
@@ -1941,6 +2036,24 @@ export interface components {
              * @description set after a PUT that changed user.email: the new address, effective once the link mailed to it is followed
              */
             pending_email?: string | null;
+            /**
+             * Company Id
+             * @description read-only: the member's own company in 会員企業検索 (set once the company was first published); ignored in a PUT
+             */
+            company_id?: string | null;
+        };
+        /**
+         * PublicView
+         * @description GET /api/profile/public-view: what other members see of the member's own company (My情報 「公開される情報」).
+         */
+        PublicView: {
+            /**
+             * Published
+             * @description 企業情報の発信: true while other members can find the company
+             */
+            published: boolean;
+            /** @description the company's page exactly as GET /api/directory/{company_id} answers it when published */
+            page: components["schemas"]["CompanyPage"];
         };
         /** RegistrationConfirm */
         RegistrationConfirm: {
@@ -2077,7 +2190,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "confirmed" | "applied" | "won" | "lost" | "cancelled" | "attended";
+            status: "confirmed" | "waitlisted" | "applied" | "won" | "lost" | "cancelled" | "attended";
             slot: components["schemas"]["Slot"] | null;
             /** Preferences */
             preferences: string[];
@@ -2098,6 +2211,11 @@ export interface components {
             can_change: boolean;
             /** Can Cancel */
             can_cancel: boolean;
+            /**
+             * Waitlist Position
+             * @description status waitlisted: 1 = the next to get a freed seat
+             */
+            waitlist_position?: number | null;
         };
         /** ReservationChange */
         ReservationChange: {
@@ -2127,6 +2245,12 @@ export interface components {
              * @default
              */
             note: string;
+            /**
+             * Waitlist
+             * @description seminar: on a full slot, join its waiting list (キャンセル待ち) instead of 409 slot_full; on a slot with seats: confirmed
+             * @default false
+             */
+            waitlist: boolean;
         };
         /** ReservationList */
         ReservationList: {
@@ -2151,6 +2275,12 @@ export interface components {
             capacity: number;
             /** Seats Left */
             seats_left: number;
+            /**
+             * Waitlist Count
+             * @description reservations waiting for a seat of this slot (キャンセル待ち)
+             * @default 0
+             */
+            waitlist_count: number;
         };
         /** SlotIn */
         SlotIn: {
@@ -2792,6 +2922,74 @@ export interface operations {
             };
             /** @description not_found（存在しない、または他の会員のもの） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    members_csv_api_admin_exports_members_csv_get: {
+        parameters: {
+            query?: {
+                /** @description absent: every active member */
+                service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with a BOM (Excel), Japanese header row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4645,6 +4843,82 @@ export interface operations {
             };
         };
     };
+    attendees_csv_api_admin_offerings__offering_id__attendees_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offering_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 CSV with a BOM (Excel), Japanese header row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_found（存在しない、または他の会員のもの） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     run_lottery_api_admin_offerings__offering_id__lottery_post: {
         parameters: {
             query?: never;
@@ -5879,6 +6153,113 @@ export interface operations {
             };
         };
     };
+    contact_company_api_directory__company_id__contact_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactRequest"];
+            };
+        };
+        responses: {
+            /** @description accepted: the mail is sent (or kept for the retry) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactAccepted"];
+                };
+            };
+            /** @description validation_error with fields, or own_company */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not active yet */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown or unpublished company */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too_large（10 MB を超える本文） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unsupported_media_type（Content-Type が application/json でない） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description more than 10 today (Asia/Tokyo); Retry-After until midnight */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_events_api_events_get: {
         parameters: {
             query?: {
@@ -7082,6 +7463,62 @@ export interface operations {
             };
             /** @description unsupported_media_type（Content-Type が application/json でない） */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_public_view_api_profile_public_view_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicView"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not active yet */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

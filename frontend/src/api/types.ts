@@ -50,3 +50,17 @@ export type OutboxMail = Schemas['OutboxMail']
 export type ApiProfile = Schemas['Profile']
 export type ProfileView = Schemas['ProfileView']
 export type ApiEquipment = Schemas['Equipment']
+
+/** 会員企業検索 (GET /api/directory): a result card, one page of results with the total. */
+export type CompanyCard = Schemas['CompanyCard']
+export type CompanyList = Schemas['CompanyList']
+/** 企業詳細 (GET /api/directory/{company_id}): only what the company publishes. */
+export type CompanyPage = Schemas['CompanyPage']
+export type CompanyEquipment = Schemas['EquipmentView']
+/** My情報 「公開される情報」 (GET /api/profile/public-view). */
+export type PublicView = Schemas['PublicView']
+/** 商談申込 (POST /api/directory/{company_id}/contact). */
+export interface ContactRequest {
+  subject: string
+  message: string
+}

@@ -2,6 +2,7 @@ import type { ReservationStatus, OfferingKind } from '../api/types'
 
 export const RESERVATION_STATUS_LABELS: Record<ReservationStatus, string> = {
   confirmed: '予約済み',
+  waitlisted: 'キャンセル待ち',
   applied: '申込済み（抽選待ち）',
   won: '当選',
   lost: '落選',
@@ -32,14 +33,32 @@ export const USAGE_TYPE_LABELS: Record<string, string> = {
   inquiry: 'お問い合わせ',
   reservation: '予約',
   event: 'イベント',
+  business_contact: '商談申込',
+}
+
+/** 商談申込 rows of 利用履歴: the sender's (sent) and the recipient's (received) */
+export const CONTACT_STATUS_LABELS: Record<string, string> = {
+  sent: '送信済み',
+  received: '受信',
 }
 
 export function reservationStatusLabel(s: string): string {
   return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? s
 }
 
+/** 予約確認・変更: the status of one reservation; waiting ones with their place 「キャンセル待ち（2番目）」 */
+export function reservationStatusText(r: { status: string; waitlist_position?: number | null }): string {
+  if (r.status === 'waitlisted' && r.waitlist_position) return `キャンセル待ち（${r.waitlist_position}番目）`
+  return reservationStatusLabel(r.status)
+}
+
+/** A seminar slot a newcomer cannot take: no seat left, or others wait for one (キャンセル待ち). */
+export function slotIsFull(s: { seats_left: number; waitlist_count?: number | null }): boolean {
+  return s.seats_left <= 0 || (s.waitlist_count ?? 0) > 0
+}
+
 export function usageStatusLabel(s: string): string {
-  return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? INQUIRY_STATUS_LABELS[s] ?? s
+  return (RESERVATION_STATUS_LABELS as Record<string, string>)[s] ?? INQUIRY_STATUS_LABELS[s] ?? CONTACT_STATUS_LABELS[s] ?? s
 }
 
 const WEEK = ['日', '月', '火', '水', '木', '金', '土']
@@ -100,6 +119,9 @@ const AUDIT_SUBJECTS: Record<string, string> = {
   event: 'イベント',
   notice: 'お知らせ',
   video: '動画',
+  members: '会員名簿',
+  attendees: '参加者名簿',
+  directory: '会員企業検索',
 }
 const AUDIT_VERBS: Record<string, string> = {
   create: 'の登録',
@@ -110,6 +132,8 @@ const AUDIT_VERBS: Record<string, string> = {
   attended: 'の出席記録',
   reply: 'への回答',
   close: 'を完了に',
+  export: 'の出力',
+  contact: 'での商談申込',
 }
 
 /** 監査ログ: an action code (e.g. `inquiry.reply`) in Japanese (お問い合わせへの回答); unknown codes as they are. */

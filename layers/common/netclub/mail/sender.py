@@ -20,11 +20,14 @@ from netclub.store import outbox
 logger = Logger(service="netclub", child=True)
 
 
-def deliver(to: str, subject: str, body: str) -> None:
+def deliver(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
+    """One SESv2 SendEmail; `reply_to` (a member's address, for a relayed 商談申込) becomes the Reply-To header."""
+    extra: dict[str, object] = {"ReplyToAddresses": [reply_to]} if reply_to else {}
     client("sesv2").send_email(
         FromEmailAddress=get_settings().need("mail_from"),
         Destination={"ToAddresses": [to]},
         Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}},
+        **extra,
     )
 
 
@@ -33,16 +36,20 @@ def failure_name(exc: BaseException) -> str:
     return error_code(exc) or type(exc).__name__
 
 
-def send(to: str, template: str, *, about: str = "", **context: object) -> bool:
+def send(to: str, template: str, *, about: str = "", reply_to: str | None = None, try_now: bool = True, **context: object) -> bool:
     """Send one mail now; if that fails, keep it for the scheduled retry. True when sent. Never raises.
 
     `about` names what the mail is about without personal data ("reservation:<id>", "member:<id>"),
-    for the log line staff read when a mail could not even be kept.
+    for the log line staff read when a mail could not even be kept. `reply_to` is kept with the mail
+    in the outbox, so that the retry sets the same Reply-To. `try_now=False` keeps it for the retry at
+    once: a request whose first mail SES refused does not wait for SES again for the others.
     """
     subject, body = render(template, **context)
+    send_error = "Deferred"
     try:
-        deliver(to, subject, body)
-        return True
+        if try_now:
+            deliver(to, subject, body, reply_to)
+            return True
     except Exception as exc:
         send_error = failure_name(exc)
     mail_id = ids.new_id()
@@ -53,6 +60,7 @@ def send(to: str, template: str, *, about: str = "", **context: object) -> bool:
             {
                 "id": mail_id,
                 "to": to,
+                "reply_to": reply_to,
                 "subject": subject,
                 "body": body,
                 "template": template,

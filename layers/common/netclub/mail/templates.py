@@ -133,6 +133,35 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 またのお申込みをお待ちしております。""",
     ),
+    "reservation_waitlisted": (
+        "【ネットクラブ】キャンセル待ちの登録を受け付けました",
+        """{company_name}
+{user_name} 様
+
+以下の日程のキャンセル待ちに登録しました（まだ予約は確定していません）。
+お席が空いた場合は、お申込み順に自動で予約が確定し、メールでお知らせします。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+
+キャンセル待ちの順番の確認や登録の取り消しは、企業Myポータルの「予約確認・変更」から行えます。
+{link}""",
+    ),
+    "waitlist_promoted": (
+        "【ネットクラブ】キャンセル待ちの繰り上げのお知らせ",
+        """{company_name}
+{user_name} 様
+
+キャンセル待ちに登録いただいていた日程にお席が空きましたので、ご予約を確定しました。
+
+お申込み：{title}
+{details}
+予約番号：{reservation_id}
+
+ご都合が悪くなった場合は、企業Myポータルの「予約確認・変更」からキャンセルしてください。
+{link}""",
+    ),
     "lottery_won": (
         "【ネットクラブ】専門家カウンセリング 抽選結果のお知らせ（当選）",
         """{company_name}
@@ -231,9 +260,36 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 {link}""",
     ),
     # -- inquiry and profile mails (issue 4): insert above this line --
+    "business_contact": (
+        "【Net Club 商談申込】{subject}",
+        """{recipient_company} 御中
+ご担当者 様
+
+企業Myポータルの会員企業検索から、会員企業より商談のお申込みがありました。
+
+申込元の企業名：{sender_company}
+申込元のご担当者名：{sender_user}
+申込日時：{at}
+
+件名：{subject}
+
+内容：
+{message}
+
+このメールに返信すると、申込元のご担当者に直接届きます。
+（公社はお申込みの内容を仲介するのみで、商談の内容には関与いたしません。）""",
+    ),
 }
+
+RELAYED_SIGNATURE = """
+──────────────────────────────
+公益財団法人 東京都中小企業振興公社
+ネットクラブ会員サービス 企業Myポータル
+※本メールは会員企業検索の商談申込を公社がお届けしたものです。ご返信は申込元の企業に届きます。
+──────────────────────────────"""
+SIGNATURES = {"business_contact": RELAYED_SIGNATURE}  # mails whose Reply-To is a member: no 「送信専用」 line
 
 
 def render(name: str, **context: object) -> tuple[str, str]:
     subject, body = TEMPLATES[name]
-    return subject, body.format(**context).strip() + "\n" + SIGNATURE
+    return subject.format(**context), body.format(**context).strip() + "\n" + SIGNATURES.get(name, SIGNATURE)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
+
+from netclub.models.common import MULTI_LINE, RequestModel
 
 
 class IndustryView(BaseModel):
@@ -55,3 +59,21 @@ class CompanyList(BaseModel):
     items: list[CompanyCard]
     total: int = Field(description="how many companies match")
     next_cursor: str | None = None
+
+
+class PublicView(BaseModel):
+    """GET /api/profile/public-view: what other members see of the member's own company (My情報 「公開される情報」)."""
+
+    published: bool = Field(description="企業情報の発信: true while other members can find the company")
+    page: CompanyPage = Field(description="the company's page exactly as GET /api/directory/{company_id} answers it when published")
+
+
+class ContactRequest(RequestModel):
+    """商談申込: relayed by mail to the company; the sender never learns the recipient's address."""
+
+    subject: Annotated[str, Field(min_length=1, max_length=100, description="件名 (1..100 characters, one line)")]
+    message: Annotated[str, Field(min_length=1, max_length=2000, description="内容 (1..2000 characters, line breaks allowed)"), MULTI_LINE]
+
+
+class ContactAccepted(BaseModel):
+    id: str = Field(description="the 商談申込's id (ref_id of both members' 利用履歴 rows)")

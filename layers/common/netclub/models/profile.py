@@ -210,6 +210,9 @@ class ProfileView(Profile):
     pending_email: str | None = Field(
         default=None, description="set after a PUT that changed user.email: the new address, effective once the link mailed to it is followed"
     )
+    company_id: str | None = Field(
+        default=None, description="read-only: the member's own company in 会員企業検索 (set once the company was first published); ignored in a PUT"
+    )
 
 
 class EmailConfirm(RequestModel):

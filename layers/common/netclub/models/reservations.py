@@ -11,7 +11,7 @@ from netclub.models.common import MULTI_LINE, RequestModel
 from netclub.models.content import Instant, Text, Title
 
 Kind = Literal["seminar", "counseling"]
-ReservationStatus = Literal["confirmed", "applied", "won", "lost", "cancelled", "attended"]
+ReservationStatus = Literal["confirmed", "waitlisted", "applied", "won", "lost", "cancelled", "attended"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Time = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM")]
 Note = Annotated[str, Field(max_length=400), MULTI_LINE]
@@ -63,6 +63,7 @@ class Slot(BaseModel):
     place: str
     capacity: int
     seats_left: int
+    waitlist_count: int = Field(default=0, description="reservations waiting for a seat of this slot (キャンセル待ち)")
 
 
 class OfferingDetail(Offering):
@@ -74,6 +75,10 @@ class ReservationCreate(Input):
     slot_id: Id | None = Field(default=None, description="seminar: the slot")
     preferences: Annotated[list[Id], Field(max_length=2)] | None = Field(default=None, description="counseling: [第一希望, 第二希望?]")
     note: Note = ""
+    waitlist: bool = Field(
+        default=False,
+        description="seminar: on a full slot, join its waiting list (キャンセル待ち) instead of 409 slot_full; on a slot with seats: confirmed",
+    )
 
 
 class ReservationChange(Input):
@@ -97,6 +102,7 @@ class Reservation(BaseModel):
     apply_until: str
     can_change: bool
     can_cancel: bool
+    waitlist_position: int | None = Field(default=None, description="status waitlisted: 1 = the next to get a freed seat")
 
 
 class ReservationList(BaseModel):

@@ -10,6 +10,7 @@ and no representative.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
@@ -19,7 +20,7 @@ from aws_lambda_powertools import Logger
 
 from netclub.cursor import decode, encode
 from netclub.errors import FieldError, NotActive, NotFound, ValidationFailed, invalid
-from netclub.models.directory import CompanyCard, CompanyList, CompanyPage, EquipmentView, IndustryView, RepresentativeView
+from netclub.models.directory import CompanyCard, CompanyList, CompanyPage, EquipmentView, IndustryView, PublicView, RepresentativeView
 from netclub.services import industries
 from netclub.services.directory_index import Company, Index, company_from
 from netclub.store import accounts
@@ -111,6 +112,11 @@ def index_entry(page: CompanyPage) -> Company:
 NOT_FOUND = "企業が見つかりません。掲載が終了したか、URLが正しくありません。"
 
 
+def page_sha(company_id: str, profile: dict[str, Any]) -> str:
+    """The digest of the public page: the directory item changes exactly when the page does."""
+    return hashlib.sha256(page_of(company_id, profile).model_dump_json().encode("utf-8")).hexdigest()[:32]
+
+
 def new_company_id() -> str:
     """Random and opaque: nothing of the member id can be learnt from it."""
     return secrets.token_urlsafe(12)
@@ -123,7 +129,7 @@ def listing(member_after: dict[str, Any]) -> tuple[str | None, list[dict[str, An
     company_id = member_after.get("company_id")
     if is_published(member_after):
         company_id = company_id or new_company_id()
-        return company_id, [directory_store.put_op(company_id, member_after["member_id"])]
+        return company_id, [directory_store.put_op(company_id, member_after["member_id"], page_sha(company_id, member_after.get("profile") or {}))]
     if company_id:
         return None, [directory_store.delete_op(company_id)]
     return None, []
@@ -150,7 +156,19 @@ def get_page(requester_id: str, company_id: str) -> CompanyPage:
     return page_of(company_id, member.get("profile") or {})
 
 
-REFRESH_SECONDS = 15.0  # a container asks S3 whether the index changed at most this often
+def own_public_view(member_id: str) -> PublicView:
+    """GET /api/profile/public-view: the member's own company as other members see it (one GetItem).
+    The page is built by page_of from the stored profile, as get_page builds it: the same answer
+    while published, and what would be shown once 企業情報の発信 is 発信する."""
+    member = accounts.get_member(member_id)
+    if not member:
+        raise NotFound()
+    if member.get("status") != "active":
+        raise NotActive()
+    return PublicView(published=is_published(member), page=page_of(str(member.get("company_id") or ""), member.get("profile") or {}))
+
+
+REFRESH_SECONDS = 5.0  # a container asks S3 whether the index changed at most this often (a conditional GET: cheap)
 MAX_LIMIT = 50
 
 
@@ -230,17 +248,78 @@ def search(
     )
 
 
-# --- the scheduled rebuild ---------------------------------------------------------------------
+# --- keeping the index current -------------------------------------------------------------------
+# Two writers: the table's stream (template.yaml: DirectoryChangesMapping) brings each change of a
+# directory item within seconds (apply_changes), and a schedule rebuilds everything now and then in
+# case a change was ever lost (rebuild). Both read the index object, change it and write it back
+# conditionally on the version they read; a writer that lost the race reads again and redoes its
+# change, so neither ever undoes the other's.
+
+WRITE_ATTEMPTS = 8
+
+
+def _published_entries(pointers: dict[str, str]) -> tuple[list[Company], set[str]]:
+    """For {company_id: member_id}: the index entries of those published now (read strongly
+    consistent) and the ids of the others."""
+    members = {str(m["member_id"]): m for m in directory_store.members(sorted(set(pointers.values())))}
+    entries: list[Company] = []
+    for company_id, member_id in pointers.items():
+        m = members.get(member_id)
+        if m and is_published(m) and m.get("company_id") == company_id:
+            entries.append(index_entry(page_of(company_id, m.get("profile") or {})))
+    listed = {str(e.card["company_id"]) for e in entries}
+    return entries, set(pointers) - listed
+
+
+def _write(change: Any) -> dict[str, int]:
+    """Read the index, `change(index or None) -> Index`, write it on the version read; again on a race."""
+    for attempt in range(WRITE_ATTEMPTS):
+        state, blob, etag = directory_store.fetch_index(None)
+        current = None
+        if state == "new":
+            try:
+                current = Index.load(blob)
+            except Exception as exc:  # an object this code cannot read: built whole again
+                logger.warning("directory index unreadable: building it whole", extra={"error": type(exc).__name__})
+        new = change(current)
+        out = new.dump()
+        try:
+            directory_store.put_index(out, etag if state == "new" else None)
+        except directory_store.IndexChanged:
+            logger.info("directory index changed meanwhile: redoing the change", extra={"attempt": attempt + 1})
+            time.sleep(0.05 * 2**attempt)
+            continue
+        return {"companies": len(new), "bytes": len(out)}
+    raise RuntimeError("directory index: too many concurrent writers")  # the event source retries the batch
+
+
+def apply_changes(company_ids: set[str]) -> dict[str, int]:
+    """The stream's records of these directory items: each company in or out of the index as it is now."""
+
+    def change(index: Index | None) -> Index:
+        if index is None:  # no index yet: build it whole (the changes are in it)
+            return _full_index(None)
+        pointers = {str(p["company_id"]): str(p["member_id"]) for p in directory_store.pointers(sorted(company_ids))}
+        entries, unpublished = _published_entries(pointers)
+        return index.updated(entries, (company_ids - set(pointers)) | unpublished)
+
+    result = _write(change)
+    logger.info("directory index updated", extra={"changed": len(company_ids), **result})
+    return result
+
+
+def _full_index(current: Index | None) -> Index:
+    """Every published company. A company the index has but the Query of GSI1 (eventually
+    consistent) did not return is asked for by key before it is dropped: a company published a
+    moment ago is not lost by a rebuild that overlaps its stream record."""
+    pointers = {str(e["company_id"]): str(e["member_id"]) for e in directory_store.listed()}
+    unseen = [c for c in (current.company_ids() if current else []) if c not in pointers]
+    if unseen:
+        pointers |= {str(p["company_id"]): str(p["member_id"]) for p in directory_store.pointers(unseen)}
+    entries, _ = _published_entries(pointers)
+    return Index.build(entries)
 
 
 def rebuild() -> dict[str, int]:
-    """Every published company into a new index object (Query GSI1 DIRECTORY, BatchGetItem the members)."""
-    entries = {str(e["member_id"]): str(e["company_id"]) for e in directory_store.listed()}
-    companies = [
-        index_entry(page_of(m["company_id"], m.get("profile") or {}))
-        for m in directory_store.members(sorted(entries))
-        if is_published(m) and m.get("company_id") == entries.get(m["member_id"])
-    ]
-    blob = Index.build(companies).dump()
-    directory_store.put_index(blob)
-    return {"companies": len(companies), "bytes": len(blob)}
+    """Every published company into the index (Query GSI1 DIRECTORY, BatchGetItem the members)."""
+    return _write(_full_index)

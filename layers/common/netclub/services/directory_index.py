@@ -50,7 +50,6 @@ class Company:
     industry: tuple[str, str, str]  # major, middle, minor ("" when absent)
     trade_areas: Sequence[str]
     processing_categories: Sequence[str]
-    sort_key: str  # kana (else name)
 
 
 class Index:
@@ -70,18 +69,27 @@ class Index:
 
     @classmethod
     def build(cls, companies: Iterable[Company]) -> Index:
-        ordered = sorted(companies, key=lambda c: (normalize(c.sort_key), str(c.card.get("company_id", ""))))
+        return cls._of_rows(_row(c) for c in companies)
 
-        def joined(texts: Iterable[str]) -> str:
-            return SEPARATOR.join(normalize(t) for t in texts if t)
+    @classmethod
+    def _of_rows(cls, rows: Iterable[_Row]) -> Index:
+        ordered = sorted(rows, key=lambda r: r.order)
+        return cls([r.card for r in ordered], [r.names for r in ordered], [r.tags for r in ordered], [r.text for r in ordered], [r.facets for r in ordered])
 
-        facets = []
-        for c in ordered:
-            major, middle, minor = c.industry
-            keys = {f"i:{code}" for code in (major, middle, minor[:3], minor) if code}
-            keys |= {f"a:{normalize(a)}" for a in c.trade_areas} | {f"p:{normalize(p)}" for p in c.processing_categories}
-            facets.append(sorted(keys))
-        return cls([c.card for c in ordered], [joined(c.names) for c in ordered], [joined(c.tags) for c in ordered], [joined(c.text) for c in ordered], facets)
+    def updated(self, upserts: Iterable[Company], removed: Iterable[str]) -> Index:
+        """This index with `upserts` added or replacing the company of the same id and the companies
+        `removed` (ids) taken out: the same index as a build from the changed list of companies."""
+        new_rows = [_row(c) for c in upserts]
+        gone = {*removed, *(str(r.card.get("company_id", "")) for r in new_rows)}
+        kept = (
+            _Row(card, names, tags, text, facets)
+            for card, names, tags, text, facets in zip(self.cards, self._names, self._tags, self._text, self._facets, strict=True)
+            if str(card.get("company_id", "")) not in gone
+        )
+        return Index._of_rows([*kept, *new_rows])
+
+    def company_ids(self) -> list[str]:
+        return [str(card.get("company_id", "")) for card in self.cards]
 
     def dump(self) -> bytes:
         """The index as stored (gzip JSON, already normalised and ordered)."""
@@ -129,6 +137,34 @@ class Index:
         return [n for n in sets[0] if all(n in o for o in others)]
 
 
+@dataclass(frozen=True)
+class _Row:
+    """One company as the index stores it (normalised)."""
+
+    card: dict[str, Any]
+    names: str
+    tags: str
+    text: str
+    facets: list[str]
+
+    @property
+    def order(self) -> tuple[str, str]:
+        """Kana order (else the name's), then the id: computed from the card, so that a stored row
+        sorts as the company it was built from did."""
+        return normalize(str(self.card.get("company_name_kana") or self.card.get("company_name") or "")), str(self.card.get("company_id", ""))
+
+
+def _joined(texts: Iterable[str]) -> str:
+    return SEPARATOR.join(normalize(t) for t in texts if t)
+
+
+def _row(c: Company) -> _Row:
+    major, middle, minor = c.industry
+    keys = {f"i:{code}" for code in (major, middle, minor[:3], minor) if code}
+    keys |= {f"a:{normalize(a)}" for a in c.trade_areas} | {f"p:{normalize(p)}" for p in c.processing_categories}
+    return _Row(c.card, _joined(c.names), _joined(c.tags), _joined(c.text), sorted(keys))
+
+
 def company_from(card: Mapping[str, Any], profile: Mapping[str, Any]) -> Company:
     """The index's view of a published company: its card and the published fields a search reads."""
     industry = profile.get("industry") or {}
@@ -141,5 +177,4 @@ def company_from(card: Mapping[str, Any], profile: Mapping[str, Any]) -> Company
         industry=(str(industry.get("major") or ""), str(industry.get("middle") or ""), str(industry.get("minor") or "")),
         trade_areas=list(profile.get("trade_areas") or []),
         processing_categories=list(profile.get("processing_categories") or []),
-        sort_key=str(profile.get("company_name_kana") or profile.get("company_name") or ""),
     )

@@ -43,7 +43,7 @@ def run(limit: int = 100) -> dict[str, int]:
         if _first_send_pending(mail, now):
             continue
         try:
-            deliver(mail["to"], mail["subject"], mail["body"])
+            deliver(mail["to"], mail["subject"], mail["body"], mail.get("reply_to"))
         except Exception as exc:
             failed += 1
             _record_failure(mail, failure_name(exc))

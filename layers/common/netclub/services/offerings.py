@@ -8,12 +8,12 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from netclub import clock, ids
-from netclub.errors import Conflict, NotFound, invalid
+from netclub.errors import Busy, Conflict, NotFound, invalid
 from netclub.models.content import Deleted
 from netclub.models.reservations import AdminReservation, AdminReservationList, OfferingDetail, OfferingIn, OfferingList, Slot, SlotIn
-from netclub.services import audit
+from netclub.services import audit, reservations
 from netclub.services.reservations import OFFERING_NOT_FOUND, offering_view, slot_starts_at, slot_view
-from netclub.store import dynamo
+from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
 
@@ -172,46 +172,55 @@ def _slot(offering_id: str, slot_id: str) -> Item:
     return slot
 
 
+PROMOTE_AT_ONCE = 25  # waiting reservations confirmed by one transaction (3 operations each; a transaction holds 100)
+
+
 def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> Slot:
-    slot = _slot(offering_id, slot_id)
-    old_capacity, taken = int(slot["capacity"]), int(slot["capacity"]) - int(slot["seats_left"])
-    if body.capacity < taken:
-        raise Conflict(f"定員は、すでに予約済みの席数（{taken}席）より少なくできません。", code="capacity_below_taken")
+    """Edit a slot. Seats a larger capacity frees go first to the slot's waiting list, in join order, in the same
+    transaction (never on sale while someone waits), unless the slot has started; more than PROMOTE_AT_ONCE
+    waiting: the rest in further transactions, newcomers still kept out (take_seat) until the list is served."""
     data = _slot_data(slot_id, body)
-    day = store.slot_day_keys(offering_id, slot_id, data["date"], data["starts_at"])
-    pk, sk = store.slot_key(offering_id, slot_id)
-    try:
-        dynamo.transact(
-            [
-                dynamo.t_update(
-                    pk,
-                    sk,
-                    "SET #d = :d, start_time = :s, end_time = :e, place = :p, starts_at = :at, #cap = :c, seats_left = seats_left + :delta,"
-                    " GSI2PK = :daypk, GSI2SK = :daysk",
-                    names={"#d": "date", "#cap": "capacity"},
-                    vals={
-                        ":d": data["date"],
-                        ":s": data["start_time"],
-                        ":e": data["end_time"],
-                        ":p": data["place"],
-                        ":at": data["starts_at"],
-                        ":c": body.capacity,
-                        ":delta": body.capacity - old_capacity,
-                        ":old": old_capacity,
-                        ":need": old_capacity - body.capacity,
-                        ":daypk": day["GSI2PK"],  # the slot moves with its date in the index of slots by day
-                        ":daysk": day["GSI2SK"],
-                    },
-                    condition="#cap = :old AND seats_left >= :need",
-                ),
-                audit.op(staff_id, "slot.update", f"offering:{offering_id}/slot:{slot_id}", {"capacity": body.capacity, "date": data["date"]}),
-            ]
-        )
-    except ConditionFailed:
-        raise Conflict(
-            "予約状況が変わったため更新できませんでした。定員は予約済みの席数より少なくできません。もう一度お試しください。", code="capacity_below_taken"
-        ) from None
-    return slot_view(_slot(offering_id, slot_id))
+    audited = False
+    ses_ok = True  # once SES refused a mail of this request, the others go to the outbox at once
+    attempts = 0
+    while True:
+        attempts += 1
+        if attempts > reservations.WAITLIST_ATTEMPTS * 4:
+            if audited:  # the edit is done; the rest of the list waits for the next freed seat or edit
+                logger.warning("waiting list not fully served after a capacity raise", extra={"slot": f"{offering_id}/{slot_id}"})
+                return slot_view(_slot(offering_id, slot_id))
+            raise Busy()
+        slot = _slot(offering_id, slot_id)
+        old_capacity, taken = int(slot["capacity"]), int(slot["capacity"]) - int(slot["seats_left"])
+        if body.capacity < taken:
+            raise Conflict(f"定員は、すでに予約済みの席数（{taken}席）より少なくできません。", code="capacity_below_taken")
+        now = clock.iso()
+        seats_after = int(slot["seats_left"]) + body.capacity - old_capacity
+        waiting = int(slot.get("waitlist_count") or 0)
+        promotable = min(seats_after, waiting, PROMOTE_AT_ONCE) if min(str(slot["starts_at"]), data["starts_at"]) > now else 0
+        heads = store.waiting_heads(offering_id, slot_id, promotable) if promotable > 0 else []
+        promoted_members = [accounts.get_member(str(h["member_id"])) for h in heads]  # before the commit: nothing may fail after it
+        title = _title(offering_id) if heads else ""
+        operations = [
+            store.edit_slot(offering_id, slot_id, data, body.capacity, old_capacity, len(heads), waiting, now),
+            *[op for h in heads for op in store.promote_ops(offering_id, slot_id, h, now)],
+        ]
+        if not audited:
+            operations.append(audit.op(staff_id, "slot.update", f"offering:{offering_id}/slot:{slot_id}", {"capacity": body.capacity, "date": data["date"]}))
+        try:
+            dynamo.transact(operations)
+        except ConditionFailed:
+            continue  # seats taken or freed, the waiting list changed: read again (a capacity now below the seats taken is refused above)
+        audited = True
+        for head, member in zip(heads, promoted_members, strict=True):
+            ses_ok = reservations.notify_promoted(head, member, title, {**slot, **data}, try_now=ses_ok) and ses_ok
+        if len(heads) < PROMOTE_AT_ONCE or seats_after - len(heads) <= 0 or waiting - len(heads) <= 0:
+            return slot_view(_slot(offering_id, slot_id))
+
+
+def _title(offering_id: str) -> str:
+    offering = dynamo.get(*store.offering_key(offering_id))
+    return str((offering or {}).get("title", ""))
 
 
 def delete_slot(staff_id: str, offering_id: str, slot_id: str) -> Deleted:

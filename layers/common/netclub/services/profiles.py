@@ -105,7 +105,7 @@ def _view(member: dict[str, Any], pending_email: str | None = None) -> ProfileVi
     pending_email = pending_email or _waiting_address(member)
     stored = dict(member.get("profile") or {})
     stored["user"] = {**(stored.get("user") or {}), "email": member["email"]}
-    view = {**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email}
+    view = {**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email, "company_id": member.get("company_id")}
     return ProfileView.model_validate(view, context={"stored": True})  # shown as stored, even from before a rule
 
 
@@ -163,7 +163,7 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     # the new address is the member's choice: its mails are capped like every such mail (same answer when capped)
     if new_email and throttle.mail_allowed(new_email, f"member:{member_id}", "email_change_verify"):
         mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link, about=f"member:{member_id}")
-    return _view({**member, "profile": item}, pending_email=new_email)
+    return _view({**member, "profile": item, "company_id": company_id or member.get("company_id")}, pending_email=new_email)
 
 
 def confirm_email(token: str) -> str:
@@ -211,7 +211,7 @@ def _admin_detail(member: dict[str, Any]) -> AdminMemberDetail:
             created_at=member["created_at"],
             updated_at=member.get("updated_at"),
         ),
-        profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email"}), context={"stored": True}),
+        profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email", "company_id"}), context={"stored": True}),
         staff_fields=view.staff_fields,
     )
 

@@ -6,16 +6,29 @@ Every write is one DynamoDB transaction:
 - change (seminar): reservation update (condition: still on the old slot) + release old seat +
   take new seat + holder update + offering check, so no interleaving can overbook or lose a seat.
 - cancel: reservation update + holder delete + seat release (seminar) + offering check.
+
+キャンセル待ち (waiting list, seminars): on a full slot `waitlist: true` joins the slot's list (a WAIT# entry
+numbered from the slot's waitlist_seq, read and advanced conditionally, so positions are strictly first come,
+first served). A seat is taken only while nobody waits (take_seat), and a seat that frees (cancel, change
+away, staff raising the capacity) goes to the head of the list in the same transaction (pass_seat +
+promote_ops), read just before it: the seat is never on sale in between. When the head read is no longer
+the head at commit (it left, another freed seat took it), the whole step is read and run again, at most
+WAITLIST_ATTEMPTS times, then 409 busy. Nobody is promoted once the slot has started.
 """
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Sequence
 from typing import Any
+
+from aws_lambda_powertools import Logger
 
 from netclub import clock, idempotency, ids, mail
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
-from netclub.errors import Conflict, DomainError, NotFound, invalid
+from netclub.errors import Busy, Conflict, DomainError, NotFound, invalid
 from netclub.models.reservations import (
     Offering,
     OfferingDetail,
@@ -30,6 +43,8 @@ from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
 
+logger = Logger(service="netclub", child=True)
+
 NOT_FOUND = "ご予約が見つかりません。"
 OFFERING_NOT_FOUND = "お申込み対象のセミナー・相談が見つかりません。"
 SLOT_FULL = "申し訳ありません。選択された日程は満席です。別の日程をお選びください。"
@@ -37,6 +52,8 @@ ALREADY = "このセミナー・相談には、すでにお申込み済みです
 DEADLINE = "申込期限を過ぎているため、お申込み・変更・キャンセルはできません。"
 STARTED = "開始時刻を過ぎた日程のため、お申込み・変更・キャンセルはできません。"
 STALE = "ご予約の状態が変わりました。画面を更新して、もう一度お試しください。"
+WAITLIST_SEMINAR_ONLY = "キャンセル待ちはセミナーのみお申込みいただけます。専門家カウンセリングは第一・第二希望でお申込みください。"
+WAITLIST_ATTEMPTS = 8  # a step whose waiting list changed between its read and its commit is read and run again
 
 
 def slot_starts_at(date: str, start_time: str) -> str:
@@ -44,7 +61,15 @@ def slot_starts_at(date: str, start_time: str) -> str:
 
 
 def slot_view(slot: dict[str, Any]) -> Slot:
-    return Slot(**{k: slot[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "seats_left")})
+    return Slot(
+        **{k: slot[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "seats_left")},
+        waitlist_count=int(slot.get("waitlist_count") or 0),
+    )
+
+
+def _free(slot: dict[str, Any]) -> bool:
+    """A seat can be taken: one is left and nobody waits for it."""
+    return int(slot["seats_left"]) > 0 and int(slot.get("waitlist_count") or 0) <= 0
 
 
 def _snapshot(slot: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +97,7 @@ def offering_detail(offering_id: str) -> OfferingDetail:
 # --- views ------------------------------------------------------------------------------
 
 
-def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: list[Item] | None = None) -> Reservation:
+def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: list[Item] | None = None, position: int | None = None) -> Reservation:
     """The reservation as the member sees it; with the offering's live data when given (detail)."""
     now = clock.iso()
     live = {s["id"]: s for s in slots or []}
@@ -81,8 +106,9 @@ def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: lis
     slot_data = live.get(res.get("slot_id") or "") or res.get("slot")
     open_ = apply_until > now and not drawn
     if res["kind"] == "seminar":
-        movable = res["status"] == "confirmed" and open_ and bool(slot_data) and str(slot_data.get("starts_at", "")) > now  # type: ignore[union-attr]
-        can_change = can_cancel = movable
+        before_start = open_ and bool(slot_data) and str(slot_data.get("starts_at", "")) > now  # type: ignore[union-attr]
+        can_change = res["status"] == "confirmed" and before_start
+        can_cancel = res["status"] in ("confirmed", "waitlisted") and before_start
     else:
         can_change = can_cancel = res["status"] == "applied" and open_
     return Reservation(
@@ -100,7 +126,15 @@ def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: lis
         apply_until=apply_until,
         can_change=can_change,
         can_cancel=can_cancel,
+        waitlist_position=position if res["status"] == "waitlisted" else None,
     )
+
+
+def _position(res: dict[str, Any]) -> int | None:
+    """A waiting reservation's place in its slot's list: the entries before it still waiting, + 1 (one Query, COUNT)."""
+    if res["status"] != "waitlisted":
+        return None
+    return store.waiting_up_to(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
 
 
 def _owned(member_id: str, reservation_id: str) -> dict[str, Any]:
@@ -112,13 +146,13 @@ def _owned(member_id: str, reservation_id: str) -> dict[str, Any]:
 
 def list_mine(member_id: str, cursor: str | None, limit: int = 50) -> ReservationList:
     found, last = store.reservations_of(member_id, limit, decode(cursor))
-    return ReservationList(items=[view(r) for r in found], next_cursor=encode(last))
+    return ReservationList(items=[view(r, position=_position(r)) for r in found], next_cursor=encode(last))
 
 
 def detail(member_id: str, reservation_id: str) -> Reservation:
     res = _owned(member_id, reservation_id)
     offering, slots = store.offering_with_slots(res["offering_id"])
-    return view(res, offering, slots)
+    return view(res, offering, slots, _position(res))
 
 
 # --- rules shared by apply and change -----------------------------------------------------
@@ -129,7 +163,7 @@ def _check_open(offering: dict[str, Any], now: str) -> None:
         raise Conflict(DEADLINE, code="deadline_passed")
 
 
-def _seminar_slot(slots: dict[str, Item], slot_id: str | None, now: str) -> Item:
+def _seminar_slot(slots: dict[str, Item], slot_id: str | None, now: str, waitlist: bool = False) -> Item:
     if not slot_id:
         raise invalid("slot_id", "日程を選択してください。")
     slot = slots.get(slot_id)
@@ -137,7 +171,7 @@ def _seminar_slot(slots: dict[str, Item], slot_id: str | None, now: str) -> Item
         raise invalid("slot_id", "選択された日程が見つかりません。")
     if slot["starts_at"] <= now:
         raise Conflict(STARTED, code="deadline_passed")
-    if int(slot["seats_left"]) <= 0:
+    if not waitlist and not _free(slot):
         raise Conflict(SLOT_FULL, code="slot_full")
     return slot
 
@@ -183,10 +217,11 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
-def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> None:
+def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None, try_now: bool = True) -> bool:
+    """The reservation's mail; False when SES did not take it (kept for the retry; try_now=False: kept at once)."""
     if not member:
-        return
-    mail.send(
+        return True
+    return mail.send(
         member["email"],
         template,
         company_name=member.get("company_name", ""),
@@ -196,6 +231,7 @@ def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], sl
         reservation_id=res["id"],
         link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
         about=f"reservation:{res['id']}",
+        try_now=try_now,
     )
 
 
@@ -216,13 +252,65 @@ def _same_request(member_id: str, offering_id: str, key: str) -> dict[str, Any] 
     return res if res and res.get("request_key") == ids.digest(key) else None
 
 
+class _Again(Exception):
+    """The slot's waiting list (or its seats) changed between the step's read and its commit: read and run it again."""
+
+
+def _again_or(exc: ConditionFailed, first_seat_op: int, meanings: Sequence[DomainError]) -> DomainError | None:
+    """Which refusal a failed transaction means: one of `meanings` (the operations before the seat operations),
+    or None when only a seat or waiting-list condition failed (the step is read and run again)."""
+    for index, reason in enumerate(exc.reasons):
+        if reason == "ConditionalCheckFailed":
+            return meanings[index] if index < first_seat_op and index < len(meanings) else None
+    return Conflict(STALE)
+
+
+def _repeat(step: Any) -> Any:
+    """Run `step(consistent)` until it commits; a step that met a changed waiting list runs again, then 409 busy."""
+    for attempt in range(WAITLIST_ATTEMPTS):
+        try:
+            return step(attempt > 0)
+        except _Again:
+            logger.info("waitlist step run again", extra={"attempt": attempt + 1})
+            time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not a secret): under 1 s in all
+    raise Busy()
+
+
+def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], Item | None, dict[str, Any] | None]:
+    """The operations that free one seat of a slot, read now: to the head of its waiting list (its reservation
+    confirmed in the same transaction) when someone waits, else back to sale (on condition nobody waits).
+    `waiting` = 0: the slot was just read with nobody waiting, no need to look for a head (if someone joined
+    since, the release's condition fails and the step is read again)."""
+    heads = store.waiting_heads(offering_id, slot_id, 1) if waiting != 0 else []
+    if not heads:
+        return [store.release_seat(offering_id, slot_id, now)], None, None
+    head = heads[0]
+    member = accounts.get_member(str(head["member_id"]))  # read before the commit: after it, nothing may fail the answer
+    return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
+
+
+def notify_promoted(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any], try_now: bool = True) -> bool:
+    """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation became confirmed (through the
+    outbox when SES refuses; try_now=False when SES already refused this request's earlier mail)."""
+    if head is None:
+        return True
+    return notify(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot}, try_now=try_now)
+
+
 def _apply(member_id: str, body: ReservationCreate, key: str | None = None) -> Reservation:
-    offering, slot_list = store.offering_with_slots(body.offering_id)
+    result: Reservation = _repeat(lambda consistent: _apply_once(member_id, body, key, consistent))
+    return result
+
+
+def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consistent: bool) -> Reservation:
+    offering, slot_list = store.offering_with_slots(body.offering_id, consistent=consistent)
     if not offering:
         raise invalid("offering_id", OFFERING_NOT_FOUND)
+    if body.waitlist and offering["kind"] != "seminar":
+        raise invalid("waitlist", WAITLIST_SEMINAR_ONLY)
     first = _same_request(member_id, offering["id"], key) if key else None
     if first:
-        return view(first)
+        return view(first, position=_position(first))
     now = clock.iso()
     _check_open(offering, now)
     slots = {s["id"]: s for s in slot_list}
@@ -240,10 +328,19 @@ def _apply(member_id: str, body: ReservationCreate, key: str | None = None) -> R
     if key:
         res["request_key"] = ids.digest(key)  # only its digest: the key is the client's
     member = accounts.get_member(member_id)
+    extra: list[dict[str, Any]] = []
+    position = None
     if offering["kind"] == "seminar":
-        slot = _seminar_slot(slots, body.slot_id, now)
-        res.update(status="confirmed", slot_id=slot["id"], slot=_snapshot({**slot, "seats_left": int(slot["seats_left"]) - 1}), preferences=[])
-        seat_ops = [store.take_seat(offering["id"], slot["id"], now)]
+        slot = _seminar_slot(slots, body.slot_id, now, body.waitlist)
+        if _free(slot):
+            res.update(status="confirmed", slot_id=slot["id"], slot=_snapshot({**slot, "seats_left": int(slot["seats_left"]) - 1}), preferences=[])
+            seat_ops = [store.take_seat(offering["id"], slot["id"], now)]
+        else:  # full (or others wait), and the member asked to wait: the next number of the slot's list
+            seq, waiting = int(slot.get("waitlist_seq") or 0) + 1, int(slot.get("waitlist_count") or 0)
+            res.update(status="waitlisted", slot_id=slot["id"], slot=_snapshot(slot), preferences=[], waitlist_seq=seq)
+            seat_ops = [store.join_waitlist(offering["id"], slot["id"], seq, waiting, now)]
+            extra = [dynamo.t_put(store.wait_item(res), condition="attribute_not_exists(PK)")]
+            position = waiting + 1
         seat_errors: list[DomainError] = [_seat_error(slot, now)]
     else:
         res.update(status="applied", slot_id=None, slot=None, preferences=_preferences(slots, body.preferences or ([body.slot_id] if body.slot_id else None)))
@@ -255,21 +352,38 @@ def _apply(member_id: str, body: ReservationCreate, key: str | None = None) -> R
         dynamo.t_put(store.holder_item(res, member or {}), condition="attribute_not_exists(PK)"),
         store.offering_open(offering["id"], now),
         *seat_ops,
+        *extra,
     ]
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
-        raise _explain(exc, [Conflict(STALE), Conflict(ALREADY, code="already_reserved"), Conflict(DEADLINE, code="deadline_passed"), *seat_errors]) from None
-    notify(member, "reservation_applied" if res["kind"] == "seminar" else "counseling_applied", res, slots)
-    return view(res)
+        meanings = [Conflict(STALE), Conflict(ALREADY, code="already_reserved"), Conflict(DEADLINE, code="deadline_passed")]
+        if body.waitlist and offering["kind"] == "seminar":
+            refusal = _again_or(exc, len(meanings), meanings)
+            if refusal is None:  # seats freed, another member joined first, or the slot filled: read again
+                if slots[res["slot_id"]]["starts_at"] <= now:
+                    raise Conflict(STARTED, code="deadline_passed") from None
+                raise _Again() from None
+            raise refusal from None
+        raise _explain(exc, [*meanings, *seat_errors]) from None
+    if res["status"] == "waitlisted":
+        notify(member, "reservation_waitlisted", res, slots)
+    else:
+        notify(member, "reservation_applied" if res["kind"] == "seminar" else "counseling_applied", res, slots)
+    return view(res, position=position)
 
 
 # --- change -------------------------------------------------------------------------------
 
 
 def change(member_id: str, reservation_id: str, body: ReservationChange) -> Reservation:
+    result: Reservation = _repeat(lambda consistent: _change_once(member_id, reservation_id, body, consistent))
+    return result
+
+
+def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool) -> Reservation:
     res = _owned(member_id, reservation_id)
-    offering, slot_list = store.offering_with_slots(res["offering_id"])
+    offering, slot_list = store.offering_with_slots(res["offering_id"], consistent=consistent)
     if not offering:
         raise NotFound(OFFERING_NOT_FOUND)
     now = clock.iso()
@@ -280,6 +394,9 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
     _check_open(offering, now)
     pk, sk = store.reservation_key(reservation_id)
     hpk, hsk = store.holder_key(res["offering_id"], member_id)
+    head: Item | None = None
+    promoted_member: dict[str, Any] | None = None
+    first_seat_op = 0
     if res["kind"] == "seminar":
         old = slots.get(res["slot_id"]) or res["slot"]
         if old["starts_at"] <= now:
@@ -288,6 +405,8 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
             return view(res, offering, slot_list)
         new = _seminar_slot(slots, body.slot_id, now)
         updated = {**res, "slot_id": new["id"], "slot": _snapshot({**new, "seats_left": int(new["seats_left"]) - 1}), "updated_at": now}
+        waiting = int(slots[res["slot_id"]].get("waitlist_count") or 0) if res["slot_id"] in slots else None
+        freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now, waiting)
         operations = [
             dynamo.t_update(
                 pk,
@@ -297,12 +416,13 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
                 names={"#st": "status"},
                 condition="#st = :st AND slot_id = :old",
             ),
-            store.release_seat(res["offering_id"], res["slot_id"], now),
-            store.take_seat(res["offering_id"], new["id"], now),
             dynamo.t_update(hpk, hsk, "SET slot_id = :new", vals={":new": new["id"]}, condition="attribute_exists(PK)"),
             store.offering_open(res["offering_id"], now),
+            store.take_seat(res["offering_id"], new["id"], now),
+            *freed,
         ]
-        meanings: list[DomainError] = [Conflict(STALE), Conflict(STARTED, code="deadline_passed"), _seat_error(new, now), Conflict(STALE)]
+        meanings: list[DomainError] = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), _seat_error(new, now)]
+        first_seat_op = 4
     else:
         preferences = _preferences(slots, body.preferences) if body.preferences is not None else res["preferences"]
         note = body.note if body.note is not None else res.get("note", "")
@@ -321,30 +441,50 @@ def change(member_id: str, reservation_id: str, body: ReservationChange) -> Rese
             store.offering_open(res["offering_id"], now),
             *[store.slot_exists(res["offering_id"], p, now) for p in preferences],
         ]
-        meanings = [Conflict(STALE), Conflict(STALE)]
+        meanings = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed")]
     member = accounts.get_member(member_id)  # read before the commit: after it, nothing may fail the answer
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
-        raise _explain(exc, [*meanings, Conflict(DEADLINE, code="deadline_passed")]) from None
-    notify(member, "reservation_changed", updated, slots)
-    return view(updated, offering, _after_change(slot_list, res, updated))
+        if not first_seat_op:
+            raise _explain(exc, meanings) from None
+        refusal = _again_or(exc, first_seat_op + 1, meanings)
+        if refusal is None:  # the old slot's waiting list changed since it was read
+            raise _Again() from None
+        raise refusal from None
+    sent = notify(member, "reservation_changed", updated, slots)
+    if res["kind"] == "seminar":
+        notify_promoted(head, promoted_member, res["offering_title"], slots.get(res["slot_id"]) or res["slot"], try_now=sent)
+    return view(updated, offering, _after_change(slot_list, res, updated, promoted=head is not None))
 
 
-def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str, Any]) -> list[Item]:
-    """The slots as the committed transaction left them (no re-read): a seminar move gave one seat back and took one."""
+def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str, Any], promoted: bool = False) -> list[Item]:
+    """The slots as the committed transaction left them (no re-read): a seminar move gave one seat back (or passed
+    it to the head of the old slot's waiting list) and took one."""
     if before["kind"] != "seminar":
         return slot_list
-    delta = {before["slot_id"]: 1, after["slot_id"]: -1}
-    return [{**s, "seats_left": int(s["seats_left"]) + delta[s["id"]]} if s["id"] in delta else s for s in slot_list]
+    old = before["slot_id"]
+    seats = {old: 0 if promoted else 1, after["slot_id"]: -1}
+    waiting = {old: -1 if promoted else 0}
+    return [
+        {**s, "seats_left": int(s["seats_left"]) + seats[s["id"]], "waitlist_count": int(s.get("waitlist_count") or 0) + waiting.get(s["id"], 0)}
+        if s["id"] in seats
+        else s
+        for s in slot_list
+    ]
 
 
 # --- cancel -------------------------------------------------------------------------------
 
 
 def cancel(member_id: str, reservation_id: str) -> Reservation:
+    result: Reservation = _repeat(lambda _consistent: _cancel_once(member_id, reservation_id))
+    return result
+
+
+def _cancel_once(member_id: str, reservation_id: str) -> Reservation:
     res = _owned(member_id, reservation_id)
-    if res["status"] not in ("confirmed", "applied"):
+    if res["status"] not in ("confirmed", "applied", "waitlisted"):
         raise Conflict("このご予約はキャンセルできません。", code="not_cancellable")
     now = clock.iso()
     if res["kind"] == "seminar" and str((res.get("slot") or {}).get("starts_at", "")) <= now:
@@ -356,21 +496,33 @@ def cancel(member_id: str, reservation_id: str) -> Reservation:
     if res["kind"] == "seminar":
         condition += " AND slot_id = :slot"
         condition_vals[":slot"] = res["slot_id"]
+    member = accounts.get_member(member_id)
     operations = [
         dynamo.t_update(
             pk, sk, "SET #st = :cancelled, updated_at = :now, cancelled_at = :now", vals=condition_vals, names={"#st": "status"}, condition=condition
         ),
         dynamo.t_delete(hpk, hsk, condition="reservation_id = :rid", vals={":rid": reservation_id}),
         store.offering_open(res["offering_id"], now),
+        dynamo.t_put(store.cancelled_item(res, member or {}, now)),  # the staff list keeps cancelled ones
     ]
-    if res["kind"] == "seminar":
-        operations.append(store.release_seat(res["offering_id"], res["slot_id"], now))
-    member = accounts.get_member(member_id)
-    operations.append(dynamo.t_put(store.cancelled_item(res, member or {}, now)))  # the staff list keeps cancelled ones
+    meanings: list[DomainError] = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), Conflict(STALE)]
+    head: Item | None = None
+    promoted_member: dict[str, Any] | None = None
+    if res["status"] == "waitlisted":  # leaving the waiting list: no seat was held
+        operations += store.leave_waitlist(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
+        meanings += [Conflict(STALE), Conflict(STALE)]
+    elif res["kind"] == "seminar":
+        freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now)
+        operations += freed
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
-        raise _explain(exc, [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), Conflict(STARTED, code="deadline_passed")]) from None
+        refusal = _again_or(exc, len(meanings), meanings)
+        promoted_meanwhile = res["status"] == "waitlisted" and exc.reasons[:1] == ["ConditionalCheckFailed"]
+        if refusal is None or promoted_meanwhile:  # the waiting list changed since it was read (or the slot started)
+            raise _Again() from None  # promoted meanwhile: read again and cancel the confirmed reservation
+        raise refusal from None
     cancelled = {**res, "status": "cancelled", "updated_at": now}
-    notify(member, "reservation_cancelled", cancelled)
+    sent = notify(member, "reservation_cancelled", cancelled)
+    notify_promoted(head, promoted_member, res["offering_title"], res.get("slot") or {}, try_now=sent)
     return view(cancelled)

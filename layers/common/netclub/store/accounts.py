@@ -70,6 +70,16 @@ def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -
     return dynamo.query(keys.members_by_status(status), index="GSI1", forward=False, limit=limit, start_key=start)
 
 
+def all_members_with_status(status: str) -> list[Item]:
+    """Every member of a status (the GSI1 partition, all pages): the staff's exports."""
+    return dynamo.query_all(keys.members_by_status(status), index="GSI1")
+
+
+def members_by_id(member_ids: list[str]) -> list[Item]:
+    """These members (BatchGetItem), those that exist."""
+    return dynamo.batch_get([keys.member(m) for m in member_ids])
+
+
 # --- sessions ---------------------------------------------------------------------------
 
 

@@ -188,6 +188,25 @@ def query(
     return [deserialize(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
 
 
+def count(pk_value: str, *, sk_between: tuple[str, str], consistent: bool = False) -> int:
+    """How many items of a partition have a sort key in the range (Select COUNT: no items on the wire)."""
+    kwargs: dict[str, Any] = {
+        "TableName": table(),
+        "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :lo AND :hi",
+        "ExpressionAttributeNames": {"#pk": "PK", "#sk": "SK"},
+        "ExpressionAttributeValues": values({":pk": pk_value, ":lo": sk_between[0], ":hi": sk_between[1]}),
+        "Select": "COUNT",
+        "ConsistentRead": consistent,
+    }
+    total = 0
+    while True:
+        answer = client("dynamodb").query(**kwargs)
+        total += int(answer.get("Count", 0))
+        if not answer.get("LastEvaluatedKey"):
+            return total
+        kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
 def _bad_cursor() -> Exception:
     from netclub.errors import invalid
 
@@ -220,11 +239,13 @@ def query_all(pk_value: str, **kwargs: Any) -> list[Item]:
 BATCH_GET_SIZE = 100  # BatchGetItem's limit per request
 
 
-def batch_get(pairs: Sequence[tuple[str, str]], projection: Sequence[str] | None = None) -> list[Item]:
+def batch_get(pairs: Sequence[tuple[str, str]], projection: Sequence[str] | None = None, consistent: bool = False) -> list[Item]:
     """The items of these keys that exist (any order), 100 a request, unprocessed keys asked again."""
     found: list[Item] = []
     for start in range(0, len(pairs), BATCH_GET_SIZE):
         request: dict[str, Any] = {"Keys": [key(pk, sk) for pk, sk in dict.fromkeys(pairs[start : start + BATCH_GET_SIZE])]}
+        if consistent:
+            request["ConsistentRead"] = True
         if projection:
             request["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(projection)))
             request["ExpressionAttributeNames"] = {f"#p{i}": name for i, name in enumerate(projection)}

@@ -12,6 +12,11 @@ Keys:
                                                     (a snapshot for the staff list and the lottery)
 - cancelled    PK=OFFERING#<oid> SK=CANCELLED#<rid> the holder snapshot of a cancelled reservation,
                                                     written by the cancel transaction (staff list)
+- waiting      PK=OFFERING#<oid> SK=WAIT#<sid>#<seq> one per waiting reservation (キャンセル待ち) of a slot, <seq> zero-padded
+                                                    in join order: the head of a slot's list is one Query with Limit 1.
+                                                    The slot keeps waitlist_seq (the last number given, advanced only
+                                                    from the value read: strictly first come, first served) and
+                                                    waitlist_count (how many wait now; a seat is taken only while it is 0)
 - reservation  PK=RES#<rid>      SK=RES            GSI1PK=RESERVATIONS#<mid> GSI1SK=<created_at>#<rid>
                once attended also GSI2PK=HISTORY#<mid> GSI2SK=<date>#<rid> (利用履歴, contract 2)
 An offering with its slots is one Query (SK between META and SLOT#~); holders are one Query too;
@@ -44,6 +49,17 @@ def holder_key(offering_id: str, member_id: str) -> tuple[str, str]:
 
 def cancelled_key(offering_id: str, reservation_id: str) -> tuple[str, str]:
     return f"OFFERING#{offering_id}", f"CANCELLED#{reservation_id}"
+
+
+WAIT_DIGITS = 10
+
+
+def wait_prefix(slot_id: str) -> str:
+    return f"WAIT#{slot_id}#"
+
+
+def wait_key(offering_id: str, slot_id: str, seq: int) -> tuple[str, str]:
+    return f"OFFERING#{offering_id}", f"{wait_prefix(slot_id)}{seq:0{WAIT_DIGITS}d}"
 
 
 def reservation_key(reservation_id: str) -> tuple[str, str]:
@@ -95,6 +111,19 @@ def offerings(open_after: str | None) -> list[Item]:
 
 def holder(offering_id: str, member_id: str) -> Item | None:
     return dynamo.get(*holder_key(offering_id, member_id), consistent=True)
+
+
+def waiting_heads(offering_id: str, slot_id: str, limit: int) -> list[Item]:
+    """The earliest `limit` waiting entries of a slot, in join order (one consistent Query)."""
+    pk, _ = offering_key(offering_id)
+    found, _ = dynamo.query(pk, sk_prefix=wait_prefix(slot_id), limit=limit, consistent=True)
+    return [plain(i) for i in found]
+
+
+def waiting_up_to(offering_id: str, slot_id: str, seq: int) -> int:
+    """How many entries of the slot's list wait up to (and including) number `seq`: the position of `seq`."""
+    pk, _ = offering_key(offering_id)
+    return dynamo.count(pk, sk_between=(wait_prefix(slot_id), wait_key(offering_id, slot_id, seq)[1]), consistent=True)
 
 
 def get_reservation(reservation_id: str, consistent: bool = False) -> Item | None:
@@ -199,16 +228,92 @@ def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
         sk,
         "SET seats_left = seats_left - :one",
         vals={":one": 1, ":zero": 0, ":now": now, ":closed_before": _closed_before(now)},
-        condition=f"seats_left > :zero AND starts_at > :now AND {NOT_CLOSING}",
+        condition=f"seats_left > :zero AND starts_at > :now AND {NOT_CLOSING} AND {NOBODY_WAITS}",
     )
 
 
-def release_seat(offering_id: str, slot_id: str, now: str | None) -> dict[str, Any]:
-    """Give a seat back; with `now`, only while the slot has not started (members); staff: None."""
+NOBODY_WAITS = "(attribute_not_exists(waitlist_count) OR waitlist_count <= :zero)"
+
+
+def release_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+    """Give a seat back to sale while the slot has not started, only while nobody waits for it (else: pass_seat)."""
     pk, sk = slot_key(offering_id, slot_id)
-    if now is None:
-        return dynamo.t_update(pk, sk, "SET seats_left = seats_left + :one", vals={":one": 1}, condition="attribute_exists(PK)")
-    return dynamo.t_update(pk, sk, "SET seats_left = seats_left + :one", vals={":one": 1, ":now": now}, condition="starts_at > :now")
+    return dynamo.t_update(
+        pk, sk, "SET seats_left = seats_left + :one", vals={":one": 1, ":zero": 0, ":now": now}, condition=f"starts_at > :now AND {NOBODY_WAITS}"
+    )
+
+
+def pass_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+    """A freed seat goes straight to the head of the waiting list (promote_ops): seats_left stays, one fewer waits."""
+    pk, sk = slot_key(offering_id, slot_id)
+    return dynamo.t_update(
+        pk, sk, "SET waitlist_count = waitlist_count - :one", vals={":one": 1, ":now": now}, condition="starts_at > :now AND waitlist_count >= :one"
+    )
+
+
+def join_waitlist(offering_id: str, slot_id: str, seq: int, waiting: int, now: str) -> dict[str, Any]:
+    """Number `seq` on the slot's waiting list: only while the slot is full (or others wait), has not started, and
+    `seq` follows the number read (two joins never share a number; the later one runs again) with `waiting` ahead
+    (so the position answered, waiting + 1, is exact)."""
+    pk, sk = slot_key(offering_id, slot_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET waitlist_seq = :seq, waitlist_count = if_not_exists(waitlist_count, :zero) + :one",
+        vals={":seq": seq, ":prev": seq - 1, ":waiting": waiting, ":one": 1, ":zero": 0, ":now": now, ":closed_before": _closed_before(now)},
+        condition=(
+            "(seats_left <= :zero OR waitlist_count > :zero) AND starts_at > :now"
+            f" AND {NOT_CLOSING} AND (attribute_not_exists(waitlist_seq) OR waitlist_seq = :prev)"
+            " AND (attribute_not_exists(waitlist_count) OR waitlist_count = :waiting)"
+        ),
+    )
+
+
+def leave_waitlist(offering_id: str, slot_id: str, seq: int) -> list[dict[str, Any]]:
+    """A waiting reservation cancelled: its entry goes, one fewer waits."""
+    pk, sk = slot_key(offering_id, slot_id)
+    return [
+        dynamo.t_delete(*wait_key(offering_id, slot_id, seq), condition="attribute_exists(PK)"),
+        dynamo.t_update(pk, sk, "SET waitlist_count = waitlist_count - :one", vals={":one": 1}, condition="waitlist_count >= :one"),
+    ]
+
+
+def wait_item(reservation: dict[str, Any]) -> Item:
+    pk, sk = wait_key(reservation["offering_id"], reservation["slot_id"], int(reservation["waitlist_seq"]))
+    return {
+        "PK": pk,
+        "SK": sk,
+        "seq": int(reservation["waitlist_seq"]),
+        "reservation_id": reservation["id"],
+        "member_id": reservation["member_id"],
+        "created_at": reservation["created_at"],
+    }
+
+
+def promote_ops(offering_id: str, slot_id: str, entry: Item, now: str) -> list[dict[str, Any]]:
+    """The waiting reservation of `entry` becomes confirmed: only if it still waits on this slot (it may have left)."""
+    pk, sk = reservation_key(entry["reservation_id"])
+    hpk, hsk = holder_key(offering_id, entry["member_id"])
+    seq = int(entry["seq"])
+    return [
+        dynamo.t_update(
+            pk,
+            sk,
+            "SET #st = :confirmed, updated_at = :now, promoted_at = :now",
+            vals={":confirmed": "confirmed", ":waiting": "waitlisted", ":slot": slot_id, ":now": now},
+            names={"#st": "status"},
+            condition="#st = :waiting AND slot_id = :slot",
+        ),
+        dynamo.t_update(
+            hpk,
+            hsk,
+            "SET #st = :confirmed",
+            vals={":confirmed": "confirmed", ":rid": entry["reservation_id"]},
+            names={"#st": "status"},
+            condition="reservation_id = :rid",
+        ),
+        dynamo.t_delete(*wait_key(offering_id, slot_id, seq), condition="attribute_exists(PK)"),
+    ]
 
 
 def offering_open(offering_id: str, now: str) -> dict[str, Any]:
@@ -243,6 +348,42 @@ def close_slot_for_delete(offering_id: str, slot_id: str, now: str) -> None:
 
 def reopen_slot(offering_id: str, slot_id: str) -> None:
     dynamo.update(*slot_key(offering_id, slot_id), "REMOVE closing_at", condition="attribute_exists(PK)")
+
+
+def edit_slot(offering_id: str, slot_id: str, data: dict[str, Any], capacity: int, old_capacity: int, promoted: int, waiting: int, now: str) -> dict[str, Any]:
+    """Staff edit of a slot as read (capacity `old_capacity`, `waiting` on its list): never below the seats taken;
+    `promoted` of the freed seats go to the head of the waiting list (promote_ops), the rest on sale."""
+    pk, sk = slot_key(offering_id, slot_id)
+    condition = "#cap = :old AND seats_left >= :need AND " + ("waitlist_count = :waiting" if waiting else NOBODY_WAITS)
+    vals = {
+        ":d": data["date"],
+        ":s": data["start_time"],
+        ":e": data["end_time"],
+        ":p": data["place"],
+        ":at": data["starts_at"],
+        ":c": capacity,
+        ":delta": capacity - old_capacity - promoted,
+        ":old": old_capacity,
+        ":need": old_capacity - capacity + promoted,
+        ":promoted": promoted,
+        ":zero": 0,
+    }
+    day = slot_day_keys(offering_id, slot_id, data["date"], data["starts_at"])  # the slot moves with its date (前日リマインド)
+    vals |= {":daypk": day["GSI2PK"], ":daysk": day["GSI2SK"]}
+    if waiting:
+        vals[":waiting"] = waiting
+    if promoted:
+        condition += " AND starts_at > :now"
+        vals[":now"] = now
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET #d = :d, start_time = :s, end_time = :e, place = :p, starts_at = :at, #cap = :c, seats_left = seats_left + :delta,"
+        " waitlist_count = if_not_exists(waitlist_count, :zero) - :promoted, GSI2PK = :daypk, GSI2SK = :daysk",
+        names={"#d": "date", "#cap": "capacity"},
+        vals=vals,
+        condition=condition,
+    )
 
 
 def delete_free_slot(offering_id: str, slot_id: str) -> dict[str, Any]:
