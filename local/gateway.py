@@ -83,7 +83,8 @@ class Gateway:
         self.origin_secret = origin_secret  # as CloudFront: the viewer's address and the origin secret on every API request
         # CloudFront's response headers policies by path pattern (cfn.edge_headers): "/api/*" and "*"
         self.edge_headers = edge_headers or {}
-        self.schedules = {s.function: s for s in schedules or []}  # local/schedules.py: POST /_dev/scheduled/{name}
+        # local/schedules.py: POST /_dev/scheduled/{name}, by short name (reminders, mail-retry) or logical id
+        self.schedules = {alias: s for s in schedules or [] for alias in (s.name, s.function)}
         auth = api_props.get("Auth", {})
         self.authorizers = {
             name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
@@ -107,6 +108,9 @@ class Gateway:
         if path == "/_dev/mail.html":
             to = request.args.get("to") or None
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
+        if path.rstrip("/") == "/_dev/scheduled":  # API.md: the names POST /_dev/scheduled/{name} takes
+            names = sorted({s.name for s in self.schedules.values()})
+            return Response(json.dumps({"scheduled": names}), content_type="application/json; charset=utf-8")
         if path.startswith("/_dev/scheduled/"):
             return self.run_scheduled(request, path.removeprefix("/_dev/scheduled/"))
         if path == "/_dev/ses/events":

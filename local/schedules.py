@@ -4,7 +4,8 @@ Each function's `Type: Schedule` events with a `rate(...)` expression: a timer p
 function with EventBridge's scheduled event every period (the first one a period after the start, as a
 new rule does), and `POST /_dev/scheduled/{name}` invokes it on demand with the same event. A failed
 invocation is logged and the schedule goes on (EventBridge does not stop a rule for a failing target).
-cron(...) expressions are not run by the timer (none in the template); on demand they work the same.
+cron(...) expressions (RemindersFunction: 09:00 Tokyo daily) are not run by the timer; on demand they work the same.
+A schedule answers at /_dev/scheduled/ under its short name (reminders, mail-retry: API.md) and its logical id.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ class Schedule:
     function: str  # the function's logical id
     rule: str  # the event's name in the template
     expression: str  # rate(1 minute), cron(...)
+
+    @property
+    def name(self) -> str:
+        """The short name of POST /_dev/scheduled/{name} (API.md): RemindersFunction -> reminders, MailRetryFunction -> mail-retry."""
+        base = self.function.removesuffix("Function")
+        return re.sub(r"(?<!^)(?=[A-Z])", "-", base).lower()
 
     @property
     def period_seconds(self) -> int | None:

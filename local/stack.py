@@ -49,6 +49,8 @@ def runtime_environment() -> dict[str, str]:
 # What CloudFront adds as X-Origin-Verify (template.yaml: OriginVerifySecret); locally the gateway plays
 # CloudFront and adds it with the viewer's address (local/gateway.py), one secret per start.
 ORIGIN_VERIFY_SECRET = secrets.token_urlsafe(24)
+# The key of the calendar feed URLs (template.yaml: CalendarFeedSecret): one per start, as the data is.
+CALENDAR_FEED_SECRET = secrets.token_urlsafe(32)
 
 
 def local_overrides(frontend_url: str, endpoint_url: str | None, declared: dict[str, str] | None = None) -> dict[str, str]:
@@ -58,6 +60,7 @@ def local_overrides(frontend_url: str, endpoint_url: str | None, declared: dict[
         "COOKIE_SECURE": "false",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         "ORIGIN_VERIFY_SECRET": ORIGIN_VERIFY_SECRET,
+        "CALENDAR_FEED_SECRET": CALENDAR_FEED_SECRET,
     }
     if declared is not None:
         env = {k: v for k, v in env.items() if k in declared}

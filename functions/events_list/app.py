@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import CORRELATION_PATH, build_resolver, logger
+from netclub.api import CORRELATION_PATH, build_resolver, file_response, logger
 from netclub.models.content import EventList
 from netclub.services import content
 
@@ -18,6 +19,18 @@ def list_events(
     end: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (default: last day of the from month)")] = None,
 ) -> EventList:
     return content.events_between(start, end)
+
+
+@app.get(
+    "/api/events.ics",
+    summary="イベントカレンダー（iCalendar、前月から12か月）",
+    tags=["content"],
+    responses={200: {"description": "text/calendar (RFC 5545)", "content": {"text/calendar": {"schema": {"type": "string"}}}}},
+)
+def events_ics() -> Response[str]:
+    from netclub.services import calendar  # icalendar only for this route: the JSON calendar's cold start stays as it was
+
+    return file_response(calendar.events_ics(), calendar.CALENDAR_TYPE, cache="public, max-age=300")
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -255,6 +255,20 @@ def _reservation_cancel(c: Ctx) -> Call:
     return Call(c.member, "DELETE", f"/api/reservations/{r['id']}")
 
 
+def _feed_rotate(c: Ctx) -> Call:
+    """Re-issue the calendar feed URL: afterwards exactly one URL answers, the new one."""
+    before = c.member.get("/api/me/calendar-feed").body["url"]
+    calendar = c.visitor()
+
+    def then() -> None:
+        now = c.member.get("/api/me/calendar-feed").body["url"]
+        assert now != before
+        assert calendar.get(before.removeprefix("http://portal.test")).status == 404
+        assert calendar.get(now.removeprefix("http://portal.test")).status == 200
+
+    return Call(c.member, "POST", "/api/me/calendar-feed/rotate", then=then)
+
+
 def _approve(c: Ctx) -> Call:
     return Call(c.staff, "POST", f"/api/admin/members/{c.registered()}/approve")
 
@@ -451,6 +465,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/reservations"): Row(_reservation_create, mails=True, idempotent=True),
     ("PUT", "/api/reservations/{reservation_id}"): Row(_reservation_change, mails=True),
     ("DELETE", "/api/reservations/{reservation_id}"): Row(_reservation_cancel, mails=True),
+    ("POST", "/api/me/calendar-feed/rotate"): Row(_feed_rotate, mails=False),
     ("POST", "/api/admin/members/{member_id}/approve"): Row(_approve, mails=True),
     ("PUT", "/api/admin/members/{member_id}/profile"): Row(_member_profile, mails=False),
     ("POST", "/api/admin/events"): Row(_events[0], mails=False),

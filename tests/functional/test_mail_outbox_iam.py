@@ -144,6 +144,12 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     one_more_kept()
     step(member.delete(f"/api/reservations/{booked['id']}"), 200)
     one_more_kept()
+    # 前日リマインド: the day-before mail, kept in the outbox in the transaction of its marker, its send failed
+    tomorrow = offering(staff, capacities=(3,), apply_days=1, slot_days=1)
+    step(member.post("/api/reservations", {"offering_id": tomorrow["id"], "slot_id": tomorrow["slots"][0]["id"]}), 201)
+    one_more_kept()
+    assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["kept_for_retry"] == 1
+    one_more_kept()
     # カウンセリング抽選: the result mail
     counselling = offering(staff, kind="counseling", capacities=(1,), apply_days=1, slot_days=5)
     step(member.post("/api/reservations", {"offering_id": counselling["id"], "preferences": [counselling["slots"][0]["id"]]}), 201)

@@ -16,6 +16,12 @@ def test_the_template_schedules_are_found_with_their_periods() -> None:
     assert schedules.Schedule("F", "R", "cron(0 12 * * ? *)").period_seconds is None
 
 
+def test_schedules_have_the_short_names_of_the_api() -> None:
+    found = {s.name: s for s in schedules.schedules(cfn.load())}
+    assert found["reminders"].function == "RemindersFunction" and found["reminders"].expression == "cron(0 0 * * ? *)"
+    assert found["mail-retry"].function == "MailRetryFunction" and found["directory-index"].function == "DirectoryIndexFunction"
+
+
 def test_the_event_is_eventbridges_scheduled_event() -> None:
     event = schedules.scheduled_event(schedules.Schedule("F", "Every", "rate(1 minute)"), "ap-northeast-1", "123456789012")
     assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events" and event["detail"] == {}

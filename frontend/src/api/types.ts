@@ -39,6 +39,7 @@ export type Offering = Schemas['Offering'] & { slots?: Slot[] }
 export type OfferingDetail = Schemas['OfferingDetail']
 export type ReservationStatus = Schemas['Reservation']['status']
 export type Reservation = Schemas['Reservation']
+export type CalendarFeed = Schemas['CalendarFeed']
 export type AdminReservation = Schemas['AdminReservation']
 export type UsageItem = Schemas['UsageItem']
 export type IndustryNode = Schemas['IndustryNode']

@@ -346,5 +346,13 @@ def json_response(status: int, body: Any, cookies: list[Cookie] | None = None) -
     return Response(status_code=status, content_type=JSON_TYPE, body=body, cookies=cookies)
 
 
+def file_response(body: str, content_type: str, filename: str | None = None, cache: str = "private, no-store") -> Response:
+    """A body that is not JSON (an iCalendar file): its type, a download name when given, and how it may be cached."""
+    headers = {"Cache-Control": cache}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(status_code=200, content_type=content_type, body=body, headers=headers)
+
+
 def no_content(cookies: list[Cookie] | None = None) -> Response:
     return Response(status_code=204, content_type=JSON_TYPE, body=None, cookies=cookies)

@@ -35,6 +35,8 @@ class Settings(BaseModel):
     region: str = "ap-northeast-1"
     # the secret CloudFront adds as X-Origin-Verify: only then is X-Netclub-Viewer-Ip believed (api.source_ip)
     origin_verify_secret: str | None = None
+    # the key of the members' private calendar feed URLs (services/calendar.py): a token is an HMAC under it
+    calendar_feed_secret: str | None = None
     # login throttling (services/throttle.py)
     login_max_failures_account: int = 5  # per (account, source address) and per (account, known browser), a window
     login_max_failures_ip: int = 50  # per source address, all accounts, a window
@@ -87,6 +89,7 @@ _MAPPING = {
     "AWS_ENDPOINT_URL": "aws_endpoint_url",
     "S3_PUBLIC_ENDPOINT": "s3_public_endpoint",
     "ORIGIN_VERIFY_SECRET": "origin_verify_secret",
+    "CALENDAR_FEED_SECRET": "calendar_feed_secret",
     "AWS_REGION": "region",
     "ARGON2_TIME_COST": "argon2_time_cost",
     "ARGON2_MEMORY_KIB": "argon2_memory_kib",

@@ -190,6 +190,24 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 またのお申込みをお待ちしております。""",
     ),
+    "reservation_reminder": (
+        "【ご予約】明日のご予約のお知らせ",
+        """{company_name}
+{user_name} 様
+
+明日は、以下のご予約の日です。ご来場をお待ちしております。
+
+お申込み：{title}
+日時：{date_text} {start_time}〜{end_time}
+場所：{place}
+予約番号：{reservation_id}
+
+ご予約の確認・変更・キャンセルは、企業Myポータルの「予約確認・変更」から行えます。
+{link}
+
+カレンダーに追加（.ics）：
+{ics_link}""",
+    ),
     # -- reservation mails (issue 3): insert above this line --
     "email_change_verify": (
         "【ネットクラブ】メールアドレス変更の確認",

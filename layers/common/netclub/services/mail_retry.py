@@ -9,6 +9,8 @@ mail is better than a lost one.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from aws_lambda_powertools import Logger
 
 from netclub import clock
@@ -19,14 +21,27 @@ from netclub.store import outbox
 logger = Logger(service="netclub", child=True)
 
 
+FIRST_SEND_SECONDS = 120  # a mail kept before its first send (attempts 0: 前日リマインド) is its writer's for this long
+
+
+def _first_send_pending(mail: dict[str, object], now: datetime) -> bool:
+    """A mail written to the outbox before its first send (attempts 0), so recently that its writer is still
+    sending it: not retried yet, or it would go out twice. A writer that died meanwhile leaves it to a later run."""
+    created = datetime.fromisoformat(str(mail.get("created_at", "")))
+    return int(str(mail.get("attempts", 1))) == 0 and created > now - timedelta(seconds=FIRST_SEND_SECONDS)
+
+
 def run(limit: int = 100) -> dict[str, int]:
     sent = failed = 0
+    now = clock.now()
     try:
         waiting = outbox.pending(limit)
     except Exception as exc:
         logger.warning("mail retry: outbox not readable", extra={"error": failure_name(exc)})
         return {"sent": 0, "failed": 0}
     for mail in waiting:
+        if _first_send_pending(mail, now):
+            continue
         try:
             deliver(mail["to"], mail["subject"], mail["body"], mail.get("reply_to"))
         except Exception as exc:

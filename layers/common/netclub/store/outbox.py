@@ -8,8 +8,17 @@ from netclub.store import dynamo, keys
 from netclub.store.dynamo import Item
 
 
+def item(mail: dict[str, Any]) -> Item:
+    return {**mail, "PK": keys.OUTBOX_PK, "SK": f"{mail['created_at']}#{mail['id']}"}
+
+
 def put(mail: dict[str, Any]) -> None:
-    dynamo.put({**mail, "PK": keys.OUTBOX_PK, "SK": f"{mail['created_at']}#{mail['id']}"})
+    dynamo.put(item(mail))
+
+
+def put_op(mail: dict[str, Any]) -> dict[str, Any]:
+    """The mail kept in the outbox as a transaction item (written with what it is about; sent after the commit)."""
+    return dynamo.t_put(item(mail), condition="attribute_not_exists(PK)")
 
 
 def pending(limit: int = 100) -> list[Item]:

@@ -3,6 +3,11 @@
 Keys:
 - offering     PK=OFFERING#<oid> SK=META           GSI1PK=OFFERINGS GSI1SK=<apply_until>#<oid>
 - slot         PK=OFFERING#<oid> SK=SLOT#<sid>     capacity, seats_left, starts_at (conditions)
+                                                    GSI2PK=SLOTDAY#<date> GSI2SK=<starts_at>#<oid>#<sid>
+                                                    (the slots of a day: 前日リマインド, one Query; set when
+                                                    the slot is made and when staff change its date)
+- reminded     PK=RES#<rid>      SK=REMINDED#<date> the day-before mail of the reservation for that slot day
+                                                    (written once, with its outbox mail, in one transaction)
 - holder       PK=OFFERING#<oid> SK=HOLDER#<mid>   one live reservation per member and offering
                                                     (a snapshot for the staff list and the lottery)
 - cancelled    PK=OFFERING#<oid> SK=CANCELLED#<rid> the holder snapshot of a cancelled reservation,
@@ -143,9 +148,40 @@ def offering_item(data: dict[str, Any]) -> Item:
     return {**data, "PK": pk, "SK": sk, "GSI1PK": "OFFERINGS", "GSI1SK": f"{data['apply_until']}#{data['id']}"}
 
 
+def slot_day_keys(offering_id: str, slot_id: str, day: str, starts_at: str) -> dict[str, str]:
+    """The slot's place in the GSI2 partition of its day (SLOTDAY#<date>): 前日リマインド finds tomorrow's slots with one Query."""
+    return {"GSI2PK": f"SLOTDAY#{day}", "GSI2SK": f"{starts_at}#{offering_id}#{slot_id}"}
+
+
 def slot_item(offering_id: str, data: dict[str, Any]) -> Item:
     pk, sk = slot_key(offering_id, data["id"])
-    return {**data, "PK": pk, "SK": sk, "offering_id": offering_id}
+    return {**data, "PK": pk, "SK": sk, "offering_id": offering_id, **slot_day_keys(offering_id, data["id"], data["date"], data["starts_at"])}
+
+
+def slots_on(day: str) -> list[Item]:
+    """Every slot on this Tokyo date, of every offering (GSI2 SLOTDAY#<date>)."""
+    return [plain(i) for i in dynamo.query_all(f"SLOTDAY#{day}", index="GSI2")]
+
+
+def reminder_key(reservation_id: str, day: str) -> tuple[str, str]:
+    return f"RES#{reservation_id}", f"REMINDED#{day}"
+
+
+def reminder_ops(holder: Item, offering_id: str, day: str, now: str, expires: int) -> list[dict[str, Any]]:
+    """The day-before mail's marker (only once per reservation and day) and the check that the reservation
+    is still live on a slot of that day (a cancel or a change away in the meantime: no mail)."""
+    pk, sk = reminder_key(str(holder["reservation_id"]), day)
+    hpk, hsk = holder_key(offering_id, str(holder["member_id"]))
+    return [
+        dynamo.t_put({"PK": pk, "SK": sk, "reminded_at": now, "slot_id": holder["slot_id"], "ttl_epoch": expires}, condition="attribute_not_exists(PK)"),
+        dynamo.t_check(
+            hpk,
+            hsk,
+            "reservation_id = :rid AND slot_id = :sid AND #st IN (:confirmed, :won)",
+            vals={":rid": holder["reservation_id"], ":sid": holder["slot_id"], ":confirmed": "confirmed", ":won": "won"},
+            names={"#st": "status"},
+        ),
+    ]
 
 
 def reservation_item(data: dict[str, Any]) -> Item:
@@ -332,6 +368,8 @@ def edit_slot(offering_id: str, slot_id: str, data: dict[str, Any], capacity: in
         ":promoted": promoted,
         ":zero": 0,
     }
+    day = slot_day_keys(offering_id, slot_id, data["date"], data["starts_at"])  # the slot moves with its date (前日リマインド)
+    vals |= {":daypk": day["GSI2PK"], ":daysk": day["GSI2SK"]}
     if waiting:
         vals[":waiting"] = waiting
     if promoted:
@@ -341,7 +379,7 @@ def edit_slot(offering_id: str, slot_id: str, data: dict[str, Any], capacity: in
         pk,
         sk,
         "SET #d = :d, start_time = :s, end_time = :e, place = :p, starts_at = :at, #cap = :c, seats_left = seats_left + :delta,"
-        " waitlist_count = if_not_exists(waitlist_count, :zero) - :promoted",
+        " waitlist_count = if_not_exists(waitlist_count, :zero) - :promoted, GSI2PK = :daypk, GSI2SK = :daysk",
         names={"#d": "date", "#cap": "capacity"},
         vals=vals,
         condition=condition,

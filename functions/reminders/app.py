@@ -1,0 +1,14 @@
+"""Scheduled (09:00 Asia/Tokyo daily): 前日リマインド, one mail per confirmed/won reservation of tomorrow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import logger
+from netclub.services import reminders
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return reminders.run()

@@ -1,0 +1,250 @@
+"""Calendars (iCalendar, RFC 5545): one reservation's .ics, the member's private feed, the events calendar.
+
+Generated with the `icalendar` package (CRLF, line folding at 75 octets, escaping, VTIMEZONE).
+Every reservation has one UID wherever it appears (its own .ics and the feed), derived from its id
+and the portal's domain, so a calendar that imported one and subscribes to the other keeps one
+entry, moved when the reservation moves.
+
+The private feed URL carries a token that is never stored: token = HMAC-SHA256(CALENDAR_FEED_SECRET,
+member and a random nonce); the table keeps the nonce and the token's SHA-256 (store/calendar.py),
+so the member can see the same URL again and the feed route looks the token up by its digest.
+An unknown token and a re-issued one take the same path (one GetItem that finds nothing) to the
+same 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event
+
+from netclub import clock, ids
+from netclub.config import get_settings
+from netclub.errors import NotFound
+from netclub.models.calendar import CalendarFeed
+from netclub.services import content
+from netclub.store import calendar as feeds
+from netclub.store import dynamo
+from netclub.store import reservations as store
+from netclub.store.dynamo import ConditionFailed, Item
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+PRODID = "-//Net Club My Portal//企業Myポータル//JA"
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+LISTED = ("confirmed", "won")  # reservations with a date and a seat: the ones a calendar shows
+NOT_FOUND = "ご予約が見つかりません。"
+FEED_NOT_FOUND = "お探しのページが見つかりません。"
+FEED_PAST_DAYS = 90  # the feed keeps reservations of the last 90 days, and every later one
+
+
+def portal_url() -> str:
+    return get_settings().need("frontend_url").rstrip("/")
+
+
+def domain() -> str:
+    return urlsplit(portal_url()).hostname or "netclub.invalid"
+
+
+def reservation_uid(reservation_id: str) -> str:
+    return f"reservation-{reservation_id}@{domain()}"
+
+
+def reservation_link(reservation_id: str) -> str:
+    return f"{portal_url()}/reservations/{reservation_id}"
+
+
+def ics_link(reservation_id: str) -> str:
+    return f"{portal_url()}/api/reservations/{reservation_id}/calendar.ics"
+
+
+def _at(day: str, hhmm: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=TOKYO)
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)).astimezone(TOKYO)
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Tokyo")
+    return cal
+
+
+def _finish(cal: Calendar) -> str:
+    cal.add_missing_timezones()  # the VTIMEZONE of Asia/Tokyo for the TZID the events use
+    return cal.to_ical().decode("utf-8")
+
+
+def reservation_event(res: Item, slot: Item) -> Event:
+    """One VEVENT of a reservation on its slot (the slot as it is now: staff may have moved it)."""
+    event = Event()
+    event.add("uid", reservation_uid(res["id"]))
+    event.add("dtstamp", clock.now())
+    event.add("dtstart", _at(slot["date"], slot["start_time"]))
+    event.add("dtend", _at(slot["date"], slot["end_time"]))
+    event.add("summary", str(res.get("offering_title", "")))
+    event.add("location", str(slot.get("place", "")))
+    event.add(
+        "description",
+        f"予約番号：{res['id']}\nご予約の確認・変更・キャンセルは企業Myポータルの「予約確認・変更」から：\n{reservation_link(res['id'])}",
+    )
+    event.add("url", reservation_link(res["id"]))
+    event.add("last-modified", datetime.fromisoformat(str(res.get("updated_at") or res["created_at"])))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"明日のご予約：{res.get('offering_title', '')}")
+    alarm.add("trigger", timedelta(days=-1))
+    event.add_component(alarm)
+    return event
+
+
+def _slot_of(res: Item) -> Item | None:
+    """The live slot of a reservation with a seat, else its snapshot (a slot staff deleted meanwhile)."""
+    slot_id = res.get("slot_id")
+    if not slot_id:
+        return None
+    live = dynamo.get(*store.slot_key(res["offering_id"], slot_id))
+    return live or res.get("slot")
+
+
+# --- one reservation ----------------------------------------------------------------------
+
+
+def reservation_ics(member_id: str, reservation_id: str) -> tuple[str, str]:
+    """(file name, iCalendar text) of the member's own confirmed/won reservation; anything else is 404."""
+    res = store.get_reservation(reservation_id, consistent=True)
+    if not res or res.get("member_id") != member_id or res.get("status") not in LISTED:
+        raise NotFound(NOT_FOUND)  # another member's reservation answers exactly like a missing one
+    slot = _slot_of(res)
+    if not slot:
+        raise NotFound(NOT_FOUND)
+    cal = _calendar("企業Myポータル ご予約")
+    cal.add_component(reservation_event(res, slot))
+    return f"reservation-{reservation_id}.ics", _finish(cal)
+
+
+# --- the private feed ---------------------------------------------------------------------
+
+
+def _token(member_id: str, nonce: str) -> str:
+    secret = get_settings().need("calendar_feed_secret").encode("utf-8")
+    mac = hmac.new(secret, f"calendar-feed\n{member_id}\n{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
+
+
+def _url(token: str) -> CalendarFeed:
+    return CalendarFeed(url=f"{portal_url()}/api/calendar/{token}.ics")
+
+
+def _issue(member_id: str, previous: Item | None) -> CalendarFeed:
+    nonce = secrets.token_urlsafe(16)
+    token = _token(member_id, nonce)
+    dynamo.transact(feeds.issue_ops(member_id, nonce, ids.digest(token), clock.iso(), previous))
+    return _url(token)
+
+
+def feed(member_id: str) -> CalendarFeed:
+    """The member's feed URL, made on first use (two first uses at once: both answer the one made)."""
+    current = feeds.feed_of(member_id)
+    if current:
+        return _url(_token(member_id, str(current["nonce"])))
+    try:
+        return _issue(member_id, None)
+    except ConditionFailed:
+        current = feeds.feed_of(member_id)
+        if not current:
+            raise
+        return _url(_token(member_id, str(current["nonce"])))
+
+
+def rotate(member_id: str) -> CalendarFeed:
+    """A new feed URL; the old one answers 404 from now on (same transaction)."""
+    for _ in range(3):  # a concurrent re-issue replaced the one read: issue over the newer one
+        current = feeds.feed_of(member_id)
+        try:
+            return _issue(member_id, current)
+        except ConditionFailed:
+            continue
+    raise ConditionFailed()
+
+
+def _feed_token(name: str) -> str | None:
+    """The token of `<token>.ics`, or None for anything that cannot be one."""
+    if not name.endswith(".ics"):
+        return None
+    token = name[: -len(".ics")]
+    return token if 20 <= len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token) else None
+
+
+def feed_ics(name: str) -> str:
+    """The member's confirmed/won reservations (recent and coming) as one calendar; 404 for any other token."""
+    token = _feed_token(name)
+    member_id = feeds.member_of(ids.digest(token or name))  # the same lookup for malformed, unknown and re-issued
+    if not token or not member_id:
+        raise NotFound(FEED_NOT_FOUND)
+    since = (date.fromisoformat(clock.today_jst()) - timedelta(days=FEED_PAST_DAYS)).isoformat()
+    listed = [r for r in _all_reservations(member_id) if r.get("status") in LISTED and r.get("slot_id")]
+    slots = _slots({(r["offering_id"], r["slot_id"]) for r in listed})
+    cal = _calendar("企業Myポータル ご予約")
+    for res in sorted(listed, key=lambda r: r["id"]):
+        slot = slots.get((res["offering_id"], res["slot_id"])) or res.get("slot")
+        if slot and str(slot["date"]) >= since:
+            cal.add_component(reservation_event(res, slot))
+    return _finish(cal)
+
+
+def _all_reservations(member_id: str) -> list[Item]:
+    found: list[Item] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page, start = store.reservations_of(member_id, 100, start)
+        found += page
+        if not start:
+            return found
+
+
+def _slots(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+    if not pairs:
+        return {}
+    items = dynamo.batch_get([store.slot_key(oid, sid) for oid, sid in sorted(pairs)])
+    return {(str(i["offering_id"]), str(i["id"])): i for i in items}
+
+
+# --- the events calendar (イベントカレンダー) --------------------------------------------
+
+
+def events_ics() -> str:
+    """The events of last month and of the next twelve months (the calendar's range), one VEVENT each."""
+    first = date.fromisoformat(clock.today_jst()).replace(day=1)
+    start = (first - timedelta(days=1)).replace(day=1)
+    listed = content.events_between(start, start + timedelta(days=content.MAX_RANGE_DAYS))
+    cal = _calendar("ネットクラブ イベントカレンダー")
+    for item in listed.items:
+        event = Event()
+        event.add("uid", f"event-{item.id}@{domain()}")
+        event.add("dtstamp", clock.now())
+        event.add("dtstart", _instant(item.starts_at))
+        event.add("dtend", _instant(item.ends_at))
+        event.add("summary", item.title)
+        if item.place:
+            event.add("location", item.place)
+        if item.description:
+            event.add("description", item.description)
+        if item.url:
+            event.add("url", item.url)
+        cal.add_component(event)
+    return _finish(cal)

@@ -1,0 +1,124 @@
+"""前日リマインド: each confirmed/won reservation whose slot is tomorrow (Tokyo) gets one mail, never two.
+
+Run daily at 09:00 Asia/Tokyo (template.yaml: RemindersFunction). No Scan: tomorrow's slots are one
+Query of the GSI2 partition SLOTDAY#<date> (store/reservations.py), then one consistent Query per
+offering with a slot tomorrow gives its live reservations (the holder items, which every apply,
+change, cancel and lottery transaction keeps in step with the reservation).
+
+Exactly once: for each reservation, one transaction writes the marker RES#<rid> / REMINDED#<date>
+(condition: not there yet), the mail into the outbox, and checks that the reservation is still
+live on that slot (a cancel or a change away before the transaction: no mail). Only after the
+commit is the mail sent; a sent mail leaves the outbox, a failed send stays there for the mail retry
+(every 5 minutes). A second run, a retried run, or two runs at once find the marker and send nothing.
+A crash between the commit and the send loses nothing either: the mail waits in the outbox.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from netclub import clock, ids
+from netclub.aws import refused_for_now
+from netclub.mail.sender import deliver, failure_name
+from netclub.mail.templates import render
+from netclub.services import calendar
+from netclub.store import accounts, dynamo, outbox
+from netclub.store import reservations as store
+from netclub.store.dynamo import ConditionFailed, Item
+
+logger = Logger(service="netclub", child=True)
+LISTED = ("confirmed", "won")
+WEEKDAYS = "月火水木金土日"
+MARKER_DAYS = 400  # the markers expire (TTL) long after their day
+
+
+def _date_text(day: str) -> str:
+    d = date.fromisoformat(day)
+    return f"{d.year}年{d.month}月{d.day}日（{WEEKDAYS[d.weekday()]}）"
+
+
+def run(today: str | None = None) -> dict[str, int]:
+    """Remind the reservations of the day after `today` (Tokyo; default: now). Counts, never raises for one reservation."""
+    day = (date.fromisoformat(today or clock.today_jst()) + timedelta(days=1)).isoformat()
+    now = clock.iso()
+    slots: dict[str, dict[str, Item]] = defaultdict(dict)
+    for slot in store.slots_on(day):
+        if str(slot.get("starts_at", "")) > now:
+            slots[str(slot["offering_id"])][str(slot["id"])] = slot
+    counts = {"reminded": 0, "already": 0, "gone": 0, "kept_for_retry": 0, "failed": 0}
+    for offering_id, day_slots in slots.items():
+        offering, _, holders, _ = store.offering_partition(offering_id)
+        for holder in holders:
+            if holder.get("status") not in LISTED or holder.get("slot_id") not in day_slots:
+                continue
+            try:
+                outcome = _remind(offering or {}, holder, day_slots[str(holder["slot_id"])], day, now)
+            except Exception as exc:  # one reservation's trouble never ends the run: nothing was committed for it
+                logger.warning("reminder not written", extra={"reservation_id": holder.get("reservation_id"), "error": failure_name(exc)})
+                outcome = "failed"
+            counts[outcome] += 1
+    logger.info("reminders run", extra={"day": day, **counts})
+    return counts
+
+
+def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str:
+    member = accounts.get_member(str(holder["member_id"]))
+    if not member or not member.get("email"):
+        return "gone"
+    rid = str(holder["reservation_id"])
+    subject, body = render(
+        "reservation_reminder",
+        company_name=member.get("company_name", ""),
+        user_name=member.get("user_name", ""),
+        title=offering.get("title", ""),
+        date_text=_date_text(day),
+        start_time=slot["start_time"],
+        end_time=slot["end_time"],
+        place=slot.get("place", ""),
+        reservation_id=rid,
+        link=calendar.reservation_link(rid),
+        ics_link=calendar.ics_link(rid),
+    )
+    mail: dict[str, Any] = {
+        "id": ids.new_id(),
+        "to": member["email"],
+        "subject": subject,
+        "body": body,
+        "template": "reservation_reminder",
+        "about": f"reservation:{rid}",
+        "attempts": 0,
+        "last_error": "",
+        "created_at": now,
+    }
+    expires = int(datetime.fromisoformat(now).timestamp()) + MARKER_DAYS * 86400
+    operations = [*store.reminder_ops(holder, str(offering.get("id") or slot["offering_id"]), day, now, expires), outbox.put_op(mail)]
+    try:
+        dynamo.transact(operations)
+    except ConditionFailed as exc:
+        return "already" if exc.reasons and exc.reasons[0] == "ConditionalCheckFailed" else "gone"
+    return _send(mail)
+
+
+def _send(mail: dict[str, Any]) -> str:
+    """The committed mail, now: out of the outbox when SES took it, else left there (with the attempt) for the retry."""
+    key = outbox.item(mail)["SK"]
+    try:
+        deliver(mail["to"], mail["subject"], mail["body"])
+    except Exception as exc:
+        error = failure_name(exc)
+        logger.warning("reminder send failed; kept for retry", extra={"mail_id": mail["id"], "about": mail["about"], "error": error})
+        try:
+            outbox.record_attempt(key, error, clock.iso())
+        except Exception as record_exc:
+            if not refused_for_now(record_exc):
+                raise
+        return "kept_for_retry"
+    try:
+        outbox.remove(key)
+    except Exception as exc:  # sent but still listed: the retry may send it once more (a duplicate beats a lost mail)
+        logger.warning("reminder sent but still in the outbox", extra={"mail_id": mail["id"], "error": failure_name(exc)})
+    return "reminded"
