@@ -150,6 +150,18 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     one_more_kept()
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["kept_for_retry"] == 1
     one_more_kept()
+    # キャンセル待ち: a member waits on a full slot; staff raise its capacity: the promotion mail (AdminSlotsManageFunction)
+    full = offering(staff, capacities=(1,))
+    slot = full["slots"][0]
+    seated = env.new_client()
+    step(seated.login("outbox.staff@example.jp", PASSWORD), 200)  # the newcomer, at the address staff gave it
+    step(seated.post("/api/reservations", {"offering_id": full["id"], "slot_id": slot["id"]}), 201)
+    waiting = step(member.post("/api/reservations", {"offering_id": full["id"], "slot_id": slot["id"], "waitlist": True}), 201)
+    assert waiting["status"] == "waitlisted"
+    kept = len(_outbox())
+    raised = {k: slot[k] for k in ("date", "start_time", "end_time", "place")} | {"capacity": 2}
+    step(staff.put(f"/api/admin/offerings/{full['id']}/slots/{slot['id']}", raised), 200)
+    one_more_kept()
     # カウンセリング抽選: the result mail
     counselling = offering(staff, kind="counseling", capacities=(1,), apply_days=1, slot_days=5)
     step(member.post("/api/reservations", {"offering_id": counselling["id"], "preferences": [counselling["slots"][0]["id"]]}), 201)

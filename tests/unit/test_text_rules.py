@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
@@ -45,6 +45,7 @@ MULTI_LINE = {
     ("ReservationChange", "note"),
     ("StaffFields", "note"),
     ("ContactRequest", "message"),
+    ("NewsletterIn", "body"),
     *(
         (model, name)
         for model in ("Profile", "ProfileUpdate")
@@ -211,6 +212,7 @@ def test_japanese_text_is_accepted_and_any_forbidden_character_refused(data: st.
     multi = (model.__name__, name) in MULTI_LINE
     lines = data.draw(st.lists(_japanese, min_size=1, max_size=3 if multi else 1))
     text = ("\n".join(lines))[:longest]
+    assume(text.strip())  # only blanks (a lone full-width space) is no text: a required field may refuse it as empty
     assert _errors(model, name, text, is_list) == [], (model.__name__, name, text)
     char = data.draw(st.sampled_from(FORBIDDEN_CHARS + ([] if multi else LINE_BREAKS)), label="char")
     at = data.draw(st.integers(min_value=0, max_value=len(text)), label="at")
