@@ -129,3 +129,26 @@ def test_an_updated_index_is_the_index_built_from_the_changed_companies() -> Non
         assert index.cards == expected.cards
         for words, industry, area in (("", "", ""), ("ぷれす", "", ""), ("", "24", "関東"), ("溶接", "E", "")):
             assert index.search(words, industry, area) == expected.search(words, industry, area)
+
+
+def test_the_stored_columns_hold_any_text_and_the_previous_format_is_still_read() -> None:
+    import gzip
+    import json
+
+    odd = _company("x", company_name="区切り\x1e記号\x1f入り", company_name_kana="クギリ", business_summary="a\x1eb", trade_areas=["関\x1f東"])
+    index = Index.load(Index.build([odd, *[_company(c, company_name=c) for c in "pq"]]).dump())
+    at = index.company_ids().index("x")
+    assert len(index) == 3 and index.cards[at]["company_name"] == "区切り\x1e記号\x1f入り"  # the card is JSON: kept as it was
+    assert index.search("a b") == [at]
+    assert index.search("", area="関 東") == [at]
+    old = {  # what a deployment of format 1 stored (directory/index.json.gz): read until the next rebuild
+        "format": 1,
+        "cards": INDEX.cards[:],
+        "names": INDEX._names,
+        "tags": INDEX._tags,
+        "text": [r.text for r in INDEX._rows],
+        "facets": [r.facets.split("\x1f") if r.facets else [] for r in INDEX._rows],
+    }
+    again = Index.load(gzip.compress(json.dumps(old, ensure_ascii=False).encode()))
+    assert again.cards == INDEX.cards
+    assert again.search("ぷれす", "E") == INDEX.search("ぷれす", "E")

@@ -19,11 +19,13 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, overload
 
 KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 SEPARATOR = "\x00"
-FORMAT = 1
+RS = "\x1e"  # between the companies of a stored column
+US = "\x1f"  # between one company's facet keys
+FORMAT = 2
 
 
 def normalize(text: str) -> str:
@@ -52,20 +54,57 @@ class Company:
     processing_categories: Sequence[str]
 
 
+class Cards(Sequence[dict[str, Any]]):
+    """The companies' cards, kept as their JSON text and parsed only when asked for: a search answers
+    one page of them, so a fresh container need not build 20,000 dicts to answer its first search."""
+
+    def __init__(self, raw: list[str]) -> None:
+        self.raw = raw
+
+    @overload
+    def __getitem__(self, n: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, n: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(n, slice):
+            return [json.loads(r) for r in self.raw[n]]
+        card: dict[str, Any] = json.loads(self.raw[n])
+        return card
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Index:
     """The companies in kana order (positions are their numbers), their normalised text, and the filters' sets."""
 
-    def __init__(self, cards: list[dict[str, Any]], names: list[str], tags: list[str], text: list[str], facets: list[list[str]]) -> None:
-        self.cards = cards
-        self._names = names
-        self._tags = tags
-        self._all = [f"{a}{SEPARATOR}{b}{SEPARATOR}{c}" for a, b, c in zip(names, tags, text, strict=True)]
-        self._text = text
-        self._facets = facets  # per company: ["i:E", "i:24", "i:244", "i:2441", "a:<area>", "p:<category>", ...]
+    COLUMNS = ("ids", "order", "cards", "names", "tags", "text", "facets")
+
+    def __init__(self, columns: dict[str, list[str]]) -> None:
+        """`columns`: per company, in kana order: id, order key, card (JSON text), names, tags, text and
+        facet keys (joined by US). What a fresh container builds here is what its first search waits for:
+        lists of the stored strings, the joined text each word is looked for in, the facets' sets."""
+        self._columns = columns
+        self._ids = columns["ids"]
+        self.cards = Cards(columns["cards"])
+        self._names = columns["names"]
+        self._tags = columns["tags"]
+        self._all = [f"{a}{SEPARATOR}{b}{SEPARATOR}{c}" for a, b, c in zip(columns["names"], columns["tags"], columns["text"], strict=True)]
         self._by_facet: dict[str, list[int]] = {}
-        for n, keys in enumerate(facets):
-            for key in keys:
-                self._by_facet.setdefault(key, []).append(n)
+        for n, keys in enumerate(columns["facets"]):
+            if keys:
+                for key in keys.split(US):
+                    self._by_facet.setdefault(key, []).append(n)
+
+    @property
+    def _rows(self) -> list[_Row]:
+        c = self._columns
+        return [_Row(*values) for values in zip(*(c[k] for k in self.COLUMNS), strict=True)]
 
     @classmethod
     def build(cls, companies: Iterable[Company]) -> Index:
@@ -73,45 +112,65 @@ class Index:
 
     @classmethod
     def _of_rows(cls, rows: Iterable[_Row]) -> Index:
-        ordered = sorted(rows, key=lambda r: r.order)
-        return cls([r.card for r in ordered], [r.names for r in ordered], [r.tags for r in ordered], [r.text for r in ordered], [r.facets for r in ordered])
+        ordered = sorted(rows, key=lambda r: (r.order, r.company_id))
+        return cls({k: [getattr(r, f) for r in ordered] for k, f in zip(cls.COLUMNS, _Row.FIELDS, strict=True)})
 
     def updated(self, upserts: Iterable[Company], removed: Iterable[str]) -> Index:
         """This index with `upserts` added or replacing the company of the same id and the companies
         `removed` (ids) taken out: the same index as a build from the changed list of companies."""
         new_rows = [_row(c) for c in upserts]
-        gone = {*removed, *(str(r.card.get("company_id", "")) for r in new_rows)}
-        kept = (
-            _Row(card, names, tags, text, facets)
-            for card, names, tags, text, facets in zip(self.cards, self._names, self._tags, self._text, self._facets, strict=True)
-            if str(card.get("company_id", "")) not in gone
-        )
-        return Index._of_rows([*kept, *new_rows])
+        gone = {*removed, *(r.company_id for r in new_rows)}
+        return Index._of_rows([*(r for r in self._rows if r.company_id not in gone), *new_rows])
 
     def company_ids(self) -> list[str]:
-        return [str(card.get("company_id", "")) for card in self.cards]
+        return list(self._ids)
 
     def dump(self) -> bytes:
-        """The index as stored (gzip JSON, already normalised and ordered)."""
-        body = {"format": FORMAT, "cards": self.cards, "names": self._names, "tags": self._tags, "text": self._text, "facets": self._facets}
-        return gzip.compress(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), compresslevel=6)
+        """The index as stored (gzip): a header line (JSON: the format and each column's length in bytes),
+        then the columns as UTF-8, each the companies' strings joined by RS (a control character no stored
+        text holds; cards are JSON, which escapes it). Loading is then a split per column, no parsing."""
+        blocks = [RS.join(self._columns[k]).encode("utf-8") for k in self.COLUMNS]
+        header = {"format": FORMAT, "count": len(self._ids), "columns": [[k, len(b)] for k, b in zip(self.COLUMNS, blocks, strict=True)]}
+        return gzip.compress(json.dumps(header).encode("ascii") + b"\n" + b"".join(blocks), compresslevel=6)
 
     @classmethod
     def load(cls, blob: bytes) -> Index:
-        body = json.loads(gzip.decompress(blob))
-        if body.get("format") != FORMAT:
+        raw = gzip.decompress(blob)
+        if raw[:1] == b"{" and raw.find(b"\n") < 0:  # format 1 (one JSON document), as a deployment before wrote it
+            return cls._load_format_1(json.loads(raw))
+        end = raw.index(b"\n")
+        header = json.loads(raw[:end])
+        if header.get("format") != FORMAT:
+            raise ValueError(f"directory index format {header.get('format')!r}, expected {FORMAT}")
+        count, at, columns = int(header["count"]), end + 1, {}
+        for name, size in header["columns"]:
+            text = raw[at : at + size].decode("utf-8")
+            at += size
+            columns[name] = text.split(RS) if count else []
+            if len(columns[name]) != count:
+                raise ValueError(f"directory index column {name}: {len(columns[name])} entries, expected {count}")
+        if set(columns) != set(cls.COLUMNS) or at != len(raw):
+            raise ValueError("directory index columns do not match the header")
+        return cls(columns)
+
+    @classmethod
+    def _load_format_1(cls, body: dict[str, Any]) -> Index:
+        if body.get("format") != 1:
             raise ValueError(f"directory index format {body.get('format')!r}, expected {FORMAT}")
-        return cls(body["cards"], body["names"], body["tags"], body["text"], body["facets"])
+        return cls._of_rows(
+            _Row(str(c.get("company_id", "")), _order(c), json.dumps(c, ensure_ascii=False, separators=(",", ":")), n, t, x, US.join(f))
+            for c, n, t, x, f in zip(body["cards"], body["names"], body["tags"], body["text"], body["facets"], strict=True)
+        )
 
     def __len__(self) -> int:
-        return len(self.cards)
+        return len(self._ids)
 
     def search(self, query: str = "", industry: str = "", area: str = "", processing: str = "") -> list[int]:
         """The matching companies (their numbers), best first."""
         pool = self._filtered(industry, area, processing)
         words = words_of(query)
         if not words:
-            return list(range(len(self.cards))) if pool is None else pool
+            return list(range(len(self._ids))) if pool is None else pool
         everything = self._all
         candidates = range(len(everything)) if pool is None else pool
         for word in words:
@@ -139,30 +198,42 @@ class Index:
 
 @dataclass(frozen=True)
 class _Row:
-    """One company as the index stores it (normalised)."""
+    """One company as the index stores it: its id, its place in kana order, its card (JSON text) and
+    its normalised text and facet keys (joined by US)."""
 
-    card: dict[str, Any]
+    company_id: str
+    order: str  # the normalised kana (else name): the index's order
+    card: str
     names: str
     tags: str
     text: str
-    facets: list[str]
+    facets: str
 
-    @property
-    def order(self) -> tuple[str, str]:
-        """Kana order (else the name's), then the id: computed from the card, so that a stored row
-        sorts as the company it was built from did."""
-        return normalize(str(self.card.get("company_name_kana") or self.card.get("company_name") or "")), str(self.card.get("company_id", ""))
+    FIELDS: ClassVar[tuple[str, ...]] = ("company_id", "order", "card", "names", "tags", "text", "facets")
 
 
 def _joined(texts: Iterable[str]) -> str:
-    return SEPARATOR.join(normalize(t) for t in texts if t)
+    return _clean(SEPARATOR.join(normalize(t) for t in texts if t))
 
 
 def _row(c: Company) -> _Row:
     major, middle, minor = c.industry
     keys = {f"i:{code}" for code in (major, middle, minor[:3], minor) if code}
     keys |= {f"a:{normalize(a)}" for a in c.trade_areas} | {f"p:{normalize(p)}" for p in c.processing_categories}
-    return _Row(c.card, _joined(c.names), _joined(c.tags), _joined(c.text), sorted(keys))
+    card = json.dumps(c.card, ensure_ascii=False, separators=(",", ":"))  # JSON escapes RS and US
+    return _Row(
+        str(c.card.get("company_id", "")), _order(c.card), card, _joined(c.names), _joined(c.tags), _joined(c.text), US.join(sorted(_clean(k) for k in keys))
+    )
+
+
+def _order(card: Mapping[str, Any]) -> str:
+    return _clean(normalize(str(card.get("company_name_kana") or card.get("company_name") or "")))
+
+
+def _clean(text: str) -> str:
+    """Request text never holds control characters (models/common.py); data written otherwise cannot
+    break the stored columns either."""
+    return text.replace(RS, " ").replace(US, " ")
 
 
 def company_from(card: Mapping[str, Any], profile: Mapping[str, Any]) -> Company:
