@@ -58,13 +58,14 @@ def test_newsletter_written_tested_sent_and_unsubscribed(local_stack: LocalStack
     page.locator("#nl-subject").fill("件" * 151)
     page.get_by_test_id("newsletter-save").click()
     expect(page.locator("#nl-subject-error")).to_have_text("件名は150文字以内で入力してください。")
+    expect(page.locator("#nl-subject-count")).to_contain_text("1文字超過")
     shot(page, "admin-newsletter-errors")
 
     subject = f"ネットクラブまがじん 12月号（{tag}）"
     body = "会員の皆さま\n\n12月のセミナーのご案内です。\n詳しくは企業Myポータルをご覧ください。"
     page.locator("#nl-subject").fill(subject)
     page.locator("#nl-body").fill(body)
-    expect(page.get_by_test_id("char-counter")).to_contain_text(f"{len(body)} / 20000文字")
+    expect(page.locator("#nl-body-count")).to_contain_text(f"{len(body)} / 20000文字")
     page.get_by_label("TOKYOネットクラブまがじん").check()
     page.get_by_test_id("newsletter-save").click()
     expect(page.get_by_test_id("newsletter-notice")).to_contain_text("下書きを保存しました。")
