@@ -102,6 +102,11 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/help', component: () => import('./views/HelpView.vue'), meta: { title: 'ヘルプ', access: 'public' } },
   { path: '/help/:screen', component: () => import('./views/HelpView.vue'), meta: { title: 'ヘルプ', access: 'public' } },
+  {
+    path: '/unsubscribe',
+    component: () => import('./views/UnsubscribeView.vue'),
+    meta: { title: 'メールマガジンの配信停止', access: 'public', help: 'unsubscribe' },
+  },
   { path: '/privacy', component: () => import('./views/PrivacyView.vue'), meta: { title: '個人情報保護方針', access: 'public' } },
   {
     path: '/admin',
@@ -123,6 +128,11 @@ const routes: RouteRecordRaw[] = [
         path: 'inquiries/:id',
         component: () => import('./admin/AdminInquiryDetail.vue'),
         meta: { title: 'お問い合わせ詳細', access: 'admin', help: 'admin' },
+      },
+      {
+        path: 'newsletters',
+        component: () => import('./admin/AdminNewsletters.vue'),
+        meta: { title: 'メールマガジン配信', access: 'admin', help: 'admin-newsletters' },
       },
       { path: 'exports', component: () => import('./admin/AdminExports.vue'), meta: { title: '名簿出力', access: 'admin', help: 'admin' } },
       { path: 'mail-outbox', component: () => import('./admin/AdminMailOutbox.vue'), meta: { title: '再送待ちメール', access: 'admin', help: 'admin' } },

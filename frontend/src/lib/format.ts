@@ -122,6 +122,7 @@ const AUDIT_SUBJECTS: Record<string, string> = {
   members: '会員名簿',
   attendees: '参加者名簿',
   directory: '会員企業検索',
+  newsletter: 'メールマガジン',
 }
 const AUDIT_VERBS: Record<string, string> = {
   create: 'の登録',
@@ -134,6 +135,9 @@ const AUDIT_VERBS: Record<string, string> = {
   close: 'を完了に',
   export: 'の出力',
   contact: 'での商談申込',
+  test: 'のテスト送信',
+  send: 'の配信',
+  schedule: 'の予約配信',
 }
 
 /** 監査ログ: an action code (e.g. `inquiry.reply`) in Japanese (お問い合わせへの回答); unknown codes as they are. */
