@@ -18,6 +18,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** コンソールのホーム: 確認待ちの登録・未回答のお問い合わせ・再送待ちメールの件数と、今後14日間の開催枠 */
+        get: operations["get_dashboard_api_admin_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/events": {
         parameters: {
             query?: never;
@@ -1422,6 +1439,29 @@ export interface components {
              */
             message: string;
         };
+        /** Dashboard */
+        Dashboard: {
+            /**
+             * Pending Registrations
+             * @description 確認待ちの登録 (members in pending_review), exact
+             */
+            pending_registrations: number;
+            /**
+             * Open Inquiries
+             * @description 未回答のお問い合わせ (inquiries in status open), exact
+             */
+            open_inquiries: number;
+            /**
+             * Mail Outbox
+             * @description 再送待ちメール (mails waiting for a retry), exact
+             */
+            mail_outbox: number;
+            /**
+             * Upcoming
+             * @description the slots of the next 14 days (today's not yet started), by start
+             */
+            upcoming: components["schemas"]["UpcomingSlot"][];
+        };
         /** Deleted */
         Deleted: {
             /** Id */
@@ -2658,6 +2698,28 @@ export interface components {
              */
             unsubscribed: boolean;
         };
+        /** UpcomingSlot */
+        UpcomingSlot: {
+            /** Offering Id */
+            offering_id: string;
+            /** Title */
+            title: string;
+            /** Slot Id */
+            slot_id: string;
+            /** Date */
+            date: string;
+            /** Start Time */
+            start_time: string;
+            /** Capacity */
+            capacity: number;
+            /** Seats Left */
+            seats_left: number;
+            /**
+             * Waitlist Count
+             * @description reservations waiting for a seat of this slot (キャンセル待ち)
+             */
+            waitlist_count: number;
+        };
         /** UploadForm */
         UploadForm: {
             /**
@@ -2790,6 +2852,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_dashboard_api_admin_dashboard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
                 };
             };
             /** @description unauthenticated（セッションなし・期限切れ） */

@@ -46,6 +46,8 @@ export type IndustryNode = Schemas['IndustryNode']
 export type Member = Schemas['MemberSummary']
 export type AuditEntry = Schemas['AuditEntry']
 export type OutboxMail = Schemas['OutboxMail']
+export type Dashboard = Schemas['Dashboard']
+export type UpcomingSlot = Schemas['UpcomingSlot']
 /** A company profile as the API takes it (PUT /api/profile) and gives it (GET, with staff_fields). */
 export type ApiProfile = Schemas['Profile']
 export type ProfileView = Schemas['ProfileView']

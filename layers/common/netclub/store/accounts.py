@@ -164,3 +164,8 @@ def consume_token_and(token_ops: list[dict[str, Any]], operations: list[dict[str
 def set_password_op(member_id: str, password_hash: str, at: str) -> dict[str, Any]:
     pk, sk = keys.member(member_id)
     return dynamo.t_update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals={":h": password_hash, ":at": at}, condition="attribute_exists(PK)")
+
+
+def count_with_status(status: str) -> int:
+    """How many members have this status (the GSI1 partition, counted exactly): the staff's dashboard."""
+    return dynamo.count(keys.members_by_status(status), index="GSI1")

@@ -188,16 +188,28 @@ def query(
     return [deserialize(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
 
 
-def count(pk_value: str, *, sk_between: tuple[str, str], consistent: bool = False) -> int:
-    """How many items of a partition have a sort key in the range (Select COUNT: no items on the wire)."""
+def count(pk_value: str, *, index: str | None = None, sk_between: tuple[str, str] | None = None, consistent: bool = False) -> int:
+    """How many items of a partition (of the table or a GSI) have a sort key in the range, or at all
+    (Select COUNT, every page: exact, and no items on the wire)."""
+    pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
+    condition = "#pk = :pk"
+    names = {"#pk": pk_name}
+    vals: dict[str, Any] = {":pk": pk_value}
+    if sk_between is not None:
+        condition += " AND #sk BETWEEN :lo AND :hi"
+        names["#sk"] = sk_name
+        vals[":lo"], vals[":hi"] = sk_between
     kwargs: dict[str, Any] = {
         "TableName": table(),
-        "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :lo AND :hi",
-        "ExpressionAttributeNames": {"#pk": "PK", "#sk": "SK"},
-        "ExpressionAttributeValues": values({":pk": pk_value, ":lo": sk_between[0], ":hi": sk_between[1]}),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values(vals),
         "Select": "COUNT",
-        "ConsistentRead": consistent,
     }
+    if index:
+        kwargs["IndexName"] = index
+    elif consistent:
+        kwargs["ConsistentRead"] = True
     total = 0
     while True:
         answer = client("dynamodb").query(**kwargs)

@@ -37,3 +37,8 @@ def record_attempt(sk: str, error: str, at: str) -> None:
 def page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
     """Newest first, for the staff view."""
     return dynamo.query(keys.OUTBOX_PK, forward=False, limit=limit, start_key=start)
+
+
+def count() -> int:
+    """How many mails wait for a retry (the outbox partition, counted exactly): the staff's dashboard."""
+    return dynamo.count(keys.OUTBOX_PK)

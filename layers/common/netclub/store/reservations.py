@@ -163,6 +163,12 @@ def slots_on(day: str) -> list[Item]:
     return [plain(i) for i in dynamo.query_all(f"SLOTDAY#{day}", index="GSI2")]
 
 
+def offering_titles(offering_ids: list[str]) -> dict[str, str]:
+    """The titles of these offerings (one BatchGetItem of their META items, title only): the staff's dashboard."""
+    found = dynamo.batch_get([offering_key(o) for o in offering_ids], projection=["PK", "title"])
+    return {str(i["PK"]).removeprefix("OFFERING#"): str(i.get("title", "")) for i in found}
+
+
 def reminder_key(reservation_id: str, day: str) -> tuple[str, str]:
     return f"RES#{reservation_id}", f"REMINDED#{day}"
 

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import CORRELATION_PATH, build_resolver, logger
+from netclub.models.dashboard import Dashboard
+from netclub.services import dashboard
+
+app = build_resolver()
+
+
+@app.get("/api/admin/dashboard", summary="コンソールのホーム: 確認待ちの登録・未回答のお問い合わせ・再送待ちメールの件数と、今後14日間の開催枠", tags=["admin"])
+def get_dashboard() -> Dashboard:
+    return dashboard.view()
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
