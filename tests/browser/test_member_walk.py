@@ -231,6 +231,8 @@ def test_seminar_booking_change_cancel(local_stack: LocalStack, page: Page) -> N
     shot(page, "p14-reservation-changed")
 
     page.get_by_role("link", name="予約申込内容確認へ").click()
+    expect(page.get_by_role("heading", level=1, name="予約申込内容確認")).to_be_visible()
+    expect(page.get_by_role("link", name="カレンダーに追加")).to_be_visible()  # the reservation and its offering are shown
     page.get_by_test_id("reservation-cancel").click()
     expect(page.get_by_role("dialog", name="予約キャンセルの確認")).to_be_visible()
     shot(page, "p15-cancel-confirm")

@@ -124,7 +124,7 @@ def test_seminar_walk_list_detail_change_cancel(local_stack: LocalStack, staff: 
     # 詳細 → 予約申込内容確認, and the read-only 会員情報 block of 予約変更 (from My情報)
     detail = me.get(f"/api/reservations/{rid}")
     assert detail.status == 200
-    assert detail.body["slot"] == {**{k: a[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity")}, "seats_left": 1}
+    assert detail.body["slot"] == {**{k: a[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity")}, "seats_left": 1, "waitlist_count": 0}
     assert detail.body["offering_title"] == title and detail.body["apply_until"].startswith(_day(10))
     profile = me.get("/api/profile")
     assert profile.status == 200

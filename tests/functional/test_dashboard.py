@@ -66,7 +66,7 @@ def test_counts_are_exact_and_follow_the_changes(env: Env, staff: Portal, member
     assert replied.status in (200, 201), replied.body
     assert _counts(_dashboard(staff)) == (2, 1, 0)
 
-    def broken(to: str, subject: str, body: str) -> None:
+    def broken(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
         raise ClientError({"Error": {"Code": "MessageRejected", "Message": "x"}}, "SendEmail")
 
     monkeypatch.setattr(sender, "deliver", broken)

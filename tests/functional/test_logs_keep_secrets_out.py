@@ -84,7 +84,7 @@ def test_account_flows_write_no_secret_or_personal_data(env: Env, portal: Portal
     confirmed = portal.post("/api/password-reset/confirm", {"token": reset, "new_password": RESET_PASSWORD, "new_password_confirm": RESET_PASSWORD})
     assert confirmed.status == 204, confirmed.body
 
-    def broken(to: str, subject: str, body: str) -> None:
+    def broken(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
         raise ClientError({"Error": {"Code": "MessageRejected", "Message": f"rejected {to}"}}, "SendEmail")
 
     monkeypatch.setattr(sender, "deliver", broken)

@@ -164,7 +164,7 @@ def test_failed_mail_is_kept_and_retried(env: Env, portal: Portal, monkeypatch: 
 
     real = sender.deliver
 
-    def broken(to: str, subject: str, body: str) -> None:
+    def broken(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
         raise ClientError({"Error": {"Code": "Throttling", "Message": "x"}}, "SendEmail")
 
     monkeypatch.setattr(sender, "deliver", broken)
@@ -184,7 +184,7 @@ def test_staff_see_the_mails_waiting_for_retry(env: Env, portal: Portal, staff: 
 
     real = sender.deliver
 
-    def broken(to: str, subject: str, body: str) -> None:
+    def broken(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
         raise ClientError({"Error": {"Code": "MessageRejected", "Message": "x"}}, "SendEmail")
 
     monkeypatch.setattr(sender, "deliver", broken)
