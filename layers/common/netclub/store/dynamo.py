@@ -140,18 +140,8 @@ def delete(pk: str, sk: str, condition: str | None = None, vals: Mapping[str, An
         raise
 
 
-def query(
-    pk_value: str,
-    *,
-    index: str | None = None,
-    sk_prefix: str | None = None,
-    sk_between: tuple[str, str] | None = None,
-    forward: bool = True,
-    limit: int | None = None,
-    start_key: Mapping[str, Any] | None = None,
-    consistent: bool = False,
-) -> tuple[list[Item], dict[str, Any] | None]:
-    """One page of a Query on the table (PK/SK) or a GSI (GSI1PK/GSI1SK, GSI2PK/GSI2SK)."""
+def _key_query(pk_value: str, index: str | None, sk_prefix: str | None, sk_between: tuple[str, str] | None, consistent: bool) -> dict[str, Any]:
+    """A Query's table, index and key condition: the partition, and a prefix or a range of the sort key."""
     pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
     condition = "#pk = :pk"
     names = {"#pk": pk_name}
@@ -169,12 +159,28 @@ def query(
         "KeyConditionExpression": condition,
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values(vals),
-        "ScanIndexForward": forward,
     }
     if index:
         kwargs["IndexName"] = index
     elif consistent:
         kwargs["ConsistentRead"] = True
+    return kwargs
+
+
+def query(
+    pk_value: str,
+    *,
+    index: str | None = None,
+    sk_prefix: str | None = None,
+    sk_between: tuple[str, str] | None = None,
+    forward: bool = True,
+    limit: int | None = None,
+    start_key: Mapping[str, Any] | None = None,
+    consistent: bool = False,
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of a Query on the table (PK/SK) or a GSI (GSI1PK/GSI1SK, GSI2PK/GSI2SK)."""
+    kwargs = _key_query(pk_value, index, sk_prefix, sk_between, consistent)
+    kwargs["ScanIndexForward"] = forward
     if limit:
         kwargs["Limit"] = limit
     if start_key:
@@ -191,25 +197,7 @@ def query(
 def count(pk_value: str, *, index: str | None = None, sk_between: tuple[str, str] | None = None, consistent: bool = False) -> int:
     """How many items of a partition (of the table or a GSI) have a sort key in the range, or at all
     (Select COUNT, every page: exact, and no items on the wire)."""
-    pk_name, sk_name = ("PK", "SK") if index is None else (f"{index}PK", f"{index}SK")
-    condition = "#pk = :pk"
-    names = {"#pk": pk_name}
-    vals: dict[str, Any] = {":pk": pk_value}
-    if sk_between is not None:
-        condition += " AND #sk BETWEEN :lo AND :hi"
-        names["#sk"] = sk_name
-        vals[":lo"], vals[":hi"] = sk_between
-    kwargs: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": values(vals),
-        "Select": "COUNT",
-    }
-    if index:
-        kwargs["IndexName"] = index
-    elif consistent:
-        kwargs["ConsistentRead"] = True
+    kwargs = {**_key_query(pk_value, index, None, sk_between, consistent), "Select": "COUNT"}
     total = 0
     while True:
         answer = client("dynamodb").query(**kwargs)
