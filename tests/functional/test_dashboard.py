@@ -139,10 +139,9 @@ def test_upcoming_lists_the_next_14_days_with_seats_and_waiting(env: Env, staff:
     by_slot = {u["slot_id"]: u for u in board["upcoming"]}
     assert (by_slot[tomorrow]["capacity"], by_slot[tomorrow]["seats_left"], by_slot[tomorrow]["waitlist_count"]) == (1, 0, 1)
     assert (by_slot[last]["capacity"], by_slot[last]["seats_left"], by_slot[last]["waitlist_count"]) == (3, 2, 0)
-    # 3 counts + 14 days of GSI2 + 1 BatchGetItem for the titles (+ the authorizer's session GetItem),
-    # and no Scan (the stack refuses one)
-    assert calls["Query"] == 3 + 14 and calls["BatchGetItem"] == 1, dict(calls)
-    assert dict(calls) == {"GetItem": 1, "Query": 17, "BatchGetItem": 1}
+    # 3 counts + one GSI2 Query per month the 14 days touch (1 or 2) + 1 BatchGetItem for the titles
+    # (+ the authorizer's session GetItem), and no Scan (the stack refuses one)
+    assert dict(calls) == {"GetItem": 1, "Query": 3 + _months_touched(), "BatchGetItem": 1}
 
     # two days later: tomorrow's slot is past, day 15 has come into the window
     later = clock.now() + dt.timedelta(days=2)
@@ -155,4 +154,25 @@ def test_upcoming_lists_the_next_14_days_with_seats_and_waiting(env: Env, staff:
 def test_an_empty_window_reads_no_titles(staff: Portal) -> None:
     with dynamodb_calls() as calls:
         board = _dashboard(staff)
-    assert board["upcoming"] == [] and calls["BatchGetItem"] == 0 and calls["Query"] == 17, dict(calls)
+    assert board["upcoming"] == [] and calls["BatchGetItem"] == 0 and calls["Query"] == 3 + _months_touched(), dict(calls)
+
+
+def test_the_window_across_a_year_end_reads_both_months(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """12-25 to 01-07 (Tokyo): the slots of both month partitions, in date order, and none beyond the 14 days."""
+    from netclub import clock
+
+    christmas = dt.datetime(2030, 12, 25, 0, 30, tzinfo=dt.UTC)  # 09:30 in Tokyo
+    monkeypatch.setattr(clock, "now", lambda: christmas)
+    staff = env.new_client()
+    assert staff.login(*STAFF).status == 200
+    o = _seminar(staff, "年末年始セミナー", [("2031-01-08", 3), ("2030-12-31", 3), ("2031-01-07", 3), ("2030-12-25", 3)])
+    ids = {s["date"]: s["id"] for s in o["slots"]}
+    with dynamodb_calls() as calls:
+        board = _dashboard(staff)
+    assert [u["date"] for u in board["upcoming"]] == ["2030-12-25", "2030-12-31", "2031-01-07"]
+    assert [u["slot_id"] for u in board["upcoming"]] == [ids["2030-12-25"], ids["2030-12-31"], ids["2031-01-07"]]
+    assert dict(calls) == {"GetItem": 1, "Query": 3 + 2, "BatchGetItem": 1}
+
+
+def _months_touched() -> int:
+    return len({day(0)[:7], day(13)[:7]})

@@ -141,3 +141,38 @@ def test_a_run_that_dies_after_the_commit_loses_nothing_and_sends_once(env: Env,
     assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["already"] == 1
     assert len(_reminders(env, DEMO[0])) == 1 and _outbox() == []
+
+
+def test_slots_written_before_the_month_partitions_are_rekeyed_once(env: Env, staff: Portal, member: Portal) -> None:
+    """SlotIndexFunction: a slot keyed the old way (per day) or not at all is found again by 前日リマインド
+    and the dashboard after one run; a second run changes nothing; no Scan (the stack refuses one)."""
+    import boto3
+    from netclub.config import get_settings
+
+    o = _seminar(staff, "移行前のセミナー", 1, 3)
+    _book(member, o)  # tomorrow
+    table = boto3.client("dynamodb", region_name="ap-northeast-1")
+    name = str(get_settings().table_name)
+    old_day = {"PK": {"S": f"OFFERING#{o['id']}"}, "SK": {"S": f"SLOT#{o['slots'][0]['id']}"}}
+    table.update_item(  # the per-day form of session 6
+        TableName=name,
+        Key=old_day,
+        UpdateExpression="SET GSI2PK = :p, GSI2SK = :s",
+        ExpressionAttributeValues={":p": {"S": f"SLOTDAY#{day(1)}"}, ":s": {"S": "x"}},
+    )
+    table.update_item(  # a slot from before the index
+        TableName=name,
+        Key={"PK": {"S": f"OFFERING#{o['id']}"}, "SK": {"S": f"SLOT#{o['slots'][1]['id']}"}},
+        UpdateExpression="REMOVE GSI2PK, GSI2SK",
+    )
+    assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["reminded"] == 0  # lost to the index
+    board = staff.get("/api/admin/dashboard").body
+    assert {u["slot_id"] for u in board["upcoming"]}.isdisjoint({s["id"] for s in o["slots"]})
+
+    first = env.invoke("SlotIndexFunction", SCHEDULED_EVENT)
+    assert first["rekeyed"] == 2 and first["changed_meanwhile"] == 0, first
+    assert env.invoke("SlotIndexFunction", SCHEDULED_EVENT)["rekeyed"] == 0  # idempotent
+    board = staff.get("/api/admin/dashboard").body
+    assert {s["id"] for s in o["slots"]} <= {u["slot_id"] for u in board["upcoming"]}
+    assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["reminded"] == 1
+    assert len(_reminders(env, DEMO[0])) == 1

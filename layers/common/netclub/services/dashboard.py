@@ -1,8 +1,9 @@
 """The staff dashboard: what waits for staff, and the next 14 days' slots.
 
 No Scan, exact numbers: three Select COUNT Queries (members pending_review on GSI1, open inquiries
-on GSI1, the outbox partition), one GSI2 Query per day of the window (SLOTDAY#<date>, the index
-前日リマインド uses too) and one BatchGetItem for the titles of the offerings of those slots.
+on GSI1, the outbox partition), one GSI2 Query per Tokyo month the 14 days touch (SLOTMONTH#<yyyy-mm>,
+a range of dates: one Query, or two across a month's end; the index 前日リマインド uses too) and one
+BatchGetItem for the titles of the offerings of those slots: six calls at most.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def window(today: str) -> list[str]:
 
 def view() -> Dashboard:
     now = clock.iso()
-    slots = [s for day in window(clock.today_jst()) for s in store.slots_on(day) if str(s.get("starts_at", "")) > now]
+    days = window(clock.today_jst())
+    slots = [s for s in store.slots_between(days[0], days[-1]) if str(s.get("starts_at", "")) > now]
     slots.sort(key=lambda s: (str(s["starts_at"]), str(s["offering_id"]), str(s["id"])))
     titles = store.offering_titles(sorted({str(s["offering_id"]) for s in slots})) if slots else {}
     return Dashboard(

@@ -1,7 +1,7 @@
 """前日リマインド: each confirmed/won reservation whose slot is tomorrow (Tokyo) gets one mail, never two.
 
 Run daily at 09:00 Asia/Tokyo (template.yaml: RemindersFunction). No Scan: tomorrow's slots are one
-Query of the GSI2 partition SLOTDAY#<date> (store/reservations.py), then one consistent Query per
+Query of the GSI2 partition of its month, SLOTMONTH#<yyyy-mm>, by the date's prefix (store/reservations.py), then one consistent Query per
 offering with a slot tomorrow gives its live reservations (the holder items, which every apply,
 change, cancel and lottery transaction keeps in step with the reservation).
 

@@ -3,9 +3,11 @@
 Keys:
 - offering     PK=OFFERING#<oid> SK=META           GSI1PK=OFFERINGS GSI1SK=<apply_until>#<oid>
 - slot         PK=OFFERING#<oid> SK=SLOT#<sid>     capacity, seats_left, starts_at (conditions)
-                                                    GSI2PK=SLOTDAY#<date> GSI2SK=<starts_at>#<oid>#<sid>
-                                                    (the slots of a day: 前日リマインド, one Query; set when
-                                                    the slot is made and when staff change its date)
+                                                    GSI2PK=SLOTMONTH#<yyyy-mm> GSI2SK=<date>#<starts_at>#<oid>#<sid>
+                                                    (the slots of a Tokyo month: 前日リマインド's day is one Query
+                                                    with a prefix, the dashboard's 14 days one or two Queries with a
+                                                    range; set when the slot is made and when staff change its
+                                                    date; slots written before are re-keyed by SlotIndexFunction)
 - reminded     PK=RES#<rid>      SK=REMINDED#<date> the day-before mail of the reservation for that slot day
                                                     (written once, with its outbox mail, in one transaction)
 - holder       PK=OFFERING#<oid> SK=HOLDER#<mid>   one live reservation per member and offering
@@ -148,9 +150,12 @@ def offering_item(data: dict[str, Any]) -> Item:
     return {**data, "PK": pk, "SK": sk, "GSI1PK": "OFFERINGS", "GSI1SK": f"{data['apply_until']}#{data['id']}"}
 
 
+SLOT_MONTH = "SLOTMONTH#"
+
+
 def slot_day_keys(offering_id: str, slot_id: str, day: str, starts_at: str) -> dict[str, str]:
-    """The slot's place in the GSI2 partition of its day (SLOTDAY#<date>): 前日リマインド finds tomorrow's slots with one Query."""
-    return {"GSI2PK": f"SLOTDAY#{day}", "GSI2SK": f"{starts_at}#{offering_id}#{slot_id}"}
+    """The slot's place in GSI2: the partition of its Tokyo month, sorted by its date and start (SLOTMONTH#<yyyy-mm>)."""
+    return {"GSI2PK": f"{SLOT_MONTH}{day[:7]}", "GSI2SK": f"{day}#{starts_at}#{offering_id}#{slot_id}"}
 
 
 def slot_item(offering_id: str, data: dict[str, Any]) -> Item:
@@ -159,8 +164,50 @@ def slot_item(offering_id: str, data: dict[str, Any]) -> Item:
 
 
 def slots_on(day: str) -> list[Item]:
-    """Every slot on this Tokyo date, of every offering (GSI2 SLOTDAY#<date>)."""
-    return [plain(i) for i in dynamo.query_all(f"SLOTDAY#{day}", index="GSI2")]
+    """Every slot on this Tokyo date, of every offering: one Query of its month's partition, by prefix."""
+    return [plain(i) for i in dynamo.query_all(f"{SLOT_MONTH}{day[:7]}", index="GSI2", sk_prefix=f"{day}#")]
+
+
+def slots_between(first: str, last: str) -> list[Item]:
+    """Every slot from the Tokyo date `first` to `last` (both included), in date and start order: one Query per month touched."""
+    found: list[Item] = []
+    for month in _months(first, last):
+        lo, hi = max(first, f"{month}-01"), min(last, f"{month}-31")
+        found += [plain(i) for i in dynamo.query_all(f"{SLOT_MONTH}{month}", index="GSI2", sk_between=(f"{lo}#", f"{hi}#\uffff"))]
+    return found
+
+
+def _months(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last[:7]:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def offering_ids() -> list[str]:
+    """The id of every offering, past ones included (GSI1 OFFERINGS): the maintenance re-key of slots."""
+    return [str(i["PK"]).removeprefix("OFFERING#") for i in dynamo.query_all("OFFERINGS", index="GSI1")]
+
+
+def slots_of(offering_id: str) -> list[Item]:
+    """The slot items of one offering, as stored (consistent Query of its partition, SK prefix SLOT#)."""
+    return dynamo.query_all(f"OFFERING#{offering_id}", sk_prefix="SLOT#", consistent=True)
+
+
+def rekey_slot(offering_id: str, slot_id: str, day: str, starts_at: str) -> None:
+    """Give a slot its GSI2 keys, only while its date and start are still these (a staff edit meanwhile sets them itself)."""
+    pk, sk = slot_key(offering_id, slot_id)
+    keys = slot_day_keys(offering_id, slot_id, day, starts_at)
+    dynamo.update(
+        pk,
+        sk,
+        "SET GSI2PK = :pk2, GSI2SK = :sk2",
+        names={"#d": "date"},
+        vals={":pk2": keys["GSI2PK"], ":sk2": keys["GSI2SK"], ":day": day, ":at": starts_at},
+        condition="attribute_exists(PK) AND #d = :day AND starts_at = :at",
+    )
 
 
 def offering_titles(offering_ids: list[str]) -> dict[str, str]:
@@ -374,7 +421,7 @@ def edit_slot(offering_id: str, slot_id: str, data: dict[str, Any], capacity: in
         ":promoted": promoted,
         ":zero": 0,
     }
-    day = slot_day_keys(offering_id, slot_id, data["date"], data["starts_at"])  # the slot moves with its date (前日リマインド)
+    day = slot_day_keys(offering_id, slot_id, data["date"], data["starts_at"])  # the slot moves with its date (前日リマインド, dashboard)
     vals |= {":daypk": day["GSI2PK"], ":daysk": day["GSI2SK"]}
     if waiting:
         vals[":waiting"] = waiting

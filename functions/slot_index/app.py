@@ -1,0 +1,14 @@
+"""Scheduled (weekly) and on demand: every slot keyed in its GSI2 month partition (services/slot_index.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.api import logger
+from netclub.services import slot_index
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return slot_index.run()
