@@ -55,7 +55,7 @@ dev: venv
 test: venv lint typecheck sam-validate
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend-test frontend; fi
 	@if [ -d tests/browser ]; then $(MAKE) --no-print-directory chromium; fi
-	NETCLUB_BROWSER_REQUIRED=1 $(BIN)/pytest -n 2 --dist loadgroup -q
+	NETCLUB_BROWSER_REQUIRED=1 $(BIN)/pytest -n 2 --dist loadgroup -q --durations=30
 
 # ---------------------------------------------------------------- pieces
 lint: venv

@@ -261,8 +261,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Everything that talks to the local stack runs on one xdist worker, so it starts once per run.
+    # What talks to the local stack runs in two groups, the e2e walks and the browser walks: each group stays on
+    # one xdist worker (its stack starts once there) and the two can run side by side, each worker with a stack
+    # of its own, instead of one worker carrying both, the longest part of the run, while the other waits.
     for item in items:
         path = str(item.fspath)
-        if "/tests/e2e/" in path or "/tests/browser/" in path:
-            item.add_marker(pytest.mark.xdist_group("stack"))
+        if "/tests/e2e/" in path:
+            item.add_marker(pytest.mark.xdist_group("stack-e2e"))
+        elif "/tests/browser/" in path:
+            item.add_marker(pytest.mark.xdist_group("stack-browser"))
