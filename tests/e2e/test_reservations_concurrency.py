@@ -129,11 +129,11 @@ def test_change_and_cancel_storm_keeps_seats_exact(staff: Browserish, members: l
 
 
 def test_waitlist_storm_over_http(local_stack: LocalStack, staff: Browserish, members: list[Browserish]) -> None:
-    """キャンセル待ち through the running stack: 20 members at once on a 4-seat slot (4 confirmed, 16 waiting
-    in strict positions 1..16); then at once 4 cancel and try to book again at once (slot_full: others wait),
-    4 leave the list, and staff raise the capacity to 6. At the end: capacity = confirmed + seats_left,
+    """キャンセル待ち through the running stack: 12 members at once on a 3-seat slot (3 confirmed, 9 waiting
+    in strict positions 1..9); then at once 3 cancel and try to book again at once (slot_full: others wait),
+    2 leave the list, and staff raise the capacity to 4. At the end: capacity = confirmed + seats_left,
     no seat free while someone waits, the promoted are exactly the earliest waiting who stayed, one mail each."""
-    offering_id, (slot_id,) = _offering(staff, [4])
+    offering_id, (slot_id,) = _offering(staff, [3])
     body = {"offering_id": offering_id, "slot_id": slot_id, "waitlist": True}
     busy = Counter[str]()
 
@@ -145,17 +145,17 @@ def test_waitlist_storm_over_http(local_stack: LocalStack, staff: Browserish, me
             busy["busy"] += 1
         return answer
 
-    answers = _all_at_once(members[:20], join)
-    assert Counter(a.status for a in answers) == {201: 20}, Counter(a.status for a in answers)
-    print(f"\n20 joins at once on a full slot: {busy['busy']} answers 409 busy (asked again)")
+    answers = _all_at_once(members[:12], join)
+    assert Counter(a.status for a in answers) == {201: 12}, Counter(a.status for a in answers)
+    print(f"\n12 joins at once on a full slot: {busy['busy']} answers 409 busy (asked again)")
     confirmed = [n for n, a in enumerate(answers) if a.body["status"] == "confirmed"]
     waiting = sorted((a.body["waitlist_position"], n) for n, a in enumerate(answers) if a.body["status"] == "waitlisted")
-    assert len(confirmed) == 4 and [p for p, _ in waiting] == list(range(1, 17))
+    assert len(confirmed) == 3 and [p for p, _ in waiting] == list(range(1, 10))
 
-    leavers = {n for _, n in waiting[2:14:3]}  # four from the middle of the list leave
+    leavers = {n for _, n in waiting[1:5:3]}  # two from the middle of the list leave
     cancellers = set(confirmed)
     slot = staff.get(f"/api/admin/offerings/{offering_id}").body["slots"][0]
-    grown = {k: slot[k] for k in ("date", "start_time", "end_time", "place")} | {"capacity": 6}
+    grown = {k: slot[k] for k in ("date", "start_time", "end_time", "place")} | {"capacity": 4}
 
     def storm(n: int, client: Browserish) -> Any:
         gone = client.delete(f"/api/reservations/{answers[n].body['id']}")
@@ -172,15 +172,15 @@ def test_waitlist_storm_over_http(local_stack: LocalStack, staff: Browserish, me
     assert all(r.status == 200 for r in results), [(r.status, r.body) for r in results]
 
     final = staff.get(f"/api/admin/offerings/{offering_id}").body["slots"][0]
-    statuses = {n: members[n].get(f"/api/reservations/{answers[n].body['id']}").body for n in range(20) if n not in cancellers | leavers}
+    statuses = {n: members[n].get(f"/api/reservations/{answers[n].body['id']}").body for n in range(12) if n not in cancellers | leavers}
     now_confirmed = sorted(n for n, r in statuses.items() if r["status"] == "confirmed")
     still_waiting = sorted((r["waitlist_position"], n) for n, r in statuses.items() if r["status"] == "waitlisted")
-    assert final["capacity"] == 6 and final["capacity"] == len(now_confirmed) + final["seats_left"]
-    assert final["seats_left"] == 0 and final["waitlist_count"] == len(still_waiting) == 16 - 4 - 6
+    assert final["capacity"] == 4 and final["capacity"] == len(now_confirmed) + final["seats_left"]
+    assert final["seats_left"] == 0 and final["waitlist_count"] == len(still_waiting) == 9 - 2 - 4
     stayed_in_order = [n for _, n in waiting if n not in leavers]
-    assert now_confirmed == sorted(stayed_in_order[:6])  # first come, first served
+    assert now_confirmed == sorted(stayed_in_order[:4])  # first come, first served
     assert [p for p, _ in still_waiting] == list(range(1, len(still_waiting) + 1))
-    assert [n for _, n in still_waiting] == stayed_in_order[6:]
+    assert [n for _, n in still_waiting] == stayed_in_order[4:]
     for n in now_confirmed:
         email = members[n].get("/api/me").body["email"]
         assert len([m for m in local_stack.mails(email) if "繰り上げ" in m["subject"]]) == 1
