@@ -152,3 +152,24 @@ def test_the_stored_columns_hold_any_text_and_the_previous_format_is_still_read(
     again = Index.load(gzip.compress(json.dumps(old, ensure_ascii=False).encode()))
     assert again.cards == INDEX.cards
     assert again.search("ぷれす", "E") == INDEX.search("ぷれす", "E")
+
+
+def test_a_filter_matches_whole_keys_only_in_a_built_and_a_loaded_index() -> None:
+    """The facets are found in the column's text: a key must match a whole key (関東 is not 関東甲信越, 24 is
+    not 244), at the start of the text, between companies and at its end, the same before and after dump/load."""
+    built = Index.build(
+        [
+            _company("p", company_name="ア", company_name_kana="ア", trade_areas=["関東"], industry={"major": "E", "middle": "24", "minor": "2441"}),
+            _company("q", company_name="イ", company_name_kana="イ", trade_areas=["関東甲信越"], processing_categories=["プレス加工"]),
+            _company("r", company_name="ウ", company_name_kana="ウ"),
+            _company("s", company_name="エ", company_name_kana="エ", trade_areas=["北関東", "関東"], processing_categories=["プレス"]),
+        ]
+    )
+    for index in (built, Index.load(built.dump())):
+        found = lambda **f: [index.cards[n]["company_id"] for n in index.search("", **f)]  # noqa: E731
+        assert found(area="関東") == ["p", "s"]
+        assert found(area="関東甲信越") == ["q"]
+        assert found(area="東") == [] and found(industry="2") == [] and found(industry="244") == ["p"]
+        assert found(processing="プレス") == ["s"] and found(processing="ぷれす加工") == ["q"]
+        assert found(area="関東", processing="プレス") == ["s"]
+        assert found(industry="E") == ["p"] and found(area="北関東") == ["s"]

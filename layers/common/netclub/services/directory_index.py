@@ -4,7 +4,10 @@ Each company's searchable text is kept normalised, per weight class (names; tags
 categories, equipment names and makers; prose), with the pieces separated by NUL (which request
 text can never contain, so a word never matches across two fields). A word is looked for with
 `in` (C speed) over every company once, then each further word only in the companies left.
-The index is stored already normalised and ordered (dump/load), so a fresh container only parses it.
+The index is stored already normalised and ordered (dump/load), so a fresh container only splits it;
+the cards stay UTF-8 until a page is answered, the other columns are decoded when first read, and a
+filter's companies are found in the facets column's text (then kept), so no container builds a
+structure of 20,000 entries before its first answer.
 
 Matching is by substring after normalisation: NFKC (full/half width), case folding and
 katakana → hiragana, so ぷれす = プレス = ﾌﾟﾚｽ and two-character words such as 金型 work.
@@ -16,8 +19,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, overload
 
@@ -26,6 +31,9 @@ SEPARATOR = "\x00"
 RS = "\x1e"  # between the companies of a stored column
 US = "\x1f"  # between one company's facet keys
 FORMAT = 2
+FACET_CACHE = 1024  # filter keys whose companies a container keeps
+_RS_AT = re.compile(RS)
+_BETWEEN = (RS, US)
 
 
 def normalize(text: str) -> str:
@@ -58,7 +66,7 @@ class Cards(Sequence[dict[str, Any]]):
     """The companies' cards, kept as their JSON text and parsed only when asked for: a search answers
     one page of them, so a fresh container need not build 20,000 dicts to answer its first search."""
 
-    def __init__(self, raw: list[str]) -> None:
+    def __init__(self, raw: list[str] | list[bytes] | list[str | bytes]) -> None:
         self.raw = raw
 
     @overload
@@ -85,21 +93,36 @@ class Index:
 
     COLUMNS = ("ids", "order", "cards", "names", "tags", "text", "facets")
 
-    def __init__(self, columns: dict[str, list[str]]) -> None:
+    def __init__(self, columns: Mapping[str, list[str]], cards: Sequence[str | bytes] | None = None) -> None:
         """`columns`: per company, in kana order: id, order key, card (JSON text), names, tags, text and
         facet keys (joined by US). What a fresh container builds here is what its first search waits for:
-        lists of the stored strings, the joined text each word is looked for in, the facets' sets."""
+        the joined text each word is looked for in. The cards (`cards`: their stored UTF-8, parsed one page
+        at a time), the other columns and the facets' sets (the first filtered search) wait until asked for."""
         self._columns = columns
-        self._ids = columns["ids"]
-        self.cards = Cards(columns["cards"])
+        self.cards = Cards(list(cards) if cards is not None else columns["cards"])
         self._names = columns["names"]
         self._tags = columns["tags"]
         self._all = [f"{a}{SEPARATOR}{b}{SEPARATOR}{c}" for a, b, c in zip(columns["names"], columns["tags"], columns["text"], strict=True)]
-        self._by_facet: dict[str, list[int]] = {}
-        for n, keys in enumerate(columns["facets"]):
-            if keys:
-                for key in keys.split(US):
-                    self._by_facet.setdefault(key, []).append(n)
+        self._facet_text: tuple[str, list[int]] | None = None
+        self._with_facet: dict[str, list[int]] = {}
+
+    def _companies_with(self, key: str) -> list[int]:
+        """The companies (in order) with this facet key: found in the facets column as one text (RS between
+        companies, US between keys) by a regular expression, C speed, the first filtered search included;
+        each key's answer kept (at most FACET_CACHE keys)."""
+        found = self._with_facet.get(key)
+        if found is None:
+            if self._facet_text is None:
+                text = self._columns.text_of("facets") if isinstance(self._columns, _StoredColumns) else RS.join(self._columns["facets"])
+                self._facet_text = text, [0, *(m.end() for m in _RS_AT.finditer(text))]
+            text, starts = self._facet_text
+            pattern = re.compile(f"{re.escape(key)}(?![^{RS}{US}])")  # a literal first: the engine's fast search
+            at = [m.start() for m in pattern.finditer(text)]
+            found = [bisect_right(starts, a) - 1 for a in at if a == 0 or text[a - 1] in _BETWEEN]
+            if len(self._with_facet) >= FACET_CACHE:
+                self._with_facet.clear()
+            self._with_facet[key] = found
+        return found
 
     @property
     def _rows(self) -> list[_Row]:
@@ -123,14 +146,14 @@ class Index:
         return Index._of_rows([*(r for r in self._rows if r.company_id not in gone), *new_rows])
 
     def company_ids(self) -> list[str]:
-        return list(self._ids)
+        return list(self._columns["ids"])
 
     def dump(self) -> bytes:
         """The index as stored (gzip): a header line (JSON: the format and each column's length in bytes),
         then the columns as UTF-8, each the companies' strings joined by RS (a control character no stored
         text holds; cards are JSON, which escapes it). Loading is then a split per column, no parsing."""
         blocks = [RS.join(self._columns[k]).encode("utf-8") for k in self.COLUMNS]
-        header = {"format": FORMAT, "count": len(self._ids), "columns": [[k, len(b)] for k, b in zip(self.COLUMNS, blocks, strict=True)]}
+        header = {"format": FORMAT, "count": len(self._all), "columns": [[k, len(b)] for k, b in zip(self.COLUMNS, blocks, strict=True)]}
         return gzip.compress(json.dumps(header).encode("ascii") + b"\n" + b"".join(blocks), compresslevel=6)
 
     @classmethod
@@ -142,16 +165,16 @@ class Index:
         header = json.loads(raw[:end])
         if header.get("format") != FORMAT:
             raise ValueError(f"directory index format {header.get('format')!r}, expected {FORMAT}")
-        count, at, columns = int(header["count"]), end + 1, {}
+        count, at, blocks = int(header["count"]), end + 1, {}
         for name, size in header["columns"]:
-            text = raw[at : at + size].decode("utf-8")
+            blocks[name] = raw[at : at + size]
             at += size
-            columns[name] = text.split(RS) if count else []
-            if len(columns[name]) != count:
-                raise ValueError(f"directory index column {name}: {len(columns[name])} entries, expected {count}")
-        if set(columns) != set(cls.COLUMNS) or at != len(raw):
+        if set(blocks) != set(cls.COLUMNS) or at != len(raw):
             raise ValueError("directory index columns do not match the header")
-        return cls(columns)
+        cards = blocks["cards"].split(RS.encode()) if count else []  # JSON is parsed as bytes, one card when asked for
+        if len(cards) != count:
+            raise ValueError(f"directory index column cards: {len(cards)} entries, expected {count}")
+        return cls(_StoredColumns(blocks, count), cards)
 
     @classmethod
     def _load_format_1(cls, body: dict[str, Any]) -> Index:
@@ -163,14 +186,14 @@ class Index:
         )
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._all)
 
     def search(self, query: str = "", industry: str = "", area: str = "", processing: str = "") -> list[int]:
         """The matching companies (their numbers), best first."""
         pool = self._filtered(industry, area, processing)
         words = words_of(query)
         if not words:
-            return list(range(len(self._ids))) if pool is None else pool
+            return list(range(len(self._all))) if pool is None else pool
         everything = self._all
         candidates = range(len(everything)) if pool is None else pool
         for word in words:
@@ -189,11 +212,38 @@ class Index:
         ]
         if not keys:
             return None
-        sets = sorted((self._by_facet.get(k, []) for k in keys), key=len)
+        sets = sorted((self._companies_with(k) for k in keys), key=len)
         if len(sets) == 1:
             return list(sets[0])
         others = [set(s) for s in sets[1:]]
         return [n for n in sets[0] if all(n in o for o in others)]
+
+
+class _StoredColumns(Mapping[str, list[str]]):
+    """The columns of a loaded index: each block of UTF-8 is decoded and split the first time it is read."""
+
+    def __init__(self, blocks: dict[str, bytes], count: int) -> None:
+        self._blocks = blocks
+        self._count = count
+        self._read: dict[str, list[str]] = {}
+
+    def __getitem__(self, name: str) -> list[str]:
+        if name not in self._read:
+            values = self._blocks[name].decode("utf-8").split(RS) if self._count else []
+            if len(values) != self._count:
+                raise ValueError(f"directory index column {name}: {len(values)} entries, expected {self._count}")
+            self._read[name] = values
+        return self._read[name]
+
+    def text_of(self, name: str) -> str:
+        """A column as one text (its companies joined by RS, as stored)."""
+        return self._blocks[name].decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._blocks)
+
+    def __len__(self) -> int:
+        return len(self._blocks)
 
 
 @dataclass(frozen=True)
