@@ -66,7 +66,7 @@ def test_newsletter_written_tested_sent_and_unsubscribed(local_stack: LocalStack
     page.locator("#nl-subject").fill(subject)
     page.locator("#nl-body").fill(body)
     expect(page.locator("#nl-body-count")).to_contain_text(f"{len(body)} / 20000文字")
-    page.get_by_label("TOKYOネットクラブまがじん").check()
+    page.get_by_role("checkbox", name="TOKYOネットクラブまがじん").check()
     page.get_by_test_id("newsletter-save").click()
     expect(page.get_by_test_id("newsletter-notice")).to_contain_text("下書きを保存しました。")
     expect(_row(page, subject).get_by_test_id("newsletter-status")).to_have_text("下書き")
@@ -196,7 +196,7 @@ def test_newsletter_not_draft_and_delete(local_stack: LocalStack, page: Page) ->
     page.goto(f"{base}/admin/newsletters")
     page.get_by_role("button", name=f"競合の確認（{tag}）を編集").click()
     expect(page.locator("#nl-subject")).to_have_value(f"競合の確認（{tag}）")
-    expect(page.get_by_label("電子ARGUS")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="電子ARGUS")).to_be_checked()
     assert staff.post(f"/api/admin/newsletters/{raced.body['id']}/send", {}).status == 202
     page.locator("#nl-body").fill("本文を直しました。")
     page.get_by_test_id("newsletter-save").click()

@@ -534,7 +534,8 @@ def handle_batch(records: list[dict[str, Any]]) -> dict[str, Any]:
             logger.warning("newsletter batch item failed; it stays on the queue", extra={"message_id": record.get("messageId"), "error": type(exc).__name__})
             failures.append({"itemIdentifier": record["messageId"]})
             if int((record.get("attributes") or {}).get("ApproximateReceiveCount") or 1) >= last_attempt and isinstance(message, dict):
-                _park(message, str(record["messageId"]), len(message.get("member_ids") or []) - progress["handled"])
+                member_ids = message.get("member_ids")
+                _park(message, str(record["messageId"]), (len(member_ids) if isinstance(member_ids, list) else 0) - progress["handled"])
     return {"batchItemFailures": failures}
 
 
