@@ -467,6 +467,30 @@ def test_the_audience_staff_see_and_the_recipients_sent_leave_out_suppressed_add
     assert view["status"] == "sent" and view["audience"] == 1 and view["stats"]["recipients"] == 1 and view["stats"]["sent"] == 1
     assert _newsletter_mails(env, "gone@example.jp") == [] and len(_newsletter_mails(env, DEMO[0])) == 1
 
+    # a bounce marked while a profile write was on its way: the write fails (409) rather than put the member back
+    from local import ses_events
+
+    original_ops = newsletters.subscription_ops
+
+    def bounced_meanwhile(before: Any, after: Any, via: str, at: str | None = None) -> Any:
+        ops = original_ops(before, after, via, at)
+        bounce = ses_events.sns_event(ses_events.ses_event("Bounce", "race@example.jp", True, None), env.gateway.region, env.gateway.account)
+        env.invoke("SesEventsFunction", bounce)
+        return ops
+
+    racer = new_member(env, staff, "race@example.jp")
+    racer_id = racer.get("/api/me").body["member_id"]
+    _subscribe(racer, True, ["netclub_magazine"])
+    assert racer_id in newsletters.audience(["netclub_magazine"])
+    body = _profile(racer)
+    body["subscriptions"] = {**body["subscriptions"], "mail_magazine_genres": ["netclub_magazine", "e_argus"]}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(newsletters, "subscription_ops", bounced_meanwhile)
+        assert racer.put("/api/profile", body).status == 409
+    assert racer_id not in newsletters.audience(["netclub_magazine", "e_argus"])
+    assert racer.put("/api/profile", body).status == 200  # again: saved, and still out while the address is suppressed
+    assert racer_id not in newsletters.audience(["netclub_magazine", "e_argus"])
+
     # a new address (confirmed from its link) is not suppressed: the member is counted and sent to again
     body = _profile(reader)
     body["user"]["email"] = "back@example.jp"

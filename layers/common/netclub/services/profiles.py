@@ -158,6 +158,7 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
             extra=[*token_ops, *listing_ops],
             pending_email=waiting,
             company_id=company_id,
+            suppressed_as_read=member.get("mail_suppressed"),
         )
     except profile_store.ConditionFailed:
         raise Conflict() from None
@@ -269,9 +270,19 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
     else:
         try:
             profile_store.save_with_staff_fields(
-                member_id, item, staff_fields, profile.company_name or "", profile.user.name or "", at, [log, *listing_ops], company_id
+                member_id,
+                item,
+                staff_fields,
+                profile.company_name or "",
+                profile.user.name or "",
+                at,
+                [log, *listing_ops],
+                company_id,
+                suppressed_as_read=member.get("mail_suppressed"),
             )
         except profile_store.ConditionFailed:
+            if profile_store.get_member(member_id, consistent=True):
+                raise Conflict() from None  # changed meanwhile (its address suppressed by a bounce): try again
             raise NotFound("会員が見つかりません。") from None
     updated = {**member, "profile": item, "staff_fields": staff_fields, "email": email, "updated_at": at}
     updated["company_name"], updated["user_name"] = profile.company_name or "", profile.user.name or ""
