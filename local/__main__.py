@@ -92,12 +92,10 @@ def main() -> int:
     )
     # ... and queues (SQS): polled from moto, delivered in the SQS event's batch shape, failures left on the queue
     sqs = boto3.client("sqs", region_name=stack.REGION, endpoint_url=endpoint)
-    event_sources.start_queue_polling(
-        event_sources.queue_pollers(
-            template, resolver, sqs, stack.REGION, lambda name, event: invoke_function(functions[name], event, stack.REGION, stack.ACCOUNT)
-        ),
-        stopping,
+    gateway.queue_pollers = event_sources.queue_pollers(
+        template, resolver, sqs, stack.REGION, lambda name, event: invoke_function(functions[name], event, stack.REGION, stack.ACCOUNT)
     )
+    event_sources.start_queue_polling(gateway.queue_pollers, stopping)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

@@ -85,6 +85,7 @@ class Gateway:
         self.edge_headers = edge_headers or {}
         # local/schedules.py: POST /_dev/scheduled/{name}, by short name (reminders, mail-retry) or logical id
         self.schedules = {alias: s for s in schedules or [] for alias in (s.name, s.function)}
+        self.queue_pollers: list[Any] = []  # local/event_sources.py's QueuePollers (POST /_dev/queues/redeliver), set by the stack
         auth = api_props.get("Auth", {})
         self.authorizers = {
             name: (functions[_function_name(spec["FunctionArn"])], spec.get("Identity", {}).get("Headers", []))
@@ -115,6 +116,10 @@ class Gateway:
             return self.run_scheduled(request, path.removeprefix("/_dev/scheduled/"))
         if path == "/_dev/ses/events":
             return self.ses_event(request)
+        if path == "/_dev/ses/outage":
+            return self.ses_outage(request)
+        if path == "/_dev/queues/redeliver":
+            return self.queues_redeliver(request)
         if path.startswith("/api/") or path == "/api":
             return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
@@ -152,6 +157,29 @@ class Gateway:
         event = ses_events.sns_event(ses_events.ses_event(kind, to, bool(body.get("permanent")), latest), self.region, self.account)
         results = {name: invoke(self.functions[name], event, self.region, self.account) for name in ses_events.sns_functions(load())}
         return Response(json.dumps({"accepted": True, "results": results}, default=str), status=202, content_type="application/json; charset=utf-8")
+
+    def ses_outage(self, request: Request) -> Response:
+        """POST /_dev/ses/outage {to, on}: the local SES answers TooManyRequestsException for that address (on) or
+        takes it again (off). Sends to other addresses are not touched."""
+        from local import moto_patches
+
+        body = request.get_json(silent=True) or {}
+        to = str(body.get("to") or "").strip().lower()
+        if request.method != "POST" or "@" not in to or not isinstance(body.get("on"), bool):
+            return Response(json.dumps({"error": "POST {to, on: true | false}"}), status=400, content_type="application/json; charset=utf-8")
+        if body["on"]:
+            moto_patches.OUTAGE.add(to)
+        else:
+            moto_patches.OUTAGE.discard(to)
+        return Response(json.dumps({"to": to, "on": body["on"]}), content_type="application/json; charset=utf-8")
+
+    def queues_redeliver(self, request: Request) -> Response:
+        """POST /_dev/queues/redeliver: the visibility timeout of the messages a function failed on has passed
+        (360 s for NewsletterQueue): they are visible again now, each receive counted as SQS counts it."""
+        if request.method != "POST":
+            return Response(json.dumps({"error": "POST only"}), status=405, content_type="application/json; charset=utf-8")
+        made = {p.mapping.name: p.redeliver_now() for p in self.queue_pollers}
+        return Response(json.dumps({"visible_again": made}), content_type="application/json; charset=utf-8")
 
     def with_edge_headers(self, response: Response, pattern: str) -> Response:
         """What CloudFront's response headers policy of that behaviour adds (each one overriding the origin's)."""

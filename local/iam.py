@@ -160,6 +160,7 @@ def sqs_requests(operation: str, params: Mapping[str, Any], region: str, account
     name = str(params.get("QueueUrl", "")).rstrip("/").rsplit("/", 1)[-1]
     actions = {"SendMessage": "SendMessage", "SendMessageBatch": "SendMessage", "ReceiveMessage": "ReceiveMessage", "DeleteMessage": "DeleteMessage"}
     actions |= {"DeleteMessageBatch": "DeleteMessage", "GetQueueAttributes": "GetQueueAttributes", "ChangeMessageVisibility": "ChangeMessageVisibility"}
+    actions |= {"ChangeMessageVisibilityBatch": "ChangeMessageVisibility"}
     if operation in actions:
         return [Request(f"sqs:{actions[operation]}", f"arn:{PARTITION}:sqs:{region}:{account}:{name}")]
     raise UnknownOperation(f"sqs:{operation}")

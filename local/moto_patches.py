@@ -96,12 +96,23 @@ def mail_headers(params: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+# POST /_dev/ses/outage: addresses the local SES refuses for now, answering TooManyRequestsException as a
+# throttled account would (a fault to inject from outside, for the newsletter worker's retries and DLQ).
+OUTAGE: set[str] = set()
+
+
 def _keep_mail_headers() -> None:
+    from moto.core.exceptions import JsonRESTError
     from moto.sesv2 import responses
 
     original = responses.SESV2Response.send_email
 
     def send_email(self: Any) -> str:
+        to = {str(a).strip().lower() for a in (json.loads(self.body or "{}").get("Destination") or {}).get("ToAddresses") or []}
+        if to & OUTAGE:
+            refused = JsonRESTError("TooManyRequestsException", "Maximum sending rate exceeded.")
+            refused.code = 429
+            raise refused
         answer = original(self)
         headers = mail_headers(json.loads(self.body or "{}"))
         message_id = json.loads(answer).get("MessageId")

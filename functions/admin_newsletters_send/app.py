@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
-from netclub.models.newsletters import NewsletterAccepted, NewsletterSend
+from netclub.models.newsletters import NewsletterAccepted, NewsletterRedriven, NewsletterSend
 from netclub.services import newsletters
 
 app = build_resolver()
@@ -31,6 +31,16 @@ def test(newsletter_id: Id) -> Response[NewsletterAccepted]:
 )
 def send(newsletter_id: Id, body: NewsletterSend) -> Response[NewsletterAccepted]:
     return json_response(202, newsletters.send(current_principal(app).member_id, newsletter_id, body).model_dump())
+
+
+@app.post(
+    "/api/admin/newsletters/<newsletter_id>/redrive",
+    summary="再送（配信できずDLQに残ったこのメールマガジンの宛先をキューに戻す）",
+    tags=["admin"],
+    responses={409: {"description": "not_sending（配信中ではない）"}},
+)
+def redrive(newsletter_id: Id) -> NewsletterRedriven:
+    return newsletters.redrive(current_principal(app).member_id, newsletter_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -63,3 +63,13 @@ def test_a_newsletter_arrives_unsubscribes_in_one_click_and_a_bounce_suppresses(
     third = _send(staff, "電子ARGUS 第3号")
     _until(lambda: staff.get(f"/api/admin/newsletters/{third}").body["status"] == "sent")
     assert not [m for m in local_stack.mails(email) if "第3号" in m["subject"]]  # the address is suppressed
+
+
+def test_the_index_backfill_runs_on_the_local_stack_like_the_other_schedules(local_stack: LocalStack, staff: Browserish) -> None:
+    dev = local_stack.client()
+    assert "newsletter-backfill" in dev.get("/_dev/scheduled").body["scheduled"]
+    first = dev.post("/_dev/scheduled/newsletter-backfill")
+    assert first.status == 200, first.body
+    assert first.body["result"]["done"] == 1  # the seed's members are few: one run finishes
+    again = dev.post("/_dev/scheduled/newsletter-backfill")
+    assert again.status == 200 and again.body["result"] == {"done": 1, "members": 0, "changed": 0}  # done: only reads that it is

@@ -423,6 +423,23 @@ def _newsletter_send(c: Ctx) -> Call:
     return Call(c.staff, "POST", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}/send", {})
 
 
+def _newsletter_redrive(c: Ctx) -> Call:
+    """A newsletter being sent (its message on the queue) and one of its messages in the DLQ, re-driven."""
+    import json
+
+    from netclub.aws import client
+
+    from local import cfn, stack
+    from local.resources import physical_names
+
+    newsletter_id = c.created("/api/admin/newsletters", NEWSLETTER)
+    assert c.staff.post(f"/api/admin/newsletters/{newsletter_id}/send", {}).status == 202
+    template = cfn.load()
+    dlq = cfn.Resolver(template, physical_names(template, stack.PREFIX), {"Stage": "local"}, stack.REGION, stack.ACCOUNT).ref("NewsletterDeadLetterQueue")
+    client("sqs").send_message(QueueUrl=dlq, MessageBody=json.dumps({"newsletter_id": newsletter_id, "member_ids": [c.env.accounts["member"]]}))
+    return Call(c.staff, "POST", f"/api/admin/newsletters/{newsletter_id}/redrive")
+
+
 def _unsubscribe(c: Ctx) -> Call:
     """A subscribed member and the token of a newsletter mail to them (its record, as the worker writes it)."""
     from netclub import clock
@@ -495,6 +512,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/api/admin/newsletters/{newsletter_id}"): Row(_newsletter_delete, mails=False),
     ("POST", "/api/admin/newsletters/{newsletter_id}/test"): Row(_newsletter_test, mails=False),  # a refused test mail: 503 (sent again by hand)
     ("POST", "/api/admin/newsletters/{newsletter_id}/send"): Row(_newsletter_send, mails=False),  # the worker mails (test_newsletters.py)
+    ("POST", "/api/admin/newsletters/{newsletter_id}/redrive"): Row(_newsletter_redrive, mails=False),  # the audit entry first: refused, nothing moved
     ("POST", "/api/unsubscribe"): Row(_unsubscribe, mails=False),
 }
 

@@ -85,7 +85,7 @@ def test_staff_compose_edit_and_delete_a_draft_with_the_audience_now(env: Env, s
     assert created.status == 201, created.body
     body = created.body
     assert body["status"] == "draft" and body["audience"] == 1  # the demo member takes both genres
-    assert body["stats"] == {"recipients": 0, "sent": 0, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0}
+    assert body["stats"] == {"recipients": 0, "sent": 0, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0, "stuck": 0}
 
     _subscribe(member, True, ["e_argus"])
     assert staff.get(f"/api/admin/newsletters/{body['id']}").body["audience"] == 0
@@ -208,7 +208,7 @@ def test_send_reaches_the_right_members_only_with_the_list_headers_and_footer(en
         assert _newsletter_mails(env, address) == []
     view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
     assert view["status"] == "sent" and view["sent_at"] and view["audience"] == 2
-    assert view["stats"] == {"recipients": 2, "sent": 2, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0}
+    assert view["stats"] == {"recipients": 2, "sent": 2, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0, "stuck": 0}
 
     again = staff.post(f"/api/admin/newsletters/{newsletter_id}/send", {})
     assert again.status == 409 and again.error["code"] == "not_draft"
@@ -358,6 +358,61 @@ def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(env: Env, st
     assert queue.events[-1]["Records"][0]["attributes"]["ApproximateReceiveCount"] == "5"
 
 
+def test_the_worker_knows_which_receive_is_the_last_before_the_dlq() -> None:
+    from local import cfn
+
+    resources = cfn.load()["Resources"]
+    worker = resources["NewsletterWorkerFunction"]["Properties"]["Environment"]["Variables"]
+    assert int(worker["NEWSLETTER_MAX_RECEIVES"]) == int(resources["NewsletterQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"])
+
+
+def test_a_message_given_up_is_counted_stuck_and_staff_redrive_it_sending_nobody_twice(
+    env: Env, staff: Portal, member: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import EndpointConnectionError
+    from netclub.services import newsletters
+
+    addresses = [DEMO[0]] + [f"stuck{n}@example.jp" for n in range(3)]
+    for address in addresses[1:]:
+        _subscriber(address, ["netclub_magazine"])
+    original = newsletters._deliver
+    ses = {"down": True, "calls": 0}
+
+    def flaky(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: Any = None) -> None:
+        ses["calls"] += 1
+        if ses["down"] and ses["calls"] > 1:  # the first mail goes out, then SES cannot be reached
+            raise EndpointConnectionError(endpoint_url="https://email.ap-northeast-1.amazonaws.com")
+        original(to, subject, body, headers, tags)
+
+    monkeypatch.setattr(newsletters, "_deliver", flaky)
+    newsletter_id = _sent(staff)
+    for _ in range(5):  # maxReceiveCount 5: the fifth failure is the last attempt
+        assert queue.poll() == 0
+        queue.poller.redeliver_now()
+    assert queue.poll() == 0 and queue.depth() == 0 and queue.depth(queue.dlq_url) == 1  # SQS moved it to the DLQ
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["status"] == "sending" and view["stats"]["sent"] == 1 and view["stats"]["stuck"] == 3
+
+    other = json.dumps({"newsletter_id": "another-newsletter", "member_ids": ["someone"]})
+    queue.sqs.send_message(QueueUrl=queue.dlq_url, MessageBody=other)  # another newsletter's message stays in the DLQ
+    assert member.post(f"/api/admin/newsletters/{newsletter_id}/redrive").status == 403
+    ses["down"] = False
+    answer = staff.post(f"/api/admin/newsletters/{newsletter_id}/redrive")
+    assert answer.status == 200, answer.body
+    assert answer.body == {"id": newsletter_id, "messages": 1, "recipients": 4}
+    assert queue.depth(queue.dlq_url) == 1 and queue.depth() == 1
+    assert queue.poll() == 1
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["status"] == "sent" and view["stats"]["stuck"] == 0 and view["stats"]["sent"] == 4
+    assert {a: len(_newsletter_mails(env, a)) for a in addresses} == dict.fromkeys(addresses, 1)
+
+    again = staff.post(f"/api/admin/newsletters/{newsletter_id}/redrive")
+    assert again.status == 409 and again.error["code"] == "not_sending"
+    assert queue.depth(queue.dlq_url) == 1
+    log = staff.get("/api/admin/audit-log").body["items"]
+    assert [e["action"] for e in log if e["target"] == f"newsletter:{newsletter_id}"][:1] == ["newsletter.redrive"]
+
+
 # --- slice 4: bounces and complaints ------------------------------------------------------------
 
 
@@ -386,8 +441,68 @@ def test_bounces_and_complaints_suppress_the_address_count_once_and_a_complaint_
     second = _sent(staff)
     queue.poll()
     assert len(_newsletter_mails(env, "bouncing@example.jp")) == 1 and len(_newsletter_mails(env, DEMO[0])) == 1
-    view = staff.get(f"/api/admin/newsletters/{second}").body
-    assert view["status"] == "sent" and view["stats"]["recipients"] == 2 and view["stats"]["sent"] == 0
+    view = staff.get(f"/api/admin/newsletters/{second}").body  # suppressed: neither counted nor enqueued
+    assert view["status"] == "sent" and view["stats"]["recipients"] == 0 and view["stats"]["sent"] == 0
+
+
+def test_the_audience_staff_see_and_the_recipients_sent_leave_out_suppressed_addresses(env: Env, staff: Portal, queue: Queue) -> None:
+    from netclub.services import newsletters
+
+    reader = new_member(env, staff, "gone@example.jp")
+    reader_id = reader.get("/api/me").body["member_id"]
+    _subscribe(reader, True, ["netclub_magazine"])
+    draft = staff.post("/api/admin/newsletters", NEWSLETTER).body
+    assert draft["audience"] == 2
+
+    dev = env.new_client()
+    assert dev.post("/_dev/ses/events", {"type": "Bounce", "to": "gone@example.jp", "permanent": True}).status == 202
+    assert staff.get(f"/api/admin/newsletters/{draft['id']}").body["audience"] == 1  # the count staff see
+    assert reader_id not in newsletters.audience(["netclub_magazine", "e_argus"])
+    _subscribe(reader, True, ["netclub_magazine", "e_argus"])  # a profile write keeps it out while the address is suppressed
+    assert reader_id not in newsletters.audience(["netclub_magazine", "e_argus"])
+
+    assert staff.post(f"/api/admin/newsletters/{draft['id']}/send", {}).status == 202
+    assert queue.poll() == 1
+    view = staff.get(f"/api/admin/newsletters/{draft['id']}").body
+    assert view["status"] == "sent" and view["audience"] == 1 and view["stats"]["recipients"] == 1 and view["stats"]["sent"] == 1
+    assert _newsletter_mails(env, "gone@example.jp") == [] and len(_newsletter_mails(env, DEMO[0])) == 1
+
+    # a bounce marked while a profile write was on its way: the write fails (409) rather than put the member back
+    from local import ses_events
+
+    original_ops = newsletters.subscription_ops
+
+    def bounced_meanwhile(before: Any, after: Any, via: str, at: str | None = None) -> Any:
+        ops = original_ops(before, after, via, at)
+        bounce = ses_events.sns_event(ses_events.ses_event("Bounce", "race@example.jp", True, None), env.gateway.region, env.gateway.account)
+        env.invoke("SesEventsFunction", bounce)
+        return ops
+
+    racer = new_member(env, staff, "race@example.jp")
+    racer_id = racer.get("/api/me").body["member_id"]
+    _subscribe(racer, True, ["netclub_magazine"])
+    assert racer_id in newsletters.audience(["netclub_magazine"])
+    body = _profile(racer)
+    body["subscriptions"] = {**body["subscriptions"], "mail_magazine_genres": ["netclub_magazine", "e_argus"]}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(newsletters, "subscription_ops", bounced_meanwhile)
+        assert racer.put("/api/profile", body).status == 409
+    assert racer_id not in newsletters.audience(["netclub_magazine", "e_argus"])
+    assert racer.put("/api/profile", body).status == 200  # again: saved, and still out while the address is suppressed
+    assert racer_id not in newsletters.audience(["netclub_magazine", "e_argus"])
+
+    # a new address (confirmed from its link) is not suppressed: the member is counted and sent to again
+    body = _profile(reader)
+    body["user"]["email"] = "back@example.jp"
+    assert reader.put("/api/profile", body).status == 200
+    assert env.new_client().post("/api/profile/email/confirm", {"token": env.link_token("back@example.jp", "/profile/email/confirm")}).status == 200
+    assert reader_id in newsletters.audience(["netclub_magazine"])
+    again = staff.post("/api/admin/newsletters", NEWSLETTER).body
+    assert again["audience"] == 2
+    assert staff.post(f"/api/admin/newsletters/{again['id']}/send", {}).status == 202
+    queue.poll()
+    assert len(_newsletter_mails(env, "back@example.jp")) == 1
+    assert staff.get(f"/api/admin/newsletters/{again['id']}").body["stats"]["recipients"] == 2
 
 
 def test_when_sqs_refuses_the_enqueue_the_newsletter_goes_back_to_draft_and_can_be_sent_again(
@@ -417,3 +532,64 @@ def test_when_sqs_refuses_the_enqueue_the_newsletter_goes_back_to_draft_and_can_
     assert len(_newsletter_mails(env, DEMO[0])) == 1 and len(_newsletter_mails(env, "second@example.jp")) == 1
     view = staff.get(f"/api/admin/newsletters/{created['id']}").body
     assert view["status"] == "sent" and view["stats"]["sent"] == 2
+
+
+# --- the index's backfill (members saved before the index existed) ------------------------------
+
+
+def test_the_backfill_puts_members_saved_the_old_way_in_the_audience_once_and_resumes(
+    env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netclub import clock, ids
+    from netclub.services import newsletters
+    from netclub.store import accounts, dynamo
+    from netclub.store import newsletters as store
+
+    def old_way(email: str, genres: list[str], status: str = "active") -> str:  # as the portal wrote members before NEWSGENRE#
+        now = clock.iso()
+        member = {
+            "member_id": ids.new_id(),
+            "email": email,
+            "role": "member",
+            "status": status,
+            "password_hash": "-",
+            "company_name": "旧会員株式会社",
+            "user_name": "旧会員太郎",
+            "profile": {"corporate_type": "founder", "company_name": "旧会員株式会社", "user": {"name": "旧会員太郎", "email": email}}
+            | {"subscriptions": {"mail_magazine": True, "mail_magazine_genres": genres}},
+            "staff_fields": {},
+            "created_at": now,
+            "updated_at": now,
+        }
+        accounts.create_member(member)
+        return str(member["member_id"])
+
+    olds = [old_way(f"old{n}@example.jp", ["netclub_magazine"]) for n in range(5)]
+    argus = old_way("old-argus@example.jp", ["e_argus"])
+    pending = old_way("old-pending@example.jp", ["netclub_magazine"], status="pending_review")
+    bounced = old_way("old-bounced@example.jp", ["netclub_magazine"])
+    dynamo.transact([store.suppress_op("old-bounced@example.jp", "bounced", clock.iso())])  # suppressed before the mark existed
+    assert newsletters.audience(["netclub_magazine", "e_argus"]) == [env.accounts["member"]]
+
+    original_page = store.active_members_page
+    monkeypatch.setattr(store, "active_members_page", lambda limit, start: original_page(3, start))  # pages of 3
+    budget = iter([60_000, 60_000, 0])  # the first run's time is up after two pages: it stops, its cursor kept
+    first = newsletters.backfill_index(False, lambda: next(budget, 0))
+    assert first["done"] == 0 and 0 < first["members"] <= 6 and store.backfill_state()["cursor"]
+    assert env.invoke("NewsletterBackfillFunction", {})["done"] == 1  # the next (scheduled) run resumes from the cursor
+    magazine = newsletters.audience(["netclub_magazine"])
+    assert sorted(magazine) == sorted([env.accounts["member"], *olds])
+    assert sorted(newsletters.audience(["e_argus"])) == sorted([env.accounts["member"], argus])
+    assert pending not in magazine and bounced not in magazine
+    assert env.invoke("NewsletterBackfillFunction", {}) == {"done": 1, "members": 0, "changed": 0}  # done: nothing more
+    again = env.invoke("NewsletterBackfillFunction", {"restart": True})  # re-runnable: the same index, nobody twice
+    assert again["done"] == 1
+    assert sorted(newsletters.audience(["netclub_magazine"])) == sorted(magazine)
+
+    newsletter_id = _sent(staff)
+    queue.poll()
+    for n in range(5):
+        assert len(_newsletter_mails(env, f"old{n}@example.jp")) == 1
+    assert _newsletter_mails(env, "old-bounced@example.jp") == [] and _newsletter_mails(env, "old-pending@example.jp") == []
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["stats"]["recipients"] == 6 and view["stats"]["sent"] == 6

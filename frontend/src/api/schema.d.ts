@@ -317,6 +317,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/newsletters/{newsletter_id}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 再送（配信できずDLQに残ったこのメールマガジンの宛先をキューに戻す） */
+        post: operations["redrive_api_admin_newsletters__newsletter_id__redrive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/newsletters/{newsletter_id}/send": {
         parameters: {
             query?: never;
@@ -1943,6 +1960,21 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** NewsletterRedriven */
+        NewsletterRedriven: {
+            /** Id */
+            id: string;
+            /**
+             * Messages
+             * @description the newsletter's messages moved from the DLQ back to the queue
+             */
+            messages: number;
+            /**
+             * Recipients
+             * @description the recipients those messages name (each still gets the newsletter at most once)
+             */
+            recipients: number;
+        };
         /** NewsletterSend */
         NewsletterSend: {
             /**
@@ -1989,6 +2021,12 @@ export interface components {
              * @default 0
              */
             unsubscribed: number;
+            /**
+             * Stuck
+             * @description 未送信: recipients of messages given up after their last attempt, in the DLQ until staff re-drive them (再送)
+             * @default 0
+             */
+            stuck: number;
         };
         /** Notice */
         Notice: {
@@ -4847,6 +4885,91 @@ export interface operations {
                 };
             };
             /** @description not_draft（配信予約済み・配信済み） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    redrive_api_admin_newsletters__newsletter_id__redrive_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                newsletter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsletterRedriven"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_found（存在しない、または他の会員のもの） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_sending（配信中ではない） */
             409: {
                 headers: {
                     [name: string]: unknown;

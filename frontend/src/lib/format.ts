@@ -138,6 +138,7 @@ const AUDIT_VERBS: Record<string, string> = {
   test: 'のテスト送信',
   send: 'の配信',
   schedule: 'の予約配信',
+  redrive: 'の再送',
 }
 
 /** 監査ログ: an action code (e.g. `inquiry.reply`) in Japanese (お問い合わせへの回答); unknown codes as they are. */

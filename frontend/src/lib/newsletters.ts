@@ -6,6 +6,7 @@ import { countChars } from './text'
 export type Newsletter = components['schemas']['Newsletter']
 export type NewsletterStatus = Newsletter['status']
 export type NewsletterGenre = Newsletter['genres'][number]
+export type NewsletterRedriven = components['schemas']['NewsletterRedriven']
 
 export const NEWSLETTER_SUBJECT_MAX = 150
 export const NEWSLETTER_BODY_MAX = 20000
@@ -26,6 +27,24 @@ export const NEWSLETTER_STATS = [
   { key: 'complained', label: '苦情' },
   { key: 'unsubscribed', label: '配信停止' },
 ] as const
+
+/** 一部未送信: a newsletter still sending whose recipients are partly given up (the queue's DLQ) until 再送. */
+export function isPartlyUnsent(n: Pick<Newsletter, 'status' | 'stats'>): boolean {
+  return n.status === 'sending' && (n.stats.stuck ?? 0) > 0
+}
+
+/** A newsletter still sending long after it started (its updated_at: the last change of status) may have a
+ * message given up without being counted (a worker stopped at its last attempt): 再送 is offered then too. */
+export const STALLED_MINUTES = 30
+
+export function mayHaveStalled(n: Pick<Newsletter, 'status' | 'stats' | 'updated_at'>, now: Date = new Date()): boolean {
+  return n.status === 'sending' && !isPartlyUnsent(n) && now.getTime() - new Date(n.updated_at).getTime() > STALLED_MINUTES * 60_000
+}
+
+/** The status as the list shows it: 一部未送信 instead of 配信中 while some recipients wait for 再送. */
+export function newsletterStatusLabel(n: Pick<Newsletter, 'status' | 'stats'>): string {
+  return isPartlyUnsent(n) ? '一部未送信' : (NEWSLETTER_STATUS_LABELS[n.status] ?? n.status)
+}
 
 /** The genres as My情報 names them (TOKYOネットクラブまがじん, 電子ARGUS). */
 export const NEWSLETTER_GENRES = MAIL_MAGAZINE_GENRES

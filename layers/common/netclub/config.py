@@ -23,6 +23,8 @@ class Settings(BaseModel):
     directory_bucket: str | None = None  # 会員企業検索's index object (store/directory.py)
     newsletter_queue_url: str | None = None  # メールマガジン: the recipients' queue (services/newsletters.py)
     newsletter_configuration_set: str | None = None  # SES configuration set whose bounces/complaints come back (SNS)
+    newsletter_dead_letter_queue_url: str | None = None  # where a message goes after NewsletterQueue's maxReceiveCount (staff re-drive it)
+    newsletter_max_receives: int = 5  # NewsletterQueue's RedrivePolicy maxReceiveCount: the worker's last attempt at a message
     newsletter_send_rate: float = 10.0  # SES sends a second per newsletter worker (the account's rate ÷ the queue's maximum concurrency)
     mail_from: str | None = None
     frontend_url: str | None = None
@@ -82,6 +84,8 @@ _MAPPING = {
     "DIRECTORY_BUCKET": "directory_bucket",
     "NEWSLETTER_QUEUE_URL": "newsletter_queue_url",
     "NEWSLETTER_SEND_RATE": "newsletter_send_rate",
+    "NEWSLETTER_DEAD_LETTER_QUEUE_URL": "newsletter_dead_letter_queue_url",
+    "NEWSLETTER_MAX_RECEIVES": "newsletter_max_receives",
     "NEWSLETTER_CONFIGURATION_SET": "newsletter_configuration_set",
     "MAIL_FROM": "mail_from",
     "FRONTEND_URL": "frontend_url",

@@ -15,7 +15,7 @@ const DRAFT: Newsletter = {
   sent_at: null,
   created_at: '2026-12-01T00:00:00Z',
   updated_at: '2026-12-01T00:00:00Z',
-  stats: { recipients: 0, sent: 0, failed: 0, bounced: 0, complained: 0, unsubscribed: 0 },
+  stats: { recipients: 0, sent: 0, failed: 0, bounced: 0, complained: 0, unsubscribed: 0, stuck: 0 },
 }
 const SENT: Newsletter = { ...DRAFT, id: 'n-0', subject: '11月号', status: 'sent', audience: 5, sent_at: '2026-11-01T01:00:00Z', stats: { ...DRAFT.stats, recipients: 5, sent: 4, failed: 1, unsubscribed: 2 } }
 
@@ -53,6 +53,31 @@ describe('AdminNewsletters', () => {
     expect(rows[1].findAll('dt').map((d) => d.text())).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止'])
     expect(rows[1].findAll('dd').map((d) => d.text())).toEqual(['5', '4', '1', '0', '0', '2'])
     expect(rows[1].findAll('button')).toHaveLength(0)
+    w.unmount()
+  })
+
+  it('marks a newsletter with recipients in the DLQ 一部未送信 and 再送 re-drives them', async () => {
+    const stuck: Newsletter = { ...SENT, id: 'n-2', subject: '10月号', status: 'sending', sent_at: null, stats: { ...SENT.stats, sent: 2, failed: 0, stuck: 3 } }
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit = {}) => {
+        if (init.method === 'POST') {
+          posts.push({ url, body: null })
+          return answer(200, { id: 'n-2', messages: 1, recipients: 3 })
+        }
+        return answer(200, { items: [stuck, SENT], next_cursor: null })
+      }),
+    )
+    const w = mount(AdminNewsletters, { attachTo: document.body })
+    await flushPromises()
+    const rows = w.findAll('[data-testid=admin-newsletters] > li')
+    expect(rows.map((r) => r.get('[data-testid=newsletter-status]').text())).toEqual(['一部未送信', '配信済み'])
+    expect(rows[0].get('[data-testid=newsletter-stuck]').text()).toContain('3件の宛先')
+    expect(rows[1].find('[data-testid=newsletter-stuck]').exists()).toBe(false)
+    await rows[0].get('[data-testid=newsletter-redrive]').trigger('click')
+    await flushPromises()
+    expect(posts.map((p) => p.url)).toEqual(['/api/admin/newsletters/n-2/redrive'])
+    expect(w.get('[data-testid=newsletter-notice]').text()).toContain('未送信分（3件）を再送しました')
     w.unmount()
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkNewsletter, checkSendAt, genreLabels, NEWSLETTER_STATS, NEWSLETTER_STATUS_LABELS } from '../newsletters'
+import { checkNewsletter, checkSendAt, genreLabels, mayHaveStalled, newsletterStatusLabel, NEWSLETTER_STATS, NEWSLETTER_STATUS_LABELS } from '../newsletters'
 import { MAIL_MAGAZINE_GENRES } from '../profile'
 
 describe('メールマガジン配信: labels and the form checks', () => {
@@ -8,6 +8,18 @@ describe('メールマガジン配信: labels and the form checks', () => {
     expect(genreLabels(['e_argus'])).toBe('電子ARGUS')
     expect(NEWSLETTER_STATS.map((s) => s.label)).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止'])
     expect(Object.values(NEWSLETTER_STATUS_LABELS)).toEqual(['下書き', '予約済み', '配信中', '配信済み'])
+  })
+
+  it('says 一部未送信 while recipients wait in the DLQ, and offers 再送 for a long 配信中 too', () => {
+    const stats = { recipients: 3, sent: 1, failed: 0, bounced: 0, complained: 0, unsubscribed: 0, stuck: 0 }
+    const now = new Date('2026-12-01T05:00:00Z')
+    expect(newsletterStatusLabel({ status: 'sending', stats: { ...stats, stuck: 2 } })).toBe('一部未送信')
+    expect(newsletterStatusLabel({ status: 'sending', stats })).toBe('配信中')
+    expect(newsletterStatusLabel({ status: 'sent', stats })).toBe('配信済み')
+    expect(mayHaveStalled({ status: 'sending', stats, updated_at: '2026-12-01T04:45:00Z' }, now)).toBe(false)
+    expect(mayHaveStalled({ status: 'sending', stats, updated_at: '2026-12-01T04:29:00Z' }, now)).toBe(true)
+    expect(mayHaveStalled({ status: 'sending', stats: { ...stats, stuck: 2 }, updated_at: '2026-12-01T04:29:00Z' }, now)).toBe(false) // 一部未送信 says it
+    expect(mayHaveStalled({ status: 'sent', stats, updated_at: '2026-12-01T04:29:00Z' }, now)).toBe(false)
   })
 
   it('asks for a subject (≤150), a body (≤20,000) and a genre', () => {

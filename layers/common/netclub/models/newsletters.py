@@ -51,6 +51,7 @@ class NewsletterStats(BaseModel):
     bounced: int = Field(0, description="不達")
     complained: int = Field(0, description="苦情")
     unsubscribed: int = Field(0, description="配信停止")
+    stuck: int = Field(0, description="未送信: recipients of messages given up after their last attempt, in the DLQ until staff re-drive them (再送)")
 
 
 class Newsletter(BaseModel):
@@ -75,6 +76,12 @@ class NewsletterList(BaseModel):
 class NewsletterAccepted(BaseModel):
     id: str
     status: NewsletterStatus
+
+
+class NewsletterRedriven(BaseModel):
+    id: str
+    messages: int = Field(description="the newsletter's messages moved from the DLQ back to the queue")
+    recipients: int = Field(description="the recipients those messages name (each still gets the newsletter at most once)")
 
 
 class UnsubscribeIn(RequestModel):

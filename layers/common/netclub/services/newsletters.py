@@ -33,7 +33,16 @@ from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound, invalid
 from netclub.models.content import Deleted
-from netclub.models.newsletters import Newsletter, NewsletterAccepted, NewsletterIn, NewsletterList, NewsletterSend, NewsletterStats, Unsubscribed
+from netclub.models.newsletters import (
+    Newsletter,
+    NewsletterAccepted,
+    NewsletterIn,
+    NewsletterList,
+    NewsletterRedriven,
+    NewsletterSend,
+    NewsletterStats,
+    Unsubscribed,
+)
 from netclub.services import audit
 from netclub.store import dynamo
 from netclub.store import newsletters as store
@@ -67,6 +76,27 @@ def subscribed_genres(member: dict[str, Any]) -> list[str]:
     return [g for g in GENRES if g in (subscriptions.get("mail_magazine_genres") or [])]
 
 
+def address_suppressed(member: dict[str, Any]) -> bool:
+    """Whether the member's current address bounced permanently or complained (`mail_suppressed`, set by
+    handle_ses_event on the member whose address it was): a new address is not suppressed."""
+    mark = str(member.get("mail_suppressed") or "")
+    return bool(mark) and mark == str(member.get("email") or "").strip().lower()
+
+
+def indexed_genres(member: dict[str, Any]) -> list[str]:
+    """The genres whose index holds the member: those it receives, none while its address is suppressed
+    (so the audience staff see and the recipients enqueued are the same members)."""
+    return [] if address_suppressed(member) else subscribed_genres(member)
+
+
+def index_ops(member: dict[str, Any], at: str | None = None) -> list[dict[str, Any]]:
+    """The recipients' index items of the member as `member` is: put or delete for each genre."""
+    at = at or clock.iso()
+    member_id = str(member["member_id"])
+    wanted = indexed_genres(member)
+    return [store.genre_put_op(g, member_id, at) if g in wanted else store.genre_delete_op(g, member_id) for g in GENRES]
+
+
 def subscription_ops(before: dict[str, Any] | None, after: dict[str, Any], via: str, at: str | None = None) -> list[dict[str, Any]]:
     """For a write that takes a member from `before` to `after`: the recipients' index items (put or
     delete for each genre) and, when the choice changed, the consent record, for the same transaction."""
@@ -74,7 +104,7 @@ def subscription_ops(before: dict[str, Any] | None, after: dict[str, Any], via: 
     member_id = str(after["member_id"])
     wanted = subscribed_genres(after)
     had = subscribed_genres(before) if before is not None else []
-    ops = [store.genre_put_op(g, member_id, at) if g in wanted else store.genre_delete_op(g, member_id) for g in GENRES]
+    ops = index_ops(after, at)
     if wanted != had:
         consented = str(after.get("created_at") or at) if via == "approval" else at  # approved: consent was given when registering
         ops.append(store.consent_op(member_id, wanted, at, via, consented if wanted and not had else None))
@@ -87,6 +117,45 @@ def audience(genres: Iterable[str]) -> list[str]:
     for genre in genres:
         found.update(dict.fromkeys(store.genre_members(genre)))
     return list(found)
+
+
+# --- the index's backfill: members saved before the index existed ------------------------------
+
+BACKFILL_PAGE = 100
+BACKFILL_RESERVE_MS = 5000  # stops a page early enough to save its cursor before the function's timeout
+
+
+def backfill_index(restart: bool, remaining_ms: Callable[[], int]) -> dict[str, int]:
+    """newsletter-backfill: the recipients' index items of every active member, as the member's own writes
+    would have made them (suppressed addresses marked and left out). Offline maintenance, not on the request
+    path; still no Scan: a bounded Query a page over GSI1 `MEMBERS#active`, the cursor saved after each page
+    so a run that times out resumes where it stopped. Idempotent (puts keep the first consented_at, deletes
+    of absent items do nothing) and parallel-safe: each member's items are written in one transaction with
+    a condition that the member is as read, so a member that changed meanwhile (its own write kept its
+    index) is left alone. Pending members get their items at approval (subscription_ops)."""
+    state = {} if restart else store.backfill_state()
+    if state.get("done_at"):
+        return {"done": 1, "members": 0, "changed": 0}
+    cursor = state.get("cursor")
+    members = changed = 0
+    while remaining_ms() > BACKFILL_RESERVE_MS:
+        items, last = store.active_members_page(BACKFILL_PAGE, cursor)
+        page = [m for m in items if m.get("role", "member") == "member" and m.get("email")]
+        blocked = store.suppressed([str(m["email"]) for m in page]) if page else set()
+        for member in page:
+            address = str(member["email"]).strip().lower()
+            mark = address if address in blocked and not address_suppressed(member) else None
+            after = {**member, "mail_suppressed": address} if mark else member
+            try:
+                dynamo.transact([store.member_unchanged_op(member, mark), *index_ops(after)])
+                members += 1
+            except store.ConditionFailed:
+                changed += 1
+        cursor = last
+        store.save_backfill_state(cursor, int(state.get("members") or 0) + members, clock.iso(), done=not cursor)
+        if not cursor:
+            return {"done": 1, "members": members, "changed": changed}
+    return {"done": 0, "members": members, "changed": changed}
 
 
 # --- staff CRUD ----------------------------------------------------------------------------
@@ -135,7 +204,7 @@ def get_newsletter(newsletter_id: str) -> Newsletter:
 
 
 def _empty_stats() -> dict[str, int]:
-    return {"recipients": 0, "sent": 0, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0, "skipped": 0, "done": 0}
+    return {"recipients": 0, "sent": 0, "failed": 0, "bounced": 0, "complained": 0, "unsubscribed": 0, "stuck": 0, "skipped": 0, "done": 0}
 
 
 def create(staff_id: str, body: NewsletterIn) -> Newsletter:
@@ -372,9 +441,25 @@ def _settle(newsletter_id: str, member_id: str, outcome: str) -> None:
         pass  # settled already (by an earlier delivery of the same message)
 
 
-def process(message: dict[str, Any], pacer: _Pacer | None = None) -> dict[str, int]:
-    """One SQS message: up to IDS_PER_MESSAGE members of one newsletter. Raises Throttled (retry later)."""
+def _unpark(newsletter_id: str, message_id: str) -> None:
+    """A message staff re-drove from the DLQ is worked on again: its recipients are no longer counted stuck."""
+    record = store.parked(newsletter_id, message_id)
+    if not record:
+        return  # given up without a record (the worker died at its last attempt), or unparked already
+    try:
+        dynamo.transact(store.unpark_ops(newsletter_id, message_id, int(record["stuck_count"])))
+    except store.ConditionFailed:
+        pass  # another delivery of the same re-driven message was first
+
+
+def process(message: dict[str, Any], pacer: _Pacer | None = None, progress: dict[str, int] | None = None) -> dict[str, int]:
+    """One SQS message: up to IDS_PER_MESSAGE members of one newsletter. Raises Throttled (retry later).
+    `progress["handled"]`: how many of its members were done (settled or found done) before a failure."""
     newsletter_id = str(message["newsletter_id"])
+    progress = progress if progress is not None else {}
+    progress["handled"] = 0
+    if message.get("parked"):
+        _unpark(newsletter_id, str(message["parked"]))
     item = store.get(newsletter_id)
     counts = {"sent": 0, "failed": 0, "skipped": 0, "already": 0}
     if not item or item.get("status") not in ("sending", "sent"):
@@ -383,7 +468,8 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None) -> dict[str, i
     members = {m["member_id"]: m for m in store.members([str(m) for m in message.get("member_ids") or []])}
     blocked = store.suppressed([str(m["email"]) for m in members.values() if m.get("email")]) if members else set()
     ttl = clock.epoch() + store.RECIPIENT_TTL_DAYS * 86400
-    for member_id in message.get("member_ids") or []:
+    for handled, member_id in enumerate(message.get("member_ids") or []):
+        progress["handled"] = handled
         member = members.get(member_id)
         token = secrets.token_urlsafe(32)
         old = store.claim(newsletter_id, member_id, _digest(token), clock.iso(), ttl)
@@ -414,21 +500,97 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None) -> dict[str, i
             continue
         _settle(newsletter_id, member_id, "sent")
         counts["sent"] += 1
+    progress["handled"] = len(message.get("member_ids") or [])
     store.finish_if_done(newsletter_id, clock.iso())
     return counts
+
+
+def _park(message: dict[str, Any], message_id: str, remaining: int) -> None:
+    """The message failed at its last attempt (ApproximateReceiveCount = the queue's maxReceiveCount): SQS
+    moves it to the DLQ now, so its recipients not yet done are counted stuck on the newsletter (once)."""
+    newsletter_id = str(message.get("newsletter_id") or "")
+    if not newsletter_id or remaining <= 0:
+        return
+    try:
+        dynamo.transact(store.park_ops(newsletter_id, message_id, remaining, clock.iso()))
+    except store.ConditionFailed:
+        pass  # recorded already, or no such newsletter
+    except Exception as exc:  # the message is in the DLQ whatever happens here; staff still see the queue
+        logger.error("NEWSLETTER DLQ: a given-up message could not be recorded", extra={"newsletter_id": newsletter_id, "error": type(exc).__name__})
 
 
 def handle_batch(records: list[dict[str, Any]]) -> dict[str, Any]:
     """The SQS event: each record processed; the failed ones reported (ReportBatchItemFailures)."""
     failures = []
     pacer = _Pacer(float(get_settings().newsletter_send_rate))
+    last_attempt = get_settings().newsletter_max_receives
     for record in records:
+        progress = {"handled": 0}
+        message: dict[str, Any] = {}
         try:
-            process(json.loads(record["body"]), pacer)
+            message = json.loads(record["body"])
+            process(message, pacer, progress)
         except Exception as exc:
             logger.warning("newsletter batch item failed; it stays on the queue", extra={"message_id": record.get("messageId"), "error": type(exc).__name__})
             failures.append({"itemIdentifier": record["messageId"]})
+            if int((record.get("attributes") or {}).get("ApproximateReceiveCount") or 1) >= last_attempt and isinstance(message, dict):
+                member_ids = message.get("member_ids")
+                _park(message, str(record["messageId"]), (len(member_ids) if isinstance(member_ids, list) else 0) - progress["handled"])
     return {"batchItemFailures": failures}
+
+
+# --- the DLQ: what staff re-drive (再送) ---------------------------------------------------------
+
+REDRIVE_SECONDS = 20.0  # one request moves what it can in this time; another 再送 moves the rest
+NOT_SENDING = "再送できるのは配信中のメールマガジンだけです。"
+
+
+def redrive(staff_id: str, newsletter_id: str) -> NewsletterRedriven:
+    """POST …/{id}/redrive (再送): this newsletter's messages in the DLQ go back to NewsletterQueue (as
+    StartMessageMoveTask would, which moto does not emulate: received, sent again, then deleted). Each
+    re-sent message names the DLQ message it was (`parked`) so the worker uncounts it. A message sent
+    but not deleted (a crash between) is delivered twice: the per-recipient records send nobody twice.
+    Other newsletters' messages are left in the DLQ (visible again at the end)."""
+    item = _get(newsletter_id)
+    if item["status"] != "sending":
+        raise Conflict(NOT_SENDING, code="not_sending")
+    audit.record(staff_id, "newsletter.redrive", f"newsletter:{newsletter_id}")
+    sqs = client("sqs")
+    dlq = get_settings().need("newsletter_dead_letter_queue_url")
+    others: list[str] = []
+    moved = recipients = 0
+    deadline = time.monotonic() + REDRIVE_SECONDS
+    try:
+        while time.monotonic() < deadline:
+            got = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=60, WaitTimeSeconds=0).get("Messages") or []
+            if not got:
+                break
+            mine: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+            for n, m in enumerate(got):
+                try:
+                    body = json.loads(m["Body"])
+                except ValueError:
+                    body = None
+                if isinstance(body, dict) and str(body.get("newsletter_id")) == newsletter_id:
+                    mine[str(n)] = (m, body)
+                else:
+                    others.append(m["ReceiptHandle"])
+            if not mine:
+                continue
+            answer = sqs.send_message_batch(
+                QueueUrl=_queue_url(), Entries=[{"Id": k, "MessageBody": json.dumps({**body, "parked": m["MessageId"]})} for k, (m, body) in mine.items()]
+            )
+            sent = [mine[s["Id"]] for s in answer.get("Successful") or []]
+            others.extend(mine[f["Id"]][0]["ReceiptHandle"] for f in answer.get("Failed") or [])  # stays in the DLQ
+            if sent:
+                sqs.delete_message_batch(QueueUrl=dlq, Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, (m, _b) in enumerate(sent)])
+            moved += len(sent)
+            recipients += sum(len(b.get("member_ids") or []) for _m, b in sent)
+    finally:
+        for start in range(0, len(others), 10):  # left in the DLQ, visible again for the next 再送
+            entries = [{"Id": str(n), "ReceiptHandle": r, "VisibilityTimeout": 0} for n, r in enumerate(others[start : start + 10])]
+            sqs.change_message_visibility_batch(QueueUrl=dlq, Entries=entries)
+    return NewsletterRedriven(id=newsletter_id, messages=moved, recipients=recipients)
 
 
 # --- one-click unsubscribe --------------------------------------------------------------------
@@ -476,6 +638,23 @@ def _member_of(address: str, tags: dict[str, Any]) -> str | None:
     return str(tagged) if tagged else accounts.member_id_for_email(address)
 
 
+def _suppress(address: str, reason: str, at: str) -> None:
+    """The address is suppressed and, in the same transaction, the member whose login address it is now is
+    marked and leaves the recipients' index (the audience counted for staff no longer includes it)."""
+    from netclub.store import accounts
+
+    owner = accounts.member_id_for_email(address)
+    if owner:
+        try:
+            dynamo.transact(
+                [store.suppress_op(address, reason, at), store.mark_suppressed_op(owner, address), *[store.genre_delete_op(g, owner) for g in GENRES]]
+            )
+            return
+        except store.ConditionFailed:
+            pass  # the member's address changed meanwhile: only the address is suppressed
+    dynamo.transact([store.suppress_op(address, reason, at)])
+
+
 def handle_ses_event(event: dict[str, Any]) -> dict[str, int]:
     """One SES event (eventType Bounce/Complaint, or a notificationType of the older format). A permanent
     bounce or a complaint suppresses the address (no newsletter to it again; a new address of the
@@ -498,7 +677,7 @@ def handle_ses_event(event: dict[str, Any]) -> dict[str, int]:
     newsletter_id = (tags.get("newsletter") or [None])[0]
     done = 0
     for address in [a.strip().lower() for a in addresses if "@" in a]:
-        dynamo.transact([store.suppress_op(address, counted, at)])
+        _suppress(address, counted, at)
         done += 1
         member_id = _member_of(address, tags)
         if newsletter_id and member_id:

@@ -158,6 +158,7 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
             extra=[*token_ops, *listing_ops],
             pending_email=waiting,
             company_id=company_id,
+            suppressed_as_read=member.get("mail_suppressed"),
         )
     except profile_store.ConditionFailed:
         raise Conflict() from None
@@ -178,6 +179,7 @@ def confirm_email(token: str) -> str:
     profile = {**(member.get("profile") or {})}
     profile["user"] = {**(profile.get("user") or {}), "email": new}
     operations = profile_store.change_email_ops(member["member_id"], old, new, profile, clock.iso())
+    operations += newsletters.index_ops({**member, "email": new, "profile": profile})  # a suppressed address left behind: back in the audience
     try:
         profile_store.transact_email_change(operations, token_ops=token_ops)
     except profile_store.EmailTaken:
@@ -252,7 +254,7 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
     )
     log = audit.op(staff_id, "member.profile.update", f"member:{member_id}", {"fields": changed, "email_changed": bool(new_email)})
     company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
-    listing_ops += newsletters.subscription_ops(member, {**member, "profile": item}, "staff")  # メールマガジンの配信先と同意の記録も
+    listing_ops += newsletters.subscription_ops(member, {**member, "profile": item, "email": email}, "staff")  # メールマガジンの配信先と同意の記録も
     if new_email:
         names = {"company_name": profile.company_name or "", "user_name": profile.user.name or "", "staff_fields": staff_fields}
         if company_id:
@@ -268,9 +270,19 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
     else:
         try:
             profile_store.save_with_staff_fields(
-                member_id, item, staff_fields, profile.company_name or "", profile.user.name or "", at, [log, *listing_ops], company_id
+                member_id,
+                item,
+                staff_fields,
+                profile.company_name or "",
+                profile.user.name or "",
+                at,
+                [log, *listing_ops],
+                company_id,
+                suppressed_as_read=member.get("mail_suppressed"),
             )
         except profile_store.ConditionFailed:
+            if profile_store.get_member(member_id, consistent=True):
+                raise Conflict() from None  # changed meanwhile (its address suppressed by a bounce): try again
             raise NotFound("会員が見つかりません。") from None
     updated = {**member, "profile": item, "staff_fields": staff_fields, "email": email, "updated_at": at}
     updated["company_name"], updated["user_name"] = profile.company_name or "", profile.user.name or ""

@@ -60,6 +60,16 @@ def newsletter(newsletter_id: str) -> tuple[str, str]:
     return f"NEWSLETTER#{newsletter_id}", "NEWSLETTER"
 
 
+def maintenance(job: str) -> tuple[str, str]:
+    """The progress of a one-off maintenance job (its cursor, when it finished)."""
+    return f"MAINT#{job}", "STATE"
+
+
+def newsletter_stuck(newsletter_id: str, message_id: str) -> tuple[str, str]:
+    """A message of the newsletter given up after its last attempt (in the DLQ until staff re-drive it)."""
+    return f"NEWSLETTER#{newsletter_id}", f"STUCK#{message_id}"
+
+
 def newsletter_recipient(newsletter_id: str, member_id: str) -> tuple[str, str]:
     """The per-recipient record: written (conditionally) before the mail is sent, so it is sent at most once."""
     return f"NEWSLETTER#{newsletter_id}", f"TO#{member_id}"

@@ -9,6 +9,9 @@
   (projected to member_id), never a Scan.
 - `MEMBER#{member_id}` / `NEWSCONSENT`: the consent record (特定電子メール法): when the member opted
   in, the genres, when they opted out, and each change (appended), kept after an opt-out.
+- `NEWSLETTER#{id}` / `STUCK#{message_id}` = {stuck_count}: a queue message the worker gave up at its last
+  attempt (it is in the DLQ now), its recipients not yet done counted in `stats.stuck` by the same
+  transaction; removed (and uncounted) when the re-driven message reaches the worker again.
 - `NEWSLETTER#{id}` / `TO#{member_id}`: the per-recipient record, written with attribute_not_exists
   BEFORE the mail is sent: a member gets a newsletter at most once, whatever is redelivered. It
   carries the hash of the mail's unsubscribe token as GSI1PK `UNSUB#{digest}` (the unsubscribe
@@ -212,6 +215,30 @@ def settle_ops(newsletter_id: str, member_id: str, outcome: str, at: str) -> lis
     ]
 
 
+def park_ops(newsletter_id: str, message_id: str, count: int, at: str) -> list[dict[str, Any]]:
+    """The message goes to the DLQ with `count` recipients not done: recorded once, counted in stats.stuck."""
+    pk, sk = keys.newsletter_stuck(newsletter_id, message_id)
+    npk, nsk = keys.newsletter(newsletter_id)
+    return [
+        dynamo.t_put({"PK": pk, "SK": sk, "stuck_count": count, "parked_at": at}, condition="attribute_not_exists(PK)"),
+        dynamo.t_update(npk, nsk, "ADD stats.stuck :n", vals={":n": count}, condition="attribute_exists(PK)"),
+    ]
+
+
+def parked(newsletter_id: str, message_id: str) -> Item | None:
+    return dynamo.get(*keys.newsletter_stuck(newsletter_id, message_id), consistent=True)
+
+
+def unpark_ops(newsletter_id: str, message_id: str, count: int) -> list[dict[str, Any]]:
+    """The re-driven message is being worked on again: no longer stuck (once: the record's condition)."""
+    pk, sk = keys.newsletter_stuck(newsletter_id, message_id)
+    npk, nsk = keys.newsletter(newsletter_id)
+    return [
+        dynamo.t_delete(pk, sk, condition="stuck_count = :n", vals={":n": count}),
+        dynamo.t_update(npk, nsk, "ADD stats.stuck :minus", vals={":minus": -count}),
+    ]
+
+
 def release(newsletter_id: str, member_id: str) -> None:
     """Forget a claim whose send SES refused for now (throttling): the redelivered batch sends it."""
     pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
@@ -250,6 +277,49 @@ def count_unsubscribed_op(newsletter_id: str) -> dict[str, Any]:
 def suppress_op(address: str, reason: str, at: str) -> dict[str, Any]:
     pk, sk = keys.suppressed(address)
     return dynamo.t_update(pk, sk, "SET reason = :r, suppressed_at = if_not_exists(suppressed_at, :at), updated_at = :at", vals={":r": reason, ":at": at})
+
+
+def mark_suppressed_op(member_id: str, address: str) -> dict[str, Any]:
+    """The member's current address (only while it is still `address`) is suppressed: `mail_suppressed`."""
+    pk, sk = keys.member(member_id)
+    return dynamo.t_update(pk, sk, "SET mail_suppressed = :a", vals={":a": address}, condition="attribute_exists(PK) AND email = :a")
+
+
+# --- the index's backfill (members saved before it existed) -------------------------------------
+
+BACKFILL_JOB = "newsletter-index"
+
+
+def backfill_state() -> Item:
+    return dynamo.get(*keys.maintenance(BACKFILL_JOB), consistent=True) or {}
+
+
+def save_backfill_state(cursor: dict[str, Any] | None, members: int, at: str, done: bool) -> None:
+    pk, sk = keys.maintenance(BACKFILL_JOB)
+    item: dict[str, Any] = {"PK": pk, "SK": sk, "members": members, "updated_at": at}
+    if cursor:
+        item["cursor"] = cursor
+    if done:
+        item["done_at"] = at
+    dynamo.put(item)
+
+
+def active_members_page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+    """A page of the active members (GSI1 `MEMBERS#active`: a bounded Query, never a Scan)."""
+    return dynamo.query(keys.members_by_status("active"), index="GSI1", limit=limit, start_key=start)
+
+
+def member_unchanged_op(member: dict[str, Any], mark_suppressed: str | None) -> dict[str, Any]:
+    """The member as read (same updated_at): the backfill's index items go in only with it. With
+    mark_suppressed: also marks its address suppressed (an address suppressed before the mark existed)."""
+    pk, sk = keys.member(str(member["member_id"]))
+    if member.get("updated_at"):
+        condition, vals = "updated_at = :u", {":u": member["updated_at"]}
+    else:
+        condition, vals = "attribute_exists(PK) AND attribute_not_exists(updated_at)", {}
+    if mark_suppressed:
+        return dynamo.t_update(pk, sk, "SET mail_suppressed = :a", vals={**vals, ":a": mark_suppressed}, condition=f"({condition}) AND email = :a")
+    return dynamo.t_check(pk, sk, condition, vals=vals or None)
 
 
 def suppressed(addresses: list[str]) -> set[str]:

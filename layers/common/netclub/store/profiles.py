@@ -31,11 +31,14 @@ def update_op(
     staff_fields: dict[str, Any] | None = None,
     pending_email: dict[str, Any] | None = None,
     company_id: str | None = None,
+    suppressed_as_read: str | None = None,
 ) -> dict[str, Any]:
     """The member item's profile (+ the names /api/me shows, + staff fields or an address waiting
     for its confirmation link, + the directory's company_id, when given) as a transaction item.
 
-    A company_id is set only where there is none yet or it is the same (it never changes)."""
+    A company_id is set only where there is none yet or it is the same (it never changes). The member's
+    `mail_suppressed` must be as read (`suppressed_as_read`): the recipients' index items written with the
+    profile were computed from it, so a bounce marked meanwhile fails the write rather than be undone."""
     pk, sk = keys.member(member_id)
     expression = "SET profile = :p, company_name = :c, user_name = :u, updated_at = :at"
     vals: dict[str, Any] = {":p": profile, ":c": company_name, ":u": user_name, ":at": at}
@@ -46,6 +49,11 @@ def update_op(
         expression += ", pending_email = :pe"
         vals[":pe"] = pending_email
     condition = "attribute_exists(PK)"
+    if suppressed_as_read:
+        condition += " AND mail_suppressed = :ms"
+        vals[":ms"] = suppressed_as_read
+    else:
+        condition += " AND attribute_not_exists(mail_suppressed)"
     if company_id is not None:
         expression += ", company_id = :cid"
         vals[":cid"] = company_id
@@ -62,8 +70,12 @@ def save(
     extra: list[dict[str, Any]] | None = None,
     pending_email: dict[str, Any] | None = None,
     company_id: str | None = None,
+    suppressed_as_read: str | None = None,
 ) -> None:
-    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, pending_email=pending_email, company_id=company_id), *(extra or [])])
+    operation = update_op(
+        member_id, profile, company_name, user_name, at, pending_email=pending_email, company_id=company_id, suppressed_as_read=suppressed_as_read
+    )
+    dynamo.transact([operation, *(extra or [])])
 
 
 def save_with_staff_fields(
@@ -75,8 +87,11 @@ def save_with_staff_fields(
     at: str,
     extra: list[dict[str, Any]],
     company_id: str | None = None,
+    suppressed_as_read: str | None = None,
 ) -> None:
-    dynamo.transact([update_op(member_id, profile, company_name, user_name, at, staff_fields, company_id=company_id), *extra])
+    dynamo.transact(
+        [update_op(member_id, profile, company_name, user_name, at, staff_fields, company_id=company_id, suppressed_as_read=suppressed_as_read), *extra]
+    )
 
 
 CLAIM_INDEX = 1  # position of the new address's claim in change_email_ops
