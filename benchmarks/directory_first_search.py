@@ -34,7 +34,11 @@ from local.directory_data import companies
 from local.functions import Function
 from tests.deployed.built import Deployed, environment, functions
 
-QUERIES = [{"q": "金型 プレス", "industry": "24"}, {"q": "金型"}, {"q": "アルミ 溶接 短納期"}]  # from benchmarks/directory_search.py; the first one with a filter
+QUERIES = [
+    {"q": "金型 プレス", "industry": "24"},
+    {"q": "金型"},
+    {"q": "アルミ 溶接 短納期"},
+]  # from benchmarks/directory_search.py; the first one with a filter
 
 
 def _index_blob(count: int) -> bytes:
