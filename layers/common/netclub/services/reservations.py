@@ -2,7 +2,8 @@
 
 Every write is one DynamoDB transaction:
 - apply (seminar): put reservation + put holder (one per member and offering) + seat decrement
-  (condition seats_left > 0 and slot not started) + offering check (deadline, no lottery yet).
+  (condition seats_left > 0 and slot not started) + offering check (deadline, no lottery yet)
+  (+ with an Idempotency-Key, its record holding the answer: store/requests.py).
 - change (seminar): reservation update (condition: still on the old slot) + release old seat +
   take new seat + holder update + offering check, so no interleaving can overbook or lose a seat.
 - cancel: reservation update + holder delete + seat release (seminar) + offering check.
