@@ -113,6 +113,7 @@ bench: venv
 	$(BIN)/python -m benchmarks.cold_start_deployed --runs 3
 	$(BIN)/python -m benchmarks.dynamodb_calls
 	$(BIN)/python -m benchmarks.reservations_calls
+	$(BIN)/python -m benchmarks.route_calls -n 2
 	$(BIN)/python -m benchmarks.answer_timing
 
 clean:

@@ -1,7 +1,8 @@
 """会員企業検索 under moto: AWS calls and time per search, page and rebuild, a fresh container's first search.
 
 Run: .venv/bin/python -m benchmarks.directory_calls [--companies 2000]
-Calls are counted on the wire (botocore's before-call event), the authorizer's session read included.
+Calls are counted on the wire (botocore's before-call event), the authorizer's read (session and member, one BatchGetItem) included.
+Every route of template.yaml, pinned by a test: .venv/bin/python -m benchmarks.route_calls.
 A "fresh container" here is a new copy of the function's module in this process (local/functions.py):
 it fetches and parses the index as a Lambda cold start does, but Python's and the layer's imports are
 already warm (benchmarks/cold_start.py measures those).
@@ -9,7 +10,7 @@ already warm (benchmarks/cold_start.py measures those).
 Under moto the rebuild's time is moto's BatchGetItem (~1 s per 100 items, its serialisation; cProfile),
 not the portal's: count its calls here (1 Query page per ~1 MB of directory items, 1 BatchGetItem per
 100 companies), time it on AWS. 2,000 companies: Query 1, BatchGetItem 21, PutObject 1; 207 KiB stored;
-a fresh container's first search 81 ms (GetObject + parse), warm 27 ms, company page 4 GetItems.
+a fresh container's first search 81 ms (GetObject + parse), warm 27 ms, company page 4 calls (the authorizer's BatchGetItem, 3 GetItems).
 """
 
 from __future__ import annotations

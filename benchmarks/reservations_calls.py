@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python -m benchmarks.reservations_calls
 Totals include the REQUEST authorizer's calls (every authenticated request pays them; shown on the first line).
+
+Every route of template.yaml, pinned by a test: .venv/bin/python -m benchmarks.route_calls (tests/functional/test_dynamodb_calls_per_route.py).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def main() -> None:
             return o["id"], slots
 
         print(f"{'use case':<52} {'HTTP':>3}  DynamoDB calls (authorizer included)")
-        measure("authorizer + GET /api/me (authorizer = total - 1)", lambda: call(member, "GET", "/api/me"))
+        measure("authorizer (one BatchGetItem) + GET /api/me", lambda: call(member, "GET", "/api/me"))
         seminar, s = offering("seminar")
         counseling, c = offering("counseling")
         measure("GET /api/offerings", lambda: call(member, "GET", "/api/offerings"))

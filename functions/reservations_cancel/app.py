@@ -13,7 +13,8 @@ app = build_resolver()
 
 @app.delete("/api/reservations/<reservation_id>", summary="予約キャンセル（席はすぐに空きに戻ります）", tags=["reservations"])
 def cancel(reservation_id: Annotated[str, Path(max_length=64)]) -> Reservation:
-    return reservations.cancel(current_principal(app).member_id, reservation_id)
+    principal = current_principal(app)
+    return reservations.cancel(principal.member_id, reservation_id, principal.member)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

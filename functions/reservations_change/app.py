@@ -13,7 +13,8 @@ app = build_resolver()
 
 @app.put("/api/reservations/<reservation_id>", summary="予約変更（別の日程へ／希望日程・ご希望の変更）", tags=["reservations"])
 def change(reservation_id: Annotated[str, Path(max_length=64)], body: ReservationChange) -> Reservation:
-    return reservations.change(current_principal(app).member_id, reservation_id, body)
+    principal = current_principal(app)
+    return reservations.change(principal.member_id, reservation_id, body, principal.member)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

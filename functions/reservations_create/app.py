@@ -22,7 +22,8 @@ app = build_resolver()
     },
 )
 def create(body: ReservationCreate) -> Response[Reservation]:
-    created = reservations.apply(current_principal(app).member_id, body, header(app, "Idempotency-Key"))
+    principal = current_principal(app)
+    created = reservations.apply(principal.member_id, body, header(app, "Idempotency-Key"), principal.member)
     return json_response(201, created.model_dump())
 
 

@@ -464,6 +464,7 @@ class Row:
     resumable: bool = False  # a refused run may leave a recorded, resumable step (the lottery's seed)
     same_answer: bool = False  # answers the same whatever happens, so as not to tell whether an address is registered
     counts_first: bool = False  # counts the attempt (LIMIT# items) before anything else, by design: the count stays when the rest is refused
+    key_in_transaction: bool = False  # the Idempotency-Key's record is an item of the use case's own transaction (no Powertools record)
 
 
 ROWS: dict[tuple[str, str], Row] = {
@@ -479,7 +480,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/inquiries"): Row(_inquiry_create, mails=True, idempotent=True),
     ("POST", "/api/attachments"): Row(_attachment, mails=False),
     ("POST", "/api/directory/{company_id}/contact"): Row(_contact, mails=True, idempotent=True),
-    ("POST", "/api/reservations"): Row(_reservation_create, mails=True, idempotent=True),
+    ("POST", "/api/reservations"): Row(_reservation_create, mails=True, idempotent=True, key_in_transaction=True),
     ("PUT", "/api/reservations/{reservation_id}"): Row(_reservation_change, mails=True),
     ("DELETE", "/api/reservations/{reservation_id}"): Row(_reservation_cancel, mails=True),
     ("POST", "/api/me/calendar-feed/rotate"): Row(_feed_rotate, mails=False),
@@ -520,7 +521,7 @@ ROWS: dict[tuple[str, str], Row] = {
 # the same routes once more where they touch the waiting list (キャンセル待ち): joining it, and the seat a
 # cancel, a change away or a larger capacity frees going to its head in the same transaction (with a mail)
 WAITLIST_ROWS: dict[tuple[str, ...], Row] = {
-    ("POST", "/api/reservations", "waitlist join"): Row(_waitlist_join, mails=True, idempotent=True),
+    ("POST", "/api/reservations", "waitlist join"): Row(_waitlist_join, mails=True, idempotent=True, key_in_transaction=True),
     ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): Row(_cancel_promoting, mails=True),
     ("PUT", "/api/reservations/{reservation_id}", "change away promoting the head"): Row(_change_away_promoting, mails=True),
     ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}", "capacity raise promoting the head"): Row(_raise_promoting, mails=True),
@@ -749,6 +750,9 @@ def test_idempotency_table_throttled(ctx: Ctx, route: tuple[str, ...]) -> None:
 
     row = CASES[route]
     idem = get_settings().idempotency_table_name
+    if row.key_in_transaction:
+        _key_record_in_the_transaction(ctx, row, str(idem))
+        return
     with wire.injected(ctx.monkeypatch) as faults:
         _refused_and_nothing_written(
             ctx, row, lambda: faults.dynamodb("PutItem", "GetItem", table=idem), faults, 503, "unavailable", "idempotency table throttled before the run"
@@ -767,6 +771,31 @@ def test_idempotency_table_throttled(ctx: Ctx, route: tuple[str, ...]) -> None:
     assert again.body["id"] == first.body["id"], "the same key made a second record"
     created = [i for i in wire.state()["table"] if i not in before]
     assert _count_main_records(created, route) == 1
+
+
+def _key_record_in_the_transaction(c: Ctx, row: Row, idem: str) -> None:
+    """The key's record is written by the use case's transaction, never on its own: the idempotency table refusing
+    that transaction's item refuses it all (503, nothing written in either table), and a repeat once AWS is back
+    answers the first answer from the record, without touching the idempotency table outside the transaction."""
+    with wire.injected(c.monkeypatch) as faults:
+        _refused_and_nothing_written(
+            c, row, lambda: faults.dynamodb("TransactWriteItems", cancel="ThrottlingError"), faults, 503, "unavailable", "the key's record refused"
+        )
+        call = row.make(c)
+        before = wire.state()
+        faults.refused.clear()
+        faults.dynamodb("PutItem", "UpdateItem", "DeleteItem", "GetItem", table=idem)  # the idempotency table on its own: never used here
+        first, again = call.send(), call.send()
+        assert not sum(faults.refused.values()), f"the idempotency table was used outside the transaction: {faults.refused}"
+    _ok(first, "first")
+    assert (again.status, again.body) == (first.status, first.body), "a repeat answers the first answer"
+    after = wire.state()
+    assert len([i for i in after["idempotency"] if i not in before["idempotency"]]) == 1
+    assert _count_main_records([i for i in after["table"] if i not in before["table"]], row_route(row)) == 1
+
+
+def row_route(row: Row) -> tuple[str, ...]:
+    return next(route for route, r in CASES.items() if r is row)
 
 
 def _drop_idempotency_records() -> None:

@@ -66,7 +66,7 @@ def test_reservation_ics_parses_back_with_every_field(env: Env, staff: Portal, m
     (alarm,) = event.walk("VALARM")
     assert alarm.decoded("TRIGGER") == dt.timedelta(days=-1) and str(alarm["ACTION"]) == "DISPLAY"
     assert b"TZID=Asia/Tokyo" in answer.raw
-    assert dict(calls) == {"GetItem": 3}  # the authorizer's session, the reservation, its slot
+    assert dict(calls) == {"BatchGetItem": 1, "GetItem": 2}  # the authorizer's (session and member), the reservation, its slot
     # the UID is stable: again, and after a change of slot (the calendar moves its one entry)
     again = _events(member.get(f"/api/reservations/{res['id']}/calendar.ics").raw)[0]
     assert again["UID"] == event["UID"]
@@ -135,10 +135,10 @@ def test_private_feed_made_fetched_without_session_and_reissued(env: Env, staff:
     assert visitor.get(f"/api/calendar/{_feed_token(rotated.body['url'])}.ics").status == 200
     assert visitor.get(f"/api/calendar/{token}").status == 404  # without .ics
     assert visitor.get("/api/me/calendar-feed").status == 401
-    # DynamoDB calls per use case (the authorizer's session GetItem included)
-    assert dict(made_calls) == {"GetItem": 2, "TransactWriteItems": 1}
-    assert dict(get_calls) == {"GetItem": 2}
-    assert dict(rotate_calls) == {"GetItem": 2, "TransactWriteItems": 1}
+    # DynamoDB calls per use case (the authorizer's BatchGetItem of the session and its member included)
+    assert dict(made_calls) == {"BatchGetItem": 1, "GetItem": 1, "TransactWriteItems": 1}
+    assert dict(get_calls) == {"BatchGetItem": 1, "GetItem": 1}
+    assert dict(rotate_calls) == {"BatchGetItem": 1, "GetItem": 1, "TransactWriteItems": 1}
     assert dict(feed_calls) == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}
 
 

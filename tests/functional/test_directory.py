@@ -316,17 +316,17 @@ def test_aws_calls_per_search_and_page(env: Env, other: Portal, monkeypatch: pyt
 
     rebuild(env)
     company_id = demo_card(other)["company_id"]  # the container has the index now
-    # the authorizer's session read is counted too (as in the other suites): 1 of the GetItems
+    # the authorizer's read (session and member, one BatchGetItem) is counted too (as in the other suites)
     with aws_calls() as (dynamodb, s3):
         search(other, q="ニット")
-    assert dict(dynamodb) == {"GetItem": 2} and dict(s3) == {"GetObject": 1}  # session, requester; the conditional GetObject (304)
+    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 1} and dict(s3) == {"GetObject": 1}  # authorizer, requester; the conditional GetObject (304)
     monkeypatch.setattr(directory, "REFRESH_SECONDS", 15.0)
     with aws_calls() as (dynamodb, s3):
         search(other, q="ニット")
-    assert dict(dynamodb) == {"GetItem": 2} and dict(s3) == {}  # within 15 s: no S3 call
+    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 1} and dict(s3) == {}  # within 15 s: no S3 call
     with aws_calls() as (dynamodb, s3):
         assert other.get(f"/api/directory/{company_id}").status == 200
-    assert dict(dynamodb) == {"GetItem": 4} and dict(s3) == {}  # session, requester, directory item, company
+    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 3} and dict(s3) == {}  # authorizer, requester, directory item, company
 
 
 def test_an_unreadable_index_keeps_the_one_the_container_has(env: Env, other: Portal) -> None:

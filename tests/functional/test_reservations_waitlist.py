@@ -266,11 +266,11 @@ def test_dynamodb_calls_of_join_and_cancel_with_promotion(env: Env, staff: Porta
             f"\nDynamoDB calls per request: join {sum(joining.values())} {dict(joining)}; cancel with promotion "
             f"{sum(cancelling.values())} {dict(cancelling)}; change away with promotion {sum(moving.values())} {dict(moving)}"
         )
-    # join (with an Idempotency-Key): authorizer + idempotency record (put, result) + offering Query + holder
-    # (the key's earlier reservation?) + member + transaction; its position comes from the slot read, no extra Query
-    assert joining == {"GetItem": 3, "PutItem": 1, "UpdateItem": 1, "Query": 1, "TransactWriteItems": 1}, joining
-    # cancel: authorizer 1 + reservation + member + head Query + promoted member + transaction
-    assert cancelling == {"GetItem": 4, "Query": 1, "TransactWriteItems": 1}, cancelling
+    # join (with an Idempotency-Key): authorizer (session + member, one BatchGetItem) + offering Query + the
+    # transaction (with the key's record); its position comes from the slot read, no extra Query
+    assert joining == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}, joining
+    # cancel: authorizer + reservation + head Query + promoted member + transaction
+    assert cancelling == {"BatchGetItem": 1, "GetItem": 2, "Query": 1, "TransactWriteItems": 1}, cancelling
     assert listing["Scan"] == 0
-    # change away: authorizer + reservation + offering Query + head Query + promoted member + member + transaction
-    assert moving == {"GetItem": 4, "Query": 2, "TransactWriteItems": 1}, moving
+    # change away: authorizer + reservation + offering Query + head Query + promoted member + transaction
+    assert moving == {"BatchGetItem": 1, "GetItem": 2, "Query": 2, "TransactWriteItems": 1}, moving

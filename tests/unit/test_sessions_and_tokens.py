@@ -63,3 +63,23 @@ def test_revoke_all_keeps_only_the_named_session(frozen) -> None:  # type: ignor
     assert sessions.resolve(first.token) is not None
     assert sessions.resolve(second.token) is None
     assert sessions.resolve(other.token) is not None
+
+
+def test_the_session_and_its_member_are_one_read_and_an_altered_member_id_finds_nothing(frozen) -> None:  # type: ignore[no-untyped-def]
+    from netclub.store import dynamo, keys
+
+    pk, sk = keys.member("m7")
+    dynamo.put({"PK": pk, "SK": sk, "member_id": "m7", "email": "m7@example.jp", "company_name": "株式会社七", "user_name": "七郎", "password_hash": "x"})
+    new = sessions.create("m7", "member")
+    assert new.token.startswith("m7.")
+    live = sessions.resolve(new.token)
+    assert live is not None and live.member == {"email": "m7@example.jp", "company_name": "株式会社七", "user_name": "七郎"}
+    assert sessions.resolve("m1." + new.token.split(".", 1)[1]) is None  # the digest covers the member id too
+    # a session of the older form (no member id in the cookie) still works; its handlers read the member themselves
+    old = "A" * 43
+    accounts.put_session(
+        ids.digest(old),
+        {"member_id": "m7", "role": "member", "csrf_token": "c", "created_at": clock.epoch(), "last_seen": clock.epoch(), "ttl_epoch": clock.epoch() + 3600},
+    )
+    again = sessions.resolve(old)
+    assert again is not None and again.member_id == "m7" and again.member is None

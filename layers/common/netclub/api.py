@@ -252,6 +252,7 @@ class Principal:
     role: str
     session_id: str
     csrf_token: str = ""
+    member: dict[str, str] | None = None  # member_id, email, company_name, user_name as the authorizer read them (None: not passed)
 
 
 def current_principal(app: APIGatewayRestResolver) -> Principal:
@@ -264,6 +265,11 @@ def current_principal(app: APIGatewayRestResolver) -> Principal:
         role=str(context.get("role", "member")),
         session_id=str(context.get("session_id", "")),
         csrf_token=str(context.get("csrf_token", "")),
+        member=(
+            {"member_id": str(member_id), **{f: str(context.get(f"member_{f}") or "") for f in ("email", "company_name", "user_name")}}
+            if context.get("member_email")
+            else None
+        ),
     )
 
 

@@ -1,4 +1,7 @@
-"""`Idempotency-Key` support for creating requests (POST /api/reservations, POST /api/inquiries).
+"""`Idempotency-Key` support for creating requests (POST /api/inquiries, POST /api/directory/{company_id}/contact).
+
+POST /api/reservations writes its key's record inside the reservation's own transaction instead
+(store/requests.py, services/reservations.py: apply); it uses check_key and EXPIRES_AFTER_SECONDS here.
 
 Powertools Idempotency with its DynamoDB persistence layer on the idempotency table, keyed on the
 member and the header's value: a repeat with the same key returns the first result and runs

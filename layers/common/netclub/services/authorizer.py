@@ -28,6 +28,8 @@ def decide(token: str | None, method: str, route: str, csrf_header: str | None) 
     if session is None:
         return Decision(unauthenticated=True)
     context = {"member_id": session.member_id, "role": session.role, "session_id": session.session_id, "csrf_token": session.csrf_token}
+    if session.member:  # the handlers' use cases need no member read for these (mails, reservation holders)
+        context.update({f"member_{name}": value for name, value in session.member.items()})
     if not sessions.csrf_ok(session, method, csrf_header):
         return Decision(allowed=False, member_id=session.member_id, context={"reason": "csrf"})
     if staff_only(route) and session.role != "staff":

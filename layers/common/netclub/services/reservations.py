@@ -2,7 +2,8 @@
 
 Every write is one DynamoDB transaction:
 - apply (seminar): put reservation + put holder (one per member and offering) + seat decrement
-  (condition seats_left > 0 and slot not started) + offering check (deadline, no lottery yet).
+  (condition seats_left > 0 and slot not started) + offering check (deadline, no lottery yet)
+  (+ with an Idempotency-Key, its record holding the answer: store/requests.py).
 - change (seminar): reservation update (condition: still on the old slot) + release old seat +
   take new seat + holder update + offering check, so no interleaving can overbook or lose a seat.
 - cancel: reservation update + holder delete + seat release (seminar) + offering check.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -28,7 +30,7 @@ from aws_lambda_powertools import Logger
 from netclub import clock, idempotency, ids, mail
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
-from netclub.errors import Busy, Conflict, DomainError, NotFound, invalid
+from netclub.errors import Busy, Conflict, DomainError, NotFound, Unavailable, invalid
 from netclub.models.reservations import (
     Offering,
     OfferingDetail,
@@ -40,6 +42,7 @@ from netclub.models.reservations import (
     Slot,
 )
 from netclub.store import accounts, dynamo
+from netclub.store import requests as request_records
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
 
@@ -238,18 +241,44 @@ def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], sl
 # --- apply --------------------------------------------------------------------------------
 
 
-def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None) -> Reservation:
+def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None, member: dict[str, Any] | None = None) -> Reservation:
+    """Apply; `member`: the member's e-mail and names as the authorizer read them (else read here).
+
+    With an Idempotency-Key, the key's record (store/requests.py) is one item of the reservation's
+    transaction, holding the answer: a repeat meets its condition (or, refused before the commit,
+    e.g. the slot is full now, finds it with one GetItem) and answers the first answer."""
     key = idempotency.check_key(idempotency_key)
-    result = idempotency.once(member_id, key, body.model_dump(mode="json"), lambda: _apply(member_id, body, key).model_dump(mode="json"))
-    return Reservation(**result)
+    if key is None:
+        return _apply(member_id, body, None, member)
+    keyed = _Keyed(request_records.record_id(APPLY_SCOPE, member_id, key), request_records.payload_hash(body.model_dump(mode="json")))
+    try:
+        return _apply(member_id, body, key, member, keyed)
+    except DomainError as exc:
+        if isinstance(exc, Unavailable) or getattr(exc, "code", None) == KEY_REUSED_CODE:
+            raise
+        first = request_records.get(keyed.record)
+        if first is None or int(first["expiration"]) <= clock.epoch():
+            raise
+        return _replay(keyed, first)
 
 
-def _same_request(member_id: str, offering_id: str, key: str) -> dict[str, Any] | None:
-    """The reservation an earlier request with this Idempotency-Key made, when Powertools' record of it was lost
-    (the idempotency table throttled after the commit): the repeat answers it instead of already_reserved."""
-    holder = store.holder(offering_id, member_id)
-    res = store.get_reservation(str(holder["reservation_id"]), consistent=True) if holder else None
-    return res if res and res.get("request_key") == ids.digest(key) else None
+APPLY_SCOPE = "reservations.apply"
+KEY_REUSED_CODE = "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """An apply with an Idempotency-Key: its record's id and the digest of its payload."""
+
+    record: str
+    validation: str
+
+
+def _replay(keyed: _Keyed, record: Item) -> Reservation:
+    """The first answer of this key, or 409 when the key came with another payload."""
+    if record.get("validation") != keyed.validation:
+        raise Conflict("この Idempotency-Key は、内容の異なる別の申込ですでに使われています。新しいキーで送信してください。", code=KEY_REUSED_CODE)
+    return Reservation(**request_records.answer_of(record))
 
 
 class _Again(Exception):
@@ -297,20 +326,17 @@ def notify_promoted(head: Item | None, member: dict[str, Any] | None, title: str
     return notify(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot}, try_now=try_now)
 
 
-def _apply(member_id: str, body: ReservationCreate, key: str | None = None) -> Reservation:
-    result: Reservation = _repeat(lambda consistent: _apply_once(member_id, body, key, consistent))
+def _apply(member_id: str, body: ReservationCreate, key: str | None, member: dict[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
+    result: Reservation = _repeat(lambda consistent: _apply_once(member_id, body, key, consistent, member, keyed))
     return result
 
 
-def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consistent: bool) -> Reservation:
+def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consistent: bool, member: dict[str, Any] | None, keyed: _Keyed | None) -> Reservation:
     offering, slot_list = store.offering_with_slots(body.offering_id, consistent=consistent)
     if not offering:
         raise invalid("offering_id", OFFERING_NOT_FOUND)
     if body.waitlist and offering["kind"] != "seminar":
         raise invalid("waitlist", WAITLIST_SEMINAR_ONLY)
-    first = _same_request(member_id, offering["id"], key) if key else None
-    if first:
-        return view(first, position=_position(first))
     now = clock.iso()
     _check_open(offering, now)
     slots = {s["id"]: s for s in slot_list}
@@ -327,7 +353,7 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
     }
     if key:
         res["request_key"] = ids.digest(key)  # only its digest: the key is the client's
-    member = accounts.get_member(member_id)
+    member = member or accounts.get_member(member_id)
     extra: list[dict[str, Any]] = []
     position = None
     if offering["kind"] == "seminar":
@@ -354,9 +380,16 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
         *seat_ops,
         *extra,
     ]
+    answer = view(res, position=position)
+    if keyed:
+        epoch = clock.epoch()
+        answer_data = answer.model_dump(mode="json")
+        operations.append(request_records.put_op(keyed.record, keyed.validation, answer_data, epoch, epoch + idempotency.EXPIRES_AFTER_SECONDS))
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
+        if keyed and exc.reasons[len(operations) - 1 : len(operations)] == ["ConditionalCheckFailed"] and exc.items[-1]:
+            return _replay(keyed, exc.items[-1])  # this key's request was done first (a repeat, or a concurrent twin)
         meanings = [Conflict(STALE), Conflict(ALREADY, code="already_reserved"), Conflict(DEADLINE, code="deadline_passed")]
         if body.waitlist and offering["kind"] == "seminar":
             refusal = _again_or(exc, len(meanings), meanings)
@@ -370,18 +403,19 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
         notify(member, "reservation_waitlisted", res, slots)
     else:
         notify(member, "reservation_applied" if res["kind"] == "seminar" else "counseling_applied", res, slots)
-    return view(res, position=position)
+    return answer
 
 
 # --- change -------------------------------------------------------------------------------
 
 
-def change(member_id: str, reservation_id: str, body: ReservationChange) -> Reservation:
-    result: Reservation = _repeat(lambda consistent: _change_once(member_id, reservation_id, body, consistent))
+def change(member_id: str, reservation_id: str, body: ReservationChange, member: dict[str, Any] | None = None) -> Reservation:
+    """`member`: the member's e-mail and names as the authorizer read them (else read here)."""
+    result: Reservation = _repeat(lambda consistent: _change_once(member_id, reservation_id, body, consistent, member))
     return result
 
 
-def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool) -> Reservation:
+def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool, known: dict[str, Any] | None) -> Reservation:
     res = _owned(member_id, reservation_id)
     offering, slot_list = store.offering_with_slots(res["offering_id"], consistent=consistent)
     if not offering:
@@ -442,7 +476,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
             *[store.slot_exists(res["offering_id"], p, now) for p in preferences],
         ]
         meanings = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed")]
-    member = accounts.get_member(member_id)  # read before the commit: after it, nothing may fail the answer
+    member = known or accounts.get_member(member_id)  # read before the commit: after it, nothing may fail the answer
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
@@ -477,12 +511,13 @@ def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str
 # --- cancel -------------------------------------------------------------------------------
 
 
-def cancel(member_id: str, reservation_id: str) -> Reservation:
-    result: Reservation = _repeat(lambda _consistent: _cancel_once(member_id, reservation_id))
+def cancel(member_id: str, reservation_id: str, member: dict[str, Any] | None = None) -> Reservation:
+    """`member`: the member's e-mail and names as the authorizer read them (else read here)."""
+    result: Reservation = _repeat(lambda _consistent: _cancel_once(member_id, reservation_id, member))
     return result
 
 
-def _cancel_once(member_id: str, reservation_id: str) -> Reservation:
+def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | None) -> Reservation:
     res = _owned(member_id, reservation_id)
     if res["status"] not in ("confirmed", "applied", "waitlisted"):
         raise Conflict("このご予約はキャンセルできません。", code="not_cancellable")
@@ -496,7 +531,7 @@ def _cancel_once(member_id: str, reservation_id: str) -> Reservation:
     if res["kind"] == "seminar":
         condition += " AND slot_id = :slot"
         condition_vals[":slot"] = res["slot_id"]
-    member = accounts.get_member(member_id)
+    member = known or accounts.get_member(member_id)
     operations = [
         dynamo.t_update(
             pk, sk, "SET #st = :cancelled, updated_at = :now, cancelled_at = :now", vals=condition_vals, names={"#st": "status"}, condition=condition

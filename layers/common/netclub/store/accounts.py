@@ -97,6 +97,13 @@ def get_session(token_digest: str) -> Item | None:
     return dynamo.get(*keys.session(token_digest), consistent=True)
 
 
+def session_and_member(token_digest: str, member_id: str) -> tuple[Item | None, Item | None]:
+    """The session and its member's e-mail and names, in one BatchGetItem (strongly consistent, as get_session)."""
+    fields = ["PK", "member_id", "role", "csrf_token", "created_at", "last_seen", "ttl_epoch", "email", "company_name", "user_name"]
+    found = {str(i["PK"]): i for i in dynamo.batch_get([keys.session(token_digest), keys.member(member_id)], projection=fields, consistent=True)}
+    return found.get(keys.session(token_digest)[0]), found.get(keys.member(member_id)[0])
+
+
 def touch_session(token_digest: str, at: int) -> None:
     pk, sk = keys.session(token_digest)
     try:

@@ -1,0 +1,207 @@
+"""DynamoDB calls of every route of template.yaml (issue 14), pinned: a use case that makes more calls fails here.
+
+Each route is driven once as the member or staff would (the real authorizer and handler, moto as AWS; the
+requests made to prepare it are not counted) and its DynamoDB requests are counted on the wire, the
+authorizer's included. Writing routes are made as the fault matrix makes them (test_aws_faults.py's rows);
+reading routes by READS below. A route added to template.yaml without a pinned count fails
+`test_every_route_has_a_pinned_count`. `python -m benchmarks.route_calls` prints the whole table.
+
+A count lower than its pin fails too: lower the pin in the same commit (and say why).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import Env, Portal
+from tests.functional.dynamodb_calls import dynamodb_calls
+from tests.functional.test_aws_faults import CASES, NEWSLETTER, Call, Ctx
+
+_TOKYO_TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()
+_MONTHS_OF_THE_DASHBOARD = len({_TOKYO_TODAY.isoformat()[:7], (_TOKYO_TODAY + dt.timedelta(days=13)).isoformat()[:7]})  # 1 or 2 Queries
+
+READS: dict[tuple[str, ...], Callable[[Ctx], Call]] = {
+    ("GET", "/api/me"): lambda c: Call(c.member, "GET", "/api/me"),
+    ("GET", "/api/me/calendar-feed"): lambda c: Call(c.member, "GET", "/api/me/calendar-feed"),
+    ("GET", "/api/calendar/{feed}"): lambda c: Call(c.visitor(), "GET", "/api/calendar/" + c.member.get("/api/me/calendar-feed").body["url"].rsplit("/", 1)[1]),
+    ("GET", "/api/profile"): lambda c: Call(c.member, "GET", "/api/profile"),
+    ("GET", "/api/profile/public-view"): lambda c: Call(c.member, "GET", "/api/profile/public-view"),
+    ("GET", "/api/usage-history"): lambda c: Call(c.member, "GET", "/api/usage-history"),
+    ("GET", "/api/industries"): lambda c: Call(c.visitor(), "GET", "/api/industries"),
+    ("GET", "/api/events"): lambda c: Call(c.visitor(), "GET", "/api/events?from=2026-11-01&to=2026-11-30"),
+    ("GET", "/api/events.ics"): lambda c: Call(c.visitor(), "GET", "/api/events.ics"),
+    ("GET", "/api/videos"): lambda c: Call(c.visitor(), "GET", "/api/videos"),
+    ("GET", "/api/notices"): lambda c: Call(c.member, "GET", "/api/notices"),
+    ("GET", "/api/offerings"): lambda c: Call(c.member, "GET", f"/api/offerings?_={c.seminar()['id']}"),
+    ("GET", "/api/offerings/{offering_id}"): lambda c: Call(c.member, "GET", f"/api/offerings/{c.seminar()['id']}"),
+    ("GET", "/api/reservations"): lambda c: Call(c.member, "GET", f"/api/reservations?_={c.reservation()['id']}"),
+    ("GET", "/api/reservations/{reservation_id}"): lambda c: Call(c.member, "GET", f"/api/reservations/{c.reservation()['id']}"),
+    ("GET", "/api/reservations/{reservation_id}", "counselling"): lambda c: Call(c.member, "GET", f"/api/reservations/{_counselling(c)['id']}"),
+    ("GET", "/api/reservations/{reservation_id}", "waitlisted"): lambda c: Call(c.other(), "GET", f"/api/reservations/{c.waiting()['waiting']['id']}"),
+    ("GET", "/api/reservations/{reservation_id}/calendar.ics"): lambda c: Call(c.member, "GET", f"/api/reservations/{c.reservation()['id']}/calendar.ics"),
+    ("GET", "/api/inquiry-kinds"): lambda c: Call(c.member, "GET", f"/api/inquiry-kinds?_={c.kind()}"),
+    ("GET", "/api/inquiries"): lambda c: Call(c.member, "GET", f"/api/inquiries?_={c.inquiry()['id']}"),
+    ("GET", "/api/inquiries/{inquiry_id}"): lambda c: Call(c.member, "GET", f"/api/inquiries/{c.inquiry()['id']}"),
+    ("GET", "/api/directory"): lambda c: Call(c.member, "GET", f"/api/directory?_={c.company()}"),
+    ("GET", "/api/directory/{company_id}"): lambda c: Call(c.member, "GET", f"/api/directory/{c.company()}"),
+    ("GET", "/api/admin/dashboard"): lambda c: Call(c.staff, "GET", "/api/admin/dashboard"),
+    ("GET", "/api/admin/audit-log"): lambda c: Call(c.staff, "GET", "/api/admin/audit-log"),
+    ("GET", "/api/admin/members"): lambda c: Call(c.staff, "GET", f"/api/admin/members?status=pending_review&_={c.registered()}"),
+    ("GET", "/api/admin/members/{member_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/members/{c.registered()}"),
+    ("GET", "/api/admin/exports/members.csv"): lambda c: Call(c.staff, "GET", "/api/admin/exports/members.csv?status=active"),
+    ("GET", "/api/admin/events"): lambda c: Call(c.staff, "GET", "/api/admin/events"),
+    ("GET", "/api/admin/notices"): lambda c: Call(c.staff, "GET", "/api/admin/notices"),
+    ("GET", "/api/admin/offerings"): lambda c: Call(c.staff, "GET", f"/api/admin/offerings?_={c.seminar()['id']}"),
+    ("GET", "/api/admin/offerings/{offering_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/offerings/{c.seminar()['id']}"),
+    ("GET", "/api/admin/offerings/{offering_id}/reservations"): lambda c: Call(
+        c.staff, "GET", f"/api/admin/offerings/{c.reservation()['offering']['id']}/reservations"
+    ),
+    ("GET", "/api/admin/offerings/{offering_id}/attendees.csv"): lambda c: Call(
+        c.staff, "GET", f"/api/admin/offerings/{c.reservation()['offering']['id']}/attendees.csv"
+    ),
+    ("GET", "/api/admin/inquiry-kinds"): lambda c: Call(c.staff, "GET", f"/api/admin/inquiry-kinds?_={c.kind()}"),
+    ("GET", "/api/admin/inquiries"): lambda c: Call(c.staff, "GET", f"/api/admin/inquiries?_={c.inquiry()['id']}"),
+    ("GET", "/api/admin/inquiries/{inquiry_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/inquiries/{c.inquiry()['id']}"),
+    ("GET", "/api/admin/mail-outbox"): lambda c: Call(c.staff, "GET", "/api/admin/mail-outbox"),
+    ("GET", "/api/admin/newsletters"): lambda c: Call(c.staff, "GET", f"/api/admin/newsletters?_={c.created('/api/admin/newsletters', NEWSLETTER)}"),
+    ("GET", "/api/admin/newsletters/{newsletter_id}"): lambda c: Call(
+        c.staff, "GET", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}"
+    ),
+}
+
+
+def _counselling(c: Ctx) -> dict[str, Any]:
+    from tests.functional.reservation_helpers import offering
+
+    o = offering(c.staff, kind="counseling", capacities=(1, 1))
+    made = c.member.post("/api/reservations", {"offering_id": o["id"], "preferences": [s["id"] for s in o["slots"]]})
+    assert made.status == 201, made.body
+    return dict(made.body)
+
+
+ROUTES: dict[tuple[str, ...], Callable[[Ctx], Call]] = {**{route: row.make for route, row in CASES.items()}, **READS}
+
+# DynamoDB calls per route, the authorizer's included (one BatchGetItem: the session and its member).
+CALLS: dict[tuple[str, ...], int] = {
+    ("POST", "/api/auth/login"): 4,
+    ("POST", "/api/auth/logout"): 2,
+    ("PUT", "/api/me/password"): 4,
+    ("POST", "/api/password-reset"): 4,
+    ("POST", "/api/password-reset/confirm"): 4,
+    ("POST", "/api/registrations"): 3,
+    ("POST", "/api/registrations/confirm"): 2,
+    ("PUT", "/api/profile"): 5,
+    ("POST", "/api/profile/email/confirm"): 3,
+    ("POST", "/api/inquiries"): 7,
+    ("POST", "/api/attachments"): 2,
+    ("POST", "/api/directory/{company_id}/contact"): 7,
+    ("POST", "/api/reservations"): 3,
+    ("PUT", "/api/reservations/{reservation_id}"): 4,
+    ("DELETE", "/api/reservations/{reservation_id}"): 4,
+    ("POST", "/api/me/calendar-feed/rotate"): 3,
+    ("POST", "/api/admin/members/{member_id}/approve"): 3,
+    ("PUT", "/api/admin/members/{member_id}/profile"): 3,
+    ("POST", "/api/admin/events"): 2,
+    ("PUT", "/api/admin/events/{event_id}"): 3,
+    ("DELETE", "/api/admin/events/{event_id}"): 3,
+    ("POST", "/api/admin/videos"): 2,
+    ("PUT", "/api/admin/videos/{video_id}"): 3,
+    ("DELETE", "/api/admin/videos/{video_id}"): 2,
+    ("POST", "/api/admin/notices"): 2,
+    ("PUT", "/api/admin/notices/{notice_id}"): 3,
+    ("DELETE", "/api/admin/notices/{notice_id}"): 2,
+    ("POST", "/api/admin/offerings"): 2,
+    ("PUT", "/api/admin/offerings/{offering_id}"): 3,
+    ("DELETE", "/api/admin/offerings/{offering_id}"): 4,
+    ("POST", "/api/admin/offerings/{offering_id}/slots"): 3,
+    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): 4,
+    ("DELETE", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): 5,
+    ("POST", "/api/admin/offerings/{offering_id}/lottery"): 8,
+    ("POST", "/api/admin/reservations/{reservation_id}/attendance"): 3,
+    ("POST", "/api/admin/inquiry-kinds"): 2,
+    ("PUT", "/api/admin/inquiry-kinds/{kind_id}"): 3,
+    ("DELETE", "/api/admin/inquiry-kinds/{kind_id}"): 2,
+    ("POST", "/api/admin/inquiries/{inquiry_id}/reply"): 5,
+    ("POST", "/api/admin/inquiries/{inquiry_id}/close"): 5,
+    ("POST", "/api/admin/newsletters"): 4,
+    ("PUT", "/api/admin/newsletters/{newsletter_id}"): 5,
+    ("DELETE", "/api/admin/newsletters/{newsletter_id}"): 3,
+    ("POST", "/api/admin/newsletters/{newsletter_id}/test"): 4,
+    ("POST", "/api/admin/newsletters/{newsletter_id}/send"): 5,
+    ("POST", "/api/unsubscribe"): 3,
+    ("POST", "/api/reservations", "waitlist join"): 3,
+    ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): 5,
+    ("PUT", "/api/reservations/{reservation_id}", "change away promoting the head"): 6,
+    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}", "capacity raise promoting the head"): 7,
+    ("GET", "/api/me"): 2,
+    ("GET", "/api/me/calendar-feed"): 3,
+    ("GET", "/api/calendar/{feed}"): 2,
+    ("GET", "/api/profile"): 2,
+    ("GET", "/api/profile/public-view"): 2,
+    ("GET", "/api/usage-history"): 3,
+    ("GET", "/api/industries"): 0,
+    ("GET", "/api/events"): 1,
+    ("GET", "/api/events.ics"): 13,
+    ("GET", "/api/videos"): 1,
+    ("GET", "/api/notices"): 2,
+    ("GET", "/api/offerings"): 2,
+    ("GET", "/api/offerings/{offering_id}"): 2,
+    ("GET", "/api/reservations"): 2,
+    ("GET", "/api/reservations/{reservation_id}"): 3,
+    ("GET", "/api/reservations/{reservation_id}", "counselling"): 3,
+    ("GET", "/api/reservations/{reservation_id}", "waitlisted"): 4,
+    ("GET", "/api/reservations/{reservation_id}/calendar.ics"): 3,
+    ("GET", "/api/inquiry-kinds"): 2,
+    ("GET", "/api/inquiries"): 2,
+    ("GET", "/api/inquiries/{inquiry_id}"): 2,
+    ("GET", "/api/directory"): 2,
+    ("GET", "/api/directory/{company_id}"): 4,
+    ("GET", "/api/admin/dashboard"): 3 + _MONTHS_OF_THE_DASHBOARD + 1 + 1,  # counts, the slots' months, titles, authorizer
+    ("GET", "/api/admin/audit-log"): 25,
+    ("GET", "/api/admin/members"): 2,
+    ("GET", "/api/admin/members/{member_id}"): 2,
+    ("GET", "/api/admin/exports/members.csv"): 3,
+    ("GET", "/api/admin/events"): 2,
+    ("GET", "/api/admin/notices"): 2,
+    ("GET", "/api/admin/offerings"): 2,
+    ("GET", "/api/admin/offerings/{offering_id}"): 2,
+    ("GET", "/api/admin/offerings/{offering_id}/reservations"): 2,
+    ("GET", "/api/admin/offerings/{offering_id}/attendees.csv"): 4,
+    ("GET", "/api/admin/inquiry-kinds"): 2,
+    ("GET", "/api/admin/inquiries"): 2,
+    ("GET", "/api/admin/inquiries/{inquiry_id}"): 4,
+    ("GET", "/api/admin/mail-outbox"): 2,
+    ("GET", "/api/admin/newsletters"): 2,
+    ("GET", "/api/admin/newsletters/{newsletter_id}"): 4,
+}
+
+
+@pytest.fixture
+def ctx(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> Ctx:
+    return Ctx(env, staff, member, monkeypatch)
+
+
+def test_every_route_has_a_pinned_count(discovered: tuple[Any, Any, Any]) -> None:
+    _, routes, _ = discovered
+    every = {(r.method, r.path) for r in routes}
+    pinned = {route[:2] for route in ROUTES}
+    assert every == pinned, f"routes without a pinned count: {sorted(every - pinned)}; pins without a route: {sorted(pinned - every)}"
+    assert set(CALLS) == set(ROUTES), f"no count pinned for {sorted(set(ROUTES) - set(CALLS), key=str)}"
+
+
+@pytest.mark.parametrize("route", list(ROUTES), ids=[" ".join(r) for r in ROUTES])
+def test_dynamodb_calls_of_the_route(ctx: Ctx, route: tuple[str, ...]) -> None:
+    call = ROUTES[route](ctx)
+    with dynamodb_calls() as calls:
+        answer = call.send()
+    assert 200 <= answer.status < 300, (answer.status, answer.raw[:300])
+    total = sum(calls.values())
+    if os.environ.get("NETCLUB_CALLS_FILE"):  # benchmarks/route_calls.py collects the table (also from xdist workers)
+        with open(os.environ["NETCLUB_CALLS_FILE"], "a", encoding="utf-8") as out:
+            out.write(f"{' '.join(route)}\t{answer.status}\t{total}\t{dict(sorted(calls.items()))}\t{CALLS.get(route)}\n")
+    assert total == CALLS.get(route), f"{' '.join(route)}: {total} DynamoDB calls {dict(calls)}, pinned {CALLS.get(route)}"
