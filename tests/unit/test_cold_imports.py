@@ -1,0 +1,42 @@
+"""What a function imports at cold start (issue 14): each one only what its use case needs.
+
+Each check runs in a fresh interpreter (the dev venv, the layer's sources and the function's folder
+on the path, as on Lambda) and lists the modules its import left in sys.modules.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYER = ROOT / "layers" / "common"
+
+PROBE = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import app
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def imported_by(function: str) -> set[str]:
+    env = {"AWS_REGION": "ap-northeast-1", "TABLE_NAME": "t", "POWERTOOLS_SERVICE_NAME": "netclub", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT / "functions" / function), str(LAYER)], capture_output=True, text=True, env=env, check=True)
+    return set(json.loads(done.stdout))
+
+
+def under(modules: set[str], package: str) -> set[str]:
+    return {m for m in modules if m == package or m.startswith(package + ".")}
+
+
+def test_the_authorizer_imports_no_resolver_and_no_pydantic() -> None:
+    """It runs before every authenticated request and resolves no route."""
+    modules = imported_by("auth_authorizer")
+    assert not under(modules, "aws_lambda_powertools.event_handler")
+    assert not under(modules, "pydantic")
+    assert not under(modules, "netclub.api")
+    assert not under(modules, "netclub.models")
+    assert "aws_lambda_powertools.logging" in modules  # the logger with correlation ids stays
