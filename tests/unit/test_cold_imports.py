@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 LAYER = ROOT / "layers" / "common"
 
@@ -40,3 +42,10 @@ def test_the_authorizer_imports_no_resolver_and_no_pydantic() -> None:
     assert not under(modules, "netclub.api")
     assert not under(modules, "netclub.models")
     assert "aws_lambda_powertools.logging" in modules  # the logger with correlation ids stays
+
+
+@pytest.mark.parametrize("function", ["me_get", "inquiry_kinds_list", "auth_authorizer", "notices_list"])
+def test_no_mail_argon2_or_idempotency_where_the_use_case_has_none(function: str) -> None:
+    modules = imported_by(function)
+    for package in ("argon2", "netclub.mail.sender", "netclub.mail.templates", "netclub.idempotency", "aws_lambda_powertools.utilities.idempotency", "regex"):
+        assert not under(modules, package), f"{function} imports {package}"
