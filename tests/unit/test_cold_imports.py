@@ -49,3 +49,14 @@ def test_no_mail_argon2_or_idempotency_where_the_use_case_has_none(function: str
     modules = imported_by(function)
     for package in ("argon2", "netclub.mail.sender", "netclub.mail.templates", "netclub.idempotency", "aws_lambda_powertools.utilities.idempotency", "regex"):
         assert not under(modules, package), f"{function} imports {package}"
+
+
+@pytest.mark.parametrize("function", ["newsletter_worker", "reminders", "mail_retry", "ses_events", "directory_index", "newsletter_dispatch"])
+def test_handlers_without_routes_import_no_resolver(function: str) -> None:
+    modules = imported_by(function)
+    assert not under(modules, "aws_lambda_powertools.event_handler"), function
+    assert not under(modules, "netclub.api"), function
+
+
+def test_icalendar_only_where_a_calendar_is_written() -> None:
+    assert not under(imported_by("calendar_feed"), "icalendar")
