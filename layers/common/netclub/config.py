@@ -138,6 +138,11 @@ def clear_cache() -> None:
     _settings.cache_clear()
 
 
+def snap_start_init() -> bool:
+    """True during the init Lambda runs to take a SnapStart snapshot (netclub.aws.prime_for_snapshot)."""
+    return _env("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+
+
 def local_accounts() -> dict[str, tuple[str, str]]:
     """Demo logins of the local stack (never created elsewhere); overridable by environment."""
     return {
