@@ -78,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="logical ids of the functions to measure (default: all)")
+    parser.add_argument("--built-only", action="store_true", help="only the layer as built (with bytecode): skips the layer without .pyc, half the time")
     args = parser.parse_args()
 
     fns, resolver = functions()
@@ -92,7 +93,8 @@ def main() -> None:
             floor_dir.mkdir()
             (floor_dir / "app.py").write_text(FLOOR, encoding="utf-8")
             with_pyc = Deployed.make(scratch / "with-bytecode", bytecode=True)
-            without_pyc = Deployed.make(scratch / "without-bytecode", bytecode=False)
+            without_pyc = None if args.built_only else Deployed.make(scratch / "without-bytecode", bytecode=False)
+            layers = (("with", "with bytecode"),) if without_pyc is None else (("without", "without bytecode"), ("with", "with bytecode"))
             floor_fn = Function(logical_id="Floor", code_dir=floor_dir)
             # the floor runs from the read-only tree too, as a function of its own
             floor_cmd = with_pyc.command(floor_fn, None, scratch / "floor.json")
@@ -115,7 +117,7 @@ def main() -> None:
                     cpu, wall = _timed(floor_cmd, floor_env)
                     row["floor"]["cpu"].append(cpu)
                     row["floor"]["wall"].append(wall)
-                    order = [("without", without_pyc), ("with", with_pyc)]
+                    order = [("with", with_pyc)] if without_pyc is None else [("without", without_pyc), ("with", with_pyc)]
                     for key, deployed in order if (i + run) % 2 == 0 else order[::-1]:
                         cpu, wall = _timed(deployed.command(fn, events_file, scratch / "result.json"), env)
                         inside = json.loads((scratch / "result.json").read_text(encoding="utf-8"))
@@ -124,11 +126,9 @@ def main() -> None:
                         row[key]["import"].append(inside["import_cpu"])
                         row[key]["request"].append(inside["invocations"][0]["cpu"])
                 rows.append(row)
-                med = {k: statistics.median(row[k]["cpu"]) * 1000 for k in ("floor", "without", "with")}
-                print(
-                    f"  {fn.logical_id:36s} CPU ms: floor {med['floor']:6.0f}  without .pyc {med['without']:6.0f}  with .pyc {med['with']:6.0f}",
-                    flush=True,
-                )
+                med = {k: statistics.median(row[k]["cpu"]) * 1000 for k in ("floor", *(key for key, _ in layers))}
+                without = "" if without_pyc is None else f"  without .pyc {med['without']:6.0f}"
+                print(f"  {fn.logical_id:36s} CPU ms: floor {med['floor']:6.0f}{without}  with .pyc {med['with']:6.0f}", flush=True)
             elapsed = time.perf_counter() - started
     finally:
         aws_process.stdin.close()
@@ -139,12 +139,12 @@ def main() -> None:
     print(f"\nfloor (import boto3; boto3.client('dynamodb')): median CPU {floor_cpu:.0f} ms, wall {floor_wall:.0f} ms")
     print(f"function cold start + first request / floor, over the {len(rows)} functions (each the ratio of its medians):")
     print(f"  {'layer':18s} {'CPU median':>10s} {'CPU worst':>10s}  {'wall median':>11s} {'wall worst':>10s}  worst CPU ratio")
-    for key, label in (("without", "without bytecode"), ("with", "with bytecode")):
+    for key, label in layers:
         cpu_median, cpu_worst, cpu_name = _ratios(rows, key, "cpu")
         wall_median, wall_worst, _ = _ratios(rows, key, "wall")
         print(f"  {label:18s} {cpu_median:9.2f}x {cpu_worst:9.2f}x  {wall_median:10.2f}x {wall_worst:9.2f}x  {cpu_name}")
     print("CPU ms per function (median over functions of each one's median; in the process: import of the module, first request):")
-    for key, label in (("without", "without bytecode"), ("with", "with bytecode")):
+    for key, label in layers:
 
         def med(measure: str, key: str = key) -> float:
             return statistics.median(statistics.median(r[key][measure]) for r in rows) * 1000

@@ -46,9 +46,9 @@ class StreamMapping:
 
 
 def _logical(value: Any, attribute: str | None = None) -> str:
-    """The logical id behind `!Ref X` or `!GetAtt X.attribute`."""
+    """The logical id behind `!Ref X`, `!Ref X.Alias` (a function's published alias) or `!GetAtt X.attribute`."""
     if isinstance(value, dict) and "Ref" in value:
-        return str(value["Ref"])
+        return str(value["Ref"]).removesuffix(".Alias")
     if isinstance(value, dict) and "Fn::GetAtt" in value:
         target = value["Fn::GetAtt"]
         name, att = (target.split(".", 1) if isinstance(target, str) else target)[:2]

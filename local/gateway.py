@@ -374,6 +374,9 @@ class Gateway:
 
 def _function_name(arn: Any) -> str:
     # FunctionArn: !GetAtt AuthAuthorizerFunction.Arn
+    # or !Ref AuthAuthorizerFunction.Alias (its published version: SnapStart)
     if isinstance(arn, dict) and "Fn::GetAtt" in arn:
         return str(arn["Fn::GetAtt"][0])
+    if isinstance(arn, dict) and "Ref" in arn:
+        return str(arn["Ref"]).removesuffix(".Alias")
     return str(arn)

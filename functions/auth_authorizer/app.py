@@ -1,12 +1,19 @@
-"""REQUEST authorizer: session cookie → member id and role; CSRF on unsafe methods; staff-only paths."""
+"""REQUEST authorizer: session cookie → member id and role; CSRF on unsafe methods; staff-only paths.
+
+It runs before every authenticated request and resolves no route: it imports the logger and the
+session check only (no event handler, no OpenAPI models, no pydantic; tests/unit/test_cold_imports.py).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import logger, session_token_from_cookie_header
+from netclub.cookies import session_token_from_cookie_header
+from netclub.log import logger
 from netclub.services import authorizer
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 def _header(headers: dict[str, str] | None, name: str) -> str | None:

@@ -12,36 +12,37 @@ import json
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
+from netclub.cookies import SESSION_COOKIE, cookie_from_header, session_token_from_cookie_header
 from netclub.errors import DomainError, FieldError, Unauthenticated, Unavailable, UnsupportedMediaType, ValidationFailed
+from netclub.log import CORRELATION_PATH, logger
 from netclub.models.common import ErrorDetail, ErrorField, ErrorResponse, check_text
 from netclub.validation import field_errors_from_pydantic
 
-logger = Logger(service="netclub")
-SESSION_COOKIE = "netclub_session"
-CORRELATION_PATH = correlation_paths.API_GATEWAY_REST
+if TYPE_CHECKING:  # the OpenAPI document's models (~0.1 s to import) only when the document is made
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
 JSON_TYPE = "application/json; charset=utf-8"
 
 __all__ = [
     "CORRELATION_PATH",
+    "SESSION_COOKIE",
     "Principal",
     "build_resolver",
+    "cookie_from_header",
     "current_principal",
     "error_response",
     "logger",
+    "session_token_from_cookie_header",
 ]
 
 
@@ -304,22 +305,6 @@ def header(app: APIGatewayRestResolver, name: str) -> str | None:
         if key.lower() == lowered:
             return value
     return None
-
-
-def session_token_from_cookie_header(cookie_header: str | None) -> str | None:
-    return cookie_from_header(cookie_header, SESSION_COOKIE)
-
-
-def cookie_from_header(cookie_header: str | None, name: str) -> str | None:
-    if not cookie_header:
-        return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(cookie_header)
-    except Exception:  # malformed cookie header: treat as no cookie
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel and morsel.value else None
 
 
 def _cookie(name: str, value: str, path: str, max_age_seconds: int) -> Cookie:

@@ -6,7 +6,7 @@ import logging
 from functools import cache
 from typing import Any
 
-from netclub.config import clear_cache, get_settings
+from netclub.config import clear_cache, get_settings, snap_start_init
 
 # botocore at DEBUG writes whole request and response bodies (addresses, profiles, token hashes) and
 # the signed headers. Lambda's log-level setting can turn the root logger to DEBUG; the SDK's own
@@ -91,3 +91,17 @@ def refused_for_now(exc: BaseException) -> bool:
         status = int((exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0)
         return error_code(exc) in THROTTLING_CODES | OUTAGE_CODES or status in (429, 500, 502, 503, 504)
     return False
+
+
+def prime_for_snapshot() -> None:
+    """Under SnapStart, the DynamoDB client (every function's) is made during init, so the snapshot holds it.
+
+    Lambda runs init once per published version and restores its memory on a cold start: work done
+    here is not repeated. Elsewhere (tests, the local stack, on-demand init) clients stay lazy: moto
+    must start first, and an init without a snapshot gains nothing from doing it early.
+    """
+    if snap_start_init():
+        client("dynamodb")
+
+
+prime_for_snapshot()

@@ -4,17 +4,20 @@ A function sees only what template.yaml gives it (Globals + its own Environment)
 resources (table, bucket, sender, front end) have no defaults: a function that uses one its
 template entry does not declare fails with MissingSetting, here as it would on AWS.
 Settings are cached per set of values, so a changed environment is picked up without a reset.
+A plain dataclass, not a pydantic model: every function reads its settings, the authorizer (which
+runs before every authenticated request) included, and pydantic is not to be imported for that.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from functools import lru_cache
+from typing import Any
 
-from pydantic import BaseModel
 
-
-class Settings(BaseModel):
+@dataclasses.dataclass(frozen=True)
+class Settings:
     stage: str = "local"
     # resources: no defaults (see need())
     table_name: str | None = None
@@ -101,18 +104,47 @@ _MAPPING = {
 _VARIABLES = {field: variable for variable, field in _MAPPING.items()}
 
 
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _coerce(variable: str, kind: str, value: str) -> Any:
+    """A variable's text as its field's type (the field annotations are strings: `from __future__ import annotations`)."""
+    try:
+        if kind == "bool":
+            lowered = value.strip().lower()
+            if lowered in _TRUE | _FALSE:
+                return lowered in _TRUE
+            raise ValueError(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+    except ValueError:
+        raise ValueError(f"{variable}={value!r} is not a valid {kind}") from None
+    return value  # str and str | None
+
+
+_KINDS = {f.name: str(f.type) for f in dataclasses.fields(Settings)}
+
+
 def get_settings() -> Settings:
     return _settings(tuple(_env(name) for name in _MAPPING))
 
 
 @lru_cache(maxsize=8)
 def _settings(raw: tuple[str | None, ...]) -> Settings:
-    values = {field: value for field, value in zip(_MAPPING.values(), raw, strict=True) if value not in (None, "")}
-    return Settings.model_validate(values)
+    values = {field: _coerce(variable, _KINDS[field], value) for (variable, field), value in zip(_MAPPING.items(), raw, strict=True) if value not in (None, "")}
+    return Settings(**values)
 
 
 def clear_cache() -> None:
     _settings.cache_clear()
+
+
+def snap_start_init() -> bool:
+    """True during the init Lambda runs to take a SnapStart snapshot (netclub.aws.prime_for_snapshot)."""
+    return _env("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
 
 
 def local_accounts() -> dict[str, tuple[str, str]]:

@@ -19,15 +19,16 @@ import hashlib
 import hmac
 import secrets
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-from icalendar import Alarm, Calendar, Event
 
 from netclub import clock, ids
 from netclub.config import get_settings
 from netclub.errors import NotFound
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is written (not by the feed-URL routes)
+    from icalendar import Calendar, Event
 from netclub.models.calendar import CalendarFeed
 from netclub.services import content
 from netclub.store import calendar as feeds
@@ -74,6 +75,8 @@ def _instant(text: str) -> datetime:
 
 
 def _calendar(name: str) -> Calendar:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -91,6 +94,8 @@ def _finish(cal: Calendar) -> str:
 
 def reservation_event(res: Item, slot: Item) -> Event:
     """One VEVENT of a reservation on its slot (the slot as it is now: staff may have moved it)."""
+    from icalendar import Alarm, Event
+
     event = Event()
     event.add("uid", reservation_uid(res["id"]))
     event.add("dtstamp", clock.now())
@@ -232,6 +237,8 @@ def events_ics() -> str:
     first = date.fromisoformat(clock.today_jst()).replace(day=1)
     start = (first - timedelta(days=1)).replace(day=1)
     listed = content.events_between(start, start + timedelta(days=content.MAX_RANGE_DAYS))
+    from icalendar import Event
+
     cal = _calendar("ネットクラブ イベントカレンダー")
     for item in listed.items:
         event = Event()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-import regex
-
-from netclub import clock, idempotency, ids, mail
+from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -34,12 +33,18 @@ from netclub.store.dynamo import ConditionFailed
 MAX_CONTENT = 800
 DOWNLOAD_EXPIRES_SECONDS = 300
 STATUS_LABELS = {"open": "受付済", "answered": "回答済", "closed": "完了"}
-_GRAPHEME = regex.compile(r"\X")
+
+
+@lru_cache(maxsize=1)
+def _grapheme() -> Any:
+    import regex  # on first use: only the functions that count an inquiry's characters need it
+
+    return regex.compile(r"\X")
 
 
 def count_characters(text: str) -> int:
     """Characters as a person counts them: extended grapheme clusters (絵文字 with modifiers, 濁点 combinations, CRLF = 1)."""
-    return len(_GRAPHEME.findall(text))
+    return len(_grapheme().findall(text))
 
 
 # --- kinds --------------------------------------------------------------------------------
@@ -117,6 +122,8 @@ def _check_request(request: InquiryRequest) -> dict[str, Any]:
 
 def submit(member_id: str, request: InquiryRequest, idempotency_key: str | None) -> Inquiry:
     """POST /api/inquiries: once per Idempotency-Key; the attachments move out of uploads/ into the inquiry."""
+    from netclub import idempotency  # Powertools Idempotency: only this use case of the module needs it
+
     key = idempotency.check_key(idempotency_key)
 
     def run() -> dict[str, Any]:
@@ -126,6 +133,8 @@ def submit(member_id: str, request: InquiryRequest, idempotency_key: str | None)
 
 
 def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> Inquiry:
+    from netclub import idempotency
+
     # Powertools' record answers a repeat; when that record could not be kept (its table throttled
     # after the inquiry was committed), the key record written with the inquiry still does.
     if key:

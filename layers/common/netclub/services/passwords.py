@@ -5,12 +5,13 @@ from __future__ import annotations
 import string
 from functools import lru_cache
 from importlib import resources
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from netclub.config import get_settings
 from netclub.errors import FieldError
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 SYMBOLS = frozenset("`~!@#$%^&*()_-+={}[]\\|:;\"'<>,.?/¥")
 LETTERS = frozenset(string.ascii_letters)
@@ -70,6 +71,8 @@ def check_new(
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher  # on first use: the rule checks and most functions need no argon2
+
     s = get_settings()
     return PasswordHasher(time_cost=s.argon2_time_cost, memory_cost=s.argon2_memory_kib, parallelism=s.argon2_parallelism)
 
@@ -79,6 +82,8 @@ def hash_password(password: str) -> str:
 
 
 def verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

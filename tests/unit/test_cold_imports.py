@@ -1,0 +1,62 @@
+"""What a function imports at cold start (issue 14): each one only what its use case needs.
+
+Each check runs in a fresh interpreter (the dev venv, the layer's sources and the function's folder
+on the path, as on Lambda) and lists the modules its import left in sys.modules.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYER = ROOT / "layers" / "common"
+
+PROBE = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import app
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def imported_by(function: str) -> set[str]:
+    env = {"AWS_REGION": "ap-northeast-1", "TABLE_NAME": "t", "POWERTOOLS_SERVICE_NAME": "netclub", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT / "functions" / function), str(LAYER)], capture_output=True, text=True, env=env, check=True)
+    return set(json.loads(done.stdout))
+
+
+def under(modules: set[str], package: str) -> set[str]:
+    return {m for m in modules if m == package or m.startswith(package + ".")}
+
+
+def test_the_authorizer_imports_no_resolver_and_no_pydantic() -> None:
+    """It runs before every authenticated request and resolves no route."""
+    modules = imported_by("auth_authorizer")
+    assert not under(modules, "aws_lambda_powertools.event_handler")
+    assert not under(modules, "pydantic")
+    assert not under(modules, "netclub.api")
+    assert not under(modules, "netclub.models")
+    assert "aws_lambda_powertools.logging" in modules  # the logger with correlation ids stays
+
+
+@pytest.mark.parametrize("function", ["me_get", "inquiry_kinds_list", "auth_authorizer", "notices_list"])
+def test_no_mail_argon2_or_idempotency_where_the_use_case_has_none(function: str) -> None:
+    modules = imported_by(function)
+    for package in ("argon2", "netclub.mail.sender", "netclub.mail.templates", "netclub.idempotency", "aws_lambda_powertools.utilities.idempotency", "regex"):
+        assert not under(modules, package), f"{function} imports {package}"
+
+
+@pytest.mark.parametrize("function", ["newsletter_worker", "reminders", "mail_retry", "ses_events", "directory_index", "newsletter_dispatch"])
+def test_handlers_without_routes_import_no_resolver(function: str) -> None:
+    modules = imported_by(function)
+    assert not under(modules, "aws_lambda_powertools.event_handler"), function
+    assert not under(modules, "netclub.api"), function
+
+
+def test_icalendar_only_where_a_calendar_is_written() -> None:
+    assert not under(imported_by("calendar_feed"), "icalendar")
