@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import logger
+from netclub.log import logger
 from netclub.services import slot_index
 
 
