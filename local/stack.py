@@ -106,8 +106,26 @@ def provision(template: dict[str, Any], resolver: cfn.Resolver, frontend_url: st
 
     moto_patches.install()
 
-    session = boto3.Session(region_name=REGION)
-    create_all(template, resolver, session, frontend_url)
+    global _SESSION
+    if _SESSION is None:  # one session and its clients: the models are read once, not at every test's provisioning
+        _SESSION = _Clients(boto3.Session(region_name=REGION))
+    create_all(template, resolver, _SESSION, frontend_url)
+
+
+class _Clients:
+    """A boto3 session whose clients are made once (what create_all asks of a session)."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self._made: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        if service not in self._made:
+            self._made[service] = self._session.client(service)
+        return self._made[service]
+
+
+_SESSION: _Clients | None = None
 
 
 def functions_and_routes(
