@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import pytest
+from moto.core.botocore_stubber import BotocoreStubber
 
 from tests.conftest import Env, Portal
 
@@ -50,3 +56,19 @@ def new_member(env: Env, staff: Portal, email: str) -> Portal:
     client = env.new_client()
     assert client.login(email, PASSWORD).status == 200
     return client
+
+
+@contextmanager
+def serial_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto in-process is not atomic across threads: its requests one at a time, as DynamoDB serialises an item's writes."""
+    lock = threading.Lock()
+    real = BotocoreStubber.__call__
+
+    def one_at_a_time(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+        if ".dynamodb." in event_name:
+            with lock:
+                return real(self, event_name, request, **kwargs)
+        return real(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", one_at_a_time)
+    yield

@@ -5,18 +5,15 @@ the first answer, even once the slot is full; concurrent twins make one reservat
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from moto.core.botocore_stubber import BotocoreStubber
 
 from tests.conftest import DEMO, Env, Portal
 from tests.functional import faults as wire
 from tests.functional.dynamodb_calls import dynamodb_calls
-from tests.functional.reservation_helpers import new_member, offering
+from tests.functional.reservation_helpers import new_member, offering, serial_dynamodb
 
 
 def _records() -> list[dict[str, Any]]:
@@ -69,22 +66,6 @@ def test_a_repeat_whose_checks_pass_meets_the_record_in_the_transaction(staff: P
     assert member.get(f"/api/offerings/{o['id']}").body["slots"][0]["seats_left"] == 2
 
 
-@contextmanager
-def _serial_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """moto in-process is not atomic across threads: its requests one at a time, as DynamoDB serialises an item's writes."""
-    lock = threading.Lock()
-    real = BotocoreStubber.__call__
-
-    def one_at_a_time(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
-        if ".dynamodb." in event_name:
-            with lock:
-                return real(self, event_name, request, **kwargs)
-        return real(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", one_at_a_time)
-    yield
-
-
 def test_concurrent_twins_make_one_reservation_and_get_the_same_answer(env: Env, staff: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
     o = offering(staff, capacities=(3, 5))
     twin = new_member(env, staff, "twins@example.jp")
@@ -96,7 +77,7 @@ def test_concurrent_twins_make_one_reservation_and_get_the_same_answer(env: Env,
         barrier.wait()
         return twin.post("/api/reservations", body, headers={"Idempotency-Key": "twin-1"})
 
-    with _serial_dynamodb(monkeypatch), ThreadPoolExecutor(max_workers=6) as pool:
+    with serial_dynamodb(monkeypatch), ThreadPoolExecutor(max_workers=6) as pool:
         answers = [f.result() for f in [pool.submit(send) for _ in range(6)]]
     ok = [a for a in answers if a.status == 201]
     assert ok and all(a.body == ok[0].body for a in ok), [(a.status, a.body) for a in answers]

@@ -15,17 +15,15 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from moto.core.botocore_stubber import BotocoreStubber
 
 from tests.conftest import Answer, Env, Portal
 from tests.functional import faults as wire
-from tests.functional.reservation_helpers import new_member, offering
+from tests.functional.reservation_helpers import new_member, offering, serial_dynamodb
 
 PROMOTED = "キャンセル待ちの繰り上げのお知らせ"
 MEMBERS = 14
@@ -35,21 +33,6 @@ ALLOWED = {
     201: {None},
     409: {"slot_full", "already_reserved", "not_changeable", "not_cancellable", "busy"},
 }
-
-
-@contextmanager
-def serial_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    lock = threading.Lock()
-    real = BotocoreStubber.__call__
-
-    def one_at_a_time(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
-        if ".dynamodb." in event_name:
-            with lock:
-                return real(self, event_name, request, **kwargs)
-        return real(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", one_at_a_time)
-    yield
 
 
 def _all_at_once(actions: list[Callable[[], None]]) -> None:
