@@ -13,7 +13,7 @@ import argparse
 import time
 from typing import Any
 
-from benchmarks.harness import bench
+from benchmarks.harness import bench, put_items
 from local import stack
 from local.gateway import invoke
 from local.resources import ACCOUNT
@@ -21,8 +21,7 @@ from local.resources import ACCOUNT
 
 def _seed(n: int, suppressed: int) -> None:
     from netclub import clock, ids
-    from netclub.aws import client
-    from netclub.store import dynamo, keys
+    from netclub.store import keys
 
     now = clock.iso()
     writes: list[dict[str, Any]] = []
@@ -39,10 +38,7 @@ def _seed(n: int, suppressed: int) -> None:
         if i < suppressed:
             spk, ssk = keys.suppressed(email)
             writes.append({"PK": spk, "SK": ssk, "reason": "bounced", "suppressed_at": now})
-    for start in range(0, len(writes), 25):
-        request = {dynamo.table(): [{"PutRequest": {"Item": dynamo.serialize(item)}} for item in writes[start : start + 25]]}
-        while request:
-            request = client("dynamodb").batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    put_items(writes)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import time
 import tracemalloc
 from typing import Any
 
-from benchmarks.harness import STAFF, bench
+from benchmarks.harness import STAFF, bench, put_items
 from local import stack
 from local.gateway import invoke
 from local.resources import ACCOUNT
@@ -27,8 +27,7 @@ from local.resources import ACCOUNT
 
 def _seed(n: int) -> None:
     from netclub import clock, ids
-    from netclub.aws import client
-    from netclub.store import dynamo, keys
+    from netclub.store import keys
 
     now = clock.iso()
     writes: list[dict[str, Any]] = []
@@ -41,10 +40,7 @@ def _seed(n: int) -> None:
         member = {"PK": pk, "SK": sk, "member_id": member_id, "email": email, "role": "member", "status": "active", "profile": profile, "created_at": now}
         gpk, gsk = keys.news_genre("netclub_magazine", member_id)
         writes += [member, {"PK": gpk, "SK": gsk, "member_id": member_id, "consented_at": now}]
-    for start in range(0, len(writes), 25):
-        request = {dynamo.table(): [{"PutRequest": {"Item": dynamo.serialize(item)}} for item in writes[start : start + 25]]}
-        while request:
-            request = client("dynamodb").batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    put_items(writes)
 
 
 def main() -> None:
