@@ -8,8 +8,8 @@ threads, so here:
 - `os.environ` is replaced by a view that, inside a function's invocation (or its import), shows
   exactly that function's environment: a variable the function's template entry does not declare
   is missing here as it is on AWS (`function_scope`).
-- Powertools keeps the event being handled on its router class (one per process); the resolver
-  the handlers build here keeps it per thread instead (`PerThreadResolver`).
+- The event being handled: netclub.http's router keeps it per thread (on Lambda, one thread), so
+  nothing is swapped for that here.
 
 Nothing of this is in the deployed layer: `install()` is called by the local stack and the tests.
 """
@@ -17,14 +17,9 @@ Nothing of this is in the deployed layer: `install()` is called by the local sta
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
-
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from netclub.api import Resolver
 
 _scope: ContextVar[dict[str, str] | None] = ContextVar("netclub_function_environment", default=None)
 _function: ContextVar[str | None] = ContextVar("netclub_function", default=None)
@@ -79,37 +74,6 @@ def current_function() -> str | None:
     return _function.get()
 
 
-class PerThreadResolver(Resolver):
-    """Powertools' resolver with the current event and context kept per thread.
-
-    Powertools assigns them on its router class; reads from the handler go through these
-    properties, which return the thread's own, set here before Powertools resolves.
-    """
-
-    _state = threading.local()
-
-    @property  # type: ignore[override]
-    def current_event(self) -> Any:
-        return self._state.event
-
-    @current_event.setter
-    def current_event(self, value: Any) -> None:
-        self._state.event = value
-
-    @property  # type: ignore[override]
-    def lambda_context(self) -> Any:
-        return self._state.context
-
-    @lambda_context.setter
-    def lambda_context(self, value: Any) -> None:
-        self._state.context = value
-
-    def resolve(self, event: Any, context: Any) -> dict[str, Any]:
-        self._state.event = APIGatewayProxyEvent(dict(event))
-        self._state.context = context
-        return super().resolve(event, context)
-
-
 _installed = False
 
 
@@ -120,7 +84,4 @@ def install() -> None:
         return
     if not isinstance(os.environ, ScopedEnviron):
         os.environ = ScopedEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003 (a view over the same environment)
-    import netclub.api
-
-    netclub.api.resolver_class = PerThreadResolver
     _installed = True

@@ -5,17 +5,13 @@ from __future__ import annotations
 import urllib.parse
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.http import Path, Query, Response
 from netclub.services import exports
 
 app = build_resolver()
-CSV: dict[int, OpenAPIResponse] = {
-    200: {"description": "UTF-8 CSV with a BOM (Excel), Japanese header row", "content": {"text/csv": {"schema": {"type": "string"}}}}
-}
+CSV: dict[int, Any] = {200: {"description": "UTF-8 CSV with a BOM (Excel), Japanese header row", "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 def _csv(name: str, body: str) -> Response[str]:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, cookie_from_header, device_cookie, header, json_response, logger, session_cookie, source_ip
 from netclub.config import get_settings
+from netclub.http import Response
 from netclub.models.auth import LoginRequest, LoginResponse
 from netclub.services import auth, throttle
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, cleared_session_cookie, header, logger, no_content, session_token_from_cookie_header
+from netclub.http import Response
 from netclub.services import sessions
 
 app = build_resolver()

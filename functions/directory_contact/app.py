@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, header, json_response, logger
+from netclub.http import Path, Response
 from netclub.models.directory import ContactAccepted, ContactRequest
 from netclub.services import contacts
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, file_response, logger
+from netclub.http import Query, Response
 from netclub.models.content import EventList
 from netclub.services import content
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger, source_ip
+from netclub.http import Response
 from netclub.models.auth import Accepted, PasswordResetRequest
 from netclub.services import recovery
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.http import Body, Query
 from netclub.models.profile import ProfileBody, ProfileView
 from netclub.services import profiles
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
+from netclub.http import Path
 from netclub.models.reservations import Reservation, ReservationChange
 from netclub.services import reservations
 

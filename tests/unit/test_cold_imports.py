@@ -60,3 +60,13 @@ def test_handlers_without_routes_import_no_resolver(function: str) -> None:
 
 def test_icalendar_only_where_a_calendar_is_written() -> None:
     assert not under(imported_by("calendar_feed"), "icalendar")
+
+
+@pytest.mark.parametrize("function", ["me_get", "auth_login", "directory_search", "profile_update", "admin_exports"])
+def test_http_functions_route_without_powertools_event_handler(function: str) -> None:
+    """netclub.http routes and validates; Powertools' event_handler package (every resolver it has,
+    AppSync with asyncio, the OpenAPI machinery) stays off the cold path: it makes only the document."""
+    modules = imported_by(function)
+    assert "netclub.http" in modules
+    assert not under(modules, "aws_lambda_powertools.event_handler"), function
+    assert not under(modules, "netclub.openapi_document"), function

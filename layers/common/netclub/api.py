@@ -12,24 +12,18 @@ import json
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.cookies import SESSION_COOKIE, cookie_from_header, session_token_from_cookie_header
 from netclub.errors import DomainError, FieldError, Unauthenticated, Unavailable, UnsupportedMediaType, ValidationFailed
+from netclub.http import Event, NotFound, RequestValidationError, Response, Router
 from netclub.log import CORRELATION_PATH, logger
 from netclub.models.common import ErrorDetail, ErrorField, ErrorResponse, check_text
 from netclub.validation import field_errors_from_pydantic
-
-if TYPE_CHECKING:  # the OpenAPI document's models (~0.1 s to import) only when the document is made
-    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -70,7 +64,7 @@ def _domain_error(exc: DomainError) -> Response:
     return error_response(exc.status, exc.code, exc.message, fields, headers)
 
 
-def _validation_error(exc: RequestValidationError) -> Response:
+def _validation_error(exc: Any) -> Response:  # netclub.http's or Powertools' RequestValidationError
     fields = field_errors_from_pydantic(exc.errors())
     if any(f.field == "body" for f in fields):
         return error_response(400, "validation_error", "リクエストの形式が正しくありません。", fields)
@@ -81,7 +75,7 @@ def _bad_encoding(_: Exception) -> Response:
     return error_response(400, "validation_error", "リクエストの文字コードが正しくありません（UTF-8で送信してください）。")
 
 
-def _not_found(_: NotFoundError) -> Response:
+def _not_found(_: Exception) -> Response:
     return error_response(404, "not_found", "お探しのページが見つかりません。")
 
 
@@ -114,14 +108,9 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _unsafe_parameters(app: Any) -> list[FieldError]:
+def _check_parameters(given: list[tuple[str, Any]]) -> None:
     """The route's path and query parameters checked with the text rule of every body field
     (models.common.check_text, single-line): an id or a cursor with a control or bidi character is a 400."""
-    route = app.context["_route"]
-    given: list[tuple[str, Any]] = list((app.context.get("_route_args") or {}).items())
-    names = {param.alias for param in route.dependant.query_params}
-    query = app.current_event.multi_value_query_string_parameters or {}
-    given += [(name, value) for name, values in query.items() if name in names for value in (values or [])]
     fields: list[FieldError] = []
     for name, value in given:
         try:
@@ -129,41 +118,29 @@ def _unsafe_parameters(app: Any) -> list[FieldError]:
         except ValueError as exc:
             if name not in {f.field for f in fields}:
                 fields.append(FieldError(name, str(exc)))
-    return fields
+    if fields:
+        raise ValidationFailed(fields)
 
 
-class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
-    """Request bodies are JSON only (API.md), parsed without letting a hostile body reach the catch-all.
-
-    Powertools would also parse form and multipart bodies, answer other types with an exception that
-    our catch-all turned into a 500, and let a body nested ~1000 deep raise RecursionError.
-    Path and query parameters first meet the text rule of body fields (_unsafe_parameters).
-    """
-
-    def handler(self, app: Any, next_middleware: Any) -> Response:
-        fields = _unsafe_parameters(app)
-        if fields:
-            raise ValidationFailed(fields)
-        return super().handler(app, next_middleware)
-
-    def _get_body(self, app: Any) -> Any:
-        content_type = str(app.current_event.headers.get("content-type") or "").strip().lower()
-        if content_type and content_type.split(";")[0].strip() != "application/json":
-            raise UnsupportedMediaType()
-        try:
-            body = super()._get_body(app)
-        except RecursionError:
-            body = None
-            too_deep = True
-        else:
-            too_deep = _depth(body) > MAX_JSON_DEPTH
-        if too_deep:
-            raise ValidationFailed([FieldError("body", TOO_DEEP)], message="リクエストの形式が正しくありません。")
-        return body
-
-
-_ROUTE_SIGNATURE = inspect.signature(APIGatewayRestResolver.route)
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+def _read_body(event: Event) -> Any:
+    """Request bodies are JSON only (API.md), parsed without letting a hostile body reach the catch-all:
+    another type is a 415, a body nested deeper than MAX_JSON_DEPTH (or ~1000 deep: RecursionError) a 400."""
+    content_type = str(event.headers.get("content-type") or "").strip().lower()
+    if content_type and content_type.split(";")[0].strip() != "application/json":
+        raise UnsupportedMediaType()
+    try:
+        body = event.json_body
+    except json.JSONDecodeError as exc:
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body", exc.pos), "msg": "JSON decode error", "input": {}, "ctx": {"error": exc.msg}}]
+        ) from exc
+    except RecursionError:
+        body, too_deep = None, True
+    else:
+        too_deep = _depth(body) > MAX_JSON_DEPTH
+    if too_deep:
+        raise ValidationFailed([FieldError("body", TOO_DEEP)], message="リクエストの形式が正しくありません。")
+    return body
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -200,49 +177,22 @@ def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[i
     return success, dict(sorted(declared.items()))
 
 
-class Resolver(APIGatewayRestResolver):
-    """Powertools' REST resolver whose routes declare every answer with its real schema (declared_responses)."""
-
-    def route(self, rule: str, method: Any, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:  # type: ignore[override]
-        bound = _ROUTE_SIGNATURE.bind(self, rule, method, *args, **kwargs)
-        bound.apply_defaults()
-        options = {name: value for name, value in bound.arguments.items() if name != "self"}
-
-        def register(func: Any) -> Any:
-            options["status_code"], options["responses"] = declared_responses(rule, func, options["responses"], options["status_code"])
-            return APIGatewayRestResolver.route(self, **options)(func)
-
-        return register
-
-    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:  # type: ignore[override]
-        """Without Powertools' 422 (this API answers bad input with 400 and the one error body)."""
-        schema = super().get_openapi_schema(**kwargs)
-        for item in (schema.paths or {}).values():
-            for name in _METHODS:
-                operation = getattr(item, name, None)
-                if operation is not None and operation.responses:
-                    operation.responses.pop(422, None)
-        if schema.components and schema.components.schemas:
-            for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
-                schema.components.schemas.pop(unused, None)
-        return schema
+def handle_error(exc: Exception) -> Response:
+    """The one error map: every failure of a request, as the answer API.md gives it."""
+    if isinstance(exc, DomainError):
+        return _domain_error(exc)
+    if isinstance(exc, RequestValidationError):
+        return _validation_error(exc)
+    if isinstance(exc, UnicodeDecodeError | binascii.Error):
+        return _bad_encoding(exc)
+    if isinstance(exc, NotFound):
+        return _not_found(exc)
+    return _unexpected(exc)
 
 
-# On Lambda a process handles one event at a time. The local stack and the in-process tests run
-# handlers on threads and swap in a resolver that keeps the event per thread (local/isolation.py).
-resolver_class: type[Resolver] = Resolver
-
-
-def build_resolver() -> APIGatewayRestResolver:
-    """One resolver per function: validation on, Japanese error map, JSON in UTF-8."""
-    app = resolver_class(enable_validation=True, serializer=_dumps)
-    app._request_validation_middleware = _JsonBodyValidation()
-    app.exception_handler(DomainError)(_domain_error)
-    app.exception_handler(RequestValidationError)(_validation_error)
-    app.exception_handler([UnicodeDecodeError, binascii.Error])(_bad_encoding)
-    app.not_found(_not_found)
-    app.exception_handler(Exception)(_unexpected)
-    return app
+def build_resolver() -> Router:
+    """One router per function: validation on, the Japanese error map, JSON in UTF-8."""
+    return Router(handle=handle_error, serializer=_dumps, check_parameters=_check_parameters, read_body=_read_body, declare=declared_responses)
 
 
 @dataclass(frozen=True)
@@ -256,7 +206,7 @@ class Principal:
     member: dict[str, str] | None = None  # member_id, email, company_name, user_name as the authorizer read them (None: not passed)
 
 
-def current_principal(app: APIGatewayRestResolver) -> Principal:
+def current_principal(app: Router) -> Principal:
     context = (app.current_event.raw_event.get("requestContext") or {}).get("authorizer") or {}
     member_id = context.get("member_id")
     if not member_id:
@@ -279,7 +229,7 @@ VIEWER_ADDRESS_HEADER = "X-Netclub-Viewer-Ip"
 _ADDRESS_CHARACTERS = frozenset("0123456789abcdefABCDEF.:")
 
 
-def source_ip(app: APIGatewayRestResolver) -> str:
+def source_ip(app: Router) -> str:
     """The client's address, for the limits that count per source.
 
     Behind CloudFront, API Gateway's sourceIp is CloudFront's edge, not the member. A CloudFront
@@ -298,8 +248,8 @@ def source_ip(app: APIGatewayRestResolver) -> str:
     return viewer if 0 < len(viewer) <= 45 and set(viewer) <= _ADDRESS_CHARACTERS else direct
 
 
-def header(app: APIGatewayRestResolver, name: str) -> str | None:
-    headers = app.current_event.headers or {}
+def header(app: Router, name: str) -> str | None:
+    headers: Mapping[str, str] = app.current_event.headers or {}
     lowered = name.lower()
     for key, value in headers.items():
         if key.lower() == lowered:
