@@ -5,7 +5,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, json_response, logger
 from netclub.http import Response
-from netclub.models.auth import RegistrationConfirm, RegistrationCreated
+from netclub.models.auth import RegistrationCreated
+from netclub.models.registration import RegistrationConfirm
 from netclub.services import registration
 
 app = build_resolver()

@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from netclub.models.common import Email, RequestModel, Secret, Token
-from netclub.models.profile import ProfileBody
 
 Status = Literal["pending_review", "active", "suspended"]
 Role = Literal["member", "staff"]
@@ -56,13 +55,6 @@ class PasswordResetConfirm(RequestModel):
 class RegistrationRequest(RequestModel):
     email: Email
     email_confirm: Email
-
-
-class RegistrationConfirm(RequestModel):
-    token: Token
-    password: Secret
-    password_confirm: Secret
-    profile: ProfileBody = Field(description="Profile (see GET /api/profile); validated with the Profile rules")
 
 
 class RegistrationCreated(BaseModel):

@@ -97,7 +97,7 @@ class RequestModel(BaseModel):
     so what was accepted before a rule existed is still shown rather than failing the read.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     _multi_line_fields: ClassVar[frozenset[str]] = frozenset()
     _checked_elsewhere: ClassVar[frozenset[str]] = frozenset()
 

@@ -7,7 +7,8 @@ import time
 from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, ValidationFailed
-from netclub.models.auth import RegistrationConfirm, RegistrationCreated, RegistrationRequest
+from netclub.models.auth import RegistrationCreated, RegistrationRequest
+from netclub.models.registration import RegistrationConfirm
 from netclub.services import passwords, profiles, throttle, tokens
 from netclub.store import accounts
 from netclub.store.dynamo import ConditionFailed
