@@ -88,7 +88,7 @@ ROUTES: dict[tuple[str, ...], Callable[[Ctx], Call]] = {**{route: row.make for r
 
 # DynamoDB calls per route, the authorizer's included (one BatchGetItem: the session and its member).
 CALLS: dict[tuple[str, ...], int] = {
-    ("POST", "/api/auth/login"): 4,
+    ("POST", "/api/auth/login"): 3,  # the attempt counted, the EMAIL# item with its login projection, the session
     ("POST", "/api/auth/logout"): 2,
     ("PUT", "/api/me/password"): 4,
     ("POST", "/api/password-reset"): 4,
