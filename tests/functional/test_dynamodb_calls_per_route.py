@@ -153,10 +153,10 @@ CALLS: dict[tuple[str, ...], int] = {
     ("GET", "/api/offerings"): 2,
     ("GET", "/api/offerings/{offering_id}"): 2,
     ("GET", "/api/reservations"): 2,
-    ("GET", "/api/reservations/{reservation_id}"): 3,
+    ("GET", "/api/reservations/{reservation_id}"): 2,  # the reservation with the offering and slot its id names: one BatchGetItem
     ("GET", "/api/reservations/{reservation_id}", "counselling"): 3,
-    ("GET", "/api/reservations/{reservation_id}", "waitlisted"): 4,
-    ("GET", "/api/reservations/{reservation_id}/calendar.ics"): 3,
+    ("GET", "/api/reservations/{reservation_id}", "waitlisted"): 3,  # + its place in the list
+    ("GET", "/api/reservations/{reservation_id}/calendar.ics"): 2,  # the reservation with the slot its id names
     ("GET", "/api/inquiry-kinds"): 2,
     ("GET", "/api/inquiries"): 2,
     ("GET", "/api/inquiries/{inquiry_id}"): 2,
