@@ -368,12 +368,14 @@ def test_an_email_change_never_replaces_the_company_id(env: Env) -> None:
     member = accounts.get_member(member_id, consistent=True)
     assert member is not None
     first = member.get("company_id") or "first-id"
-    profile_store.save(member_id, member["profile"], member["company_name"], member["user_name"], "2026-12-01T00:00:00+09:00", company_id=first)
+    profile_store.save(
+        member_id, member["email"], member["profile"], member["company_name"], member["user_name"], "2026-12-01T00:00:00+09:00", company_id=first
+    )
 
     def change(to: str, company_id: str) -> None:
         now = accounts.get_member(member_id, consistent=True)
         assert now is not None
-        operations = profile_store.change_email_ops(member_id, now["email"], to, now["profile"], "2026-12-01T00:00:00+09:00", {"company_id": company_id})
+        operations = profile_store.change_email_ops(now, now["email"], to, now["profile"], "2026-12-01T00:00:00+09:00", {"company_id": company_id})
         profile_store.transact_email_change(operations)
 
     with pytest.raises(profile_store.ConditionFailed):

@@ -88,7 +88,7 @@ ROUTES: dict[tuple[str, ...], Callable[[Ctx], Call]] = {**{route: row.make for r
 
 # DynamoDB calls per route, the authorizer's included (one BatchGetItem: the session and its member).
 CALLS: dict[tuple[str, ...], int] = {
-    ("POST", "/api/auth/login"): 4,
+    ("POST", "/api/auth/login"): 3,  # the attempt counted, the EMAIL# item with its login projection, the session
     ("POST", "/api/auth/logout"): 2,
     ("PUT", "/api/me/password"): 4,
     ("POST", "/api/password-reset"): 4,
@@ -153,10 +153,10 @@ CALLS: dict[tuple[str, ...], int] = {
     ("GET", "/api/offerings"): 2,
     ("GET", "/api/offerings/{offering_id}"): 2,
     ("GET", "/api/reservations"): 2,
-    ("GET", "/api/reservations/{reservation_id}"): 3,
+    ("GET", "/api/reservations/{reservation_id}"): 2,  # the reservation with the offering and slot its id names: one BatchGetItem
     ("GET", "/api/reservations/{reservation_id}", "counselling"): 3,
-    ("GET", "/api/reservations/{reservation_id}", "waitlisted"): 4,
-    ("GET", "/api/reservations/{reservation_id}/calendar.ics"): 3,
+    ("GET", "/api/reservations/{reservation_id}", "waitlisted"): 3,  # + its place in the list
+    ("GET", "/api/reservations/{reservation_id}/calendar.ics"): 2,  # the reservation with the slot its id names
     ("GET", "/api/inquiry-kinds"): 2,
     ("GET", "/api/inquiries"): 2,
     ("GET", "/api/inquiries/{inquiry_id}"): 2,

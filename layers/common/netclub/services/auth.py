@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from netclub import clock, mail
-from netclub.errors import FieldError, Forbidden, InvalidCredentials, NotFound, ValidationFailed
+from netclub.errors import Busy, FieldError, Forbidden, InvalidCredentials, NotFound, ValidationFailed
 from netclub.models.auth import LoginRequest, Me, PasswordChangeRequest
 from netclub.services import passwords, sessions, throttle
 from netclub.store import accounts, dynamo
+from netclub.store.dynamo import ConditionFailed
 
 
 @dataclass(frozen=True)
@@ -32,20 +33,42 @@ def me_of(member: dict[str, Any]) -> Me:
 
 def login(request: LoginRequest, source_ip: str, device_token: str | None = None) -> LoggedIn:
     """The attempt is allowed and counted before the password is evaluated (throttle.begin); a failure
-    leaves it counted, a success settles it in the session's own transaction."""
+    leaves it counted, a success settles it in the session's own transaction.
+
+    The credentials are read from the address's EMAIL# item (its login projection: store/accounts.py), or from
+    the member item when that item has none yet; the session is written only with a check that the member item
+    still has what was used (else the member item is read and the check made again, once)."""
     attempt = throttle.begin(request.email, source_ip, device_token)
-    member_id = accounts.member_id_for_email(request.email)
-    member = accounts.get_member(member_id) if member_id else None
+    record = accounts.login_record(request.email)
+    projected = bool(record) and accounts.has_login_projection(record or {})
+    member = record if projected else accounts.get_member(str(record["member_id"]), consistent=True) if record else None
+    if member and not projected and str(member.get("email", "")).lower() != request.email.strip().lower():
+        member = None  # the address is no longer the member's (changed since the EMAIL# item was read)
     if not member:
         passwords.burn_time(request.password)
         raise InvalidCredentials()
-    if not passwords.verify(member["password_hash"], request.password):
-        raise InvalidCredentials()
-    if member["status"] == "suspended":
-        raise Forbidden("このアカウントは利用停止中です。公社までお問い合わせください。")
-    settle, new_device = throttle.success_ops(attempt, member["member_id"])
-    session = sessions.create(member["member_id"], member.get("role", "member"), also=settle)
-    return LoggedIn(me=me_of(member), session=session, device_token=new_device)
+    member_id = str(member["member_id"])
+    verified = None
+    for _ in range(2):
+        if member["password_hash"] != verified:
+            if not passwords.verify(member["password_hash"], request.password):
+                raise InvalidCredentials()
+            verified = member["password_hash"]
+        if member["status"] == "suspended":
+            raise Forbidden("このアカウントは利用停止中です。公社までお問い合わせください。")
+        settle, new_device = throttle.success_ops(attempt, member_id)
+        checks = [accounts.login_guard_op(member)] + ([] if projected else [accounts.login_repair_op(request.email, member)])
+        try:
+            session = sessions.create(member_id, member.get("role", "member"), also=[*checks, *settle])
+            return LoggedIn(me=me_of(member), session=session, device_token=new_device)
+        except ConditionFailed as exc:
+            if "ConditionalCheckFailed" not in exc.reasons[1 : 1 + len(checks)]:
+                raise
+        # changed since it was read (a stale or moved projection): the member item itself, checked again
+        member, projected = accounts.get_member(member_id, consistent=True), False
+        if not member or str(member.get("email", "")).lower() != request.email.strip().lower():
+            raise InvalidCredentials()
+    raise Busy()
 
 
 def me(member_id: str) -> Me:
@@ -69,7 +92,7 @@ def change_password(member_id: str, session_id: str, request: PasswordChangeRequ
         raise ValidationFailed(errors)
     # the new password and the other sessions' end in one transaction: never one without the other
     revoke, later = sessions.revoke_ops(member_id, keep_session_id=session_id)
-    dynamo.transact([accounts.set_password_op(member_id, passwords.hash_password(request.new_password), clock.iso()), *revoke])
+    dynamo.transact([*accounts.set_password_ops(member_id, member["email"], passwords.hash_password(request.new_password), clock.iso()), *revoke])
     for digest in later:
         accounts.delete_session(digest)
     mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=clock.jst_text(), about=f"member:{member_id}")

@@ -131,10 +131,17 @@ def _slot_of(res: Item) -> Item | None:
 
 def reservation_ics(member_id: str, reservation_id: str) -> tuple[str, str]:
     """(file name, iCalendar text) of the member's own confirmed/won reservation; anything else is 404."""
-    res = store.get_reservation(reservation_id, consistent=True)
+    named = store.reservation_id_parts(reservation_id)  # the slot it names is read with it (one BatchGetItem)
+    if named:
+        res, _, live = store.reservation_with_slot(reservation_id, *named, with_offering=False)
+    else:
+        res, live = store.get_reservation(reservation_id, consistent=True), None
     if not res or res.get("member_id") != member_id or res.get("status") not in LISTED:
         raise NotFound(NOT_FOUND)  # another member's reservation answers exactly like a missing one
-    slot = _slot_of(res)
+    if named and res["offering_id"] == named[0] and res.get("slot_id") == named[1]:
+        slot = live or res.get("slot")  # as _slot_of
+    else:
+        slot = _slot_of(res)
     if not slot:
         raise NotFound(NOT_FOUND)
     cal = _calendar("企業Myポータル ご予約")

@@ -38,7 +38,7 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
     try:  # the approval, its audit entry and the directory item: one transaction
         dynamo.transact(
             [
-                accounts.set_status_op(member_id, "pending_review", "active", clock.iso(), company_id),
+                *accounts.set_status_ops(member_id, member["email"], "pending_review", "active", clock.iso(), company_id),
                 audit.op(staff_id, "member.approve", f"member:{member_id}"),
                 *listing_ops,
                 *newsletters.subscription_ops(member, {**member, "status": "active"}, "approval"),  # メールマガジンの配信先

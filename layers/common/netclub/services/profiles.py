@@ -151,6 +151,7 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     try:
         profile_store.save(
             member_id,
+            member["email"],
             item,
             profile.company_name or "",
             profile.user.name or "",
@@ -178,7 +179,7 @@ def confirm_email(token: str) -> str:
         raise InvalidToken()
     profile = {**(member.get("profile") or {})}
     profile["user"] = {**(profile.get("user") or {}), "email": new}
-    operations = profile_store.change_email_ops(member["member_id"], old, new, profile, clock.iso())
+    operations = profile_store.change_email_ops(member, old, new, profile, clock.iso())
     operations += newsletters.index_ops({**member, "email": new, "profile": profile})  # a suppressed address left behind: back in the audience
     try:
         profile_store.transact_email_change(operations, token_ops=token_ops)
@@ -259,7 +260,7 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
         names = {"company_name": profile.company_name or "", "user_name": profile.user.name or "", "staff_fields": staff_fields}
         if company_id:
             names["company_id"] = company_id
-        operations = [*profile_store.change_email_ops(member_id, member["email"], new_email, item, at, names), log, *listing_ops]
+        operations = [*profile_store.change_email_ops(member, member["email"], new_email, item, at, names), log, *listing_ops]
         try:
             profile_store.transact_email_change(operations)
         except profile_store.EmailTaken:
@@ -271,6 +272,7 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
         try:
             profile_store.save_with_staff_fields(
                 member_id,
+                member["email"],
                 item,
                 staff_fields,
                 profile.company_name or "",

@@ -51,7 +51,7 @@ def confirm_reset(request: PasswordResetConfirm) -> None:
     revoke, later = sessions.revoke_ops(member["member_id"])
     try:
         accounts.consume_token_and(
-            token_ops, [accounts.set_password_op(member["member_id"], passwords.hash_password(request.new_password), clock.iso()), *revoke]
+            token_ops, [*accounts.set_password_ops(member["member_id"], member["email"], passwords.hash_password(request.new_password), clock.iso()), *revoke]
         )
     except ConditionFailed:
         raise InvalidToken() from None

@@ -153,7 +153,18 @@ def list_mine(member_id: str, cursor: str | None, limit: int = 50) -> Reservatio
 
 
 def detail(member_id: str, reservation_id: str) -> Reservation:
-    res = _owned(member_id, reservation_id)
+    """One BatchGetItem when the id names the offering and slot (store.new_reservation_id) and that slot is all the
+    view needs (a seminar seat not moved since); else the reservation, then its offering with every slot."""
+    named = store.reservation_id_parts(reservation_id)
+    if named:
+        res, offering, slot = store.reservation_with_slot(reservation_id, *named)
+        if not res or res.get("member_id") != member_id:
+            raise NotFound(NOT_FOUND)  # another member's reservation answers exactly like a missing one
+        needed = {s for s in [res.get("slot_id"), *(res.get("preferences") or [])] if s}
+        if offering and slot and res["offering_id"] == named[0] and needed == {slot["id"]}:
+            return view(res, offering, [slot], _position(res))
+    else:
+        res = _owned(member_id, reservation_id)
     offering, slots = store.offering_with_slots(res["offering_id"])
     return view(res, offering, slots, _position(res))
 
@@ -340,8 +351,9 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
     now = clock.iso()
     _check_open(offering, now)
     slots = {s["id"]: s for s in slot_list}
+    named_slot = body.slot_id if offering["kind"] == "seminar" or not body.preferences else body.preferences[0]
     res: dict[str, Any] = {
-        "id": ids.new_id(),
+        "id": store.new_reservation_id(offering["id"], named_slot),  # names the slot: the detail reads it with the reservation
         "member_id": member_id,
         "offering_id": offering["id"],
         "offering_title": offering["title"],

@@ -22,6 +22,61 @@ def member_id_for_email(address: str) -> str | None:
     return str(item["member_id"]) if item else None
 
 
+# The login credential projection: the EMAIL#<address> uniqueness item also carries these attributes
+# of its member, so a login reads one item. Every write of one of them to the member item writes it
+# to the EMAIL# item in the same transaction (login_fields_op, or the whole projection where the item
+# is created: create_member, profiles.change_email_ops). An EMAIL# item written before the projection
+# existed has no LOGIN_MARK: the login reads the member item instead, and writes the projection with
+# its session. Whatever a projection says, the login's session is written only with a ConditionCheck
+# that the member item still has those values (login_guard_op): a stale projection cannot log in.
+LOGIN_FIELDS = ("password_hash", "status", "role", "email", "company_name", "user_name")
+LOGIN_MARK = "login_v"  # the EMAIL# item has the whole projection (a partial one, written to an older item, does not count)
+
+
+def login_record(address: str) -> Item | None:
+    """The EMAIL# item of the address (strongly consistent): its member_id and, when it has LOGIN_MARK, the projection."""
+    return dynamo.get(*keys.email(address), consistent=True)
+
+
+def has_login_projection(record: Item) -> bool:
+    return bool(record.get(LOGIN_MARK))
+
+
+def login_projection(member: dict[str, Any]) -> dict[str, Any]:
+    """The projection of a member (an attribute the member item lacks is lacking here too)."""
+    return {f: member[f] for f in LOGIN_FIELDS if member.get(f) is not None}
+
+
+def login_fields_op(address: str, member_id: str, changed: dict[str, Any]) -> dict[str, Any]:
+    """The changed projected attributes on the member's EMAIL# item, as a transaction item: with the member
+    item's own update, in the same transaction. It fails (and so the transaction) if the address is no longer
+    the member's."""
+    names = {f"#f{i}": name for i, name in enumerate(changed)}
+    vals: dict[str, Any] = {f":f{i}": value for i, value in enumerate(changed.values())}
+    vals[":m"] = member_id
+    expression = "SET " + ", ".join(f"#f{i} = :f{i}" for i in range(len(changed)))
+    return dynamo.t_update(*keys.email(address), expression, vals=vals, names=names, condition="member_id = :m")
+
+
+def login_guard_op(member: dict[str, Any]) -> dict[str, Any]:
+    """A ConditionCheck that the member item still has the projected values the login used (else ConditionFailed)."""
+    names, vals, parts = {}, {}, ["attribute_exists(PK)"]
+    for i, field in enumerate(LOGIN_FIELDS):
+        names[f"#f{i}"] = field
+        if member.get(field) is None:
+            parts.append(f"attribute_not_exists(#f{i})")
+        else:
+            parts.append(f"#f{i} = :f{i}")
+            vals[f":f{i}"] = member[field]
+    return dynamo.t_check(*keys.member(str(member["member_id"])), " AND ".join(parts), vals=vals, names=names)
+
+
+def login_repair_op(address: str, member: dict[str, Any]) -> dict[str, Any]:
+    """The whole projection (and LOGIN_MARK) written to the EMAIL# item, with login_guard_op in the same
+    transaction: as the member item is at that moment. Only while the address is still the member's."""
+    return login_fields_op(address, str(member["member_id"]), {**login_projection(member), LOGIN_MARK: 1})
+
+
 def member_item(member: dict[str, Any]) -> Item:
     pk, sk = keys.member(member["member_id"])
     return {
@@ -38,14 +93,18 @@ def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None
     email_pk, email_sk = keys.email(member["email"])
     operations = [
         dynamo.t_put(member_item(member), condition="attribute_not_exists(PK)"),
-        dynamo.t_put({"PK": email_pk, "SK": email_sk, "member_id": member["member_id"]}, condition="attribute_not_exists(PK)"),
+        dynamo.t_put(
+            {"PK": email_pk, "SK": email_sk, "member_id": member["member_id"], **login_projection(member), LOGIN_MARK: 1},
+            condition="attribute_not_exists(PK)",
+        ),
         *(token_ops or []),
     ]
     dynamo.transact(operations)
 
 
-def set_status_op(member_id: str, expected: str, status: str, at: str, company_id: str | None = None) -> dict[str, Any]:
-    """The status change (only from `expected`); with company_id, also the directory's id (set once, never changed)."""
+def set_status_ops(member_id: str, email: str, expected: str, status: str, at: str, company_id: str | None = None) -> list[dict[str, Any]]:
+    """The status change (only from `expected`), on the member and its login projection (EMAIL#<email>);
+    with company_id, also the directory's id (set once, never changed)."""
     pk, sk = keys.member(member_id)
     expression = "SET #st = :st, GSI1PK = :g, updated_at = :at, status_changed_at = :at"
     vals = {":st": status, ":g": keys.members_by_status(status), ":at": at, ":expected": expected}
@@ -54,16 +113,17 @@ def set_status_op(member_id: str, expected: str, status: str, at: str, company_i
         expression += ", company_id = :cid"
         vals[":cid"] = company_id
         condition += " AND (attribute_not_exists(company_id) OR company_id = :cid)"
-    return dynamo.t_update(pk, sk, expression, names={"#st": "status"}, vals=vals, condition=condition)
+    return [
+        dynamo.t_update(pk, sk, expression, names={"#st": "status"}, vals=vals, condition=condition),
+        login_fields_op(email, member_id, {"status": status}),
+    ]
 
 
 def set_status(member_id: str, expected: str, status: str, at: str) -> None:
-    dynamo.transact([set_status_op(member_id, expected, status, at)])
-
-
-def set_password_hash(member_id: str, password_hash: str, at: str) -> None:
-    pk, sk = keys.member(member_id)
-    dynamo.update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals={":h": password_hash, ":at": at}, condition="attribute_exists(PK)")
+    member = get_member(member_id, consistent=True)
+    if not member:
+        raise ConditionFailed(["ConditionalCheckFailed"])
+    dynamo.transact(set_status_ops(member_id, str(member["email"]), expected, status, at))
 
 
 def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
@@ -168,9 +228,13 @@ def consume_token_and(token_ops: list[dict[str, Any]], operations: list[dict[str
     dynamo.transact([*token_ops, *operations])
 
 
-def set_password_op(member_id: str, password_hash: str, at: str) -> dict[str, Any]:
+def set_password_ops(member_id: str, email: str, password_hash: str, at: str) -> list[dict[str, Any]]:
+    """The new password hash, on the member and its login projection (EMAIL#<email>), as transaction items."""
     pk, sk = keys.member(member_id)
-    return dynamo.t_update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals={":h": password_hash, ":at": at}, condition="attribute_exists(PK)")
+    return [
+        dynamo.t_update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals={":h": password_hash, ":at": at}, condition="attribute_exists(PK)"),
+        login_fields_op(email, member_id, {"password_hash": password_hash}),
+    ]
 
 
 def count_with_status(status: str) -> int:

@@ -61,8 +61,14 @@ def update_op(
     return dynamo.t_update(pk, sk, expression, vals=vals, condition=condition)
 
 
+def _names_op(member_id: str, email: str, company_name: str, user_name: str) -> dict[str, Any]:
+    """The names on the member's login projection (EMAIL#<email>): written with the member's own update."""
+    return accounts.login_fields_op(email, member_id, {"company_name": company_name, "user_name": user_name})
+
+
 def save(
     member_id: str,
+    email: str,
     profile: dict[str, Any],
     company_name: str,
     user_name: str,
@@ -75,11 +81,12 @@ def save(
     operation = update_op(
         member_id, profile, company_name, user_name, at, pending_email=pending_email, company_id=company_id, suppressed_as_read=suppressed_as_read
     )
-    dynamo.transact([operation, *(extra or [])])
+    dynamo.transact([operation, _names_op(member_id, email, company_name, user_name), *(extra or [])])
 
 
 def save_with_staff_fields(
     member_id: str,
+    email: str,
     profile: dict[str, Any],
     staff_fields: dict[str, Any],
     company_name: str,
@@ -90,18 +97,26 @@ def save_with_staff_fields(
     suppressed_as_read: str | None = None,
 ) -> None:
     dynamo.transact(
-        [update_op(member_id, profile, company_name, user_name, at, staff_fields, company_id=company_id, suppressed_as_read=suppressed_as_read), *extra]
+        [
+            update_op(member_id, profile, company_name, user_name, at, staff_fields, company_id=company_id, suppressed_as_read=suppressed_as_read),
+            _names_op(member_id, email, company_name, user_name),
+            *extra,
+        ]
     )
 
 
 CLAIM_INDEX = 1  # position of the new address's claim in change_email_ops
 
 
-def change_email_ops(member_id: str, old: str, new: str, profile: dict[str, Any], at: str, also_set: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Release EMAIL#old, claim EMAIL#new (must be free), update the member (only if still at `old`).
+def change_email_ops(
+    member: dict[str, Any], old: str, new: str, profile: dict[str, Any], at: str, also_set: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Release EMAIL#old, claim EMAIL#new (must be free) with the member's login projection, update the member
+    (only if still at `old`, and still with the projected values copied from `member`, the member as read).
 
     also_set: further member attributes written by the same update (one operation per item in a transaction).
     """
+    member_id = str(member["member_id"])
     old_pk, old_sk = keys.email(old)
     new_pk, new_sk = keys.email(new)
     pk, sk = keys.member(member_id)
@@ -113,10 +128,18 @@ def change_email_ops(member_id: str, old: str, new: str, profile: dict[str, Any]
     if "company_id" in extra:  # the directory's id is set once and never changed (as update_op)
         index = list(extra).index("company_id")
         condition += f" AND (attribute_not_exists(#a{index}) OR #a{index} = :a{index})"
+    for i, field in enumerate(f for f in accounts.LOGIN_FIELDS if f != "email" and f not in extra):  # the copied values are current
+        names[f"#l{i}"] = field
+        if member.get(field) is None:
+            condition += f" AND attribute_not_exists(#l{i})"
+        else:
+            condition += f" AND #l{i} = :l{i}"
+            vals[f":l{i}"] = member[field]
+    projection = accounts.login_projection({**member, **extra, "email": new})
     return [
         dynamo.t_delete(old_pk, old_sk, condition="member_id = :m", vals={":m": member_id}),
-        dynamo.t_put({"PK": new_pk, "SK": new_sk, "member_id": member_id}, condition="attribute_not_exists(PK)"),
-        dynamo.t_update(pk, sk, expression, vals=vals, names=names or None, condition=condition),
+        dynamo.t_put({"PK": new_pk, "SK": new_sk, "member_id": member_id, **projection, accounts.LOGIN_MARK: 1}, condition="attribute_not_exists(PK)"),
+        dynamo.t_update(pk, sk, expression, vals=vals, names=names, condition=condition),
     ]
 
 

@@ -23,14 +23,22 @@ Keys:
                once attended also GSI2PK=HISTORY#<mid> GSI2SK=<date>#<rid> (利用履歴, contract 2)
 An offering with its slots is one Query (SK between META and SLOT#~); holders are one Query too;
 the whole partition (the staff list of reservations, cancelled ones included) is one Query.
+
+A reservation id names the offering and the slot it was made for (new_reservation_id: "r" + base64url of
+the two ids' 36 bytes and 9 random ones), so its detail reads the reservation, the offering and that slot in
+one BatchGetItem (reservation_with_slot). Ids made before, or of offerings/slots whose ids are not
+ids.new_id()'s, are plain ids.new_id(): their reservation is read alone.
 """
 
 from __future__ import annotations
 
+import base64
+import re
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from netclub import clock
+from netclub import clock, ids
 from netclub.store import dynamo
 from netclub.store.dynamo import Item
 
@@ -66,6 +74,30 @@ def wait_key(offering_id: str, slot_id: str, seq: int) -> tuple[str, str]:
 
 def reservation_key(reservation_id: str) -> tuple[str, str]:
     return f"RES#{reservation_id}", "RES"
+
+
+_NEW_ID = re.compile(r"[0-9a-f]{36}")  # ids.new_id()
+_ID_BYTES = 18
+_RANDOM_BYTES = 9
+_NAMING_ID = re.compile(r"r[A-Za-z0-9_-]{60}")  # "r" + base64url of 45 bytes (no padding)
+
+
+def new_reservation_id(offering_id: str, slot_id: str | None) -> str:
+    """A new reservation's id, naming its offering and slot (61 characters) when both are ids.new_id()'s."""
+    if slot_id and _NEW_ID.fullmatch(offering_id) and _NEW_ID.fullmatch(slot_id):
+        raw = bytes.fromhex(offering_id + slot_id) + secrets.token_bytes(_RANDOM_BYTES)
+        return "r" + base64.urlsafe_b64encode(raw).decode("ascii")
+    return ids.new_id()
+
+
+def reservation_id_parts(reservation_id: str) -> tuple[str, str] | None:
+    """The (offering id, slot id) a reservation id names (None: an id of the plain form). Only the keys to
+    read with the reservation: whatever they name is used only once that reservation is the caller's and of
+    that offering."""
+    if not _NAMING_ID.fullmatch(reservation_id):
+        return None
+    raw = base64.urlsafe_b64decode(reservation_id[1:])
+    return raw[:_ID_BYTES].hex(), raw[_ID_BYTES : 2 * _ID_BYTES].hex()
 
 
 def history_pk(member_id: str) -> str:
@@ -131,6 +163,15 @@ def waiting_up_to(offering_id: str, slot_id: str, seq: int) -> int:
 def get_reservation(reservation_id: str, consistent: bool = False) -> Item | None:
     item = dynamo.get(*reservation_key(reservation_id), consistent=consistent)
     return plain(item) if item else None
+
+
+def reservation_with_slot(reservation_id: str, offering_id: str, slot_id: str, with_offering: bool = True) -> tuple[Item | None, Item | None, Item | None]:
+    """The reservation, the offering (with_offering) and the slot named by its id (reservation_id_parts): one
+    BatchGetItem, strongly consistent. The caller checks that the reservation is the member's and of that offering."""
+    res_key, offering, slot = reservation_key(reservation_id), offering_key(offering_id), slot_key(offering_id, slot_id)
+    wanted = [res_key, offering, slot] if with_offering else [res_key, slot]
+    found = {(str(i["PK"]), str(i["SK"])): plain(i) for i in dynamo.batch_get(wanted, consistent=True)}
+    return found.get(res_key), found.get(offering), found.get(slot)
 
 
 def reservations_of(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
