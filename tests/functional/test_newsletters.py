@@ -8,6 +8,7 @@ Lambda's SQS event shape, failed messages left on the queue.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from typing import Any
 
@@ -117,7 +118,10 @@ def test_bad_newsletters_are_400_with_japanese_fields_and_members_get_403(staff:
     assert member.post("/api/admin/newsletters", NEWSLETTER).status == 403
 
 
-def test_the_recipients_index_follows_every_profile_write_and_keeps_the_consent(env: Env, staff: Portal, member: Portal) -> None:
+def test_the_recipients_index_follows_every_profile_write_and_keeps_the_consent(
+    env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netclub import clock
     from netclub.services import newsletters
     from netclub.store import newsletters as store
 
@@ -131,6 +135,8 @@ def test_the_recipients_index_follows_every_profile_write_and_keeps_the_consent(
     out = store.consent(demo)
     assert out and out["withdrawn_at"] and "consented_at" not in out and [h["via"] for h in out["history"]] == ["seed", "profile"]
 
+    later = clock.now() + dt.timedelta(seconds=2)  # consent times are to the second: the new one must be later
+    monkeypatch.setattr(clock, "now", lambda: later)
     _subscribe(member, True, ["e_argus"])
     assert newsletters.audience(["netclub_magazine"]) == [] and newsletters.audience(["e_argus"]) == [demo]
     back = store.consent(demo)
