@@ -10,6 +10,7 @@ from netclub.services import directory
 
 app = build_resolver()
 index = directory.IndexCache()  # this container's copy of the index (loaded on the first search)
+index.prime_for_snapshot()  # or during init, under SnapStart
 
 
 @app.get(

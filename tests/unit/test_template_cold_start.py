@@ -64,3 +64,25 @@ def test_the_dynamodb_client_is_made_at_init_only_for_a_snapshot(monkeypatch: An
     monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
     aws.prime_for_snapshot()
     assert made == ["dynamodb"]
+
+
+def test_the_directory_index_is_loaded_at_init_only_for_a_snapshot(monkeypatch: Any) -> None:
+    from netclub.services import directory
+    from netclub.services.directory_index import Index
+
+    loads: list[str | None] = []
+
+    def fetch(etag: str | None) -> tuple[str, bytes, str | None]:
+        loads.append(etag)
+        return ("new", Index.build([]).dump(), '"v1"') if etag is None else ("same", b"", etag)
+
+    monkeypatch.setattr(directory.directory_store, "fetch_index", fetch)
+    cache = directory.IndexCache()
+    monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
+    cache.prime_for_snapshot()
+    assert loads == [] and cache.index is None  # tests, the local stack, on-demand init: the first search loads it
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
+    cache.prime_for_snapshot()
+    assert loads == [None] and cache.index is not None and cache.etag == '"v1"'
+    primed = cache.index
+    assert cache.current() is primed and loads == [None, '"v1"']  # after the restore: one conditional GetObject, 304
