@@ -34,7 +34,7 @@ def test_a_new_id_names_its_offering_and_slot_and_the_detail_is_one_read(staff: 
 
     o = offering(staff)
     res = _reserve(member, o)
-    assert res["id"].startswith("r") and len(res["id"]) == 61
+    assert len(res["id"]) == 64
     assert store.reservation_id_parts(res["id"]) == (o["id"], o["slots"][0]["id"])
     answer, calls = _calls(member, f"/api/reservations/{res['id']}")
     assert (answer.status, calls) == (200, 2)  # the authorizer's BatchGetItem, and this one
@@ -76,6 +76,8 @@ def test_ids_of_the_plain_form_still_work(staff: Portal, member: Portal, monkeyp
 def test_another_members_id_and_altered_ids_reach_nothing(env: Env, staff: Portal, member: Portal) -> None:
     import base64
 
+    from netclub.store import reservations as store
+
     o, elsewhere = offering(staff), offering(staff)
     res = _reserve(member, o)
     other = new_member(env, staff, "nosy2@example.jp")
@@ -83,12 +85,31 @@ def test_another_members_id_and_altered_ids_reach_nothing(env: Env, staff: Porta
         answer = other.get(path)
         assert answer.status == 404 and answer.error["code"] == "not_found"
     # the same reservation's random part with another offering's slot: another key, no reservation
-    raw = base64.urlsafe_b64decode(res["id"][1:])
-    forged = "r" + base64.urlsafe_b64encode(bytes.fromhex(elsewhere["id"] + elsewhere["slots"][0]["id"]) + raw[36:]).decode()
+    raw = base64.urlsafe_b64decode(res["id"].encode().translate(store._FROM_SORTED))
+    swapped = raw[:6] + bytes.fromhex(elsewhere["id"] + elsewhere["slots"][0]["id"]) + raw[42:]
+    forged = base64.urlsafe_b64encode(swapped).translate(store._TO_SORTED).decode()
+    assert store.reservation_id_parts(forged) == (elsewhere["id"], elsewhere["slots"][0]["id"])
     for client in (member, other):
         assert client.get(f"/api/reservations/{forged}").status == 404
         assert client.get(f"/api/reservations/{forged}/calendar.ics").status == 404
-    assert member.get("/api/reservations/r" + "A" * 60).status == 404
+    assert member.get("/api/reservations/" + "A" * 64).status == 404
+
+
+def test_new_ids_sort_by_creation_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists order reservations made in the same second by id, and the calendar feed orders by id: a newer id
+    sorts after an older one whatever offering and slot it names."""
+    import datetime as dt
+
+    from netclub import clock
+    from netclub.store import reservations as store
+
+    start = clock.now()
+    made = []
+    for step, (offering_id, slot_id) in enumerate([("f" * 36, "f" * 36), ("0" * 36, "0" * 36), ("8" * 36, "1" * 36)] * 3):
+        monkeypatch.setattr(clock, "now", lambda step=step: start + dt.timedelta(milliseconds=step))
+        made.append(store.new_reservation_id(offering_id, slot_id))
+    assert sorted(made) == made
+    assert [store.reservation_id_parts(i) for i in made[:3]] == [("f" * 36, "f" * 36), ("0" * 36, "0" * 36), ("8" * 36, "1" * 36)]
 
 
 def test_counselling_and_waitlisted_details(env: Env, staff: Portal, member: Portal) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from netclub.models.common import Email, RequestModel, Secret, Token
+from netclub.models.common import AnswerModel, Email, RequestModel, Secret, Token
 
 Status = Literal["pending_review", "active", "suspended"]
 Role = Literal["member", "staff"]
@@ -17,7 +17,7 @@ class LoginRequest(RequestModel):
     password: Secret
 
 
-class Me(BaseModel):
+class Me(AnswerModel):
     member_id: str
     email: str
     company_name: str
@@ -26,7 +26,7 @@ class Me(BaseModel):
     role: Role
 
 
-class LoginResponse(BaseModel):
+class LoginResponse(AnswerModel):
     member: Me
     csrf_token: str
 
@@ -57,16 +57,16 @@ class RegistrationRequest(RequestModel):
     email_confirm: Email
 
 
-class RegistrationCreated(BaseModel):
+class RegistrationCreated(AnswerModel):
     member_id: str
     status: Status
 
 
-class Accepted(BaseModel):
+class Accepted(AnswerModel):
     message: str
 
 
-class MemberSummary(BaseModel):
+class MemberSummary(AnswerModel):
     member_id: str
     email: str
     company_name: str
@@ -76,6 +76,6 @@ class MemberSummary(BaseModel):
     corporate_type: str | None = None
 
 
-class MemberList(BaseModel):
+class MemberList(AnswerModel):
     items: list[MemberSummary]
     next_cursor: str | None = None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from netclub.models.common import AnswerModel
 
 
-class CalendarFeed(BaseModel):
+class CalendarFeed(AnswerModel):
     url: str = Field(description="the member's private iCalendar feed (…/api/calendar/{token}.ics); keep it private: anyone with it sees the reservations")

@@ -90,6 +90,14 @@ def _check_value(value: Any, multi_line: bool) -> None:
     # a nested RequestModel has checked its own fields
 
 
+class AnswerModel(BaseModel):
+    """The base of every answer body: its validator and serializer are built on first use (defer_build).
+    A function imports model modules of ten or so models and answers with one or two: building every one
+    at import was most of a module's import time."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class RequestModel(BaseModel):
     """The base of every request body (and its parts): unknown keys ignored, every text value checked.
 
@@ -168,20 +176,20 @@ LinkUrl = AfterValidator(_link_url)
 """Annotated metadata: an absolute http(s) URL or a same-site path (or blank)."""
 
 
-class ErrorField(BaseModel):
+class ErrorField(AnswerModel):
     """One field that failed validation: its dotted name and a Japanese message."""
 
     field: str
     message: str
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(AnswerModel):
     code: str = Field(description="machine-readable: validation_error, unauthenticated, not_found, slot_full, …")
     message: str = Field(description="Japanese text for the user")
     fields: list[ErrorField] = Field(default_factory=list, description="only for validation errors: one entry per field")
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(AnswerModel):
     """The body of every 4xx/5xx answer (API.md, Conventions: Errors)."""
 
     error: ErrorDetail

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from netclub import clock
-from netclub.models.common import MULTI_LINE, LinkUrl, RequestModel
+from netclub.models.common import MULTI_LINE, AnswerModel, LinkUrl, RequestModel
 
 
 def _jst(value: datetime) -> datetime:
@@ -39,7 +39,7 @@ class EventIn(Input):
         return self
 
 
-class Event(BaseModel):
+class Event(AnswerModel):
     id: str
     title: str
     starts_at: str
@@ -49,11 +49,11 @@ class Event(BaseModel):
     description: str
 
 
-class EventList(BaseModel):
+class EventList(AnswerModel):
     items: list[Event]
 
 
-class AdminEventList(BaseModel):
+class AdminEventList(AnswerModel):
     items: list[Event] = Field(description="every event, past and future, latest start first")
     next_cursor: str | None = None
 
@@ -66,7 +66,7 @@ class VideoIn(Input):
     duration_s: Annotated[int, Field(ge=0, le=86400)] = 0
 
 
-class Video(BaseModel):
+class Video(AnswerModel):
     id: str
     title: str
     description: str
@@ -76,7 +76,7 @@ class Video(BaseModel):
     created_at: str
 
 
-class VideoList(BaseModel):
+class VideoList(AnswerModel):
     items: list[Video]
 
 
@@ -86,14 +86,14 @@ class NoticeIn(Input):
     published_at: Instant | None = Field(default=None, description="publication instant (default: now); later = scheduled")
 
 
-class Notice(BaseModel):
+class Notice(AnswerModel):
     id: str
     title: str
     body: str
     published_at: str
 
 
-class NoticeList(BaseModel):
+class NoticeList(AnswerModel):
     items: list[Notice]
     next_cursor: str | None = None
 
@@ -102,25 +102,25 @@ class AdminNotice(Notice):
     scheduled: bool = Field(description="true while published_at is in the future (members do not see it yet)")
 
 
-class AdminNoticeList(BaseModel):
+class AdminNoticeList(AnswerModel):
     items: list[AdminNotice]
     next_cursor: str | None = None
 
 
-class Deleted(BaseModel):
+class Deleted(AnswerModel):
     id: str
     deleted: bool = True
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(AnswerModel):
     id: str
     at: str
     actor_id: str
     action: str
     target: str
-    detail: dict[str, object] = {}
+    detail: dict[str, object] = {}  # noqa: RUF012 (a pydantic field: pydantic copies the default per instance)
 
 
-class AuditLog(BaseModel):
+class AuditLog(AnswerModel):
     items: list[AuditEntry]
     next_cursor: str | None = None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from netclub.models.common import AnswerModel
 
 
-class UpcomingSlot(BaseModel):
+class UpcomingSlot(AnswerModel):
     offering_id: str
     title: str
     slot_id: str
@@ -16,7 +18,7 @@ class UpcomingSlot(BaseModel):
     waitlist_count: int = Field(description="reservations waiting for a seat of this slot (キャンセル待ち)")
 
 
-class Dashboard(BaseModel):
+class Dashboard(AnswerModel):
     pending_registrations: int = Field(description="確認待ちの登録 (members in pending_review), exact")
     open_inquiries: int = Field(description="未回答のお問い合わせ (inquiries in status open), exact")
     mail_outbox: int = Field(description="再送待ちメール (mails waiting for a retry), exact")

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from netclub.models.common import MULTI_LINE, RequestModel
+from netclub.models.common import MULTI_LINE, AnswerModel, RequestModel
 
 
-class IndustryView(BaseModel):
+class IndustryView(AnswerModel):
     major: str | None = None
     middle: str | None = None
     minor: str | None = None
     name: str | None = Field(None, description="the most specific class's Japanese name")
 
 
-class CompanyCard(BaseModel):
+class CompanyCard(AnswerModel):
     company_id: str = Field(description="opaque; not the member id")
     company_name: str
     company_name_kana: str | None = None
@@ -29,12 +29,12 @@ class CompanyCard(BaseModel):
     homepage_url: str | None = None
 
 
-class RepresentativeView(BaseModel):
+class RepresentativeView(AnswerModel):
     name: str | None = None
     title: str | None = None
 
 
-class EquipmentView(BaseModel):
+class EquipmentView(AnswerModel):
     capability_class: str | None = None
     name: str
     domestic: bool | None = None
@@ -55,13 +55,13 @@ class CompanyPage(CompanyCard):
     equipment: list[EquipmentView] = Field(default_factory=list)
 
 
-class CompanyList(BaseModel):
+class CompanyList(AnswerModel):
     items: list[CompanyCard]
     total: int = Field(description="how many companies match")
     next_cursor: str | None = None
 
 
-class PublicView(BaseModel):
+class PublicView(AnswerModel):
     """GET /api/profile/public-view: what other members see of the member's own company (My情報 「公開される情報」)."""
 
     published: bool = Field(description="企業情報の発信: true while other members can find the company")
@@ -75,5 +75,5 @@ class ContactRequest(RequestModel):
     message: Annotated[str, Field(min_length=1, max_length=2000, description="内容 (1..2000 characters, line breaks allowed)"), MULTI_LINE]
 
 
-class ContactAccepted(BaseModel):
+class ContactAccepted(AnswerModel):
     id: str = Field(description="the 商談申込's id (ref_id of both members' 利用履歴 rows)")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from netclub.models.common import MULTI_LINE, RequestModel
+from netclub.models.common import MULTI_LINE, AnswerModel, RequestModel
 
 InquiryStatus = Literal["open", "answered", "closed"]
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -23,7 +23,7 @@ class InquiryKindInput(Body):
     active: bool = True
 
 
-class InquiryKind(BaseModel):
+class InquiryKind(AnswerModel):
     id: str
     name: str
     description: str = ""
@@ -36,11 +36,11 @@ class InquiryKindAdmin(InquiryKind):
     updated_at: str | None = None
 
 
-class InquiryKindList(BaseModel):
+class InquiryKindList(AnswerModel):
     items: list[InquiryKind]
 
 
-class InquiryKindAdminList(BaseModel):
+class InquiryKindAdminList(AnswerModel):
     items: list[InquiryKindAdmin]
 
 
@@ -53,12 +53,12 @@ class AttachmentRequest(Body):
     size: Annotated[int, Field(description="bytes; at most 10,485,760")]
 
 
-class UploadForm(BaseModel):
+class UploadForm(AnswerModel):
     url: str = Field(description="POST a multipart/form-data form here: every `fields` entry, then the file as `file` (last)")
     fields: dict[str, str]
 
 
-class AttachmentUpload(BaseModel):
+class AttachmentUpload(AnswerModel):
     attachment_id: str
     upload: UploadForm
     expires_at: str
@@ -74,7 +74,7 @@ class InquiryRequest(Body):
     attachment_ids: Annotated[list[Id], Field(max_length=5)] = Field(default_factory=list)
 
 
-class AttachmentInfo(BaseModel):
+class AttachmentInfo(AnswerModel):
     attachment_id: str
     filename: str
     size: int
@@ -85,12 +85,12 @@ class StaffAttachment(AttachmentInfo):
     download_url: str = Field(description="short-lived presigned GET (5 minutes)")
 
 
-class Reply(BaseModel):
+class Reply(AnswerModel):
     body: str
     replied_at: str
 
 
-class Inquiry(BaseModel):
+class Inquiry(AnswerModel):
     id: str
     receipt_no: str
     kind_id: str
@@ -103,7 +103,7 @@ class Inquiry(BaseModel):
     replies: list[Reply] = Field(default_factory=list)
 
 
-class InquiryList(BaseModel):
+class InquiryList(AnswerModel):
     items: list[Inquiry]
     next_cursor: str | None = None
 
@@ -116,7 +116,7 @@ class StaffInquiry(Inquiry):
     attachments: list[StaffAttachment]  # type: ignore[assignment]
 
 
-class StaffInquirySummary(BaseModel):
+class StaffInquirySummary(AnswerModel):
     id: str
     receipt_no: str
     kind_name: str
@@ -128,7 +128,7 @@ class StaffInquirySummary(BaseModel):
     attachment_count: int = 0
 
 
-class StaffInquiryList(BaseModel):
+class StaffInquiryList(AnswerModel):
     items: list[StaffInquirySummary]
     next_cursor: str | None = None
 

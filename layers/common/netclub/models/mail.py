@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from netclub.models.common import AnswerModel
 
 
-class OutboxMail(BaseModel):
+class OutboxMail(AnswerModel):
     id: str
     to: str
     subject: str
@@ -16,6 +16,6 @@ class OutboxMail(BaseModel):
     last_attempt_at: str | None = None
 
 
-class OutboxList(BaseModel):
+class OutboxList(AnswerModel):
     items: list[OutboxMail]
     next_cursor: str | None = None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from netclub.models.common import MULTI_LINE, RequestModel
+from netclub.models.common import MULTI_LINE, AnswerModel, RequestModel
 from netclub.models.content import Instant
 from netclub.models.profile import Genre
 
@@ -44,7 +44,7 @@ class NewsletterSend(RequestModel):
     send_at: Instant | None = Field(default=None, description="a future instant (ISO 8601; without offset = Tokyo time); absent: now")
 
 
-class NewsletterStats(BaseModel):
+class NewsletterStats(AnswerModel):
     recipients: int = Field(0, description="対象")
     sent: int = Field(0, description="送信")
     failed: int = Field(0, description="失敗")
@@ -54,7 +54,7 @@ class NewsletterStats(BaseModel):
     stuck: int = Field(0, description="未送信: recipients of messages given up after their last attempt, in the DLQ until staff re-drive them (再送)")
 
 
-class Newsletter(BaseModel):
+class Newsletter(AnswerModel):
     id: str
     subject: str
     body: str
@@ -68,17 +68,17 @@ class Newsletter(BaseModel):
     stats: NewsletterStats
 
 
-class NewsletterList(BaseModel):
+class NewsletterList(AnswerModel):
     items: list[Newsletter] = Field(description="newest first")
     next_cursor: str | None = None
 
 
-class NewsletterAccepted(BaseModel):
+class NewsletterAccepted(AnswerModel):
     id: str
     status: NewsletterStatus
 
 
-class NewsletterRedriven(BaseModel):
+class NewsletterRedriven(AnswerModel):
     id: str
     messages: int = Field(description="the newsletter's messages moved from the DLQ back to the queue")
     recipients: int = Field(description="the recipients those messages name (each still gets the newsletter at most once)")
@@ -88,5 +88,5 @@ class UnsubscribeIn(RequestModel):
     token: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class Unsubscribed(BaseModel):
+class Unsubscribed(AnswerModel):
     unsubscribed: bool = True

@@ -11,9 +11,9 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
-from netclub.models.common import EMAIL_RE, MULTI_LINE, DocumentedAs, JsonObject, RequestModel, SchemaPattern, WebUrl
+from netclub.models.common import EMAIL_RE, MULTI_LINE, AnswerModel, DocumentedAs, JsonObject, RequestModel, SchemaPattern, WebUrl
 
 CorporateType = Literal["corporation", "sole_proprietor", "founder"]
 Gender = Literal["male", "female", "other", "unspecified"]
@@ -224,11 +224,11 @@ class EmailConfirm(RequestModel):
     token: Annotated[str, Field(min_length=1, max_length=512)]
 
 
-class EmailChanged(BaseModel):
+class EmailChanged(AnswerModel):
     email: str
 
 
-class AdminMemberSummary(BaseModel):
+class AdminMemberSummary(AnswerModel):
     member_id: str
     email: str
     company_name: str
@@ -238,7 +238,7 @@ class AdminMemberSummary(BaseModel):
     updated_at: str | None = None
 
 
-class AdminMemberDetail(BaseModel):
+class AdminMemberDetail(AnswerModel):
     """GET /api/admin/members/{id}: the member, the whole profile and the staff-registered fields."""
 
     model_config = ConfigDict(defer_build=True)
@@ -248,12 +248,12 @@ class AdminMemberDetail(BaseModel):
     staff_fields: dict[str, Any] = Field(default_factory=dict)
 
 
-class IndustryNode(BaseModel):
+class IndustryNode(AnswerModel):
     code: str
     name: str
     children: list[IndustryNode] = Field(default_factory=list)
 
 
-class IndustryList(BaseModel):
+class IndustryList(AnswerModel):
     revision: str = Field(description="JSIC revision (第13回改定)")
     items: list[IndustryNode]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from netclub.models.common import MULTI_LINE, RequestModel
+from netclub.models.common import MULTI_LINE, AnswerModel, RequestModel
 from netclub.models.content import Instant, Text, Title
 
 Kind = Literal["seminar", "counseling"]
@@ -28,7 +28,7 @@ class OfferingIn(Input):
     apply_until: Instant = Field(description="application deadline (ISO 8601; without offset = Tokyo time)")
 
 
-class Offering(BaseModel):
+class Offering(AnswerModel):
     id: str
     kind: Kind
     title: str
@@ -37,7 +37,7 @@ class Offering(BaseModel):
     lottery_status: str | None = Field(default=None, description="counselling: drawing | drawn once the lottery ran")
 
 
-class OfferingList(BaseModel):
+class OfferingList(AnswerModel):
     items: list[Offering]
 
 
@@ -55,7 +55,7 @@ class SlotIn(Input):
         return self
 
 
-class Slot(BaseModel):
+class Slot(AnswerModel):
     id: str
     date: str
     start_time: str
@@ -87,7 +87,7 @@ class ReservationChange(Input):
     note: Note | None = None
 
 
-class Reservation(BaseModel):
+class Reservation(AnswerModel):
     id: str
     offering_id: str
     offering_title: str
@@ -105,12 +105,12 @@ class Reservation(BaseModel):
     waitlist_position: int | None = Field(default=None, description="status waitlisted: 1 = the next to get a freed seat")
 
 
-class ReservationList(BaseModel):
+class ReservationList(AnswerModel):
     items: list[Reservation]
     next_cursor: str | None = None
 
 
-class AdminReservation(BaseModel):
+class AdminReservation(AnswerModel):
     reservation_id: str
     member_id: str
     company_name: str
@@ -123,7 +123,7 @@ class AdminReservation(BaseModel):
     cancelled_at: str | None = Field(default=None, description="set for status cancelled (listed after the live reservations)")
 
 
-class AdminReservationList(BaseModel):
+class AdminReservationList(AnswerModel):
     items: list[AdminReservation]
 
 
@@ -131,18 +131,18 @@ class LotteryIn(Input):
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
 
 
-class LotteryOutcome(BaseModel):
+class LotteryOutcome(AnswerModel):
     reservation_id: str
     status: Literal["won", "lost"]
     slot_id: str | None
 
 
-class LotteryResult(BaseModel):
+class LotteryResult(AnswerModel):
     seed: int
     results: list[LotteryOutcome]
 
 
-class UsageItem(BaseModel):
+class UsageItem(AnswerModel):
     type: str
     title: str
     date: str
@@ -150,6 +150,6 @@ class UsageItem(BaseModel):
     ref_id: str
 
 
-class UsageHistory(BaseModel):
+class UsageHistory(AnswerModel):
     items: list[UsageItem]
     next_cursor: str | None = None

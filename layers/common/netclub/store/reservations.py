@@ -24,8 +24,8 @@ Keys:
 An offering with its slots is one Query (SK between META and SLOT#~); holders are one Query too;
 the whole partition (the staff list of reservations, cancelled ones included) is one Query.
 
-A reservation id names the offering and the slot it was made for (new_reservation_id: "r" + base64url of
-the two ids' 36 bytes and 9 random ones), so its detail reads the reservation, the offering and that slot in
+A reservation id names the offering and the slot it was made for (new_reservation_id: an order-keeping
+base64 of its creation time, the two ids' 36 bytes and 6 random ones), so its detail reads the reservation, the offering and that slot in
 one BatchGetItem (reservation_with_slot). Ids made before, or of offerings/slots whose ids are not
 ids.new_id()'s, are plain ids.new_id(): their reservation is read alone.
 """
@@ -77,16 +77,24 @@ def reservation_key(reservation_id: str) -> tuple[str, str]:
 
 
 _NEW_ID = re.compile(r"[0-9a-f]{36}")  # ids.new_id()
+_TIME_BYTES = 6  # milliseconds since the epoch, as ids.new_id() begins
 _ID_BYTES = 18
-_RANDOM_BYTES = 9
-_NAMING_ID = re.compile(r"r[A-Za-z0-9_-]{60}")  # "r" + base64url of 45 bytes (no padding)
+_RANDOM_BYTES = 6
+_NAMING_ID = re.compile(r"[A-Za-z0-9_-]{64}")  # 48 bytes in base64 (no padding); a plain id is 36 hex
+# base64's 64 characters in ASCII order: the text of an id sorts as its bytes do (time first), as plain ids do
+_STANDARD = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_SORTED = b"-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_TO_SORTED, _FROM_SORTED = bytes.maketrans(_STANDARD, _SORTED), bytes.maketrans(_SORTED, _STANDARD)
 
 
 def new_reservation_id(offering_id: str, slot_id: str | None) -> str:
-    """A new reservation's id, naming its offering and slot (61 characters) when both are ids.new_id()'s."""
+    """A new reservation's id, naming its offering and slot (64 characters) when both are ids.new_id()'s:
+    the creation time (ms), the two ids and 48 random bits, in an order-keeping base64, so that ids still
+    sort by creation time (the lists' tie-break within a second, the calendar feed's order)."""
     if slot_id and _NEW_ID.fullmatch(offering_id) and _NEW_ID.fullmatch(slot_id):
-        raw = bytes.fromhex(offering_id + slot_id) + secrets.token_bytes(_RANDOM_BYTES)
-        return "r" + base64.urlsafe_b64encode(raw).decode("ascii")
+        now_ms = int(clock.now().timestamp() * 1000)
+        raw = now_ms.to_bytes(_TIME_BYTES, "big") + bytes.fromhex(offering_id + slot_id) + secrets.token_bytes(_RANDOM_BYTES)
+        return base64.urlsafe_b64encode(raw).translate(_TO_SORTED).decode("ascii")
     return ids.new_id()
 
 
@@ -96,8 +104,9 @@ def reservation_id_parts(reservation_id: str) -> tuple[str, str] | None:
     that offering."""
     if not _NAMING_ID.fullmatch(reservation_id):
         return None
-    raw = base64.urlsafe_b64decode(reservation_id[1:])
-    return raw[:_ID_BYTES].hex(), raw[_ID_BYTES : 2 * _ID_BYTES].hex()
+    raw = base64.urlsafe_b64decode(reservation_id.encode("ascii").translate(_FROM_SORTED))
+    named = raw[_TIME_BYTES:]
+    return named[:_ID_BYTES].hex(), named[_ID_BYTES : 2 * _ID_BYTES].hex()
 
 
 def history_pk(member_id: str) -> str:
