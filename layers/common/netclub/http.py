@@ -196,6 +196,13 @@ class Field:
         annotated: Any = Annotated[self.annotation, PydanticField(**constraints)] if constraints else self.annotation
         return TypeAdapter(annotated)
 
+    def absent(self, loc: tuple[Any, ...], values: dict[str, Any], errors: list[dict[str, Any]]) -> None:
+        """Not given: its default, or a `missing` error when it has none."""
+        if self.required:
+            errors.append(_missing(loc))
+        else:
+            values[self.name] = self.default
+
     def validate(self, value: Any, loc: tuple[Any, ...], errors: list[dict[str, Any]]) -> Any:
         from pydantic import ValidationError
 
@@ -374,10 +381,7 @@ class Router:
             loc = (spec.source, spec.alias)
             value = received.get(spec.alias)
             if value is None:
-                if spec.required:
-                    errors.append(_missing(loc))
-                else:
-                    values[spec.name] = spec.default
+                spec.absent(loc, values, errors)
                 continue
             values[spec.name] = spec.validate(value, loc, errors)
 
@@ -413,10 +417,7 @@ class Router:
                     errors.append(_missing(loc))
                     continue
             if value is None:
-                if spec.required:
-                    errors.append(_missing(loc))
-                else:
-                    values[spec.name] = spec.default
+                spec.absent(loc, values, errors)
                 continue
             if not _is_sequence(spec.annotation) and isinstance(value, list) and value:
                 value = value[0]  # as Powertools' _normalize_field_value
