@@ -2,7 +2,7 @@
 validation exactly as it was).
 
 Every function's routes are replayed into Powertools' REST resolver configured as netclub.api
-configured it before (netclub.openapi_document.reference_resolver). Route by route: the parameters
+configured it before (tests/functional/powertools_reference.py). Route by route: the parameters
 are read from the same places under the same names, and both answer the same bad inputs (and the
 requests that get past validation) with the same status, body and headers.
 """
@@ -15,7 +15,8 @@ import re
 from typing import Any
 
 from netclub import http
-from netclub.openapi_document import reference_resolver
+
+from tests.functional.powertools_reference import reference_resolver
 
 MEMBER = {"member_id": "m-0000", "role": "member", "session_id": "s", "csrf_token": "c"}
 

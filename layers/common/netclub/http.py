@@ -16,7 +16,7 @@ quarter of a function's cold start. This router keeps what the functions used of
 - the same proxy answer (`statusCode`, `body`, `isBase64Encoded`, `multiValueHeaders`).
 
 The OpenAPI document is still Powertools' own: `get_openapi_schema()` replays these registrations into
-its resolver (netclub.openapi_document, imported only then). tests/unit/test_lean_router.py checks,
+its resolver (netclub.openapi_document, imported only then). tests/functional/test_lean_router.py checks,
 route by route, that the parameters are read as Powertools reads them and that both answer every
 sample event and bad input alike.
 """
@@ -131,9 +131,6 @@ class Event:
 
     def __init__(self, raw_event: dict[str, Any]) -> None:
         self.raw_event = raw_event
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.raw_event.get(key, default)
 
     @cached_property
     def headers(self) -> Headers:
@@ -287,7 +284,8 @@ class Router:
         read_body: Callable[[Event], Any] | None = None,
         declare: Callable[[str, Callable[..., Any], Any, int], tuple[int, dict[int, Any]]] | None = None,
     ) -> None:
-        self.routes: list[Route] = []
+        self.routes: list[Route] = []  # in registration order (the OpenAPI document's)
+        self._matching: list[Route] = []
         self._handle = handle
         self._serializer = serializer
         self._check_parameters = check_parameters
@@ -304,6 +302,8 @@ class Router:
             pattern = re.compile(f"^{_DYNAMIC.sub(_GROUP, rule)}$")
             kept = {**options, "responses": responses, "status_code": status_code}
             self.routes.append(Route(method.upper(), rule, func, success, pattern, kept))
+            # matched as Powertools matches: static rules first, each kind in registration order
+            self._matching = [r for r in self.routes if "<" not in r.rule] + [r for r in self.routes if "<" in r.rule]
             return func
 
         return register
@@ -320,21 +320,13 @@ class Router:
     def delete(self, rule: str, **options: Any) -> Callable[[Any], Any]:
         return self.route(rule, "DELETE", **options)
 
-    def patch(self, rule: str, **options: Any) -> Callable[[Any], Any]:
-        return self.route(rule, "PATCH", **options)
-
     # the request ----------------------------------------------------------------------------------
     @property
     def current_event(self) -> Event:
         return self._state.event  # type: ignore[no-any-return]
 
-    @property
-    def lambda_context(self) -> Any:
-        return self._state.context
-
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         self._state.event = request = Event(event)
-        self._state.context = context
         try:
             try:
                 response = self._dispatch(request)
@@ -342,13 +334,11 @@ class Router:
                 response = self._handle(exc)
             return self._build(response)
         finally:
-            self._state.event = self._state.context = None
+            self._state.event = None
 
     def _dispatch(self, event: Event) -> Response[Any]:
         method, path = event.http_method.upper(), event.path
-        static = [r for r in self.routes if "<" not in r.rule]
-        dynamic = [r for r in self.routes if "<" in r.rule]
-        for route in static + dynamic:  # Powertools tries static routes first
+        for route in self._matching:
             if route.method != method:
                 continue
             matched = route.pattern.match(path)

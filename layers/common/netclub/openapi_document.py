@@ -3,12 +3,12 @@
 Only the document (local/openapi.py, `make openapi`, the front end's types) and the tests import
 this: the handlers' routes are replayed into Powertools' REST resolver with Powertools' own markers
 in place of netclub.http's, so the document is exactly the one Powertools made when it was the
-router, and tests/unit/test_lean_router.py can answer every request with both and compare.
+router (tests/functional/powertools_reference.py configures the same replay as the router was, to
+answer every request with both and compare).
 """
 
 from __future__ import annotations
 
-import binascii
 import functools
 import inspect
 import typing
@@ -17,12 +17,9 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler import Response as PowertoolsResponse
-from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi import params
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from netclub import api, http
-from netclub.errors import DomainError, FieldError, UnsupportedMediaType, ValidationFailed
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
@@ -73,7 +70,8 @@ def _powertools_annotation(annotation: Any) -> Any:
     return annotation
 
 
-def _powertools_response(result: Any) -> Any:
+def powertools_response(result: Any) -> Any:
+    """A netclub.http Response as Powertools' own (anything else as it is)."""
     if not isinstance(result, http.Response):
         return result
     return PowertoolsResponse(result.status_code, result.content_type, result.body, result.headers, result.cookies)
@@ -85,7 +83,7 @@ def _as_powertools_handler(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def handler(*args: Any, **kwargs: Any) -> Any:
-        return _powertools_response(func(*args, **kwargs))
+        return powertools_response(func(*args, **kwargs))
 
     signature = inspect.signature(func)
     handler.__signature__ = signature.replace(  # type: ignore[attr-defined]
@@ -96,55 +94,9 @@ def _as_powertools_handler(func: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
-def powertools_resolver(router: http.Router, resolver_class: type[Resolver] = Resolver, **resolver_options: Any) -> Resolver:
+def powertools_resolver(router: http.Router, **resolver_options: Any) -> Resolver:
     """A Powertools resolver with the router's routes, in the same order, calling the same code."""
-    app = resolver_class(enable_validation=True, **resolver_options)
+    app = Resolver(enable_validation=True, **resolver_options)
     for route in router.routes:
         app.route(route.rule, route.method, **route.options)(_as_powertools_handler(route.func))
-    return app
-
-
-class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
-    """What netclub.api did on Powertools' middleware before the lean router: JSON bodies only (415),
-    no body nested deeper than MAX_JSON_DEPTH, path and query parameters under the text rule."""
-
-    def handler(self, app: Any, next_middleware: Any) -> Any:
-        route = app.context["_route"]
-        given: list[tuple[str, Any]] = list((app.context.get("_route_args") or {}).items())
-        names = {param.alias for param in route.dependant.query_params}
-        query = app.current_event.multi_value_query_string_parameters or {}
-        given += [(name, value) for name, values in query.items() if name in names for value in (values or [])]
-        api._check_parameters(given)
-        return super().handler(app, next_middleware)
-
-    def _get_body(self, app: Any) -> Any:
-        content_type = str(app.current_event.headers.get("content-type") or "").strip().lower()
-        if content_type and content_type.split(";")[0].strip() != "application/json":
-            raise UnsupportedMediaType()
-        try:
-            body = super()._get_body(app)
-        except RecursionError:
-            body = None
-            too_deep = True
-        else:
-            too_deep = api._depth(body) > api.MAX_JSON_DEPTH
-        if too_deep:
-            raise ValidationFailed([FieldError("body", api.TOO_DEEP)], message="リクエストの形式が正しくありません。")
-        return body
-
-
-def reference_resolver(router: http.Router) -> Resolver:
-    """The router's routes on Powertools as netclub.api configured it before the lean router (the
-    reference the lean router is tested against): validation, the error map, JSON in UTF-8."""
-    app = powertools_resolver(router, serializer=api._dumps)
-    app._request_validation_middleware = _JsonBodyValidation()
-
-    def answer(map_error: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        return lambda exc: _powertools_response(map_error(exc))
-
-    app.exception_handler(DomainError)(answer(api._domain_error))
-    app.exception_handler(RequestValidationError)(answer(api._validation_error))
-    app.exception_handler([UnicodeDecodeError, binascii.Error])(answer(api._bad_encoding))
-    app.not_found(answer(api._not_found))
-    app.exception_handler(Exception)(answer(api._unexpected))
     return app
