@@ -208,6 +208,7 @@ def test_seminar_booking_change_cancel(local_stack: LocalStack, page: Page) -> N
     shot(page, "offerings")
     page.get_by_role("link", name=f"{seminar['title']}の詳細・申込").click()
     expect(page.get_by_test_id("member-info")).to_contain_text(acct.email)
+    expect(page.get_by_test_id("member-info")).not_to_have_attribute("aria-busy", "true")
     page.locator(f"li[data-slot-id='{slots[0]['id']}'] input[type=radio]").check()
     shot(page, "offering-apply")
     page.get_by_test_id("reservation-submit").dblclick()
@@ -224,6 +225,7 @@ def test_seminar_booking_change_cancel(local_stack: LocalStack, page: Page) -> N
     expect(page.get_by_role("heading", level=1, name="予約申込変更")).to_be_visible()
     expect(page.get_by_text("※会員情報の変更は、「My情報更新」画面からお願いします。")).to_be_visible()
     expect(page.get_by_text("この日程を選択").first).to_be_visible()
+    expect(page.get_by_test_id("member-info")).not_to_have_attribute("aria-busy", "true")  # the profile has arrived
     page.locator(f"li[data-slot-id='{slots[1]['id']}'] input[type=radio]").check()
     shot(page, "p14-reservation-change")
     page.get_by_test_id("reservation-submit").click()
