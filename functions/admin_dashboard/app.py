@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -18,3 +22,6 @@ def get_dashboard() -> Dashboard:
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

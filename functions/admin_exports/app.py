@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
 import urllib.parse
 from typing import Annotated, Any
 
@@ -39,3 +43,6 @@ def attendees_csv(offering_id: Annotated[str, Path(max_length=64)]) -> Response[
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -19,3 +23,6 @@ def list_members(status: Annotated[Status, Query()] = "pending_review", cursor: 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

@@ -6,6 +6,10 @@ session check only (no event handler, no OpenAPI models, no pydantic; tests/unit
 
 from __future__ import annotations
 
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
 from typing import TYPE_CHECKING, Any
 
 from netclub.cookies import session_token_from_cookie_header
@@ -42,3 +46,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         },
         "context": decision.context,
     }
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

@@ -3,6 +3,10 @@ seconds) and rebuilt whole on a schedule (a safety net: template.yaml DirectoryI
 
 from __future__ import annotations
 
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -21,3 +25,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     result = directory.rebuild()
     logger.info("directory index rebuilt", extra=result)
     return result
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

@@ -3,6 +3,10 @@ the front end's 配信停止 page (JSON {token}). There is no GET: following a l
 
 from __future__ import annotations
 
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
 import json
 from typing import Annotated, Any
 
@@ -42,3 +46,6 @@ def unsubscribe(token: Annotated[str | None, Query(max_length=2048)] = None) -> 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again
