@@ -31,7 +31,7 @@ def list_events(
     responses={200: {"description": "text/calendar (RFC 5545)", "content": {"text/calendar": {"schema": {"type": "string"}}}}},
 )
 def events_ics() -> Response[str]:
-    from netclub.services import calendar  # icalendar only for this route: the JSON calendar's cold start stays as it was
+    from netclub.services import calendar  # the calendar service only for this route: the JSON calendar's cold start stays as it was
 
     return file_response(calendar.events_ics(), calendar.CALENDAR_TYPE, cache="public, max-age=300")
 

@@ -41,30 +41,6 @@ def _check_rfc5545(raw: bytes) -> None:
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
 
 
-def test_the_written_down_vtimezone_is_the_one_icalendar_derives() -> None:
-    """services/calendar.tokyo_vtimezone() is what add_missing_timezones() computes from zoneinfo, less its 1970-2038 comment."""
-    from icalendar import Event
-    from netclub.services.calendar import TOKYO, _finish, tokyo_vtimezone
-
-    def one_event() -> Calendar:
-        cal = Calendar()
-        event = Event()
-        event.add("dtstart", dt.datetime(2027, 7, 1, 14, 0, tzinfo=TOKYO))  # summer: Japan keeps +09:00
-        event.add("dtend", dt.datetime(2027, 1, 15, 16, 30, tzinfo=TOKYO))
-        cal.add_component(event)
-        return cal
-
-    derived = one_event()
-    derived.add_missing_timezones()
-    (zone,) = derived.walk("VTIMEZONE")
-    del zone["COMMENT"]
-    assert tokyo_vtimezone().to_ical() == zone.to_ical()
-    written = Calendar.from_ical(_finish(one_event()))
-    assert [c.name for c in written.subcomponents] == ["VTIMEZONE", "VEVENT"]
-    assert written.walk("VTIMEZONE")[0].to_ical() == zone.to_ical()
-    assert _finish(Calendar()).count("VTIMEZONE") == 0  # no event, no zone
-
-
 def test_reservation_ics_parses_back_with_every_field(env: Env, staff: Portal, member: Portal) -> None:
     o = _offering(staff)
     res = member.post("/api/reservations", {"offering_id": o["id"], "slot_id": o["slots"][0]["id"]}).body

@@ -1,6 +1,6 @@
 """Calendars (iCalendar, RFC 5545): one reservation's .ics, the member's private feed, the events calendar.
 
-Generated with the `icalendar` package (CRLF, line folding at 75 octets, escaping, VTIMEZONE).
+Written by `netclub.ical` (CRLF, line folding at 75 octets, escaping, the Asia/Tokyo VTIMEZONE).
 Every reservation has one UID wherever it appears (its own .ics and the feed), derived from its id
 and the portal's domain, so a calendar that imported one and subscribes to the other keeps one
 entry, moved when the reservation moves.
@@ -19,16 +19,13 @@ import hashlib
 import hmac
 import secrets
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from netclub import clock, ids
 from netclub.config import get_settings
 from netclub.errors import NotFound
-
-if TYPE_CHECKING:  # icalendar is imported where a calendar is written (not by the feed-URL routes)
-    from icalendar import Calendar, Event, Timezone
+from netclub.ical import TOKYO, Component, duration, write
 from netclub.models.calendar import CalendarFeed
 from netclub.services import content
 from netclub.store import calendar as feeds
@@ -36,7 +33,6 @@ from netclub.store import dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 PRODID = "-//Net Club My Portal//企業Myポータル//JA"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 LISTED = ("confirmed", "won")  # reservations with a date and a seat: the ones a calendar shows
@@ -74,71 +70,25 @@ def _instant(text: str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)).astimezone(TOKYO)
 
 
-def _calendar(name: str) -> Calendar:
-    from icalendar import Calendar
-
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Asia/Tokyo")
-    return cal
+def _calendar(name: str) -> Component:
+    cal = Component("VCALENDAR")
+    cal.text("PRODID", PRODID).raw("VERSION", "2.0").raw("CALSCALE", "GREGORIAN").raw("METHOD", "PUBLISH")
+    return cal.text("X-WR-CALNAME", name).text("X-WR-TIMEZONE", "Asia/Tokyo")
 
 
-def tokyo_vtimezone() -> Timezone:
-    """The VTIMEZONE of Asia/Tokyo: +09:00 all year (Japan has had no summer time since 1951).
-
-    The same component as icalendar's `add_missing_timezones()` derives from zoneinfo (without its
-    comment that the derivation only covers 1970-2038), written down instead of computed: deriving
-    it walks the zone's transitions, ~30 ms of a calendar function's cold start
-    (tests/functional/test_calendar_timezone.py compares the two)."""
-    from icalendar import Timezone, TimezoneStandard
-
-    standard = TimezoneStandard()
-    standard.add("dtstart", datetime(1970, 1, 1))  # a VTIMEZONE's DTSTART is local time
-    standard.add("tzname", "JST")
-    standard.add("tzoffsetfrom", timedelta(hours=9))
-    standard.add("tzoffsetto", timedelta(hours=9))
-    zone = Timezone()
-    zone.add("tzid", "Asia/Tokyo")
-    zone.add_component(standard)
-    return zone
-
-
-def _finish(cal: Calendar) -> str:
-    missing = cal.get_missing_tzids()
-    if "Asia/Tokyo" in missing:  # the events' times carry TZID=Asia/Tokyo
-        cal.subcomponents.insert(0, tokyo_vtimezone())
-    if missing - {"Asia/Tokyo"}:  # any other zone (none today) is derived by icalendar
-        cal.add_missing_timezones()
-    return cal.to_ical().decode("utf-8")
-
-
-def reservation_event(res: Item, slot: Item) -> Event:
+def reservation_event(res: Item, slot: Item) -> Component:
     """One VEVENT of a reservation on its slot (the slot as it is now: staff may have moved it)."""
-    from icalendar import Alarm, Event
-
-    event = Event()
-    event.add("uid", reservation_uid(res["id"]))
-    event.add("dtstamp", clock.now())
-    event.add("dtstart", _at(slot["date"], slot["start_time"]))
-    event.add("dtend", _at(slot["date"], slot["end_time"]))
-    event.add("summary", str(res.get("offering_title", "")))
-    event.add("location", str(slot.get("place", "")))
-    event.add(
-        "description",
+    event = Component("VEVENT").text("UID", reservation_uid(res["id"])).utc("DTSTAMP", clock.now())
+    event.time("DTSTART", _at(slot["date"], slot["start_time"])).time("DTEND", _at(slot["date"], slot["end_time"]))
+    event.text("SUMMARY", str(res.get("offering_title", ""))).text("LOCATION", str(slot.get("place", "")))
+    event.text(
+        "DESCRIPTION",
         f"予約番号：{res['id']}\nご予約の確認・変更・キャンセルは企業Myポータルの「予約確認・変更」から：\n{reservation_link(res['id'])}",
     )
-    event.add("url", reservation_link(res["id"]))
-    event.add("last-modified", datetime.fromisoformat(str(res.get("updated_at") or res["created_at"])))
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"明日のご予約：{res.get('offering_title', '')}")
-    alarm.add("trigger", timedelta(days=-1))
-    event.add_component(alarm)
-    return event
+    event.raw("URL", reservation_link(res["id"]))
+    event.utc("LAST-MODIFIED", datetime.fromisoformat(str(res.get("updated_at") or res["created_at"])))
+    alarm = Component("VALARM").raw("ACTION", "DISPLAY").text("DESCRIPTION", f"明日のご予約：{res.get('offering_title', '')}")
+    return event.add(alarm.raw("TRIGGER", duration(timedelta(days=-1))))
 
 
 def _slot_of(res: Item) -> Item | None:
@@ -169,8 +119,8 @@ def reservation_ics(member_id: str, reservation_id: str) -> tuple[str, str]:
     if not slot:
         raise NotFound(NOT_FOUND)
     cal = _calendar("企業Myポータル ご予約")
-    cal.add_component(reservation_event(res, slot))
-    return f"reservation-{reservation_id}.ics", _finish(cal)
+    cal.add(reservation_event(res, slot))
+    return f"reservation-{reservation_id}.ics", write(cal)
 
 
 # --- the private feed ---------------------------------------------------------------------
@@ -239,8 +189,8 @@ def feed_ics(name: str) -> str:
     for res in sorted(listed, key=lambda r: r["id"]):
         slot = slots.get((res["offering_id"], res["slot_id"])) or res.get("slot")
         if slot and str(slot["date"]) >= since:
-            cal.add_component(reservation_event(res, slot))
-    return _finish(cal)
+            cal.add(reservation_event(res, slot))
+    return write(cal)
 
 
 def _all_reservations(member_id: str) -> list[Item]:
@@ -268,21 +218,15 @@ def events_ics() -> str:
     first = date.fromisoformat(clock.today_jst()).replace(day=1)
     start = (first - timedelta(days=1)).replace(day=1)
     listed = content.events_between(start, start + timedelta(days=content.MAX_RANGE_DAYS))
-    from icalendar import Event
-
     cal = _calendar("ネットクラブ イベントカレンダー")
     for item in listed.items:
-        event = Event()
-        event.add("uid", f"event-{item.id}@{domain()}")
-        event.add("dtstamp", clock.now())
-        event.add("dtstart", _instant(item.starts_at))
-        event.add("dtend", _instant(item.ends_at))
-        event.add("summary", item.title)
+        event = Component("VEVENT").text("UID", f"event-{item.id}@{domain()}").utc("DTSTAMP", clock.now())
+        event.time("DTSTART", _instant(item.starts_at)).time("DTEND", _instant(item.ends_at)).text("SUMMARY", item.title)
         if item.place:
-            event.add("location", item.place)
+            event.text("LOCATION", item.place)
         if item.description:
-            event.add("description", item.description)
+            event.text("DESCRIPTION", item.description)
         if item.url:
-            event.add("url", item.url)
-        cal.add_component(event)
-    return _finish(cal)
+            event.raw("URL", item.url)
+        cal.add(event)
+    return write(cal)
