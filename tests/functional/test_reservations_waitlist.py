@@ -274,3 +274,24 @@ def test_dynamodb_calls_of_join_and_cancel_with_promotion(env: Env, staff: Porta
     assert listing["Scan"] == 0
     # change away: authorizer + reservation + offering Query + head Query + promoted member + transaction
     assert moving == {"BatchGetItem": 1, "GetItem": 2, "Query": 2, "TransactWriteItems": 1}, moving
+
+
+def test_a_promoted_reservation_moved_to_another_slot_leaves_its_queue_number_behind(env: Env, staff: Portal, member: Portal) -> None:
+    """Its waitlist_seq was a place in the old slot's queue: kept, it would read as a place in the new one."""
+    from netclub.store import dynamo
+    from netclub.store.reservations import reservation_key
+
+    o = offering(staff, capacities=(1, 2))
+    a, b = (s["id"] for s in o["slots"])
+    (holder,) = _members(env, staff, 1, "moved-promoted")
+    held = _apply(holder, o, a).body
+    mine = _apply(member, o, a, waitlist=True).body
+    assert holder.delete(f"/api/reservations/{held['id']}").status == 200  # mine is promoted on a
+    promoted = dynamo.get(*reservation_key(mine["id"]))
+    assert promoted and promoted["status"] == "confirmed" and promoted.get("promoted_at") and int(promoted["waitlist_seq"]) == 1
+    moved = member.put(f"/api/reservations/{mine['id']}", {"slot_id": b})
+    assert moved.status == 200, moved.body
+    stored = dynamo.get(*reservation_key(mine["id"]))
+    assert stored and stored["slot_id"] == b and stored["promoted_at"] == promoted["promoted_at"]
+    assert "waitlist_seq" not in stored
+    assert member.get(f"/api/reservations/{mine['id']}").body["waitlist_position"] is None

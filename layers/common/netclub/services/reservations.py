@@ -451,13 +451,14 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
             return view(res, offering, slot_list)
         new = _seminar_slot(slots, body.slot_id, now)
         updated = {**res, "slot_id": new["id"], "slot": _snapshot({**new, "seats_left": int(new["seats_left"]) - 1}), "updated_at": now}
+        updated.pop("waitlist_seq", None)  # a place in the old slot's queue (a promoted reservation's): meaningless on the new slot
         waiting = int(slots[res["slot_id"]].get("waitlist_count") or 0) if res["slot_id"] in slots else None
         freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now, waiting)
         operations = [
             dynamo.t_update(
                 pk,
                 sk,
-                "SET slot_id = :new, slot = :slot, updated_at = :now",
+                "SET slot_id = :new, slot = :slot, updated_at = :now REMOVE waitlist_seq",
                 vals={":new": new["id"], ":slot": updated["slot"], ":now": now, ":old": res["slot_id"], ":st": "confirmed"},
                 names={"#st": "status"},
                 condition="#st = :st AND slot_id = :old",
