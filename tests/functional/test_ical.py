@@ -113,11 +113,29 @@ def test_control_characters_text_may_not_hold_are_dropped() -> None:
 
 @pytest.mark.parametrize(
     ("delta", "text"),
-    [(dt.timedelta(days=-1), "-P1D"), (dt.timedelta(minutes=-15), "-PT15M"), (dt.timedelta(days=1, hours=2, seconds=3), "P1DT2H3S"), (dt.timedelta(0), "PT0S")],
+    [
+        (dt.timedelta(days=-1), "-P1D"),
+        (dt.timedelta(minutes=-15), "-PT15M"),
+        (dt.timedelta(days=1, hours=2, seconds=3), "P1DT2H0M3S"),
+        (dt.timedelta(hours=1), "PT1H"),
+        (dt.timedelta(minutes=1, seconds=5), "PT1M5S"),
+        (dt.timedelta(0), "PT0S"),
+    ],
 )
 def test_durations(delta: dt.timedelta, text: str) -> None:
     assert ical.duration(delta) == text
     assert vDuration.from_ical(text) == delta  # what icalendar reads it as
+
+
+def test_uris_naive_times_and_writing_twice() -> None:
+    event = Component("VEVENT").uri("URL", "https://a.example/x\x00y z\r\n").utc("DTSTAMP", dt.datetime(2026, 12, 5, 9, 0))
+    event.time("DTSTART", dt.datetime(2026, 12, 5, 9, 0))
+    cal = Component("VCALENDAR").raw("VERSION", "2.0\r\nX-EVIL:1").add(event)
+    once = ical.write(cal)
+    assert "URL:https://a.example/xyz\r\n" in once  # nothing that cannot be in a URI
+    assert "DTSTAMP:20261205T000000Z\r\n" in once  # a naive moment is Tokyo time, not the machine's
+    assert "X-EVIL" not in once.replace("VERSION:2.0X-EVIL:1", "")  # no line of its own
+    assert ical.write(cal) == once and once.count("BEGIN:VTIMEZONE") == 1
 
 
 def test_no_time_no_zone() -> None:

@@ -44,7 +44,21 @@ def test_plain_japanese_attachment_name_is_accepted(member: Portal) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/\\evil.example/", "//evil.example", "javascript:alert(1)", "http://user@x", " https://x", "https://x y", "/a\\b", "https://", "http:evil.example"]
+    "url",
+    [
+        "/\\evil.example/",
+        "//evil.example",
+        "javascript:alert(1)",
+        "http://user@x",
+        " https://x",
+        "https://x y",
+        "/a\\b",
+        "https://",
+        "http:evil.example",
+        "https://a.example/\x00x",
+        "https://a.example/\x1bx",
+        "/a\x7fb",
+    ],
 )
 def test_event_url_refuses_off_site_and_odd_urls(staff: Portal, url: str) -> None:
     answer = staff.post("/api/admin/events", {**EVENT, "url": url})

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # after line breaks are escaped: no CTL but HTAB
+_NOT_URI = re.compile(r"[\x00-\x20\x7f]")  # controls and spaces: never in a URI (RFC 3986)
 _LIMIT = 75
 
 
@@ -37,7 +38,9 @@ def duration(delta: timedelta) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+    # dur-time = "T" (dur-hour / dur-minute / dur-second), dur-hour = 1*DIGIT "H" [dur-minute]: between
+    # hours and seconds the minutes are written, even 0
+    time = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n or (unit == "M" and hours and secs))
     return f"{sign}P{f'{days}D' if days else ''}{f'T{time}' if time else ''}" if days or time else "PT0S"
 
 
@@ -51,9 +54,13 @@ class Component:
         self.uses_tokyo = False
 
     def raw(self, name: str, value: str) -> Component:
-        """A value written as it is (VERSION, METHOD, URI, UTC offset...)."""
-        self.lines.append(f"{name}:{value}")
+        """A value written as it is (VERSION, METHOD, UTC offset...): the portal's own constants."""
+        self.lines.append(f"{name}:{_CONTROL.sub('', value)}")
         return self
+
+    def uri(self, name: str, value: str) -> Component:
+        """A URI (validated where it was entered: models.common.check_url); anything that cannot be in one is dropped."""
+        return self.raw(name, _NOT_URI.sub("", value))
 
     def text(self, name: str, value: str) -> Component:
         return self.raw(name, escape_text(value))
@@ -65,7 +72,9 @@ class Component:
         return self.raw(f"{name};TZID=Asia/Tokyo", local.strftime("%Y%m%dT%H%M%S"))
 
     def utc(self, name: str, moment: datetime) -> Component:
-        return self.raw(name, moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+        """UTC with Z; a naive moment is taken as Tokyo time (as `time` does), never as the machine's zone."""
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=TOKYO)
+        return self.raw(name, aware.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
 
     def add(self, component: Component) -> Component:
         self.components.append(component)
@@ -107,6 +116,7 @@ def fold(line: str) -> str:
 
 def write(calendar: Component) -> str:
     """The calendar's text, the Asia/Tokyo VTIMEZONE first among its components when a time uses it."""
+    lines = calendar.content_lines()
     if calendar.tokyo_used():
-        calendar.components.insert(0, tokyo_vtimezone())
-    return "".join(fold(line) + "\r\n" for line in calendar.content_lines())
+        lines[1 + len(calendar.lines) : 1 + len(calendar.lines)] = tokyo_vtimezone().content_lines()
+    return "".join(fold(line) + "\r\n" for line in lines)

@@ -132,7 +132,7 @@ class RequestModel(BaseModel):
 
 URL_MESSAGE = "URLは http:// または https:// で始まる形式で入力してください。"
 LINK_MESSAGE = "URLは https:// で始まる形式（またはサイト内の / で始まるパス）で入力してください。"
-_URL_BREAKERS = re.compile(r"[\s\\]")
+_URL_BREAKERS = re.compile(r"[\s\\\x00-\x1f\x7f]")  # whitespace, backslash, control characters
 
 
 def _absolute_url(value: str) -> bool:
@@ -147,7 +147,8 @@ def _absolute_url(value: str) -> bool:
 def check_url(value: str, site_paths: bool) -> str:
     """The one URL rule (events, videos, ホームページ): blank, or an absolute http(s) URL with a host and
     no credentials, or (site_paths) a same-site path: "/" then anything but "/" or "\\" (browsers
-    read "//host" and "/\\host" as another site). No whitespace or backslash anywhere, nothing trimmed."""
+    read "//host" and "/\\host" as another site). No whitespace, backslash or control character anywhere,
+    nothing trimmed."""
     if not value:
         return value
     message = LINK_MESSAGE if site_paths else URL_MESSAGE

@@ -85,7 +85,7 @@ def reservation_event(res: Item, slot: Item) -> Component:
         "DESCRIPTION",
         f"予約番号：{res['id']}\nご予約の確認・変更・キャンセルは企業Myポータルの「予約確認・変更」から：\n{reservation_link(res['id'])}",
     )
-    event.raw("URL", reservation_link(res["id"]))
+    event.uri("URL", reservation_link(res["id"]))
     event.utc("LAST-MODIFIED", datetime.fromisoformat(str(res.get("updated_at") or res["created_at"])))
     alarm = Component("VALARM").raw("ACTION", "DISPLAY").text("DESCRIPTION", f"明日のご予約：{res.get('offering_title', '')}")
     return event.add(alarm.raw("TRIGGER", duration(timedelta(days=-1))))
@@ -226,7 +226,7 @@ def events_ics() -> str:
             event.text("LOCATION", item.place)
         if item.description:
             event.text("DESCRIPTION", item.description)
-        if item.url:
-            event.raw("URL", item.url)
+        if item.url:  # a same-site path becomes the portal's absolute URL (a calendar has no "site")
+            event.uri("URL", f"{portal_url()}{item.url}" if item.url.startswith("/") else item.url)
         cal.add(event)
     return write(cal)
