@@ -84,6 +84,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="*", help="logical ids of the functions to measure (default: all)")
     parser.add_argument("--built-only", action="store_true", help="only the layer as built (with bytecode): skips the layer without .pyc, half the time")
+    parser.add_argument(
+        "--snap-start",
+        action="store_true",
+        help="init as SnapStart runs it before a snapshot (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): the import is then paid at publish, "
+        "and the first request is what a restored container pays",
+    )
     args = parser.parse_args()
 
     fns, resolver = functions()
@@ -119,6 +125,8 @@ def main() -> None:
             started = time.perf_counter()
             for i, fn in enumerate(chosen):
                 env = environment(fn, resolver, aws["endpoint"], with_pyc.runtime)
+                if args.snap_start:
+                    env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "snap-start"
                 events_file = scratch / f"{fn.logical_id}.events.json"
                 events_file.write_text(json.dumps([_first_event(fn, aws)], ensure_ascii=False), encoding="utf-8")
                 row: dict[str, Any] = {
@@ -144,7 +152,11 @@ def main() -> None:
                 med = {k: statistics.median(row[k]["cpu"]) * 1000 for k in ("floor", *(key for key, _ in layers))}
                 without = "" if without_pyc is None else f"  without .pyc {med['without']:6.0f}"
                 wall = statistics.median(row["with"]["wall"]) / statistics.median(row["floor"]["wall"])
-                print(f"  {fn.logical_id:36s} CPU ms: floor {med['floor']:6.0f}{without}  with .pyc {med['with']:6.0f}  (wall ratio {wall:.2f}x)", flush=True)
+                first = statistics.median(row["with"]["request"]) * 1000
+                print(
+                    f"  {fn.logical_id:36s} CPU ms: floor {med['floor']:6.0f}{without}  with .pyc {med['with']:6.0f}  (wall ratio {wall:.2f}x; first request {first:.0f} ms)",
+                    flush=True,
+                )
             elapsed = time.perf_counter() - started
     finally:
         aws_process.stdin.close()
