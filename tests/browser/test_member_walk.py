@@ -120,6 +120,7 @@ def test_inquiry_with_uploaded_file(local_stack: LocalStack, page: Page) -> None
     page.get_by_role("link", name=re.compile("お問い合わせフォームへ")).first.click()
     expect(page.get_by_role("heading", level=1, name="申請入力")).to_be_visible()
     expect(page.get_by_test_id("time-limit")).to_have_text("※60分以内に内容を入力の上、「確認」をクリックして下さい。")
+    expect(page.get_by_test_id("inquiry-kind").locator("strong")).not_to_be_empty()  # the kinds have arrived
 
     # empty content: the error is next to the field and in the summary
     page.get_by_test_id("inquiry-confirm").click()
@@ -173,6 +174,7 @@ def test_expired_session_keeps_the_form(local_stack: LocalStack, page: Page) -> 
     login(page, base, acct.email, acct.password)
     page.goto(f"{base}/inquiry")
     page.get_by_role("link", name=re.compile("お問い合わせフォームへ")).first.click()
+    expect(page.get_by_test_id("inquiry-kind").locator("strong")).not_to_be_empty()
     page.locator("#f-content").fill("セッションが切れても消えない相談内容")
     page.get_by_test_id("inquiry-confirm").click()
     page.context.clear_cookies()  # the session is gone (as after 60 idle minutes)
