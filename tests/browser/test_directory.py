@@ -377,3 +377,22 @@ def test_contact_from_search_to_sent_and_the_mail_in_the_mailbox(local_stack: Lo
     row = page.get_by_test_id("usage-history").locator("tbody tr").first
     expect(row).to_contain_text("商談申込")
     expect(row).to_contain_text(target["company_name"])
+
+
+def test_words_typed_while_the_industries_load_are_kept(local_stack: LocalStack, page: Page) -> None:
+    """The industry list is held back while the member types; when it arrives, the typed words stay and
+    the URL's industry fills the selects."""
+    base = local_stack.url
+    login(page, base, *DEMO)
+    held: list[Any] = []
+    page.route("**/api/industries", held.append)
+    page.goto(f"{base}/directory?industry=E")
+    for _ in range(50):  # the request is made when the screen mounts
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the industries request was not made"
+    page.get_by_test_id("directory-q").fill("金型")
+    held[0].continue_()
+    expect(page.locator("#f-industry-major")).to_have_value("E")
+    expect(page.get_by_test_id("directory-q")).to_have_value("金型")
