@@ -10,7 +10,7 @@ already warm (benchmarks/cold_start.py measures those).
 Under moto the rebuild's time is moto's BatchGetItem (~1 s per 100 items, its serialisation; cProfile),
 not the portal's: count its calls here (1 Query page per ~1 MB of directory items, 1 BatchGetItem per
 100 companies), time it on AWS. 2,000 companies: Query 1, BatchGetItem 21, PutObject 1; 207 KiB stored;
-a fresh container's first search 81 ms (GetObject + parse), warm 27 ms, company page 4 calls (the authorizer's BatchGetItem, 3 GetItems).
+a fresh container's first search 81 ms (GetObject + parse), warm 27 ms, company page 3 calls (the authorizer's BatchGetItem, 2 GetItems); a search reads no member (its status comes with the authorizer's read).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from netclub.authorizer_context import MEMBER_FIELDS
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -23,6 +24,7 @@ from local.functions import Route, discover
 from local.gateway import API_ID, STAGE, Gateway
 
 ROOT = cfn.ROOT
+EXAMPLE_MEMBER = {"email": "member@example.jp", "company_name": "株式会社サンプル製作所", "user_name": "見本 太郎", "status": "active"}
 
 
 def main(out: Path = ROOT / "events") -> int:
@@ -54,6 +56,8 @@ def main(out: Path = ROOT / "events") -> int:
                 "role": "staff" if route.path.startswith("/api/admin") else "member",
                 "session_id": "example",
                 "csrf_token": "EXAMPLE",
+                # the member fields the authorizer reads with the session and passes on (netclub/authorizer_context.py)
+                **{f"member_{name}": EXAMPLE_MEMBER[name] for name in MEMBER_FIELDS},
                 "principalId": "example-member",
             }
         target = out / route.function.code_dir.name / f"{_case(route, methods)}.json"

@@ -22,7 +22,8 @@ app = build_resolver()
     responses={403: {"description": "not active yet"}, 404: {"description": "unknown or unpublished company"}},
 )
 def get_company(company_id: Annotated[str, Path(max_length=64)]) -> CompanyPage:
-    return directory.get_page(current_principal(app).member_id, company_id)
+    principal = current_principal(app)
+    return directory.get_page(principal.member_id, company_id, requester_status=(principal.member or {}).get("status"))
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -32,7 +32,9 @@ def search(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
     limit: Annotated[int, Query(ge=1, le=directory.MAX_LIMIT, description="items per page")] = 20,
 ) -> CompanyList:
-    return directory.search(current_principal(app).member_id, index, q, industry, area, processing, cursor, limit)
+    principal = current_principal(app)
+    status = (principal.member or {}).get("status")
+    return directory.search(principal.member_id, index, q, industry, area, processing, cursor, limit, requester_status=status)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -208,6 +208,29 @@ def test_both_routes_are_403_until_active(env: Env, member: Portal) -> None:
     assert member.get("/api/directory/anything").status == 403
 
 
+def test_without_the_authorizers_status_the_member_is_read(env: Env) -> None:
+    """A session cookie of the older form (no member id in it): the authorizer passes no member fields,
+    so the routes read the member themselves; the rule is the same."""
+    from netclub import clock
+    from netclub.errors import DomainError
+    from netclub.services import directory
+    from netclub.store import accounts
+
+    rebuild(env)
+    member_id = env.accounts["member"]
+    with dynamodb_calls() as calls:
+        assert directory.search(member_id, directory.IndexCache(), requester_status=None).total >= 1
+    assert dict(calls) == {"GetItem": 1}
+    accounts.set_status(member_id, "active", "pending_review", clock.iso())
+    for status in (None, "pending_review"):
+        with pytest.raises(DomainError) as refused:
+            directory.search(member_id, directory.IndexCache(), requester_status=status)
+        assert refused.value.status == 403
+        with pytest.raises(DomainError) as refused:
+            directory.get_page(member_id, "anything", requester_status=status)
+        assert refused.value.status == 403
+
+
 def test_unknown_company_is_404_in_japanese(other: Portal) -> None:
     answer = other.get("/api/directory/no-such-company")
     assert answer.status == 404
@@ -319,14 +342,15 @@ def test_aws_calls_per_search_and_page(env: Env, other: Portal, monkeypatch: pyt
     # the authorizer's read (session and member, one BatchGetItem) is counted too (as in the other suites)
     with aws_calls() as (dynamodb, s3):
         search(other, q="ニット")
-    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 1} and dict(s3) == {"GetObject": 1}  # authorizer, requester; the conditional GetObject (304)
+    # the requester's status travels in the authorizer's context: the search itself reads no member
+    assert dict(dynamodb) == {"BatchGetItem": 1} and dict(s3) == {"GetObject": 1}  # authorizer; the conditional GetObject (304)
     monkeypatch.setattr(directory, "REFRESH_SECONDS", 15.0)
     with aws_calls() as (dynamodb, s3):
         search(other, q="ニット")
-    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 1} and dict(s3) == {}  # within 15 s: no S3 call
+    assert dict(dynamodb) == {"BatchGetItem": 1} and dict(s3) == {}  # within 15 s: no S3 call
     with aws_calls() as (dynamodb, s3):
         assert other.get(f"/api/directory/{company_id}").status == 200
-    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 3} and dict(s3) == {}  # authorizer, requester, directory item, company
+    assert dict(dynamodb) == {"BatchGetItem": 1, "GetItem": 2} and dict(s3) == {}  # authorizer, directory item, company
 
 
 def test_an_unreadable_index_keeps_the_one_the_container_has(env: Env, other: Portal) -> None:

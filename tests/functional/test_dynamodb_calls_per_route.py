@@ -160,8 +160,8 @@ CALLS: dict[tuple[str, ...], int] = {
     ("GET", "/api/inquiry-kinds"): 2,
     ("GET", "/api/inquiries"): 2,
     ("GET", "/api/inquiries/{inquiry_id}"): 2,
-    ("GET", "/api/directory"): 2,
-    ("GET", "/api/directory/{company_id}"): 4,
+    ("GET", "/api/directory"): 1,  # the requester's status comes with the authorizer's read
+    ("GET", "/api/directory/{company_id}"): 3,  # + the directory item and its company
     ("GET", "/api/admin/dashboard"): 3 + _MONTHS_OF_THE_DASHBOARD + 1,  # counts, the slots' months, authorizer (no slots: no titles)
     ("GET", "/api/admin/audit-log"): 25,
     ("GET", "/api/admin/members"): 2,

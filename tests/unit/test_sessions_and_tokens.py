@@ -69,11 +69,22 @@ def test_the_session_and_its_member_are_one_read_and_an_altered_member_id_finds_
     from netclub.store import dynamo, keys
 
     pk, sk = keys.member("m7")
-    dynamo.put({"PK": pk, "SK": sk, "member_id": "m7", "email": "m7@example.jp", "company_name": "株式会社七", "user_name": "七郎", "password_hash": "x"})
+    dynamo.put(
+        {
+            "PK": pk,
+            "SK": sk,
+            "member_id": "m7",
+            "email": "m7@example.jp",
+            "company_name": "株式会社七",
+            "user_name": "七郎",
+            "status": "active",
+            "password_hash": "x",
+        }
+    )
     new = sessions.create("m7", "member")
     assert new.token.startswith("m7.")
     live = sessions.resolve(new.token)
-    assert live is not None and live.member == {"email": "m7@example.jp", "company_name": "株式会社七", "user_name": "七郎"}
+    assert live is not None and live.member == {"email": "m7@example.jp", "company_name": "株式会社七", "user_name": "七郎", "status": "active"}
     assert sessions.resolve("m1." + new.token.split(".", 1)[1]) is None  # the digest covers the member id too
     # a session of the older form (no member id in the cookie) still works; its handlers read the member themselves
     old = "A" * 43

@@ -16,6 +16,7 @@ from typing import Any
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.cookies import SESSION_COOKIE, cookie_from_header, session_token_from_cookie_header
@@ -203,7 +204,7 @@ class Principal:
     role: str
     session_id: str
     csrf_token: str = ""
-    member: dict[str, str] | None = None  # member_id, email, company_name, user_name as the authorizer read them (None: not passed)
+    member: dict[str, str] | None = None  # member_id and authorizer_context.MEMBER_FIELDS as the authorizer read them (None: not passed)
 
 
 def current_principal(app: Router) -> Principal:
@@ -216,11 +217,7 @@ def current_principal(app: Router) -> Principal:
         role=str(context.get("role", "member")),
         session_id=str(context.get("session_id", "")),
         csrf_token=str(context.get("csrf_token", "")),
-        member=(
-            {"member_id": str(member_id), **{f: str(context.get(f"member_{f}") or "") for f in ("email", "company_name", "user_name")}}
-            if context.get("member_email")
-            else None
-        ),
+        member=({"member_id": str(member_id), **{f: str(context.get(f"member_{f}") or "") for f in MEMBER_FIELDS}} if context.get("member_email") else None),
     )
 
 

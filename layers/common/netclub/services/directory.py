@@ -139,17 +139,21 @@ def listing(member_after: dict[str, Any]) -> tuple[str | None, list[dict[str, An
 # --- the two read routes ---------------------------------------------------------------------
 
 
-def _requester(member_id: str) -> None:
-    member = accounts.get_member(member_id)
-    if not member:
-        raise NotFound()
-    if member.get("status") != "active":
+def _requester(member_id: str, status: str | None) -> None:
+    """Only active members use the directory. `status`: the member's as the authorizer read it at this
+    request (authorizer_context); without it (a session cookie of the older form) the member is read."""
+    if not status:
+        member = accounts.get_member(member_id)
+        if not member:
+            raise NotFound()
+        status = str(member.get("status") or "")
+    if status != "active":
         raise NotActive()
 
 
-def get_page(requester_id: str, company_id: str) -> CompanyPage:
+def get_page(requester_id: str, company_id: str, requester_status: str | None = None) -> CompanyPage:
     """GET /api/directory/{company_id}: built from the member item now, so unpublishing is at once."""
-    _requester(requester_id)
+    _requester(requester_id, requester_status)
     item = directory_store.get(company_id)
     member = accounts.get_member(str(item["member_id"])) if item else None
     if not member or member.get("company_id") != company_id or not is_published(member):
@@ -237,9 +241,18 @@ def _offset(cursor: str | None) -> int:
 
 
 def search(
-    requester_id: str, cache: IndexCache, q: str = "", industry: str = "", area: str = "", processing: str = "", cursor: str | None = None, limit: int = 20
+    requester_id: str,
+    cache: IndexCache,
+    q: str = "",
+    industry: str = "",
+    area: str = "",
+    processing: str = "",
+    cursor: str | None = None,
+    limit: int = 20,
+    requester_status: str | None = None,
 ) -> CompanyList:
-    """GET /api/directory: one GetItem (the requester) and at most one S3 call."""
+    """GET /api/directory: at most one S3 call (and a GetItem of the requester when the authorizer did
+    not pass its status)."""
     errors: list[FieldError] = []
     try:
         code = _industry_code(industry or "")
@@ -253,7 +266,7 @@ def search(
         offset = 0
     if errors:
         raise ValidationFailed(errors)
-    _requester(requester_id)
+    _requester(requester_id, requester_status)
     index = cache.current()
     found = index.search(q or "", code, area or "", processing or "")
     page = found[offset : offset + limit]

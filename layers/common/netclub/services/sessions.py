@@ -11,6 +11,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from netclub import clock, ids
+from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.aws import error_code
 from netclub.config import get_settings
 from netclub.store import accounts
@@ -33,10 +34,7 @@ class ActiveSession:
     member_id: str
     role: str
     csrf_token: str
-    member: dict[str, str] | None = None  # the member's e-mail and names, read with the session (None: a cookie of the older form)
-
-
-MEMBER_FIELDS = ("email", "company_name", "user_name")  # what the authorizer passes on to the handlers (services need no member read)
+    member: dict[str, str] | None = None  # the member's MEMBER_FIELDS, read with the session (None: a cookie of the older form)
 
 
 def create(member_id: str, role: str, also: list[dict[str, Any]] | None = None) -> NewSession:

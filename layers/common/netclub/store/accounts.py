@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
 
@@ -158,8 +159,8 @@ def get_session(token_digest: str) -> Item | None:
 
 
 def session_and_member(token_digest: str, member_id: str) -> tuple[Item | None, Item | None]:
-    """The session and its member's e-mail and names, in one BatchGetItem (strongly consistent, as get_session)."""
-    fields = ["PK", "member_id", "role", "csrf_token", "created_at", "last_seen", "ttl_epoch", "email", "company_name", "user_name"]
+    """The session and its member's authorizer_context.MEMBER_FIELDS, in one BatchGetItem (strongly consistent, as get_session)."""
+    fields = ["PK", "member_id", "role", "csrf_token", "created_at", "last_seen", "ttl_epoch", *MEMBER_FIELDS]
     found = {str(i["PK"]): i for i in dynamo.batch_get([keys.session(token_digest), keys.member(member_id)], projection=fields, consistent=True)}
     return found.get(keys.session(token_digest)[0]), found.get(keys.member(member_id)[0])
 
