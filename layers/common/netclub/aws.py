@@ -1,4 +1,4 @@
-"""boto3 clients, created lazily and cached (moto must start first in tests; cold start stays small)."""
+"""AWS clients (botocore, one session per container), created lazily and cached (moto must start first in tests; cold start stays small)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,27 @@ def client(service: str) -> Any:
 
 
 @cache
-def _client(service: str, region: str, endpoint_url: str | None) -> Any:
+def _session() -> Any:
+    """The container's one botocore session, which every client is made from.
+
+    Not boto3's: a boto3 Session adds to botocore only resource classes and S3 transfer methods
+    (upload_file & co.), and the latter are injected, importing s3transfer with multiprocessing and
+    concurrent.futures (~15 ms CPU), whenever an S3 client is made. The portal uses low-level
+    clients only (the presigned POST and GET are botocore's own); the clients are the same.
+    """
     quiet_sdk_loggers()
-    import boto3  # imported here so that handlers that never touch AWS skip its import cost
+    import botocore.session  # imported here so that handlers that never touch AWS skip its import cost
+
+    return botocore.session.get_session()
+
+
+def new_client(service: str, region: str, endpoint_url: str | None, config: Any) -> Any:
+    """A client of the container's session (not cached: `client` is the cached one)."""
+    return _session().create_client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+@cache
+def _client(service: str, region: str, endpoint_url: str | None) -> Any:
     from botocore.config import Config
 
     if service == "sesv2":
@@ -40,12 +58,13 @@ def _client(service: str, region: str, endpoint_url: str | None) -> Any:
         config = Config(retries={"max_attempts": 1, "mode": "standard"}, **timeouts)
     else:
         config = Config(retries={"max_attempts": 3, "mode": "standard"}, signature_version="s3v4" if service == "s3" else None)
-    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+    return new_client(service, region, endpoint_url, config)
 
 
 def reset_clients() -> None:
     """Tests and the local stack call this after changing the environment."""
     _client.cache_clear()
+    _session.cache_clear()
     clear_cache()
 
 

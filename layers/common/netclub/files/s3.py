@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
-from netclub.aws import client
+from netclub.aws import client, new_client
 from netclub.config import get_settings
 
 
@@ -42,10 +42,9 @@ def _presigner() -> Any:
 
 @cache
 def _public_client(endpoint: str, region: str) -> Any:
-    import boto3
     from botocore.config import Config
 
-    return boto3.client("s3", region_name=region, endpoint_url=endpoint, config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+    return new_client("s3", region, endpoint, Config(signature_version="s3v4", s3={"addressing_style": "path"}))
 
 
 def presigned_post(key: str, content_type: str, max_size: int, expires_in: int) -> PresignedPost:

@@ -11,15 +11,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from netclub.aws import client
 from netclub.config import get_settings
 from netclub.errors import Busy, Unavailable
-
-_ser = TypeSerializer()
-_de = TypeDeserializer()
+from netclub.store import attribute_values
 
 Item = dict[str, Any]
 
@@ -57,15 +54,15 @@ def _plain(value: Any) -> Any:
 
 
 def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(_clean(v)) for k, v in item.items() if v is not None}
+    return {k: attribute_values.serialize(_clean(v)) for k, v in item.items() if v is not None}
 
 
 def deserialize(raw: Mapping[str, Any]) -> Item:
-    return {k: _plain(_de.deserialize(v)) for k, v in raw.items()}
+    return {k: _plain(attribute_values.deserialize(v)) for k, v in raw.items()}
 
 
 def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(_clean(v)) for k, v in mapping.items()}
+    return {k: attribute_values.serialize(_clean(v)) for k, v in mapping.items()}
 
 
 def table() -> str:
