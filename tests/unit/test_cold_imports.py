@@ -72,3 +72,27 @@ def test_http_functions_route_without_powertools_event_handler(function: str) ->
     assert "netclub.http" in modules
     assert not under(modules, "aws_lambda_powertools.event_handler"), function
     assert not under(modules, "netclub.openapi_document"), function
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        "auth_authorizer",
+        "me_get",
+        "profile_get",
+        "directory_search",
+        "directory_index",
+        "offerings_list",
+        "reservations_list",
+        "reservations_create",
+        "usage_history",
+    ],
+)
+def test_botocore_without_the_boto3_package(function: str) -> None:
+    """Clients come from one botocore session (netclub.aws) and items are (de)serialised by
+    netclub.store.attribute_values: the boto3 package (its session, resources and s3transfer) is
+    loaded only by Powertools Idempotency, in the use cases that run it (inquiries, 商談 contact)."""
+    modules = imported_by(function)
+    assert not under(modules, "boto3"), function
+    assert not under(modules, "s3transfer"), function
+    assert not under(modules, "netclub.idempotency"), function

@@ -1,7 +1,8 @@
 """`Idempotency-Key` support for creating requests (POST /api/inquiries, POST /api/directory/{company_id}/contact).
 
 POST /api/reservations writes its key's record inside the reservation's own transaction instead
-(store/requests.py, services/reservations.py: apply); it uses check_key and EXPIRES_AFTER_SECONDS here.
+(store/requests.py, services/reservations.py: apply); it uses check_key and EXPIRES_AFTER_SECONDS of
+netclub.idempotency_key, which this module shares.
 
 Powertools Idempotency with its DynamoDB persistence layer on the idempotency table, keyed on the
 member and the header's value: a repeat with the same key returns the first result and runs
@@ -27,13 +28,12 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from netclub.aws import client, error_code, refused_for_now
 from netclub.config import get_settings
-from netclub.errors import Conflict, Unavailable, invalid
+from netclub.errors import Conflict, Unavailable
+from netclub.idempotency_key import EXPIRES_AFTER_SECONDS, HEADER, MAX_KEY_LENGTH, check_key
 
 logger = Logger(service="netclub", child=True)
 
-HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 128
-EXPIRES_AFTER_SECONDS = 24 * 3600
+__all__ = ["EXPIRES_AFTER_SECONDS", "HEADER", "MAX_KEY_LENGTH", "check_key", "once"]
 
 IN_PROGRESS_MILLIS = 30_000  # longer than any function's timeout (10 s): a crashed run frees its key after this
 
@@ -86,15 +86,6 @@ class _Persistence(DynamoDBPersistenceLayer):
 def _persistence() -> _Persistence:
     # Cheap to build (no network); built per call so a fresh client (tests reset them) is always used.
     return _Persistence(table_name=get_settings().need("idempotency_table_name"), boto3_client=client("dynamodb"))
-
-
-def check_key(key: str | None) -> str | None:
-    """The header's value, validated: empty → None; longer than 128 characters → 400."""
-    if key is None or not key.strip():
-        return None
-    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise invalid(HEADER, f"{HEADER} は{MAX_KEY_LENGTH}文字以内の英数字・記号で指定してください。")
-    return key
 
 
 def once(member_id: str, key: str | None, payload: dict[str, Any], run: Callable[[], dict[str, Any]]) -> dict[str, Any]:

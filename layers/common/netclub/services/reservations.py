@@ -27,10 +27,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from netclub import clock, idempotency, ids, mail
+from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Busy, Conflict, DomainError, NotFound, Unavailable, invalid
+from netclub.idempotency_key import EXPIRES_AFTER_SECONDS as KEY_EXPIRES_AFTER_SECONDS
+from netclub.idempotency_key import check_key
 from netclub.models.reservations import (
     Offering,
     OfferingDetail,
@@ -258,7 +260,7 @@ def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None, 
     With an Idempotency-Key, the key's record (store/requests.py) is one item of the reservation's
     transaction, holding the answer: a repeat meets its condition (or, refused before the commit,
     e.g. the slot is full now, finds it with one GetItem) and answers the first answer."""
-    key = idempotency.check_key(idempotency_key)
+    key = check_key(idempotency_key)
     if key is None:
         return _apply(member_id, body, None, member)
     keyed = _Keyed(request_records.record_id(APPLY_SCOPE, member_id, key), request_records.payload_hash(body.model_dump(mode="json")))
@@ -396,7 +398,7 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
     if keyed:
         epoch = clock.epoch()
         answer_data = answer.model_dump(mode="json")
-        operations.append(request_records.put_op(keyed.record, keyed.validation, answer_data, epoch, epoch + idempotency.EXPIRES_AFTER_SECONDS))
+        operations.append(request_records.put_op(keyed.record, keyed.validation, answer_data, epoch, epoch + KEY_EXPIRES_AFTER_SECONDS))
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
