@@ -96,7 +96,7 @@ def _slot_of(res: Item) -> Item | None:
     slot_id = res.get("slot_id")
     if not slot_id:
         return None
-    live = dynamo.get(*store.slot_key(res["offering_id"], slot_id))
+    live = store.get_slot(res["offering_id"], slot_id)
     return live or res.get("slot")
 
 
@@ -206,7 +206,7 @@ def _all_reservations(member_id: str) -> list[Item]:
 def _slots(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Item]:
     if not pairs:
         return {}
-    items = dynamo.batch_get([store.slot_key(oid, sid) for oid, sid in sorted(pairs)])
+    items = store.slots_by_key(sorted(pairs))
     return {(str(i["offering_id"]), str(i["id"])): i for i in items}
 
 

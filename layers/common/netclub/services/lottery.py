@@ -50,19 +50,12 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
     now = clock.iso()
     if offering["apply_until"] > now:
         raise Conflict("抽選は申込期限の後に実施してください。", code="before_deadline")
-    pk, sk = store.offering_key(offering_id)
     if offering.get("lottery_status") == "drawing":
         seed = int(offering["lottery_seed"])  # an interrupted draw resumes with its recorded seed
     else:
         seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
         try:
-            dynamo.update(
-                pk,
-                sk,
-                "SET lottery_status = :drawing, lottery_seed = :seed, lottery_started_at = :now",
-                vals={":drawing": "drawing", ":seed": seed, ":now": now},
-                condition="attribute_exists(PK) AND attribute_not_exists(lottery_status)",
-            )
+            store.start_lottery(offering_id, seed, now)
         except ConditionFailed:
             raise Conflict("この抽選はすでに実施済みか、実施中です。", code="lottery_done") from None
     slots = {s["id"]: s for s in slot_list}
@@ -81,7 +74,7 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
     winners = sum(1 for r in results if r.slot_id)
     dynamo.transact(
         [
-            dynamo.t_update(pk, sk, "SET lottery_status = :drawn, lottery_at = :now", vals={":drawn": "drawn", ":now": now}),
+            store.lottery_drawn(offering_id, now),
             audit.op(staff_id, "offering.lottery", f"offering:{offering_id}", {"seed": seed, "applicants": len(results), "winners": winners}),
         ]
     )
@@ -90,29 +83,13 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
 
 def _apply(offering: dict[str, Any], holder: dict[str, Any], slots: dict[str, Any], slot_id: str | None, now: str) -> dict[str, Any] | None:
     """One applicant's result in one transaction (the fields it set); None when it was already applied (a resumed draw)."""
-    pk, sk = store.reservation_key(holder["reservation_id"])
-    hpk, hsk = store.holder_key(offering["id"], holder["member_id"])
     status = "won" if slot_id else "lost"
     snapshot = None
     if slot_id:
         s = slots[slot_id]
         snapshot = {k: s[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "starts_at")} | {"seats_left": 0}
-    operations = [
-        dynamo.t_update(
-            pk,
-            sk,
-            "SET #st = :status, slot_id = :slot, slot = :snap, updated_at = :now",
-            names={"#st": "status"},
-            vals={":status": status, ":slot": slot_id, ":snap": snapshot, ":now": now, ":applied": "applied"},
-            condition="#st = :applied",
-        ),
-        dynamo.t_update(hpk, hsk, "SET #st = :status, slot_id = :slot", names={"#st": "status"}, vals={":status": status, ":slot": slot_id}),
-    ]
-    if slot_id:
-        spk, ssk = store.slot_key(offering["id"], slot_id)
-        operations.append(dynamo.t_update(spk, ssk, "SET seats_left = seats_left - :one", vals={":one": 1, ":zero": 0}, condition="seats_left > :zero"))
     try:
-        dynamo.transact(operations)
+        dynamo.transact(store.draw_result(holder["reservation_id"], offering["id"], holder["member_id"], slot_id, snapshot, now))
     except ConditionFailed:
         return None
     return {"status": status, "slot_id": slot_id, "slot": snapshot, "updated_at": now}

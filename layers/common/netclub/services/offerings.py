@@ -68,7 +68,7 @@ def create(staff_id: str, body: OfferingIn) -> OfferingDetail:
     data = {"id": ids.new_id(), "kind": body.kind, "title": body.title, "description": body.description, "apply_until": clock.iso(body.apply_until)}
     dynamo.transact(
         [
-            dynamo.t_put(store.offering_item(data), condition="attribute_not_exists(PK)"),
+            store.create_offering(data),
             audit.op(staff_id, "offering.create", f"offering:{data['id']}", {"title": body.title}),
         ]
     )
@@ -80,17 +80,10 @@ def update(staff_id: str, offering_id: str, body: OfferingIn) -> OfferingDetail:
     if body.kind != offering["kind"]:
         raise invalid("kind", "種別（セミナー／専門家カウンセリング）は変更できません。")
     apply_until = clock.iso(body.apply_until)
-    pk, sk = store.offering_key(offering_id)
     try:
         dynamo.transact(
             [
-                dynamo.t_update(
-                    pk,
-                    sk,
-                    "SET title = :t, description = :d, apply_until = :a, GSI1SK = :g",
-                    vals={":t": body.title, ":d": body.description, ":a": apply_until, ":g": f"{apply_until}#{offering_id}"},
-                    condition="attribute_exists(PK)",
-                ),
+                store.update_offering(offering_id, body.title, body.description, apply_until),
                 audit.op(staff_id, "offering.update", f"offering:{offering_id}", {"title": body.title, "apply_until": apply_until}),
             ]
         )
@@ -122,7 +115,7 @@ def delete(staff_id: str, offering_id: str) -> Deleted:
             raise NotFound(OFFERING_NOT_FOUND)
         if live:
             raise Conflict("お申込みのあるセミナー・相談は削除できません。先にお申込みのキャンセルをご案内ください。", code="has_reservations")
-        operations = [dynamo.t_delete(*store.offering_key(offering_id), condition="attribute_exists(PK)")]
+        operations = [store.delete_offering(offering_id)]
         operations += [store.delete_free_slot(offering_id, s["id"]) for s in slots]
         operations.append(audit.op(staff_id, "offering.delete", f"offering:{offering_id}"))
         try:
@@ -133,7 +126,7 @@ def delete(staff_id: str, offering_id: str) -> Deleted:
         _undo(lambda: store.reopen(offering_id))
         raise
     for c in cancelled:  # the staff list's records of cancelled reservations go with the offering (after the commit: never fails it)
-        _undo(lambda c=c: dynamo.delete(*store.cancelled_key(offering_id, c["reservation_id"])))  # type: ignore[misc]
+        _undo(lambda c=c: store.delete_cancelled(offering_id, c["reservation_id"]))  # type: ignore[misc]
     return Deleted(id=offering_id)
 
 
@@ -155,8 +148,7 @@ def add_slot(staff_id: str, offering_id: str, body: SlotIn) -> Slot:
     try:
         dynamo.transact(
             [
-                dynamo.t_put(store.slot_item(offering_id, data), condition="attribute_not_exists(PK)"),
-                dynamo.t_check(*store.offering_key(offering_id), "attribute_exists(PK)"),
+                *store.create_slot(offering_id, data),
                 audit.op(staff_id, "slot.create", f"offering:{offering_id}/slot:{data['id']}", {"date": data["date"], "capacity": body.capacity}),
             ]
         )
@@ -166,7 +158,7 @@ def add_slot(staff_id: str, offering_id: str, body: SlotIn) -> Slot:
 
 
 def _slot(offering_id: str, slot_id: str) -> Item:
-    slot = dynamo.get(*store.slot_key(offering_id, slot_id), consistent=True)
+    slot = store.get_slot(offering_id, slot_id, consistent=True)
     if not slot:
         raise NotFound(SLOT_NOT_FOUND)
     return slot
@@ -219,7 +211,7 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
 
 
 def _title(offering_id: str) -> str:
-    offering = dynamo.get(*store.offering_key(offering_id))
+    offering = store.get_offering(offering_id)
     return str((offering or {}).get("title", ""))
 
 

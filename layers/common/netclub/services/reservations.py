@@ -379,7 +379,7 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
             seq, waiting = int(slot.get("waitlist_seq") or 0) + 1, int(slot.get("waitlist_count") or 0)
             res.update(status="waitlisted", slot_id=slot["id"], slot=_snapshot(slot), preferences=[], waitlist_seq=seq)
             seat_ops = [store.join_waitlist(offering["id"], slot["id"], seq, waiting, now)]
-            extra = [dynamo.t_put(store.wait_item(res), condition="attribute_not_exists(PK)")]
+            extra = [store.add_to_waitlist(res)]
             position = waiting + 1
         seat_errors: list[DomainError] = [_seat_error(slot, now)]
     else:
@@ -388,8 +388,7 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
         seat_ops = [store.slot_exists(offering["id"], p, now) for p in res["preferences"]]
         seat_errors = [invalid("preferences", "選択された日程が見つかりません。")] * len(seat_ops)
     operations = [
-        dynamo.t_put(store.reservation_item(res), condition="attribute_not_exists(PK)"),
-        dynamo.t_put(store.holder_item(res, member or {}), condition="attribute_not_exists(PK)"),
+        *store.create_reservation(res, member or {}),
         store.offering_open(offering["id"], now),
         *seat_ops,
         *extra,
@@ -440,8 +439,6 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
     if res["status"] != expected:
         raise Conflict("このご予約は変更できません。", code="not_changeable")
     _check_open(offering, now)
-    pk, sk = store.reservation_key(reservation_id)
-    hpk, hsk = store.holder_key(res["offering_id"], member_id)
     head: Item | None = None
     promoted_member: dict[str, Any] | None = None
     first_seat_op = 0
@@ -457,15 +454,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         waiting = int(slots[res["slot_id"]].get("waitlist_count") or 0) if res["slot_id"] in slots else None
         freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now, waiting)
         operations = [
-            dynamo.t_update(
-                pk,
-                sk,
-                "SET slot_id = :new, slot = :slot, updated_at = :now REMOVE waitlist_seq",
-                vals={":new": new["id"], ":slot": updated["slot"], ":now": now, ":old": res["slot_id"], ":st": "confirmed"},
-                names={"#st": "status"},
-                condition="#st = :st AND slot_id = :old",
-            ),
-            dynamo.t_update(hpk, hsk, "SET slot_id = :new", vals={":new": new["id"]}, condition="attribute_exists(PK)"),
+            *store.move_to_slot(reservation_id, res["offering_id"], member_id, res["slot_id"], new["id"], updated["slot"], now),
             store.offering_open(res["offering_id"], now),
             store.take_seat(res["offering_id"], new["id"], now),
             *freed,
@@ -478,15 +467,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         snapshots = _preference_snapshots(slots, preferences)
         updated = {**res, "preferences": preferences, "preference_snapshots": snapshots, "note": note, "updated_at": now}
         operations = [
-            dynamo.t_update(
-                pk,
-                sk,
-                "SET preferences = :p, preference_snapshots = :ps, note = :n, updated_at = :now",
-                vals={":p": preferences, ":ps": snapshots, ":n": note, ":now": now, ":st": "applied"},
-                names={"#st": "status"},
-                condition="#st = :st",
-            ),
-            dynamo.t_update(hpk, hsk, "SET preferences = :p, note = :n", vals={":p": preferences, ":n": note}, condition="attribute_exists(PK)"),
+            *store.change_preferences(reservation_id, res["offering_id"], member_id, preferences, snapshots, note, now),
             store.offering_open(res["offering_id"], now),
             *[store.slot_exists(res["offering_id"], p, now) for p in preferences],
         ]
@@ -539,21 +520,11 @@ def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | No
     now = clock.iso()
     if res["kind"] == "seminar" and str((res.get("slot") or {}).get("starts_at", "")) <= now:
         raise Conflict(STARTED, code="deadline_passed")
-    pk, sk = store.reservation_key(reservation_id)
-    hpk, hsk = store.holder_key(res["offering_id"], member_id)
-    condition_vals: dict[str, Any] = {":st": res["status"], ":cancelled": "cancelled", ":now": now}
-    condition = "#st = :st"
-    if res["kind"] == "seminar":
-        condition += " AND slot_id = :slot"
-        condition_vals[":slot"] = res["slot_id"]
     member = known or accounts.get_member(member_id)
     operations = [
-        dynamo.t_update(
-            pk, sk, "SET #st = :cancelled, updated_at = :now, cancelled_at = :now", vals=condition_vals, names={"#st": "status"}, condition=condition
-        ),
-        dynamo.t_delete(hpk, hsk, condition="reservation_id = :rid", vals={":rid": reservation_id}),
+        *store.cancel_reservation(res, now),
         store.offering_open(res["offering_id"], now),
-        dynamo.t_put(store.cancelled_item(res, member or {}, now)),  # the staff list keeps cancelled ones
+        store.keep_cancelled(res, member or {}, now),
     ]
     meanings: list[DomainError] = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), Conflict(STALE)]
     head: Item | None = None

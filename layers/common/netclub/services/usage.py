@@ -42,32 +42,10 @@ def mark_attended(staff_id: str, reservation_id: str) -> Reservation:
     if res["status"] not in ("confirmed", "won") or not res.get("slot"):
         raise Conflict("予約確定（または当選）のご予約だけを出席にできます。", code="not_attendable")
     now = clock.iso()
-    day = str(res["slot"]["date"])
-    pk, sk = store.reservation_key(reservation_id)
-    hpk, hsk = store.holder_key(res["offering_id"], res["member_id"])
     try:
         dynamo.transact(
             [
-                dynamo.t_update(
-                    pk,
-                    sk,
-                    "SET #st = :attended, attended_at = :now, updated_at = :now, GSI2PK = :hpk, GSI2SK = :hsk,"
-                    " history_type = :type, history_title = :title, history_date = :day, history_status = :attended, ref_id = :rid",
-                    names={"#st": "status"},
-                    vals={
-                        ":attended": "attended",
-                        ":now": now,
-                        ":hpk": store.history_pk(res["member_id"]),
-                        ":hsk": f"{day}#{reservation_id}",
-                        ":type": res["kind"],
-                        ":title": res.get("offering_title", ""),
-                        ":day": day,
-                        ":rid": reservation_id,
-                        ":st": res["status"],
-                    },
-                    condition="#st = :st",
-                ),
-                dynamo.t_update(hpk, hsk, "SET #st = :attended", names={"#st": "status"}, vals={":attended": "attended"}),
+                *store.mark_attended(res, now),
                 audit.op(staff_id, "reservation.attended", f"reservation:{reservation_id}", {"offering_id": res["offering_id"]}),
             ]
         )

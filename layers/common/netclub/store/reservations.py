@@ -494,3 +494,191 @@ def delete_free_slot(offering_id: str, slot_id: str) -> dict[str, Any]:
     op = dynamo.t_delete(*slot_key(offering_id, slot_id), condition="seats_left = #cap")
     op["Delete"]["ExpressionAttributeNames"] = {"#cap": "capacity"}
     return op
+
+
+# --- offerings and slots made, edited and deleted by staff ------------------------------------
+
+
+def create_offering(data: dict[str, Any]) -> dict[str, Any]:
+    return dynamo.t_put(offering_item(data), condition="attribute_not_exists(PK)")
+
+
+def update_offering(offering_id: str, title: str, description: str, apply_until: str) -> dict[str, Any]:
+    """The offering's texts and deadline (GSI1SK sorts the list by deadline); only while it exists."""
+    return dynamo.t_update(
+        *offering_key(offering_id),
+        "SET title = :t, description = :d, apply_until = :a, GSI1SK = :g",
+        vals={":t": title, ":d": description, ":a": apply_until, ":g": f"{apply_until}#{offering_id}"},
+        condition="attribute_exists(PK)",
+    )
+
+
+def delete_offering(offering_id: str) -> dict[str, Any]:
+    return dynamo.t_delete(*offering_key(offering_id), condition="attribute_exists(PK)")
+
+
+def delete_cancelled(offering_id: str, reservation_id: str) -> None:
+    dynamo.delete(*cancelled_key(offering_id, reservation_id))
+
+
+def create_slot(offering_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A new slot, only while its offering exists."""
+    return [
+        dynamo.t_put(slot_item(offering_id, data), condition="attribute_not_exists(PK)"),
+        dynamo.t_check(*offering_key(offering_id), "attribute_exists(PK)"),
+    ]
+
+
+def get_slot(offering_id: str, slot_id: str, consistent: bool = False) -> Item | None:
+    return dynamo.get(*slot_key(offering_id, slot_id), consistent=consistent)
+
+
+def get_offering(offering_id: str) -> Item | None:
+    return dynamo.get(*offering_key(offering_id))
+
+
+def slots_by_key(pairs: list[tuple[str, str]]) -> list[Item]:
+    """Slots named by (offering id, slot id), in one BatchGetItem per 100."""
+    return dynamo.batch_get([slot_key(oid, sid) for oid, sid in pairs])
+
+
+# --- a member's reservation made, changed, cancelled; attended (staff) --------------------------
+
+
+def create_reservation(reservation: dict[str, Any], member: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reservation and its holder item (one live reservation per member and offering: the holder's put fails)."""
+    return [
+        dynamo.t_put(reservation_item(reservation), condition="attribute_not_exists(PK)"),
+        dynamo.t_put(holder_item(reservation, member), condition="attribute_not_exists(PK)"),
+    ]
+
+
+def add_to_waitlist(reservation: dict[str, Any]) -> dict[str, Any]:
+    return dynamo.t_put(wait_item(reservation), condition="attribute_not_exists(PK)")
+
+
+def move_to_slot(
+    reservation_id: str, offering_id: str, member_id: str, old_slot_id: str, new_slot_id: str, snapshot: dict[str, Any], now: str
+) -> list[dict[str, Any]]:
+    """A confirmed seminar reservation moves from `old_slot_id` (as read) to `new_slot_id`; its place in the old
+    slot's queue (waitlist_seq, a promoted reservation's) goes."""
+    return [
+        dynamo.t_update(
+            *reservation_key(reservation_id),
+            "SET slot_id = :new, slot = :slot, updated_at = :now REMOVE waitlist_seq",
+            vals={":new": new_slot_id, ":slot": snapshot, ":now": now, ":old": old_slot_id, ":st": "confirmed"},
+            names={"#st": "status"},
+            condition="#st = :st AND slot_id = :old",
+        ),
+        dynamo.t_update(*holder_key(offering_id, member_id), "SET slot_id = :new", vals={":new": new_slot_id}, condition="attribute_exists(PK)"),
+    ]
+
+
+def change_preferences(
+    reservation_id: str, offering_id: str, member_id: str, preferences: list[str], snapshots: list[dict[str, Any]], note: str, now: str
+) -> list[dict[str, Any]]:
+    """A counselling application's wished dates and note, only while it is still `applied` (not drawn)."""
+    return [
+        dynamo.t_update(
+            *reservation_key(reservation_id),
+            "SET preferences = :p, preference_snapshots = :ps, note = :n, updated_at = :now",
+            vals={":p": preferences, ":ps": snapshots, ":n": note, ":now": now, ":st": "applied"},
+            names={"#st": "status"},
+            condition="#st = :st",
+        ),
+        dynamo.t_update(
+            *holder_key(offering_id, member_id), "SET preferences = :p, note = :n", vals={":p": preferences, ":n": note}, condition="attribute_exists(PK)"
+        ),
+    ]
+
+
+def cancel_reservation(reservation: dict[str, Any], now: str) -> list[dict[str, Any]]:
+    """The reservation cancelled while its status (and a seminar's slot) are as read; its holder item goes."""
+    vals: dict[str, Any] = {":st": reservation["status"], ":cancelled": "cancelled", ":now": now}
+    condition = "#st = :st"
+    if reservation["kind"] == "seminar":
+        condition += " AND slot_id = :slot"
+        vals[":slot"] = reservation["slot_id"]
+    return [
+        dynamo.t_update(
+            *reservation_key(reservation["id"]),
+            "SET #st = :cancelled, updated_at = :now, cancelled_at = :now",
+            vals=vals,
+            names={"#st": "status"},
+            condition=condition,
+        ),
+        dynamo.t_delete(*holder_key(reservation["offering_id"], reservation["member_id"]), condition="reservation_id = :rid", vals={":rid": reservation["id"]}),
+    ]
+
+
+def keep_cancelled(reservation: dict[str, Any], member: dict[str, Any], now: str) -> dict[str, Any]:
+    """The staff list keeps cancelled reservations."""
+    return dynamo.t_put(cancelled_item(reservation, member, now))
+
+
+def mark_attended(reservation: dict[str, Any], now: str) -> list[dict[str, Any]]:
+    """Staff mark a reservation attended (while its status is as read): it joins the member's 利用履歴 (GSI2)."""
+    day = str(reservation["slot"]["date"])
+    return [
+        dynamo.t_update(
+            *reservation_key(reservation["id"]),
+            "SET #st = :attended, attended_at = :now, updated_at = :now, GSI2PK = :hpk, GSI2SK = :hsk,"
+            " history_type = :type, history_title = :title, history_date = :day, history_status = :attended, ref_id = :rid",
+            names={"#st": "status"},
+            vals={
+                ":attended": "attended",
+                ":now": now,
+                ":hpk": history_pk(reservation["member_id"]),
+                ":hsk": f"{day}#{reservation['id']}",
+                ":type": reservation["kind"],
+                ":title": reservation.get("offering_title", ""),
+                ":day": day,
+                ":rid": reservation["id"],
+                ":st": reservation["status"],
+            },
+            condition="#st = :st",
+        ),
+        dynamo.t_update(
+            *holder_key(reservation["offering_id"], reservation["member_id"]), "SET #st = :attended", names={"#st": "status"}, vals={":attended": "attended"}
+        ),
+    ]
+
+
+# --- the lottery (専門家カウンセリング) ----------------------------------------------------------
+
+
+def start_lottery(offering_id: str, seed: int, now: str) -> None:
+    """Marks the draw begun with its seed (an interrupted draw resumes with it); ConditionFailed when it was begun."""
+    dynamo.update(
+        *offering_key(offering_id),
+        "SET lottery_status = :drawing, lottery_seed = :seed, lottery_started_at = :now",
+        vals={":drawing": "drawing", ":seed": seed, ":now": now},
+        condition="attribute_exists(PK) AND attribute_not_exists(lottery_status)",
+    )
+
+
+def lottery_drawn(offering_id: str, now: str) -> dict[str, Any]:
+    return dynamo.t_update(*offering_key(offering_id), "SET lottery_status = :drawn, lottery_at = :now", vals={":drawn": "drawn", ":now": now})
+
+
+def draw_result(reservation_id: str, offering_id: str, member_id: str, slot_id: str | None, snapshot: dict[str, Any] | None, now: str) -> list[dict[str, Any]]:
+    """One applicant won `slot_id` (a seat taken while one is left) or lost (None); only while still `applied`
+    (a resumed draw skips those it applied)."""
+    status = "won" if slot_id else "lost"
+    operations = [
+        dynamo.t_update(
+            *reservation_key(reservation_id),
+            "SET #st = :status, slot_id = :slot, slot = :snap, updated_at = :now",
+            names={"#st": "status"},
+            vals={":status": status, ":slot": slot_id, ":snap": snapshot, ":now": now, ":applied": "applied"},
+            condition="#st = :applied",
+        ),
+        dynamo.t_update(
+            *holder_key(offering_id, member_id), "SET #st = :status, slot_id = :slot", names={"#st": "status"}, vals={":status": status, ":slot": slot_id}
+        ),
+    ]
+    if slot_id:
+        operations.append(
+            dynamo.t_update(*slot_key(offering_id, slot_id), "SET seats_left = seats_left - :one", vals={":one": 1, ":zero": 0}, condition="seats_left > :zero")
+        )
+    return operations
