@@ -7,8 +7,11 @@ the function's own template environment; tests/deployed/built.py), in turn:
   made the functions' way: collector paused, botocore without the boto3 package);
 - the function with the layer as it was built before (no .pyc: everything compiled at import);
 - the function with the layer as `make sam-build` makes it now (cpython-313 .pyc, unchecked-hash).
-Each function process imports its module and answers its first sample event (events/) against
-moto with the demo data: the cold start and the first request. Measured per process: CPU time
+Each function process imports its module and answers its first request against moto with the demo
+data: the cold start and the first request. That request is the function's use case succeeding
+(tests/deployed/use_cases.py: its route's request of tests/functional/test_dynamodb_calls_per_route.py,
+prepared on a fresh AWS for each function and recorded as the gateway sends it; an API function whose
+answer is not a 2xx stops the benchmark); functions no route reaches answer their sample event. Measured per process: CPU time
 (user + sys of the child) and wall time. Prints, over all functions, the median and the worst of
 (function / floor), each a median over the runs, for both layers; and what compiling the
 functions' own app.py costs (the function build ships no bytecode).
@@ -31,6 +34,7 @@ from typing import Any
 
 from local.functions import Function
 from tests.deployed.built import ROOT, Deployed, environment, functions
+from tests.deployed.use_cases import UseCases
 
 FLOOR = 'import boto3\nclient = boto3.client("dynamodb")\n\n\ndef lambda_handler(event, context):\n    return None\n'
 # The floor given the functions' own two levers: loaded with the collector paused (netclub/coldstart.py)
@@ -53,16 +57,6 @@ def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     if done.returncode:
         raise RuntimeError(f"{command[-4]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
-
-
-def _first_event(fn: Function, aws: dict[str, str]) -> dict[str, Any]:
-    path = sorted((ROOT / "events" / fn.code_dir.name).glob("*.json"))[0]
-    event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    authorizer = (event.get("requestContext") or {}).get("authorizer")
-    if authorizer:
-        member = aws["staff"] if authorizer["role"] == "staff" else aws["member"]
-        authorizer |= {"member_id": member, "principalId": member}
-    return event
 
 
 def _app_compile_ms() -> list[float]:
@@ -101,6 +95,7 @@ def main() -> None:
     aws_process = subprocess.Popen([sys.executable, "-m", "tests.deployed.aws"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert aws_process.stdin and aws_process.stdout
     aws = json.loads(aws_process.stdout.readline())
+    use_cases = UseCases(aws_process)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             scratch = Path(tmp)
@@ -132,7 +127,7 @@ def main() -> None:
                 if args.snap_start:
                     env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "snap-start"
                 events_file = scratch / f"{fn.logical_id}.events.json"
-                events_file.write_text(json.dumps([_first_event(fn, aws)], ensure_ascii=False), encoding="utf-8")
+                use_cases.fresh()
                 row: dict[str, Any] = {
                     "name": fn.logical_id,
                     **{k: {"cpu": [], "wall": [], "import": [], "request": []} for k in ("floor", "lean_floor", "without", "with")},
@@ -146,8 +141,15 @@ def main() -> None:
                     row["lean_floor"]["wall"].append(wall)
                     order = [("with", with_pyc)] if without_pyc is None else [("without", without_pyc), ("with", with_pyc)]
                     for key, deployed in order if (i + run) % 2 == 0 else order[::-1]:
+                        event, use_case = use_cases.event(fn)  # prepared anew for each process: what the last one did is done
+                        events_file.write_text(json.dumps([event], ensure_ascii=False), encoding="utf-8")
                         cpu, wall = _timed(deployed.command(fn, events_file, scratch / "result.json"), env)
                         inside = json.loads((scratch / "result.json").read_text(encoding="utf-8"))
+                        invocation = inside["invocations"][0]
+                        if "error" in invocation:
+                            raise RuntimeError(f"{fn.logical_id} raised {invocation['error']}")
+                        row["status"] = use_cases.answered(fn, invocation["answer"], use_case)
+                        row["use_case"] = use_case
                         row[key]["cpu"].append(cpu)
                         row[key]["wall"].append(wall)
                         row[key]["import"].append(inside["import_cpu"])
@@ -157,8 +159,9 @@ def main() -> None:
                 without = "" if without_pyc is None else f"  without .pyc {med['without']:6.0f}"
                 wall = statistics.median(row["with"]["wall"]) / statistics.median(row["floor"]["wall"])
                 first = statistics.median(row["with"]["request"]) * 1000
+                what = f"use case, {row['status']}" if row["use_case"] else "sample event"
                 print(
-                    f"  {fn.logical_id:36s} CPU ms: floor {med['floor']:6.0f}{without}  with .pyc {med['with']:6.0f}  (wall ratio {wall:.2f}x; first request {first:.0f} ms)",
+                    f"  {fn.logical_id:36s} CPU ms: floor {med['floor']:6.0f}{without}  with .pyc {med['with']:6.0f}  (wall ratio {wall:.2f}x; first request {first:.0f} ms: {what})",
                     flush=True,
                 )
             elapsed = time.perf_counter() - started

@@ -12,7 +12,9 @@ by `python -m local.sample_events`) against moto with template.yaml's resources 
   200; a made-up id → 404 not_found; the sample's placeholder body → 400 validation_error
   (or 404 where the id is checked first); logout → 204. Never a 5xx, never an exception;
 - the scheduled mail retry runs without error;
-- past validation: an inquiry is made and read back, a seminar seat cancelled and booked again.
+- past validation: an inquiry is made and read back, a seminar seat cancelled and booked again;
+- every API function's use case (tests/deployed/use_cases.py: its route's request as a member or staff makes it,
+  prepared on a fresh AWS) answered with success, twice: the requests benchmarks/cold_start_deployed.py times.
 The layer's modules must all come from the shipped bytecode (none compiled at import).
 """
 
@@ -33,6 +35,7 @@ from local import sample_events
 from local.functions import Function
 from tests.conftest import DEMO
 from tests.deployed.built import BUILD, ROOT, Deployed, environment, functions
+from tests.deployed.use_cases import UseCases
 
 pytestmark = [pytest.mark.xdist_group("deployed"), pytest.mark.slow]
 
@@ -210,6 +213,41 @@ def test_built_functions_write_and_read_back(deployed: Deployed, aws: dict[str, 
     headers = {"Idempotency-Key": "deployed-smoke-2"}
     status, booked = _answer(deployed, aws, "reservations_create", _with("reservations_create", aws, body=reservation, headers=headers), tmp_path)
     assert status == 201 and booked["slot"]["id"] == cancelled["slot"]["id"], booked
+
+
+@pytest.fixture(scope="module")
+def use_cases() -> Iterator[UseCases]:
+    """An AWS of its own (moto, the resources, the demo data), made anew for each function's use case."""
+    process = subprocess.Popen([sys.executable, "-m", "tests.deployed.aws"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout
+    line = process.stdout.readline()
+    assert line, "tests.deployed.aws did not start"
+    yield UseCases(process, json.loads(line)["endpoint"])
+    assert process.stdin
+    process.stdin.close()
+    process.wait(timeout=30)
+
+
+def test_built_functions_perform_their_use_cases(deployed: Deployed, use_cases: UseCases, tmp_path: Path) -> None:
+    """Each API function as built answers its use case with success (tests/deployed/use_cases.py: its route made as
+    a member or staff makes it, on a fresh AWS), twice in a row: what the first changed (a new password, a reservation
+    taken) is taken as done before the second is prepared. The events the benchmark times are these."""
+    failures, measured = [], 0
+    for folder, fn in sorted(BY_DIR.items()):
+        use_cases.fresh()
+        for attempt in (1, 2):
+            event, use_case = use_cases.event(fn)
+            if not use_case:
+                break
+            invocation = _run(deployed, {"endpoint": use_cases.endpoint}, fn, [event], tmp_path)["invocations"][0]
+            try:
+                use_cases.answered(fn, invocation.get("answer"), use_case)
+                measured += attempt == 1
+            except RuntimeError as failed:
+                failures.append(f"{folder} (attempt {attempt}): {invocation.get('error') or failed}")
+                break
+    assert not failures, "\n".join(failures)
+    assert measured >= len(BY_DIR) - 8, f"only {measured} functions had a use case"
 
 
 def test_sample_events_are_current(tmp_path: Path) -> None:
