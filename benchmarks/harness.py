@@ -88,11 +88,15 @@ def bench() -> Iterator[Bench]:
 
 
 def put_items(items: list[dict[str, Any]]) -> None:
-    """Write generated items straight into the table (BatchWriteItem, 25 a request, unprocessed ones again)."""
-    from netclub.aws import client
+    """Write generated items straight into the table (BatchWriteItem, 25 a request, unprocessed ones again), with a
+    client of boto3's own (the portal's clients know only the operations the portal calls: local/aws_models.py)."""
+    import boto3
+    from netclub.config import get_settings
     from netclub.store import dynamo
 
+    settings = get_settings()
+    writer = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.aws_endpoint_url)
     for start in range(0, len(items), 25):
         request = {dynamo.table(): [{"PutRequest": {"Item": dynamo.serialize(item)}} for item in items[start : start + 25]]}
         while request:
-            request = client("dynamodb").batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+            request = writer.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}

@@ -436,7 +436,8 @@ def _newsletter_redrive(c: Ctx) -> Call:
     assert c.staff.post(f"/api/admin/newsletters/{newsletter_id}/send", {}).status == 202
     template = cfn.load()
     dlq = cfn.Resolver(template, physical_names(template, stack.PREFIX), {"Stage": "local"}, stack.REGION, stack.ACCOUNT).ref("NewsletterDeadLetterQueue")
-    client("sqs").send_message(QueueUrl=dlq, MessageBody=json.dumps({"newsletter_id": newsletter_id, "member_ids": [c.env.accounts["member"]]}))
+    body = json.dumps({"newsletter_id": newsletter_id, "member_ids": [c.env.accounts["member"]]})
+    client("sqs").send_message_batch(QueueUrl=dlq, Entries=[{"Id": "1", "MessageBody": body}])
     return Call(c.staff, "POST", f"/api/admin/newsletters/{newsletter_id}/redrive")
 
 

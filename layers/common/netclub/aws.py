@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from netclub.config import clear_cache, get_settings, snap_start_init
@@ -12,6 +13,7 @@ from netclub.config import clear_cache, get_settings, snap_start_init
 # the signed headers. Lambda's log-level setting can turn the root logger to DEBUG; the SDK's own
 # loggers stay at WARNING whatever it says, so personal data never reaches CloudWatch through them.
 SDK_LOGGERS = ("boto3", "botocore", "s3transfer", "urllib3")
+MODELS = Path(__file__).parent / "aws_models"
 
 
 def quiet_sdk_loggers() -> None:
@@ -36,7 +38,10 @@ def _session() -> Any:
     quiet_sdk_loggers()
     import botocore.session  # imported here so that handlers that never touch AWS skip its import cost
 
-    return botocore.session.get_session()
+    session = botocore.session.get_session()
+    # the service models cut down to the operations the portal calls (local/aws_models.py): read before botocore's own
+    session.get_component("data_loader").search_paths.insert(0, str(MODELS))
+    return session
 
 
 def new_client(service: str, region: str, endpoint_url: str | None, config: Any) -> Any:
