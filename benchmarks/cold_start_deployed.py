@@ -1,7 +1,7 @@
 """Cold start as deployed: every function from `sam build`, layer without vs with its bytecode, vs the floor.
 
 For each function of template.yaml and each run, three fresh interpreters of the runtime's Python
-(python3.13 -I -S -B, the layer mounted read-only as /opt/python, boto3 as the runtime brings it,
+(python3.13 -I -S -B, the layer mounted read-only as /opt/python, boto3 as the runtime brings it after it,
 the function's own template environment; tests/deployed/built.py), in turn:
 - the floor: `import boto3; boto3.client("dynamodb")`, nothing else (and, as a reference, the same
   made the functions' way: collector paused, botocore without the boto3 package);
@@ -112,6 +112,9 @@ def main() -> None:
             # the floor runs from the read-only tree too, as a function of its own
             floor_cmd = with_pyc.command(floor_fn, None, scratch / "floor.json")
             floor_cmd[floor_cmd.index(str(with_pyc.root / "var" / "task" / "Floor"))] = str(floor_dir)
+            # and without the portal's layer (which ships its own boto3 and botocore): the runtime's boto3, as the issue's floor
+            (scratch / "no-layer").mkdir()
+            floor_cmd[floor_cmd.index(str(with_pyc.root / "opt" / "python"))] = str(scratch / "no-layer")
             lean_cmd = [str(lean_dir) if c == str(floor_dir) else c for c in floor_cmd]
             floor_env = environment(floor_fn, resolver, aws["endpoint"], with_pyc.runtime)
 

@@ -1,8 +1,9 @@
 """Runs one function as a Lambda cold start does; started by an interpreter of the runtime's Python.
 
 `python -I -S -B lambda_runner.py TASK LAYER RUNTIME_SDK HANDLER EVENTS_FILE RESULT_FILE`: the
-function's code (/var/task), the built layer (/opt/python) and the SDK the runtime brings (boto3,
-from /var/runtime on Lambda) are the only places imports come from; no bytecode is written. Imports
+function's code (/var/task), the built layer (/opt/python: it ships the boto3 and botocore the portal
+uses, found first) and the SDK the runtime brings (boto3, from /var/runtime on Lambda: what the floor of
+benchmarks/cold_start_deployed.py imports) are the only places imports come from; no bytecode is written. Imports
 the handler's module, calls it with each event of EVENTS_FILE (a JSON list; none when "-"): the
 first invocation is the cold one, the others reuse the container as Lambda does. Writes what each
 answered or raised, CPU and wall times, and which modules were compiled from source, to RESULT_FILE.

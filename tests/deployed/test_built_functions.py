@@ -1,7 +1,7 @@
 """What `sam build` makes is what must import and answer (DESIGN.md, "Parity with AWS": packaging).
 
 Each function is started as Lambda starts it (tests/deployed/built.py): its code from
-.aws-sam/build/<Function>, the built layer as a read-only /opt/python, boto3 as the runtime brings
+.aws-sam/build/<Function>, the built layer (with its own boto3 and botocore) as a read-only /opt/python, boto3 as the runtime brings
 it, a fresh interpreter of the runtime's Python that sees nothing of the repository or the dev venv,
 and only the function's own template environment. It answers its sample events (events/, written
 by `python -m local.sample_events`) against moto with template.yaml's resources and the demo data:
@@ -258,6 +258,14 @@ def test_sample_events_are_current(tmp_path: Path) -> None:
     assert written.keys() == present.keys(), "events/ is out of date: run python -m local.sample_events"
     assert [p for p in written if written[p] != present[p]] == [], "events/ is out of date: run python -m local.sample_events"
     assert {p.parts[0] for p in written} == set(BY_DIR), "a function without sample events"
+
+
+def test_the_layers_botocore_keeps_the_services_the_portal_calls() -> None:
+    """layers/common/Makefile cuts botocore's data to netclub/aws_models' services (local/aws_models.py)."""
+    data = BUILD / "CommonLayer" / "python" / "botocore" / "data"
+    kept = {p.name for p in data.iterdir() if p.is_dir()}
+    assert kept == {p.name for p in (ROOT / "layers" / "common" / "netclub" / "aws_models").iterdir()}, kept
+    assert {"endpoints.json", "partitions.json", "_retry.json", "sdk-default-configuration.json"} <= {p.name for p in data.iterdir()}
 
 
 def test_build_is_for_the_templates_runtime(deployed: Deployed) -> None:

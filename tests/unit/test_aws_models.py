@@ -42,3 +42,16 @@ def test_cutting_keeps_every_shape_an_operation_reaches() -> None:
     assert "documentation" not in str(cut["shapes"]["Put"])
     with pytest.raises(KeyError):
         aws_models.cut(model, ("Scan2",))
+
+
+def test_the_layer_ships_the_sdk_the_tests_run() -> None:
+    """One SDK: the layer pins boto3 and botocore at the versions installed here (the dev requirements include the
+    layer's), so what the functions run on AWS is what the suites ran."""
+    from importlib.metadata import version
+
+    pins = dict(
+        line.split("==")
+        for line in (aws_models.OUT.parents[1] / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    assert pins["boto3"] == version("boto3") and pins["botocore"] == version("botocore"), pins
