@@ -96,3 +96,11 @@ def test_botocore_without_the_boto3_package(function: str) -> None:
     assert not under(modules, "boto3"), function
     assert not under(modules, "s3transfer"), function
     assert not under(modules, "netclub.idempotency"), function
+
+
+@pytest.mark.parametrize("function", ["profile_get", "registration_confirm", "admin_members_get"])
+def test_reading_or_validating_a_profile_loads_no_directory_or_newsletter_service(function: str) -> None:
+    """Only profile writes list the company in the directory and index its newsletter subscriptions."""
+    modules = imported_by(function)
+    for package in ("netclub.services.directory", "netclub.services.directory_index", "netclub.services.newsletters"):
+        assert not under(modules, package), f"{function} imports {package}"

@@ -10,7 +10,7 @@ from netclub import clock, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
-from netclub.services import audit, directory, industries, newsletters, throttle, tokens
+from netclub.services import audit, industries, throttle, tokens
 from netclub.store import accounts
 from netclub.store import profiles as profile_store
 from netclub.validation import field_errors_from_pydantic, validation_failed
@@ -146,6 +146,8 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     link, token_ops = "", list[dict[str, Any]]()
     if new_email:  # the confirmation token is written with the profile: a change waiting for a link always has one
         link, token_ops = tokens.issue_ops(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
+    from netclub.services import directory, newsletters  # on writes only: reading or validating a profile needs neither
+
     company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
     listing_ops += newsletters.subscription_ops(member, {**member, "profile": item}, "profile")  # メールマガジンの配信先と同意の記録も
     try:
@@ -180,6 +182,8 @@ def confirm_email(token: str) -> str:
     profile = {**(member.get("profile") or {})}
     profile["user"] = {**(profile.get("user") or {}), "email": new}
     operations = profile_store.change_email_ops(member, old, new, profile, clock.iso())
+    from netclub.services import newsletters
+
     operations += newsletters.index_ops({**member, "email": new, "profile": profile})  # a suppressed address left behind: back in the audience
     try:
         profile_store.transact_email_change(operations, token_ops=token_ops)
@@ -254,6 +258,8 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
         {k for k in item if item.get(k) != (member.get("profile") or {}).get(k)} | ({"staff_fields"} if staff_fields != member.get("staff_fields") else set())
     )
     log = audit.op(staff_id, "member.profile.update", f"member:{member_id}", {"fields": changed, "email_changed": bool(new_email)})
+    from netclub.services import directory, newsletters
+
     company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
     listing_ops += newsletters.subscription_ops(member, {**member, "profile": item, "email": email}, "staff")  # メールマガジンの配信先と同意の記録も
     if new_email:
