@@ -38,7 +38,7 @@ def main() -> int:
     stack.apply(env)
     stack.provision(template, resolver, url)
 
-    from netclub.config import local_accounts
+    from netclub.config import local_accounts, local_staff_totp_secret
 
     from local import event_sources, openapi, schedules, seed
     from local.gateway import Gateway
@@ -109,7 +109,8 @@ def main() -> int:
     print(f"  OpenAPI:     {url}/api/openapi.json", flush=True)
     print(f"  Schedules:   POST {url}/_dev/scheduled/{{name}} (also on their own timers)", flush=True)
     print(f"  Demo member: {logins['member'][0]} / {logins['member'][1]}", flush=True)
-    print(f"  Staff:       {logins['staff'][0]} / {logins['staff'][1]}", flush=True)
+    print(f"  Staff:       {logins['staff'][0]} / {logins['staff'][1]} (管理者; 2段階認証の秘密鍵 {local_staff_totp_secret()}:", flush=True)
+    print("               add it to an authenticator app, or GET /_dev/logins and compute the code)", flush=True)
     print(f"  AWS (moto):  {endpoint}", flush=True)
     print(f"READY {url}", flush=True)
     print("  Ctrl-C to stop.", flush=True)

@@ -132,6 +132,10 @@ class Gateway:
             return self.ses_outage(request)
         if path == "/_dev/queues/redeliver":
             return self.queues_redeliver(request)
+        if path == "/_dev/logins":
+            return self.demo_logins()
+        if path.startswith("/_dev/invoke/"):
+            return self.invoke_unrouted(request, path.removeprefix("/_dev/invoke/"))
         if path.startswith("/api/") or path == "/api":
             return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
@@ -192,6 +196,29 @@ class Gateway:
             return Response(json.dumps({"error": "POST only"}), status=405, content_type="application/json; charset=utf-8")
         made = {p.mapping.name: p.redeliver_now() for p in self.queue_pollers}
         return Response(json.dumps({"visible_again": made}), content_type="application/json; charset=utf-8")
+
+    def demo_logins(self) -> Response:
+        """GET /_dev/logins: the local stack's demo logins, the admin's second-factor secret included (API.md)."""
+        from netclub.config import local_accounts, local_staff_totp_secret
+
+        logins = local_accounts()
+        body = {
+            "member": {"email": logins["member"][0], "password": logins["member"][1]},
+            "staff": {"email": logins["staff"][0], "password": logins["staff"][1], "totp_secret": local_staff_totp_secret()},
+        }
+        return Response(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+    def invoke_unrouted(self, request: Request, name: str) -> Response:
+        """POST /_dev/invoke/{LogicalId} {event}: `aws lambda invoke` of a function that no route, schedule or queue
+        calls (StaffFirstAdminFunction: `make first-admin LOCAL=...`), with the JSON body as its event."""
+        routed = {r.function.logical_id for r in self.routes} | {s.function for s in self.schedules.values()}
+        if request.method != "POST" or name not in self.functions or name in routed:
+            return Response(
+                json.dumps({"error": "POST /_dev/invoke/{LogicalId} of a function with no route"}), status=404, content_type="application/json; charset=utf-8"
+            )
+        event = request.get_json(silent=True)
+        result = invoke(self.functions[name], event if isinstance(event, dict) else {}, self.region, self.account)
+        return Response(json.dumps(result, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8")
 
     def with_edge_headers(self, response: Response, pattern: str) -> Response:
         """What CloudFront's response headers policy of that behaviour adds (each one overriding the origin's)."""

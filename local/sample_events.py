@@ -15,6 +15,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from netclub import access
 from netclub.authorizer_context import MEMBER_FIELDS
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -53,7 +54,7 @@ def main(out: Path = ROOT / "events") -> int:
         if route.authorizer:
             event["requestContext"]["authorizer"] = {
                 "member_id": "example-member",
-                "role": "staff" if route.path.startswith("/api/admin") else "member",
+                "role": access.required_role(route.method, route.path),  # the least role the route takes (netclub/access.py)
                 "session_id": "example",
                 "csrf_token": "EXAMPLE",
                 # the member fields the authorizer reads with the session and passes on (netclub/authorizer_context.py)
@@ -98,6 +99,8 @@ def main(out: Path = ROOT / "events") -> int:
                 message["mail"] |= {"timestamp": "2026-11-24T00:00:00.000Z", "messageId": "example"}
                 message["bounce"]["timestamp"] = "2026-11-24T00:00:00.000Z"
                 record["Sns"]["Message"] = json.dumps(message)
+        elif fn.logical_id == "StaffFirstAdminFunction":  # invoked by hand: make first-admin
+            event = {"email": "admin@example.jp", "name": "管理者"}
         else:
             event = {
                 "version": "0",

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from netclub import clock, ids
-from netclub.config import local_accounts
+from netclub.config import local_accounts, local_staff_totp_secret
 from netclub.services import passwords
 from netclub.store import accounts
+from netclub.store import staff as staff_store
 
 DEMO_PROFILE = {
     "corporate_type": "corporation",
@@ -94,11 +95,14 @@ def seed_accounts() -> dict[str, str]:
     logins = local_accounts()
     staff_email, staff_password = logins["staff"]
     demo_email, demo_password = logins["member"]
-    staff = _member(staff_email, staff_password, "staff", "公益財団法人東京都中小企業振興公社", "公社職員", {})
+    staff = _member(staff_email, staff_password, "admin", "公益財団法人東京都中小企業振興公社", "公社 管理者", {})
+    # the demo admin, already enrolled in 2段階認証 with the secret `make dev` prints (GET /_dev/logins)
+    staff.update({"departments": [], "mfa_enrolled": True, "mfa_secret": local_staff_totp_secret(), "last_login_at": None})
+    del staff["profile"], staff["staff_fields"]
     profile = {**DEMO_PROFILE, "user": {**DEMO_PROFILE["user"], "email": demo_email.lower()}}  # type: ignore[dict-item]
     demo = _member(demo_email, demo_password, "member", "株式会社中小ニット", "中企小太郎", profile)
     demo["staff_fields"] = {"member_number": "NC-000123", "joined_on": "2019-04-01", "note": "デモ会員"}
-    accounts.create_member(staff)
+    staff_store.transact([*staff_store.create_ops(staff), staff_store.admins_changed_op(1)])
     accounts.create_member(demo, _listing(demo))
     return {"staff": str(staff["member_id"]), "member": str(demo["member_id"])}
 

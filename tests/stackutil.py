@@ -97,8 +97,13 @@ class Browserish:
     def delete(self, path: str, **kw: Any) -> HttpAnswer:
         return self.request("DELETE", path, **kw)
 
-    def login(self, email: str, password: str) -> HttpAnswer:
+    def login(self, email: str, password: str, totp_secret: str | None = None) -> HttpAnswer:
+        """The login form; for a staff account, then its second factor (the demo admin's secret unless given)."""
+        from tests import second_factor
+
         answer = self.post("/api/auth/login", {"email": email, "password": password})
+        if answer.status == 200 and isinstance(answer.body, dict) and "mfa" in answer.body:
+            answer = second_factor.complete(self.post, self.base, answer.body, totp_secret or second_factor.DEMO_TOTP_SECRET)
         if answer.status == 200:
             self.csrf = answer.body["csrf_token"]
         return answer

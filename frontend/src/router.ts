@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { loadMe, session } from './stores/session'
+import { isStaffRole, loadMe, session } from './stores/session'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -11,6 +11,8 @@ declare module 'vue-router' {
     help?: string
     /** members only after staff confirmed the registration */
     activeOnly?: boolean
+    /** staff console pages for admins only (職員管理, 担当部署) */
+    adminOnly?: boolean
   }
 }
 
@@ -107,6 +109,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/UnsubscribeView.vue'),
     meta: { title: 'メールマガジンの配信停止', access: 'public', help: 'unsubscribe' },
   },
+  {
+    path: '/staff/invite',
+    component: () => import('./views/StaffInviteView.vue'),
+    meta: { title: '職員招待：パスワードの設定', access: 'public', help: 'staff-invite' },
+  },
   { path: '/privacy', component: () => import('./views/PrivacyView.vue'), meta: { title: '個人情報保護方針', access: 'public' } },
   {
     path: '/admin',
@@ -137,6 +144,12 @@ const routes: RouteRecordRaw[] = [
       { path: 'exports', component: () => import('./admin/AdminExports.vue'), meta: { title: '名簿出力', access: 'admin', help: 'admin' } },
       { path: 'mail-outbox', component: () => import('./admin/AdminMailOutbox.vue'), meta: { title: '再送待ちメール', access: 'admin', help: 'admin' } },
       { path: 'audit-log', component: () => import('./admin/AdminAudit.vue'), meta: { title: '監査ログ', access: 'admin', help: 'admin' } },
+      { path: 'staff', component: () => import('./admin/AdminStaff.vue'), meta: { title: '職員管理', access: 'admin', adminOnly: true, help: 'admin' } },
+      {
+        path: 'departments',
+        component: () => import('./admin/AdminDepartments.vue'),
+        meta: { title: '担当部署', access: 'admin', adminOnly: true, help: 'admin' },
+      },
     ],
   },
   { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { title: 'ページが見つかりません', access: 'public' } },
@@ -164,11 +177,12 @@ router.beforeEach(async (to) => {
     }
   }
   if (access === 'visitor') {
-    if (me) return me.role === 'staff' && !to.query.next ? '/admin' : typeof to.query.next === 'string' ? to.query.next : '/portal'
+    if (me) return isStaffRole(me.role) && !to.query.next ? '/admin' : typeof to.query.next === 'string' ? to.query.next : '/portal'
     return true
   }
   if (!me) return { path: '/login', query: { next: to.fullPath } }
-  if (access === 'admin' && me.role !== 'staff') return '/portal'
+  if (access === 'admin' && !isStaffRole(me.role)) return '/portal'
+  if (to.meta.adminOnly && me.role !== 'admin') return '/admin'
   return true
 })
 

@@ -10,14 +10,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
 from netclub.http import Path
 from netclub.models.inquiries import StaffInquiry
-from netclub.services import inquiries
+from netclub.services import departments, inquiries
 
 app = build_resolver()
 
 
 @app.post("/api/admin/inquiries/<inquiry_id>/close", summary="お問い合わせ窓口: 完了にする", tags=["admin"], responses={409: {"description": "already closed"}})
 def close(inquiry_id: Annotated[str, Path(max_length=64)]) -> StaffInquiry:
-    return inquiries.close(current_principal(app).member_id, inquiry_id)
+    staff = current_principal(app)
+    return inquiries.close(departments.desk_of(staff.role, staff.departments), staff.member_id, inquiry_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -7,17 +7,18 @@ from netclub import coldstart  # first: the function loads with the garbage coll
 from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import CORRELATION_PATH, build_resolver, logger
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
 from netclub.http import Path
 from netclub.models.inquiries import StaffInquiry
-from netclub.services import inquiries
+from netclub.services import departments, inquiries
 
 app = build_resolver()
 
 
 @app.get("/api/admin/inquiries/<inquiry_id>", summary="お問い合わせ窓口: 詳細（添付ファイルは5分間有効のダウンロードリンク）", tags=["admin"])
 def get_inquiry(inquiry_id: Annotated[str, Path(max_length=64)]) -> StaffInquiry:
-    return inquiries.staff_get(inquiry_id)
+    staff = current_principal(app)
+    return inquiries.staff_get(departments.desk_of(staff.role, staff.departments), inquiry_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
 from netclub.http import Path
 from netclub.models.inquiries import ReplyRequest, StaffInquiry
-from netclub.services import inquiries
+from netclub.services import departments, inquiries
 
 app = build_resolver()
 
@@ -22,7 +22,8 @@ app = build_resolver()
     responses={409: {"description": "inquiry_closed"}},
 )
 def reply(inquiry_id: Annotated[str, Path(max_length=64)], body: ReplyRequest) -> StaffInquiry:
-    return inquiries.reply(current_principal(app).member_id, inquiry_id, body)
+    staff = current_principal(app)
+    return inquiries.reply(departments.desk_of(staff.role, staff.departments), staff.member_id, inquiry_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

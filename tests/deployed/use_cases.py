@@ -81,7 +81,10 @@ class Recorder:
             stack.provision(self.template, self.resolver, FRONTEND)
             accounts = seed.run()
         self.monkeypatch.undo()
+        from tests import second_factor
         from tests.functional.test_aws_faults import Ctx
+
+        second_factor.USED.clear()  # a new AWS: no second-factor code was accepted yet
 
         env = Env(gateway=self.gateway, accounts=accounts)
         staff, member = env.new_client(), env.new_client()
@@ -174,7 +177,15 @@ def _ses_bounce(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
     return ses_events.sns_event(ses_events.ses_event("Bounce", DEMO[0], True, None), stack.REGION, ACCOUNT)
 
 
-EVENTS = {"newsletter_worker": _newsletter_worker, "ses_events": _ses_bounce}
+def _first_admin(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """`make first-admin` on a new deployment: no active admin yet (the demo admin's count taken away)."""
+    from netclub.store import dynamo, keys
+
+    dynamo.delete(*keys.active_admins())
+    return {"email": "first.admin@example.jp", "name": "初代管理者"}
+
+
+EVENTS = {"newsletter_worker": _newsletter_worker, "ses_events": _ses_bounce, "staff_first_admin": _first_admin}
 
 ROUTE_OVERRIDES = {("POST", "/api/admin/offerings/{offering_id}/lottery"): _lottery}
 

@@ -153,6 +153,42 @@ class Ctx:
         assert made.status == 201, made.body
         return str(made.body["id"])
 
+    def invited(self, role: str = "staff", departments: list[str] | None = None) -> tuple[str, str]:
+        """A staff account the admin invited (招待中): its id and the invitation's token."""
+        email = f"staff{self.next()}@netclub.example"
+        made = self.staff.post("/api/admin/staff", {"email": email, "name": f"職員{self.next()}", "role": role, "departments": departments or []})
+        assert made.status == 201, made.body
+        return str(made.body["staff_id"]), self.env.link_token(email, "/staff/invite")
+
+    def new_staff(self, role: str = "staff", departments: list[str] | None = None, enrol: bool = True) -> tuple[Portal, dict[str, Any]]:
+        """A staff account invited, its password set and (enrol) its second factor enrolled, signed in: the client
+        and {staff_id, email, password, secret}. Each has its own TOTP secret, so its codes never wait for another's."""
+        staff_id, token = self.invited(role, departments)
+        email = self.staff.get("/api/admin/staff").body["items"]
+        email = next(i["email"] for i in email if i["staff_id"] == staff_id)
+        password = f"Staff#2026pw{self.next()}"
+        assert self.visitor().post("/api/staff-invitations/confirm", {"token": token, "password": password, "password_confirm": password}).status == 204
+        account = {"staff_id": staff_id, "email": email, "password": password, "secret": ""}
+        client = self.visitor()
+        if enrol:
+            account["secret"] = enrol_second_factor(client, email, password)
+        return client, account
+
+
+def enrol_second_factor(client: Portal, email: str, password: str) -> str:
+    """The first login of a staff account: 2段階認証の設定 with the secret the portal gives, confirmed by a code.
+    The client is signed in after it; the secret is returned."""
+    from netclub import clock, totp
+
+    challenge = client.post("/api/auth/login", {"email": email, "password": password})
+    assert challenge.status == 200 and challenge.body["mfa"] == "enrol", challenge.body
+    secret = client.post("/api/auth/mfa/enrol", {"mfa_token": challenge.body["mfa_token"]}).body["secret"]
+    code = totp.code_at(secret, clock.now().timestamp())
+    done = client.post("/api/auth/mfa/verify", {"mfa_token": challenge.body["mfa_token"], "code": code})
+    assert done.status == 200 and len(done.body["recovery_codes"]) == 10, done.body
+    client.csrf = done.body["csrf_token"]
+    return str(secret)
+
 
 # --- one row per writing route: how to make one request that succeeds when AWS behaves ------
 
@@ -457,6 +493,60 @@ def _unsubscribe(c: Ctx) -> Call:
     return Call(c.visitor(), "POST", f"/api/unsubscribe?token={token}", headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
+def _mfa_enrol(c: Ctx) -> Call:
+    _, account = c.new_staff(enrol=False)
+    challenge = c.visitor().post("/api/auth/login", {"email": account["email"], "password": account["password"]}).body
+    return Call(c.visitor(), "POST", "/api/auth/mfa/enrol", {"mfa_token": challenge["mfa_token"]})
+
+
+def _mfa_verify(c: Ctx) -> Call:
+    from netclub import clock, totp
+
+    wire.forget_limits()
+    _, account = c.new_staff()
+    client = c.visitor()
+    challenge = client.post("/api/auth/login", {"email": account["email"], "password": account["password"]}).body
+    assert challenge["mfa"] == "verify", challenge
+    code = totp.code_at(account["secret"], clock.now().timestamp() + totp.STEP_SECONDS)  # the next step's: the enrolment used this one
+    return Call(client, "POST", "/api/auth/mfa/verify", {"mfa_token": challenge["mfa_token"], "code": code})
+
+
+def _invitation_confirm(c: Ctx) -> Call:
+    _, token = c.invited()
+    return Call(c.visitor(), "POST", "/api/staff-invitations/confirm", {"token": token, "password": "Invited#2026pw", "password_confirm": "Invited#2026pw"})
+
+
+def _staff_invite(c: Ctx) -> Call:
+    return Call(c.staff, "POST", "/api/admin/staff", {"email": f"invitee{c.next()}@netclub.example", "name": "招待花子", "role": "staff", "departments": []})
+
+
+def _staff_update(c: Ctx) -> Call:
+    staff_id, _ = c.invited()
+    return Call(c.staff, "PUT", f"/api/admin/staff/{staff_id}", {"name": f"改名{c.next()}", "role": "admin", "departments": []})
+
+
+def _staff_action(action: str) -> Callable[[Ctx], Call]:
+    def make(c: Ctx) -> Call:
+        _, account = c.new_staff(role="admin")  # an active admin: 停止 changes the count of admins too
+        if action == "enable":
+            assert c.staff.post(f"/api/admin/staff/{account['staff_id']}/disable").status == 200
+        return Call(c.staff, "POST", f"/api/admin/staff/{account['staff_id']}/{action}")
+
+    return make
+
+
+def _department_create(c: Ctx) -> Call:
+    return Call(c.staff, "POST", "/api/admin/departments", {"name": f"部署{c.next()}"})
+
+
+def _department_update(c: Ctx) -> Call:
+    return Call(c.staff, "PUT", f"/api/admin/departments/{c.created('/api/admin/departments', {'name': f'部署{c.next()}'})}", {"name": "改名"})
+
+
+def _department_delete(c: Ctx) -> Call:
+    return Call(c.staff, "DELETE", f"/api/admin/departments/{c.created('/api/admin/departments', {'name': f'部署{c.next()}'})}")
+
+
 @dataclass(frozen=True)
 class Row:
     make: Callable[[Ctx], Call]
@@ -516,6 +606,17 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/admin/newsletters/{newsletter_id}/send"): Row(_newsletter_send, mails=False),  # the worker mails (test_newsletters.py)
     ("POST", "/api/admin/newsletters/{newsletter_id}/redrive"): Row(_newsletter_redrive, mails=False),  # the audit entry first: refused, nothing moved
     ("POST", "/api/unsubscribe"): Row(_unsubscribe, mails=False),
+    ("POST", "/api/auth/mfa/enrol"): Row(_mfa_enrol, mails=False),
+    ("POST", "/api/auth/mfa/verify"): Row(_mfa_verify, mails=False, counts_first=True),
+    ("POST", "/api/staff-invitations/confirm"): Row(_invitation_confirm, mails=False),
+    ("POST", "/api/admin/staff"): Row(_staff_invite, mails=True),
+    ("PUT", "/api/admin/staff/{staff_id}"): Row(_staff_update, mails=False),
+    ("POST", "/api/admin/staff/{staff_id}/disable"): Row(_staff_action("disable"), mails=False),
+    ("POST", "/api/admin/staff/{staff_id}/enable"): Row(_staff_action("enable"), mails=False),
+    ("POST", "/api/admin/staff/{staff_id}/mfa-reset"): Row(_staff_action("mfa-reset"), mails=False),
+    ("POST", "/api/admin/departments"): Row(_department_create, mails=False),
+    ("PUT", "/api/admin/departments/{department_id}"): Row(_department_update, mails=False),
+    ("DELETE", "/api/admin/departments/{department_id}"): Row(_department_delete, mails=False),
 }
 
 

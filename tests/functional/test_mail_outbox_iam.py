@@ -174,6 +174,16 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     step(staff.post(f"/api/admin/offerings/{counselling['id']}/lottery", {"seed": 1}), 200)
     one_more_kept()
 
+    # 職員を招待: the invitation mail (AdminStaffManageFunction)
+    step(staff.post("/api/admin/staff", {"email": "invited.staff@example.jp", "name": "招待花子", "role": "staff", "departments": []}), 201)
+    one_more_kept()
+    # the first administrator of a new deployment (StaffFirstAdminFunction): as if no admin existed yet
+    from netclub.store import dynamo, keys
+
+    dynamo.delete(*keys.active_admins())
+    assert env.invoke("StaffFirstAdminFunction", {"email": "first.admin@example.jp", "name": "初代管理者"})["outcome"] == "invited"
+    one_more_kept()
+
     # every function that may send mail was made to fall back to the outbox above, and IAM allowed it
     after = _outbox_writes(recorder)
     fell_back = {fn for fn, count in after.items() if count > before.get(fn, 0)}

@@ -12,6 +12,10 @@ from netclub.store import accounts
 
 @pytest.fixture
 def frozen(aws: None, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from netclub.store import dynamo, keys
+
+    for member_id in ("m1", "m2"):  # a session counts only while its account exists (services/sessions.py)
+        dynamo.put({"PK": keys.member(member_id)[0], "SK": keys.member(member_id)[1], "member_id": member_id, "status": "active", "role": "member"})
     start = clock.now()
     state = {"now": start}
     monkeypatch.setattr(clock, "now", lambda: state["now"])

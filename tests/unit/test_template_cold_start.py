@@ -11,7 +11,7 @@ TEMPLATE = cfn.load()
 GLOBALS: dict[str, Any] = TEMPLATE["Globals"]["Function"]
 FUNCTIONS = cfn.resources_of_type(TEMPLATE, "AWS::Serverless::Function")
 ROOT = Path(__file__).resolve().parents[2]
-ARGON2 = {"AuthLoginFunction", "PasswordChangeFunction", "PasswordResetConfirmFunction", "RegistrationConfirmFunction"}
+ARGON2 = {"AuthLoginFunction", "PasswordChangeFunction", "PasswordResetConfirmFunction", "RegistrationConfirmFunction", "StaffInvitationConfirmFunction"}
 
 
 def test_every_function_is_published_with_snapstart() -> None:

@@ -1,8 +1,10 @@
 export interface ContentField {
   key: string
   label: string
-  type: 'text' | 'textarea' | 'datetime' | 'url' | 'number'
+  type: 'text' | 'textarea' | 'datetime' | 'url' | 'number' | 'select'
   required?: boolean
+  /** select: its options (`{items: [{id, name}]}`) and the option meaning "none" */
+  options?: { from: string; none: string }
 }
 export interface ContentKind {
   title: string
@@ -59,6 +61,7 @@ export const CONTENT_KINDS: Record<string, ContentKind> = {
     fields: [
       { key: 'name', label: '名称', type: 'text', required: true },
       { key: 'description', label: '説明', type: 'textarea' },
+      { key: 'department_id', label: '担当部署', type: 'select', options: { from: '/api/admin/departments', none: '（なし：全職員が対応）' } },
     ],
     summary: (i) => String(i.description ?? ''),
   },

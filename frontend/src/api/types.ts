@@ -66,3 +66,6 @@ export interface ContactRequest {
   subject: string
   message: string
 }
+
+export type StaffMember = Schemas['StaffMember']
+export type Department = Schemas['Department']

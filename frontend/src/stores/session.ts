@@ -36,11 +36,36 @@ export async function loadMe(force = false): Promise<Me | null> {
   return session.me
 }
 
-export async function login(email: string, password: string): Promise<Me> {
-  const res = await api.post<{ member: Me; csrf_token: string }>('/api/auth/login', { email, password }, { noReauth: true })
+/** A staff account's password was right: the second factor comes next (no session yet). */
+export interface MfaChallenge {
+  mfa: 'enrol' | 'verify'
+  mfa_token: string
+}
+
+/** The login form: a member's session at once, or a staff account's second step. */
+export async function login(email: string, password: string): Promise<{ me: Me } | { challenge: MfaChallenge }> {
+  const res = await api.post<{ member: Me; csrf_token: string } | MfaChallenge>('/api/auth/login', { email, password }, { noReauth: true })
+  if ('mfa' in res) return { challenge: res }
   setMe(res.member, res.csrf_token)
   session.checked = true
-  return res.member
+  return { me: res.member }
+}
+
+/** 2段階認証の設定: the secret (as text and as the otpauth URI the QR code draws). */
+export async function enrolMfa(mfaToken: string): Promise<{ secret: string; otpauth_uri: string }> {
+  return api.post('/api/auth/mfa/enrol', { mfa_token: mfaToken }, { noReauth: true })
+}
+
+/** The second step: a code (or a recovery code) → the session; the first after enrolment brings the recovery codes. */
+export async function verifyMfa(mfaToken: string, answer: { code?: string; recovery_code?: string }): Promise<{ me: Me; recoveryCodes: string[] | null }> {
+  const res = await api.post<{ member: Me; csrf_token: string; recovery_codes?: string[] | null }>(
+    '/api/auth/mfa/verify',
+    { mfa_token: mfaToken, ...answer },
+    { noReauth: true },
+  )
+  setMe(res.member, res.csrf_token)
+  session.checked = true
+  return { me: res.member, recoveryCodes: res.recovery_codes ?? null }
 }
 
 export async function logout(): Promise<void> {
@@ -73,4 +98,7 @@ setReauthHandler(() => {
 })
 
 export const isActive = () => session.me?.status === 'active'
-export const isStaff = () => session.me?.role === 'staff'
+/** staff and admin: the staff console (an admin also manages staff and departments). */
+export const isStaffRole = (role: string | undefined | null) => role === 'staff' || role === 'admin'
+export const isStaff = () => isStaffRole(session.me?.role)
+export const isAdmin = () => session.me?.role === 'admin'

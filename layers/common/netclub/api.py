@@ -205,6 +205,7 @@ class Principal:
     session_id: str
     csrf_token: str = ""
     member: dict[str, str] | None = None  # member_id and authorizer_context.MEMBER_FIELDS as the authorizer read them (None: not passed)
+    departments: tuple[str, ...] = ()  # a staff member's 担当部署 (an admin sees every department's work whatever these are)
 
 
 def current_principal(app: Router) -> Principal:
@@ -218,6 +219,7 @@ def current_principal(app: Router) -> Principal:
         session_id=str(context.get("session_id", "")),
         csrf_token=str(context.get("csrf_token", "")),
         member=({"member_id": str(member_id), **{f: str(context.get(f"member_{f}") or "") for f in MEMBER_FIELDS}} if context.get("member_email") else None),
+        departments=tuple(d for d in str(context.get("departments") or "").split(",") if d),
     )
 
 

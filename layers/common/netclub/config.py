@@ -50,6 +50,8 @@ class Settings:
     login_first_delay_ms: int = 16  # doubled by each attempt: 0.5 s before the 6th after the free 5, …
     login_delay_cap_seconds: int = 300
     device_days: int = 90
+    mfa_max_per_account: int = 30  # second-factor attempts a login window per staff account, from every source (services/mfa.py)
+    staff_invitation_hours: int = 72  # 職員招待 links (services/staff.py)
     # mails to an address the caller chooses (reset, registration, e-mail change)
     mail_window_minutes: int = 60
     mail_max_per_address: int = 3
@@ -145,6 +147,14 @@ def clear_cache() -> None:
 def snap_start_init() -> bool:
     """True during the init Lambda runs to take a SnapStart snapshot (netclub.aws.prime_for_snapshot)."""
     return _env("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+
+
+DEMO_STAFF_TOTP_SECRET = "NETCLUBDEMOSTAFFSECRETKEY2345672"  # noqa: S105 (base32: the local stack's demo admin only, never seeded elsewhere)
+
+
+def local_staff_totp_secret() -> str:
+    """The second-factor secret the local stack enrols its demo admin with (`make dev` prints it; GET /_dev/logins)."""
+    return _env("NETCLUB_STAFF_TOTP_SECRET", DEMO_STAFF_TOTP_SECRET) or DEMO_STAFF_TOTP_SECRET
 
 
 def local_accounts() -> dict[str, tuple[str, str]]:

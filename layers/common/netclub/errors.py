@@ -56,6 +56,24 @@ class InvalidCredentials(DomainError):
     message = "会員ID（メールアドレス）またはパスワードが正しくありません。"
 
 
+class InvalidCode(DomainError):
+    """A wrong second factor (2段階認証)."""
+
+    status = 401
+    code = "invalid_code"
+    message = "確認コードが正しくありません。認証アプリに表示されている最新の6桁を入力してください。"
+
+
+class InvalidRecoveryCode(InvalidCode):
+    message = "リカバリーコードが正しくないか、すでに使用されています。"
+
+
+class MfaTokenInvalid(DomainError):
+    status = 401
+    code = "mfa_expired"
+    message = "確認の有効期限（5分）が切れたか、すでに使用されています。もう一度ログインしてください。"
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"

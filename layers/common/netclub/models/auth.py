@@ -9,7 +9,7 @@ from pydantic import Field
 from netclub.models.common import AnswerModel, Email, RequestModel, Secret, Token
 
 Status = Literal["pending_review", "active", "suspended"]
-Role = Literal["member", "staff"]
+Role = Literal["member", "staff", "admin"]  # netclub.access: what each may call
 
 
 class LoginRequest(RequestModel):
@@ -29,6 +29,13 @@ class Me(AnswerModel):
 class LoginResponse(AnswerModel):
     member: Me
     csrf_token: str
+
+
+class MfaChallenge(AnswerModel):
+    """A staff account's password was right: no session yet, the second factor comes next (services/mfa.py)."""
+
+    mfa: Literal["enrol", "verify"] = Field(description="enrol: 2段階認証の設定 first (POST /api/auth/mfa/enrol); verify: a code or a recovery code")
+    mfa_token: str = Field(description="for /api/auth/mfa/*: 5 minutes, single use")
 
 
 class MeResponse(Me):

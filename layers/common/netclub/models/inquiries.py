@@ -21,6 +21,7 @@ class InquiryKindInput(Body):
     description: Annotated[str, Field(max_length=500), MULTI_LINE] = ""
     sort_order: Annotated[int, Field(ge=0, le=9999)] = 0
     active: bool = True
+    department_id: Annotated[str | None, Field(max_length=64, description="担当部署 (GET /api/admin/departments); none: every staff member's")] = None
 
 
 class InquiryKind(AnswerModel):
@@ -32,6 +33,7 @@ class InquiryKind(AnswerModel):
 class InquiryKindAdmin(InquiryKind):
     sort_order: int = 0
     active: bool = True
+    department_id: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
 

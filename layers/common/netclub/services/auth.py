@@ -6,18 +6,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from netclub import clock, mail
+from netclub.access import STAFF_ROLES
 from netclub.errors import Busy, FieldError, Forbidden, InvalidCredentials, NotFound, ValidationFailed
-from netclub.models.auth import LoginRequest, Me, PasswordChangeRequest
-from netclub.services import passwords, sessions, throttle
+from netclub.models.auth import LoginRequest, Me, MfaChallenge, PasswordChangeRequest
+from netclub.services import mfa, passwords, sessions, throttle
 from netclub.store import accounts, dynamo
 from netclub.store.dynamo import ConditionFailed
 
 
 @dataclass(frozen=True)
 class LoggedIn:
-    me: Me
-    session: sessions.NewSession
+    me: Me | None  # None for staff: the second factor comes first (challenge)
+    session: sessions.NewSession | None
     device_token: str | None  # a new device cookie's value: this browser is now known to the account (services/throttle.py)
+    challenge: MfaChallenge | None = None  # a staff account's second step (services/mfa.py): no session yet
+
+
+DISABLED_MESSAGE = "このアカウントは停止されています。管理者にお問い合わせください。"
 
 
 def me_of(member: dict[str, Any]) -> Me:
@@ -44,7 +49,7 @@ def login(request: LoginRequest, source_ip: str, device_token: str | None = None
     member = record if projected else accounts.get_member(str(record["member_id"]), consistent=True) if record else None
     if member and not projected and str(member.get("email", "")).lower() != request.email.strip().lower():
         member = None  # the address is no longer the member's (changed since the EMAIL# item was read)
-    if not member:
+    if not member or not member.get("password_hash"):  # unknown, or a staff invitation not yet accepted
         passwords.burn_time(request.password)
         raise InvalidCredentials()
     member_id = str(member["member_id"])
@@ -56,13 +61,21 @@ def login(request: LoginRequest, source_ip: str, device_token: str | None = None
             verified = member["password_hash"]
         if member["status"] == "suspended":
             raise Forbidden("このアカウントは利用停止中です。公社までお問い合わせください。")
+        if member["status"] == "disabled":
+            raise Forbidden(DISABLED_MESSAGE)
         settle, new_device = throttle.success_ops(attempt, member_id)
         checks = [accounts.login_guard_op(member)] + ([] if projected else [accounts.login_repair_op(request.email, member)])
         try:
+            if member.get("role") in STAFF_ROLES:  # no session before the second factor
+                account = accounts.get_member(member_id, consistent=True) or {}
+                challenge = mfa.challenge(account)
+                dynamo.transact([*checks, *settle, *challenge.operations])
+                return LoggedIn(me=None, session=None, device_token=new_device, challenge=MfaChallenge(mfa=challenge.state, mfa_token=challenge.token))  # type: ignore[arg-type]
             session = sessions.create(member_id, member.get("role", "member"), also=[*checks, *settle])
             return LoggedIn(me=me_of(member), session=session, device_token=new_device)
         except ConditionFailed as exc:
-            if "ConditionalCheckFailed" not in exc.reasons[1 : 1 + len(checks)]:
+            first = 0 if member.get("role") in STAFF_ROLES else 1  # a member's transaction begins with its session
+            if "ConditionalCheckFailed" not in exc.reasons[first : first + len(checks)]:
                 raise
         # changed since it was read (a stale or moved projection): the member item itself, checked again
         member, projected = accounts.get_member(member_id, consistent=True), False

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from netclub import clock
 from netclub.models.dashboard import Dashboard, UpcomingSlot
+from netclub.services.departments import Desk
 from netclub.store import accounts, inquiries, outbox
 from netclub.store import reservations as store
 
@@ -23,7 +24,8 @@ def window(today: str) -> list[str]:
     return [(first + timedelta(days=n)).isoformat() for n in range(DAYS)]
 
 
-def view() -> Dashboard:
+def view(desk: Desk) -> Dashboard:
+    """The desk: the open inquiries counted are those this staff member may see (their departments')."""
     now = clock.iso()
     days = window(clock.today_jst())
     slots = [s for s in store.slots_between(days[0], days[-1]) if str(s.get("starts_at", "")) > now]
@@ -31,7 +33,7 @@ def view() -> Dashboard:
     titles = store.offering_titles(sorted({str(s["offering_id"]) for s in slots})) if slots else {}
     return Dashboard(
         pending_registrations=accounts.count_with_status("pending_review"),
-        open_inquiries=inquiries.count_with_status("open"),
+        open_inquiries=inquiries.count_with_status("open", desk.hidden_kinds),
         mail_outbox=outbox.count(),
         upcoming=[
             UpcomingSlot(

@@ -25,7 +25,8 @@ from netclub.models.inquiries import (
     StaffInquiryList,
     StaffInquirySummary,
 )
-from netclub.services import attachments, audit
+from netclub.services import attachments, audit, departments
+from netclub.services.departments import Desk
 from netclub.store import accounts
 from netclub.store import inquiries as store
 from netclub.store.dynamo import ConditionFailed
@@ -66,9 +67,17 @@ def staff_kinds() -> InquiryKindAdminList:
     return InquiryKindAdminList(items=[_kind_admin(k) for k in _sorted_kinds()])
 
 
+def _kind_fields(request: InquiryKindInput) -> dict[str, Any]:
+    """The kind's fields; its department must exist (none: every staff member's)."""
+    fields = request.model_dump(exclude={"department_id"})
+    if request.department_id:
+        fields["department_id"] = departments.checked_ids([request.department_id], field="department_id")[0]
+    return fields
+
+
 def create_kind(staff_id: str, request: InquiryKindInput) -> InquiryKindAdmin:
     now = clock.iso()
-    kind = {"id": ids.new_id(), **request.model_dump(), "created_at": now, "updated_at": now}
+    kind = {"id": ids.new_id(), **_kind_fields(request), "created_at": now, "updated_at": now}
     store.transact([store.put_kind_op(kind, create=True), audit.op(staff_id, "inquiry_kind.create", f"inquiry_kind:{kind['id']}", {"name": kind["name"]})])
     return _kind_admin(kind)
 
@@ -77,7 +86,7 @@ def update_kind(staff_id: str, kind_id: str, request: InquiryKindInput) -> Inqui
     current = store.get_kind(kind_id)
     if not current:
         raise NotFound("お問い合わせの種類が見つかりません。")
-    kind = {**{k: v for k, v in current.items() if k not in ("PK", "SK")}, **request.model_dump(), "updated_at": clock.iso()}
+    kind = {**{k: v for k, v in current.items() if k not in ("PK", "SK", "department_id")}, **_kind_fields(request), "updated_at": clock.iso()}
     try:
         store.transact([store.put_kind_op(kind, create=False), audit.op(staff_id, "inquiry_kind.update", f"inquiry_kind:{kind_id}", {"name": kind["name"]})])
     except ConditionFailed:
@@ -228,18 +237,20 @@ def member_get(member_id: str, inquiry_id: str) -> Inquiry:
 
 
 # --- the staff desk -----------------------------------------------------------------------
+# Each call takes the staff member's Desk (services/departments.py): which kinds' inquiries they may see.
 
 
-def _load(inquiry_id: str) -> dict[str, Any]:
+def _load(inquiry_id: str, desk: Desk) -> dict[str, Any]:
+    """The inquiry, if this staff member's desk has it (another department's is not found, like an unknown one)."""
     member_id = store.owner_of(inquiry_id)
     item = store.get_inquiry(member_id, inquiry_id) if member_id else None
-    if not item:
+    if not item or not desk.sees(str(item.get("kind_id", ""))):
         raise NotFound("お問い合わせが見つかりません。")
     return item
 
 
-def staff_list(status: str, cursor: str | None, limit: int = 50) -> StaffInquiryList:
-    items, last = store.status_page(status, limit, decode(cursor))
+def staff_list(desk: Desk, status: str, cursor: str | None, limit: int = 50) -> StaffInquiryList:
+    items, last = store.status_page(status, limit, decode(cursor), hidden_kinds=desk.hidden_kinds)
     summaries = [StaffInquirySummary.model_validate({**i, "attachment_count": len(i.get("attachments") or [])}) for i in items]
     return StaffInquiryList(items=summaries, next_cursor=encode(last))
 
@@ -257,12 +268,12 @@ def _staff_view(item: dict[str, Any], member: dict[str, Any] | None = None) -> S
     return StaffInquiry.model_validate({**item, "attachments": files, "email": member.get("email", "")})
 
 
-def staff_get(inquiry_id: str) -> StaffInquiry:
-    return _staff_view(_load(inquiry_id))
+def staff_get(desk: Desk, inquiry_id: str) -> StaffInquiry:
+    return _staff_view(_load(inquiry_id, desk))
 
 
-def reply(staff_id: str, inquiry_id: str, request: ReplyRequest) -> StaffInquiry:
-    item = _load(inquiry_id)
+def reply(desk: Desk, staff_id: str, inquiry_id: str, request: ReplyRequest) -> StaffInquiry:
+    item = _load(inquiry_id, desk)
     if item["status"] == "closed":
         raise Conflict("このお問い合わせは完了しているため、回答できません。", code="inquiry_closed")
     now = clock.iso()
@@ -288,8 +299,8 @@ def reply(staff_id: str, inquiry_id: str, request: ReplyRequest) -> StaffInquiry
     return _staff_view(updated, member or {})
 
 
-def close(staff_id: str, inquiry_id: str) -> StaffInquiry:
-    item = _load(inquiry_id)
+def close(desk: Desk, staff_id: str, inquiry_id: str) -> StaffInquiry:
+    item = _load(inquiry_id, desk)
     now = clock.iso()
     member = accounts.get_member(str(item["member_id"])) or {}  # read before the commit: after it, nothing may fail the answer
     try:

@@ -18,6 +18,7 @@ from netclub.store import accounts
 
 logger = Logger(service="netclub", child=True)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ENDED_STATUSES = frozenset({"disabled", "invited"})  # accounts whose sessions no longer count (staff: 停止, or never activated)
 TOUCH_EVERY_SECONDS = 60
 
 
@@ -35,6 +36,7 @@ class ActiveSession:
     role: str
     csrf_token: str
     member: dict[str, str] | None = None  # the member's MEMBER_FIELDS, read with the session (None: a cookie of the older form)
+    departments: tuple[str, ...] = ()  # a staff member's 担当部署 (services/departments.py), as the account has them now
 
 
 def create(member_id: str, role: str, also: list[dict[str, Any]] | None = None) -> NewSession:
@@ -75,8 +77,17 @@ def resolve(token: str | None) -> ActiveSession | None:
         return None
     if now - int(item["last_seen"]) >= TOUCH_EVERY_SECONDS:
         _tidy(lambda: accounts.touch_session(digest, now))  # a refused touch only shortens the idle window: the request goes on
-    known = {f: str(member.get(f) or "") for f in MEMBER_FIELDS} if member and member.get("member_id") == item["member_id"] else None
-    return ActiveSession(session_id=digest[:16], member_id=str(item["member_id"]), role=str(item["role"]), csrf_token=str(item["csrf_token"]), member=known)
+    if dot and not (member and member.get("member_id") == item["member_id"]):
+        return None  # the account is gone (erased): its sessions end with it
+    if member and str(member.get("status", "")) in ENDED_STATUSES:
+        return None  # a disabled staff account: its sessions end at once, not only its new logins
+    known = {f: str(member.get(f) or "") for f in MEMBER_FIELDS} if member else None
+    # the role as the account has it now (a demoted admin is a staff member from the next request on)
+    role = str(member.get("role") or item["role"]) if member else str(item["role"])
+    departments = tuple(sorted(str(d) for d in (member.get("departments") or ()))) if member else ()
+    return ActiveSession(
+        session_id=digest[:16], member_id=str(item["member_id"]), role=role, csrf_token=str(item["csrf_token"]), member=known, departments=departments
+    )
 
 
 def _tidy(step: Callable[[], None]) -> None:

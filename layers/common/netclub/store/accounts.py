@@ -160,7 +160,7 @@ def get_session(token_digest: str) -> Item | None:
 
 def session_and_member(token_digest: str, member_id: str) -> tuple[Item | None, Item | None]:
     """The session and its member's authorizer_context.MEMBER_FIELDS, in one BatchGetItem (strongly consistent, as get_session)."""
-    fields = ["PK", "member_id", "role", "csrf_token", "created_at", "last_seen", "ttl_epoch", *MEMBER_FIELDS]
+    fields = ["PK", "member_id", "role", "csrf_token", "created_at", "last_seen", "ttl_epoch", "departments", *MEMBER_FIELDS]
     found = {str(i["PK"]): i for i in dynamo.batch_get([keys.session(token_digest), keys.member(member_id)], projection=fields, consistent=True)}
     return found.get(keys.session(token_digest)[0]), found.get(keys.member(member_id)[0])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -164,6 +165,23 @@ def _key_query(pk_value: str, index: str | None, sk_prefix: str | None, sk_betwe
     return kwargs
 
 
+@dataclass(frozen=True)
+class Filter:
+    """A Query's FilterExpression (applied after the key condition: a page may hold fewer items than its Limit)."""
+
+    expression: str
+    names: Mapping[str, str]
+    vals: Mapping[str, Any]
+
+
+def _filtered(kwargs: dict[str, Any], where: Filter | None) -> dict[str, Any]:
+    if where is not None:
+        kwargs["FilterExpression"] = where.expression
+        kwargs["ExpressionAttributeNames"] = {**kwargs["ExpressionAttributeNames"], **where.names}
+        kwargs["ExpressionAttributeValues"] = {**kwargs["ExpressionAttributeValues"], **values(where.vals)}
+    return kwargs
+
+
 def query(
     pk_value: str,
     *,
@@ -174,9 +192,10 @@ def query(
     limit: int | None = None,
     start_key: Mapping[str, Any] | None = None,
     consistent: bool = False,
+    where: Filter | None = None,
 ) -> tuple[list[Item], dict[str, Any] | None]:
     """One page of a Query on the table (PK/SK) or a GSI (GSI1PK/GSI1SK, GSI2PK/GSI2SK)."""
-    kwargs = _key_query(pk_value, index, sk_prefix, sk_between, consistent)
+    kwargs = _filtered(_key_query(pk_value, index, sk_prefix, sk_between, consistent), where)
     kwargs["ScanIndexForward"] = forward
     if limit:
         kwargs["Limit"] = limit
@@ -191,10 +210,10 @@ def query(
     return [deserialize(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
 
 
-def count(pk_value: str, *, index: str | None = None, sk_between: tuple[str, str] | None = None, consistent: bool = False) -> int:
-    """How many items of a partition (of the table or a GSI) have a sort key in the range, or at all
-    (Select COUNT, every page: exact, and no items on the wire)."""
-    kwargs = {**_key_query(pk_value, index, None, sk_between, consistent), "Select": "COUNT"}
+def count(pk_value: str, *, index: str | None = None, sk_between: tuple[str, str] | None = None, consistent: bool = False, where: Filter | None = None) -> int:
+    """How many items of a partition (of the table or a GSI) have a sort key in the range, or at all, and pass
+    the filter (Select COUNT, every page: exact, and no items on the wire)."""
+    kwargs = {**_filtered(_key_query(pk_value, index, None, sk_between, consistent), where), "Select": "COUNT"}
     total = 0
     while True:
         answer = client("dynamodb").query(**kwargs)

@@ -153,8 +153,18 @@ def member_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tup
     return dynamo.query(keys.member(member_id)[0], sk_prefix="INQUIRY#", forward=False, limit=limit, start_key=start)
 
 
-def status_page(status: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
-    return dynamo.query(by_status(status), index="GSI1", forward=False, limit=limit, start_key=start)
+def _not_of_kinds(hidden_kinds: frozenset[str] | None) -> dynamo.Filter | None:
+    """A filter leaving out the inquiries of these kinds (another department's), or None (nothing hidden)."""
+    if not hidden_kinds:
+        return None
+    kinds = sorted(hidden_kinds)
+    vals = {f":k{i}": kind for i, kind in enumerate(kinds)}
+    return dynamo.Filter(f"NOT (#kind IN ({', '.join(vals)}))", {"#kind": "kind_id"}, vals)
+
+
+def status_page(status: str, limit: int, start: dict[str, Any] | None, hidden_kinds: frozenset[str] | None = None) -> tuple[list[Item], dict[str, Any] | None]:
+    """A page of the inquiries of a status, newest first; without those of the hidden kinds (a page may then be short)."""
+    return dynamo.query(by_status(status), index="GSI1", forward=False, limit=limit, start_key=start, where=_not_of_kinds(hidden_kinds))
 
 
 def reply_op(member_id: str, inquiry_id: str, reply: dict[str, Any], at: str) -> dict[str, Any]:
@@ -185,6 +195,6 @@ def transact(operations: list[dict[str, Any]]) -> None:
     dynamo.transact(operations)
 
 
-def count_with_status(status: str) -> int:
-    """How many inquiries have this status (the GSI1 partition, counted exactly): the staff's dashboard."""
-    return dynamo.count(by_status(status), index="GSI1")
+def count_with_status(status: str, hidden_kinds: frozenset[str] | None = None) -> int:
+    """How many inquiries have this status (the GSI1 partition, counted exactly), but those of the hidden kinds: the staff's dashboard."""
+    return dynamo.count(by_status(status), index="GSI1", where=_not_of_kinds(hidden_kinds))

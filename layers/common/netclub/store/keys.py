@@ -108,3 +108,20 @@ def directory(company_id: str) -> tuple[str, str]:
 
 
 DIRECTORY_GSI1PK = "DIRECTORY"  # every directory item: the index rebuild's Query (a sparse GSI1 partition)
+
+
+# --- staff accounts and departments (store/staff.py) ---
+
+STAFF_GSI1PK = "STAFF"  # every staff account (their MEMBER# items), oldest first
+
+
+def active_admins() -> tuple[str, str]:
+    """How many staff accounts are active admins: changed in the same transaction as each change of one."""
+    return "STAFF#ADMINS", "COUNT"
+
+
+DEPARTMENTS_PK = "DEPARTMENTS"
+
+
+def department(department_id: str) -> tuple[str, str]:
+    return DEPARTMENTS_PK, f"DEPT#{department_id}"
