@@ -13,7 +13,7 @@ RUNTIME_PYTHON ?= $(shell for p in "$$(command -v python$(RUNTIME_VERSION))" "$$
 	[ -x "$$p" ] && "$$p" -c 'import sys' >/dev/null 2>&1 && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test venv runtime-python frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
+.PHONY: first-admin dev test venv runtime-python frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
@@ -102,6 +102,12 @@ deployed: venv  # the functions as `make sam-build` makes them (it runs the buil
 
 openapi: venv
 	$(BIN)/python -m local.export_openapi build/openapi.json
+
+# The first administrator of a deployed stack (README "Going live"): STACK=<name> EMAIL=<address> [NAME=] [REGION=],
+# with your own AWS credentials; or LOCAL=http://127.0.0.1:3000 for the local stack. Refused once an admin exists.
+first-admin: venv
+	@test -n "$(EMAIL)" && { test -n "$(STACK)" || test -n "$(LOCAL)"; } || { echo "usage: make first-admin STACK=<stack name> EMAIL=<address> [NAME=<氏名>] [REGION=ap-northeast-1]  (or LOCAL=<url>)" >&2; exit 2; }
+	$(BIN)/python -m ops.first_admin --email "$(EMAIL)" --name "$(or $(NAME),管理者)" $(if $(LOCAL),--local "$(LOCAL)",--stack "$(STACK)" --region "$(or $(REGION),ap-northeast-1)")
 
 # The front end's copy of the document and the types generated from it (a test fails while it is stale).
 frontend-api: venv frontend/node_modules/.installed

@@ -58,6 +58,9 @@ def new_source() -> str:
     return f"127.{n // 62500 % 250 + 1}.{n // 250 % 250}.{n % 250 + 1}"
 
 
+STAFF_SESSIONS: dict[tuple[str, str], Browserish] = {}  # (stack, staff e-mail) → the client whose session is shared
+
+
 @dataclass
 class Browserish:
     """An HTTP client with a cookie jar that sends the CSRF token, like the front end does; from its own address."""
@@ -98,12 +101,27 @@ class Browserish:
         return self.request("DELETE", path, **kw)
 
     def login(self, email: str, password: str, totp_secret: str | None = None) -> HttpAnswer:
-        """The login form; for a staff account, then its second factor (the demo admin's secret unless given)."""
+        """The login form; for a staff account, then its second factor (the demo admin's secret unless given).
+
+        The demo admin signs in with a code once per stack; later clients of the same stack share that session
+        (each code works once, so a sign-in per test would wait up to 30 s for a fresh one). The walks that test
+        the staff sign-in itself sign in accounts of their own."""
         from tests import second_factor
 
+        shared = STAFF_SESSIONS.get((self.base, email))
+        if shared is not None and totp_secret is None:
+            for cookie in shared.jar:
+                self.jar.set_cookie(cookie)
+            me = self.get("/api/me")
+            if me.status == 200:
+                self.csrf = shared.csrf
+                return HttpAnswer(200, me.headers, {"member": me.body, "csrf_token": shared.csrf})
+            self.jar.clear()
         answer = self.post("/api/auth/login", {"email": email, "password": password})
         if answer.status == 200 and isinstance(answer.body, dict) and "mfa" in answer.body:
             answer = second_factor.complete(self.post, self.base, answer.body, totp_secret or second_factor.DEMO_TOTP_SECRET)
+            if answer.status == 200 and totp_secret is None:
+                STAFF_SESSIONS[(self.base, email)] = self
         if answer.status == 200:
             self.csrf = answer.body["csrf_token"]
         return answer
