@@ -198,7 +198,7 @@ class Gateway:
         return Response(json.dumps({"visible_again": made}), content_type="application/json; charset=utf-8")
 
     def demo_logins(self) -> Response:
-        """GET /_dev/logins: the local stack's demo logins, the admin's second-factor secret included (API.md)."""
+        """GET /_dev/logins: the local stack's demo logins, the admin's second-factor secret included (README's login table)."""
         from netclub.config import local_accounts, local_staff_totp_secret
 
         logins = local_accounts()

@@ -1763,7 +1763,7 @@ export interface components {
         };
         /**
          * ErrorResponse
-         * @description The body of every 4xx/5xx answer (API.md, Conventions: Errors).
+         * @description The body of every 4xx/5xx answer (docs/architecture.md: the one error map).
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];

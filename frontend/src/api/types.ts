@@ -17,7 +17,7 @@ export type Role = Schemas['Me']['role']
 export type FieldError = Schemas['ErrorField']
 export type ErrorBody = Schemas['ErrorResponse']
 
-/** Every list answer: `{items, next_cursor}` (API.md, Conventions). */
+/** Every list answer: `{items, next_cursor}` (the OpenAPI document's list shape). */
 export interface Page<T> {
   items: T[]
   next_cursor?: string | null

@@ -2,7 +2,7 @@ import type { components } from '../api/schema'
 import { MAIL_MAGAZINE_GENRES } from './profile'
 import { countChars } from './text'
 
-/** メールマガジン配信 (API.md "会員への配信"): the staff screen's labels and its own checks. */
+/** メールマガジン配信 (POST /api/admin/newsletters...): the staff screen's labels and its own checks. */
 export type Newsletter = components['schemas']['Newsletter']
 export type NewsletterStatus = Newsletter['status']
 export type NewsletterGenre = Newsletter['genres'][number]
@@ -18,7 +18,7 @@ export const NEWSLETTER_STATUS_LABELS: Record<NewsletterStatus, string> = {
   sent: '配信済み',
 }
 
-/** 配信結果: the `stats` keys with the labels of SPEC.md (対象, 送信, 失敗, 不達, 苦情, 配信停止). */
+/** 配信結果: the `stats` keys with the screen's labels (対象, 送信, 失敗, 不達, 苦情, 配信停止). */
 export const NEWSLETTER_STATS = [
   { key: 'recipients', label: '対象' },
   { key: 'sent', label: '送信' },

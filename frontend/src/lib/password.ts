@@ -1,4 +1,4 @@
-// Password rules of the manual (p.9) and SPEC.md: 8+ characters, at least one
+// Password rules of the manual (p.9): 8+ characters, at least one
 // letter, one digit and one symbol, symbols only from the listed set. The
 // manual prints the backslash as ¥ (Japanese fonts), so both are accepted.
 

@@ -3,7 +3,7 @@ import { checkNewsletter, checkSendAt, genreLabels, mayHaveStalled, newsletterSt
 import { MAIL_MAGAZINE_GENRES } from '../profile'
 
 describe('メールマガジン配信: labels and the form checks', () => {
-  it('names the genres as My情報 does and the results as SPEC.md does', () => {
+  it('names the genres as My情報 does and the results as the 配信結果 screen does', () => {
     expect(genreLabels(['netclub_magazine', 'e_argus'])).toBe(MAIL_MAGAZINE_GENRES.map((g) => g.label).join('、'))
     expect(genreLabels(['e_argus'])).toBe('電子ARGUS')
     expect(NEWSLETTER_STATS.map((s) => s.label)).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止'])

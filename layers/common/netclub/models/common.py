@@ -191,7 +191,7 @@ class ErrorDetail(AnswerModel):
 
 
 class ErrorResponse(AnswerModel):
-    """The body of every 4xx/5xx answer (API.md, Conventions: Errors)."""
+    """The body of every 4xx/5xx answer (docs/architecture.md: the one error map)."""
 
     error: ErrorDetail
 
