@@ -220,7 +220,6 @@ def test_first_admin_only_while_no_active_admin(aws: None, discovered: tuple[Any
     from local import stack
     from local.gateway import Gateway
     from local.resources import ACCOUNT
-    from tests.conftest import FAST_ARGON2  # noqa: F401  (argon2 made cheap by the aws fixture)
 
     functions, routes, api_props = discovered
     env = Env(Gateway(routes, functions, api_props, stack.REGION, ACCOUNT, static_dir=None, openapi=dict, origin_secret=stack.ORIGIN_VERIFY_SECRET), {})

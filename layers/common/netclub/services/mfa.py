@@ -25,7 +25,7 @@ from netclub.access import STAFF_ROLES
 from netclub.config import get_settings
 from netclub.errors import DomainError, InvalidCode, InvalidRecoveryCode, MfaTokenInvalid, TooManyRequests
 from netclub.models.staff import MfaEnrolment
-from netclub.services import sessions
+from netclub.services import sessions, tokens
 from netclub.store import accounts, limits
 from netclub.store import staff as store
 from netclub.store.dynamo import ConditionFailed, Item
@@ -54,12 +54,9 @@ def challenge(member: Item) -> Challenge:
     return Challenge(state=state, token=token, operations=operations)
 
 
-def _live_token(mfa_token: str) -> tuple[str, Item]:
-    digest = ids.digest(mfa_token)
-    record = accounts.get_token(digest)
-    if not record or record.get("purpose") != PURPOSE or record.get("used") or int(record["expires"]) <= clock.epoch():
-        raise MfaTokenInvalid()
-    return digest, record
+def _live_token(mfa_token: str) -> tuple[list[dict[str, Any]], Item]:
+    """The operations that use the token (in the session's transaction), and its record (subject: the account)."""
+    return tokens.redeem(mfa_token, PURPOSE, MfaTokenInvalid())
 
 
 def _staff_of(record: Item) -> Item:
@@ -135,9 +132,9 @@ def verify(mfa_token: str, code: str | None, recovery_code: str | None, source: 
     """The second step: a code (or a recovery code) → the session. See the module's text for the rules."""
     if not (code or "").strip() and not (recovery_code or "").strip():
         raise InvalidCode("確認コードを入力してください。")
-    digest, record = _live_token(mfa_token)
+    consume, record = _live_token(mfa_token)
     member_id = str(record["subject"])
-    window, per_source = _count_attempt(digest, member_id, source)
+    window, per_source = _count_attempt(ids.digest(mfa_token), member_id, source)
     member = _staff_of(record)
     state = str((record.get("data") or {}).get("state", "verify"))
     now_iso = clock.iso()
@@ -164,7 +161,6 @@ def verify(mfa_token: str, code: str | None, recovery_code: str | None, source: 
             raise InvalidRecoveryCode()
         accept = store.use_recovery_code_op(member_id, hashed, now_iso)
         refused = InvalidRecoveryCode()
-    consume = accounts.consume_ops(digest, PURPOSE, member_id)
     settle = [limits.clear_op("mfa-source", per_source, window)]
     try:
         # the session first, then: the token used (2 items), the code accepted, the source's count cleared

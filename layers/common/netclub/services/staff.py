@@ -9,13 +9,12 @@ that one is left (409 last_admin), so two admins demoting each other at once can
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotFound, ValidationFailed
 from netclub.models.staff import FirstAdminRequest, FirstAdminResult, StaffInvitationConfirm, StaffInvite, StaffList, StaffMember, StaffUpdate
-from netclub.services import audit, departments, passwords, sessions
+from netclub.services import audit, departments, passwords, sessions, tokens
 from netclub.store import accounts
 from netclub.store import staff as store
 from netclub.store.dynamo import ConditionFailed, Item
@@ -45,7 +44,8 @@ def list_staff() -> StaffList:
     return StaffList(items=[_view(i) for i in store.list_all()])
 
 
-def _actor(actor_id: str, actor_name: str) -> dict[str, str]:
+def _actor(actor_name: str) -> dict[str, str]:
+    """The audit entry's detail: who did it, by name (the entry's actor_id is their id)."""
     return {"actor_name": actor_name}
 
 
@@ -78,10 +78,7 @@ def _commit(operations: list[dict[str, Any]], delta: int) -> None:
 
 
 def _invitation(staff: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    token = ids.new_secret()
-    expires = clock.epoch() + get_settings().staff_invitation_hours * 3600
-    operations = accounts.issue_token_ops(ids.digest(token), INVITE_PURPOSE, str(staff["member_id"]), expires)
-    return f"{get_settings().need('frontend_url')}{INVITE_PATH}?token={quote(token)}", operations
+    return tokens.issue_ops(INVITE_PURPOSE, str(staff["member_id"]), INVITE_PATH, ttl_seconds=get_settings().staff_invitation_hours * 3600)
 
 
 def _mail_invitation(staff: dict[str, Any], link: str) -> None:
@@ -111,7 +108,7 @@ def invite(actor_id: str, actor_name: str, request: StaffInvite) -> StaffMember:
         raise ValidationFailed([FieldError("email", EMAIL_TAKEN)])
     staff = _new_staff(request.email, request.name, request.role, department_ids)
     link, token_ops = _invitation(staff)
-    entry = audit.op(actor_id, "staff.invite", f"staff:{staff['member_id']}", {**_actor(actor_id, actor_name), "role": request.role})
+    entry = audit.op(actor_id, "staff.invite", f"staff:{staff['member_id']}", {**_actor(actor_name), "role": request.role})
     try:
         store.transact([*store.create_ops(staff), *token_ops, entry])
     except ConditionFailed:
@@ -123,7 +120,7 @@ def invite(actor_id: str, actor_name: str, request: StaffInvite) -> StaffMember:
 def confirm_invitation(request: StaffInvitationConfirm) -> None:
     """職員招待: the invited person sets a password (the member password rules); the first login then enrols
     the second factor."""
-    token_ops, token = _redeem(request.token)
+    token_ops, token = tokens.redeem(request.token, INVITE_PURPOSE, InvalidToken(INVITATION_INVALID))
     staff = store.get(str(token["subject"]))
     if not staff or staff.get("status") != "invited":
         raise InvalidToken(INVITATION_INVALID)
@@ -143,18 +140,11 @@ def confirm_invitation(request: StaffInvitationConfirm) -> None:
 INVITATION_INVALID = "この招待リンクは無効か、有効期限（72時間）が切れています。管理者に招待の再送を依頼してください。"
 
 
-def _redeem(token: str) -> tuple[list[dict[str, Any]], Item]:
-    record = accounts.get_token(ids.digest(token))
-    if not record or record.get("purpose") != INVITE_PURPOSE or record.get("used") or int(record["expires"]) <= clock.epoch():
-        raise InvalidToken(INVITATION_INVALID)
-    return accounts.consume_ops(ids.digest(token), INVITE_PURPOSE, str(record["subject"])), record
-
-
 def update(actor_id: str, actor_name: str, staff_id: str, request: StaffUpdate) -> StaffMember:
     before = _load(staff_id)
     department_ids = departments.checked_ids(request.departments)
     now = clock.iso()
-    detail = {**_actor(actor_id, actor_name), "role": request.role, "departments": department_ids}
+    detail = {**_actor(actor_name), "role": request.role, "departments": department_ids}
     entry = audit.op(actor_id, "staff.update", f"staff:{staff_id}", detail)
     _commit([*store.update_ops(before, request.name, request.role, department_ids, now), entry], _admin_delta(before, request.role, str(before["status"])))
     return _view({**before, "user_name": request.name, "role": request.role, "departments": department_ids})
@@ -167,7 +157,7 @@ def disable(actor_id: str, actor_name: str, staff_id: str) -> StaffMember:
     if before["status"] == "disabled":
         return _view(before)
     revoke, later = sessions.revoke_ops(staff_id)
-    entry = audit.op(actor_id, "staff.disable", f"staff:{staff_id}", _actor(actor_id, actor_name))
+    entry = audit.op(actor_id, "staff.disable", f"staff:{staff_id}", _actor(actor_name))
     _commit([*store.set_status_ops(before, "disabled", clock.iso()), entry, *revoke], _admin_delta(before, str(before["role"]), "disabled"))
     for digest in later:
         accounts.delete_session(digest)
@@ -180,7 +170,7 @@ def enable(actor_id: str, actor_name: str, staff_id: str) -> StaffMember:
     if before["status"] != "disabled":
         return _view(before)
     status = "active" if before.get("password_hash") else "invited"
-    entry = audit.op(actor_id, "staff.enable", f"staff:{staff_id}", _actor(actor_id, actor_name))
+    entry = audit.op(actor_id, "staff.enable", f"staff:{staff_id}", _actor(actor_name))
     _commit([*store.set_status_ops(before, status, clock.iso()), entry], _admin_delta(before, str(before["role"]), status))
     return _view({**before, "status": status})
 
@@ -189,7 +179,7 @@ def reset_mfa(actor_id: str, actor_name: str, staff_id: str) -> StaffMember:
     """2段階認証をリセット: the next login enrols again; the account's sessions end."""
     before = _load(staff_id)
     revoke, later = sessions.revoke_ops(staff_id)
-    entry = audit.op(actor_id, "staff.mfa_reset", f"staff:{staff_id}", _actor(actor_id, actor_name))
+    entry = audit.op(actor_id, "staff.mfa_reset", f"staff:{staff_id}", _actor(actor_name))
     _commit([store.reset_mfa_op(before, clock.iso()), entry, *revoke], 0)
     for digest in later:
         accounts.delete_session(digest)

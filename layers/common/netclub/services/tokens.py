@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 from netclub import clock, ids
 from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
-from netclub.errors import InvalidToken
+from netclub.errors import DomainError, InvalidToken
 from netclub.store import accounts
 from netclub.store.dynamo import Item
 
@@ -44,15 +44,17 @@ def issue_unless_refused(purpose: str, subject: str, path: str, template: str, a
         return None
 
 
-def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """As issue, but the token is written by the caller's transaction: (link, transaction items)."""
+def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None, ttl_seconds: int | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """As issue, but the token is written by the caller's transaction: (link, transaction items). The link lives
+    `ttl_seconds` (default: the 60 minutes of TOKEN_TTL_MINUTES)."""
     settings = get_settings()
     token = ids.new_secret()
-    operations = accounts.issue_token_ops(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
+    expires = clock.epoch() + (ttl_seconds if ttl_seconds is not None else settings.token_ttl_minutes * 60)
+    operations = accounts.issue_token_ops(ids.digest(token), purpose, subject, expires, data)
     return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operations
 
 
-def redeem(token: str, purpose: str) -> tuple[list[dict[str, Any]], Item]:
+def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[dict[str, Any]], Item]:
     """The operations that use a live token of this purpose, and its record; InvalidToken if unknown, used or expired.
 
     Expiry is checked here as well as by TTL, because TTL deletion is lazy. The operations go into
@@ -62,5 +64,5 @@ def redeem(token: str, purpose: str) -> tuple[list[dict[str, Any]], Item]:
     digest = ids.digest(token)
     record = accounts.get_token(digest)
     if not record or record.get("purpose") != purpose or record.get("used") or int(record["expires"]) <= clock.epoch():
-        raise InvalidToken()
+        raise invalid or InvalidToken()
     return accounts.consume_ops(digest, purpose, str(record["subject"])), record

@@ -49,14 +49,14 @@ def get(staff_id: str, consistent: bool = True) -> Item | None:
     return item if item and item.get("GSI1PK") == keys.STAFF_GSI1PK else None
 
 
-def _is(staff_id: str, status: str, role: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+def _is(status: str, role: str) -> tuple[str, dict[str, str], dict[str, Any]]:
     """The condition that the account still has this status and role (what the admin count was reckoned from)."""
     return "attribute_exists(PK) AND #st = :was_st AND #role = :was_role", {"#st": "status", "#role": "role"}, {":was_st": status, ":was_role": role}
 
 
 def activate_ops(staff: Item, password_hash: str, at: str) -> list[dict[str, Any]]:
     """An invitation accepted: the password set and the account active (only from `invited`)."""
-    condition, names, vals = _is(str(staff["member_id"]), "invited", str(staff["role"]))
+    condition, names, vals = _is("invited", str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
     return [
         dynamo.t_update(
@@ -73,7 +73,7 @@ def activate_ops(staff: Item, password_hash: str, at: str) -> list[dict[str, Any
 
 def set_status_ops(staff: Item, status: str, at: str) -> list[dict[str, Any]]:
     """停止 / 再開 (from the status the account has now)."""
-    condition, names, vals = _is(str(staff["member_id"]), str(staff["status"]), str(staff["role"]))
+    condition, names, vals = _is(str(staff["status"]), str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
     return [
         dynamo.t_update(pk, sk, "SET #st = :st, updated_at = :at", names=names, vals={**vals, ":st": status, ":at": at}, condition=condition),
@@ -83,7 +83,7 @@ def set_status_ops(staff: Item, status: str, at: str) -> list[dict[str, Any]]:
 
 def update_ops(staff: Item, name: str, role: str, departments: list[str], at: str) -> list[dict[str, Any]]:
     """Name, role and departments (from the status and role the account has now)."""
-    condition, names, vals = _is(str(staff["member_id"]), str(staff["status"]), str(staff["role"]))
+    condition, names, vals = _is(str(staff["status"]), str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
     return [
         dynamo.t_update(
