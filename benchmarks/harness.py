@@ -47,13 +47,21 @@ class Browser:
             sent["X-CSRF-Token"] = self.csrf
         response = self.web.open(path, method=method, json=body, headers=sent)
         data = response.get_json(silent=True)
-        if path == "/api/auth/login" and response.status_code == 200:
+        if path in ("/api/auth/login", "/api/auth/mfa/verify") and response.status_code == 200 and "csrf_token" in data:
             self.csrf = data["csrf_token"]
         return response.status_code, data
 
     def login(self, account: tuple[str, str]) -> None:
-        status, _ = self.call("POST", "/api/auth/login", {"email": account[0], "password": account[1]})
-        assert status == 200, status
+        """The login form; a staff account then gives its second factor (the demo admin's TOTP secret)."""
+        status, data = self.call("POST", "/api/auth/login", {"email": account[0], "password": account[1]})
+        if status == 200 and "mfa" in data:
+            from tests import second_factor
+
+            def post(path: str, body: dict[str, Any]) -> tuple[int, Any]:
+                return self.call("POST", path, body)
+
+            status, data = second_factor.complete(post, f"bench-{id(self)}", data, second_factor.DEMO_TOTP_SECRET)
+        assert status == 200, (status, data)
 
 
 class Bench:

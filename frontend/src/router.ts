@@ -114,6 +114,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/StaffInviteView.vue'),
     meta: { title: '職員招待：パスワードの設定', access: 'public', help: 'staff-invite' },
   },
+  {
+    path: '/welcome',
+    component: () => import('./views/WelcomeView.vue'),
+    meta: { title: 'ご利用開始：パスワードの設定', access: 'public', help: 'welcome' },
+  },
   { path: '/privacy', component: () => import('./views/PrivacyView.vue'), meta: { title: '個人情報保護方針', access: 'public' } },
   {
     path: '/admin',
@@ -144,6 +149,11 @@ const routes: RouteRecordRaw[] = [
       { path: 'exports', component: () => import('./admin/AdminExports.vue'), meta: { title: '名簿出力', access: 'admin', help: 'admin' } },
       { path: 'mail-outbox', component: () => import('./admin/AdminMailOutbox.vue'), meta: { title: '再送待ちメール', access: 'admin', help: 'admin' } },
       { path: 'audit-log', component: () => import('./admin/AdminAudit.vue'), meta: { title: '監査ログ', access: 'admin', help: 'admin' } },
+      {
+        path: 'member-imports',
+        component: () => import('./admin/AdminMemberImport.vue'),
+        meta: { title: '会員データ移行', access: 'admin', adminOnly: true, help: 'admin' },
+      },
       { path: 'staff', component: () => import('./admin/AdminStaff.vue'), meta: { title: '職員管理', access: 'admin', adminOnly: true, help: 'admin' } },
       {
         path: 'departments',

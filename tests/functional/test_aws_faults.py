@@ -160,6 +160,45 @@ class Ctx:
         assert made.status == 201, made.body
         return str(made.body["staff_id"]), self.env.link_token(email, "/staff/invite")
 
+    def imported_file(self, status: str = "validated") -> str:
+        """A migration CSV of one new member uploaded and (validated) checked by the worker: the import's id."""
+        from netclub.aws import client
+        from netclub.config import get_settings
+
+        from tests.member_files import csv_bytes, row
+
+        data = csv_bytes([row(900_000 + self.next(), domain="faults.example")])
+        made = self.staff.post("/api/admin/member-imports", {"filename": "kaiin.csv", "size": len(data)})
+        assert made.status == 201, made.body
+        import_id = str(made.body["import_id"])
+        client("s3").put_object(Bucket=get_settings().attachments_bucket, Key=made.body["upload"]["fields"]["key"], Body=data, ContentType="text/csv")
+        if status == "validated":
+            assert self.staff.post(f"/api/admin/member-imports/{import_id}/validate").status == 202
+            self.import_message({"import_id": import_id, "phase": "validate"})
+        return import_id
+
+    def import_message(self, body: dict[str, Any]) -> None:
+        """MemberImportWorkerFunction given one queue message, as the SQS mapping gives it."""
+        import json
+
+        answer = self.env.invoke("MemberImportWorkerFunction", {"Records": [{"messageId": f"m{self.next()}", "body": json.dumps(body)}]})
+        assert answer == {"batchItemFailures": []}, answer
+
+    def migrated(self) -> tuple[str, str]:
+        """A member brought over by an import with its invitation: its id and the /welcome token."""
+        import_id = self.imported_file()
+        assert self.staff.post(f"/api/admin/member-imports/{import_id}/run", {"send_invitations": True}).status == 202
+        self.import_message({"import_id": import_id, "phase": "run", "chunk": 0})
+        state = self.staff.get(f"/api/admin/member-imports/{import_id}").body
+        assert state["status"] == "done" and state["created"] == 1, state
+        from netclub.store import dynamo
+
+        marker = dynamo.get(f"IMPORT#{import_id}", "ROW#000001", consistent=True)
+        assert marker
+        member = dynamo.get(f"MEMBER#{marker['member_id']}", "MEMBER")
+        assert member
+        return str(member["member_id"]), self.env.link_token(str(member["email"]), "/welcome")
+
     def new_staff(self, role: str = "staff", departments: list[str] | None = None, enrol: bool = True) -> tuple[Portal, dict[str, Any]]:
         """A staff account invited, its password set and (enrol) its second factor enrolled, signed in: the client
         and {staff_id, email, password, secret}. Each has its own TOTP secret, so its codes never wait for another's."""
@@ -535,6 +574,28 @@ def _staff_action(action: str) -> Callable[[Ctx], Call]:
     return make
 
 
+def _import_create(c: Ctx) -> Call:
+    return Call(c.staff, "POST", "/api/admin/member-imports", {"filename": "kaiin.csv", "size": 1000})
+
+
+def _import_validate(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/member-imports/{c.imported_file(status='uploaded')}/validate")
+
+
+def _import_run(c: Ctx) -> Call:
+    return Call(c.staff, "POST", f"/api/admin/member-imports/{c.imported_file()}/run", {"send_invitations": True})
+
+
+def _member_invitation_confirm(c: Ctx) -> Call:
+    _, token = c.migrated()
+    return Call(c.visitor(), "POST", "/api/member-invitations/confirm", {"token": token, "password": "Welcome#2026pw", "password_confirm": "Welcome#2026pw"})
+
+
+def _member_invitation_resend(c: Ctx) -> Call:
+    member_id, _ = c.migrated()
+    return Call(c.staff, "POST", f"/api/admin/members/{member_id}/invitation")
+
+
 def _department_create(c: Ctx) -> Call:
     return Call(c.staff, "POST", "/api/admin/departments", {"name": f"部署{c.next()}"})
 
@@ -556,6 +617,7 @@ class Row:
     same_answer: bool = False  # answers the same whatever happens, so as not to tell whether an address is registered
     counts_first: bool = False  # counts the attempt (LIMIT# items) before anything else, by design: the count stays when the rest is refused
     key_in_transaction: bool = False  # the Idempotency-Key's record is an item of the use case's own transaction (no Powertools record)
+    outbox_first: bool = False  # the mail is written to the outbox in the use case's transaction, then sent: it cannot be lost
 
 
 ROWS: dict[tuple[str, str], Row] = {
@@ -617,6 +679,11 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/admin/departments"): Row(_department_create, mails=False),
     ("PUT", "/api/admin/departments/{department_id}"): Row(_department_update, mails=False),
     ("DELETE", "/api/admin/departments/{department_id}"): Row(_department_delete, mails=False),
+    ("POST", "/api/admin/member-imports"): Row(_import_create, mails=False),
+    ("POST", "/api/admin/member-imports/{import_id}/validate"): Row(_import_validate, mails=False),
+    ("POST", "/api/admin/member-imports/{import_id}/run"): Row(_import_run, mails=False),  # the worker mails the invitations
+    ("POST", "/api/member-invitations/confirm"): Row(_member_invitation_confirm, mails=False),
+    ("POST", "/api/admin/members/{member_id}/invitation"): Row(_member_invitation_resend, mails=True, outbox_first=True),
 }
 
 
@@ -807,6 +874,17 @@ def test_ses_faults_never_fail_a_done_action(ctx: Ctx, route: tuple[str, ...]) -
             call.then()
             faults.clear()
 
+        if row.outbox_first:
+            # the mail was committed to the outbox with the action: SES unreachable leaves it there, nothing is lost
+            call = row.make(ctx)
+            faults.ses(connection=True)
+            kept = len(wire.outbox())
+            lines.clear()
+            _ok(call.send(), "SES unreachable, the mail in the outbox")
+            assert len(wire.outbox()) == kept + 1 and not any("MAIL LOST" in line for line in lines)
+            assert not any("@" in line for line in lines), [line for line in lines if "@" in line]
+            call.then()
+            return
         # SES unreachable AND the outbox write throttled: still a success; the loss is logged, without the address
         call = row.make(ctx)
         faults.ses(connection=True)

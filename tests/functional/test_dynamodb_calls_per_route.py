@@ -71,6 +71,8 @@ READS: dict[tuple[str, ...], Callable[[Ctx], Call]] = {
     ("GET", "/api/admin/newsletters"): lambda c: Call(c.staff, "GET", f"/api/admin/newsletters?_={c.created('/api/admin/newsletters', NEWSLETTER)}"),
     ("GET", "/api/admin/staff"): lambda c: Call(c.staff, "GET", f"/api/admin/staff?_={c.invited()[0]}"),
     ("GET", "/api/admin/departments"): lambda c: Call(c.staff, "GET", f"/api/admin/departments?_={c.created('/api/admin/departments', {'name': '経営相談'})}"),
+    ("GET", "/api/admin/member-imports"): lambda c: Call(c.staff, "GET", f"/api/admin/member-imports?_={c.imported_file()}"),
+    ("GET", "/api/admin/member-imports/{import_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/member-imports/{c.imported_file()}"),
     ("GET", "/api/admin/inquiries", "a staff member's desk"): lambda c: Call(_desk_staff(c), "GET", f"/api/admin/inquiries?_={c.inquiry()['id']}"),
     ("GET", "/api/admin/newsletters/{newsletter_id}"): lambda c: Call(
         c.staff, "GET", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}"
@@ -137,6 +139,14 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/videos"): 2,
     ("PUT", "/api/admin/videos/{video_id}"): 3,
     ("DELETE", "/api/admin/videos/{video_id}"): 2,
+    # 会員データ移行 (services/member_import.py): the worker's calls are measured by benchmarks/member_import.py
+    ("GET", "/api/admin/member-imports"): 2,
+    ("POST", "/api/admin/member-imports"): 2,
+    ("GET", "/api/admin/member-imports/{import_id}"): 2,  # the import and its errors: one BatchGetItem
+    ("POST", "/api/admin/member-imports/{import_id}/validate"): 4,  # the import, its status changed, the answer's read
+    ("POST", "/api/admin/member-imports/{import_id}/run"): 4,
+    ("POST", "/api/member-invitations/confirm"): 3,  # the token, the member, the password with the session and the token used
+    ("POST", "/api/admin/members/{member_id}/invitation"): 4,  # + the mail out of the outbox once SES took it
     ("POST", "/api/admin/notices"): 2,
     ("PUT", "/api/admin/notices/{notice_id}"): 3,
     ("DELETE", "/api/admin/notices/{notice_id}"): 2,

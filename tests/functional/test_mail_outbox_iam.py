@@ -184,6 +184,14 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     assert env.invoke("StaffFirstAdminFunction", {"email": "first.admin@example.jp", "name": "初代管理者"})["outcome"] == "invited"
     one_more_kept()
 
+    # 会員データ移行 with the invitations (MemberImportWorkerFunction), then a resend (AdminMembersInvitationFunction)
+    _migrate_one(env, staff, "outbox.migrated@example.jp")
+    one_more_kept()
+    migrated = dynamo.get(*keys.email("outbox.migrated@example.jp"))
+    assert migrated
+    step(staff.post(f"/api/admin/members/{migrated['member_id']}/invitation"), 202)
+    one_more_kept()
+
     # every function that may send mail was made to fall back to the outbox above, and IAM allowed it
     after = _outbox_writes(recorder)
     fell_back = {fn for fn, count in after.items() if count > before.get(fn, 0)}
@@ -201,3 +209,23 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     assert any("お問い合わせ" in m["subject"] for m in env.mails(DEMO[0]))
     relayed = [m for m in env.mails(DEMO[0]) if m["subject"].startswith("【Net Club 商談申込】")]
     assert [m["headers"] for m in relayed] == [{"Reply-To": "outbox@example.jp"}]  # the retry keeps the Reply-To
+
+
+def _migrate_one(env: Env, staff: Portal, address: str) -> None:
+    """A one-row migration CSV uploaded, validated and imported with its invitation, the worker given each message."""
+    import json
+
+    from netclub.aws import client
+    from netclub.config import get_settings
+
+    from tests.member_files import csv_bytes, row
+
+    data = csv_bytes([row(1, **{"メールアドレス": address})])
+    made = staff.post("/api/admin/member-imports", {"filename": "kaiin.csv", "size": len(data)})
+    assert made.status == 201, made.body
+    client("s3").put_object(Bucket=get_settings().attachments_bucket, Key=made.body["upload"]["fields"]["key"], Body=data)
+    import_id = made.body["import_id"]
+    for request, message in (("validate", {"phase": "validate"}), ("run", {"phase": "run", "chunk": 0})):
+        assert staff.post(f"/api/admin/member-imports/{import_id}/{request}", {"send_invitations": True}).status == 202
+        answer = env.invoke("MemberImportWorkerFunction", {"Records": [{"messageId": request, "body": json.dumps({"import_id": import_id, **message})}]})
+        assert answer == {"batchItemFailures": []}, answer

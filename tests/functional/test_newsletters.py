@@ -41,7 +41,7 @@ class Queue:
             return result
 
         self.sqs = boto3.client("sqs", region_name=stack.REGION)
-        (self.poller,) = event_sources.queue_pollers(template, resolver, self.sqs, stack.REGION, invoke)
+        (self.poller,) = [p for p in event_sources.queue_pollers(template, resolver, self.sqs, stack.REGION, invoke) if p.mapping.name == "NewsletterMapping"]
         self.dlq_url = resolver.ref("NewsletterDeadLetterQueue")
 
     def poll(self) -> int:

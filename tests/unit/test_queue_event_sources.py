@@ -64,14 +64,11 @@ def test_batches_are_at_most_batch_size() -> None:
 
 
 def test_the_templates_queue_mapping_is_read() -> None:
-    (mapping,) = event_sources.queue_mappings(cfn.load())
-    assert (mapping.function, mapping.queue, mapping.batch_size, mapping.report_failures, mapping.max_concurrency) == (
-        "NewsletterWorkerFunction",
-        "NewsletterQueue",
-        2,
-        True,
-        2,
-    )
+    found = {m.name: (m.function, m.queue, m.batch_size, m.report_failures, m.max_concurrency) for m in event_sources.queue_mappings(cfn.load())}
+    assert found == {
+        "NewsletterMapping": ("NewsletterWorkerFunction", "NewsletterQueue", 2, True, 2),
+        "MemberImportMapping": ("MemberImportWorkerFunction", "MemberImportQueue", 1, True, 2),
+    }
     with pytest.raises(ValueError, match="Arn"):
         event_sources.queue_mappings(
             {

@@ -11,7 +11,14 @@ TEMPLATE = cfn.load()
 GLOBALS: dict[str, Any] = TEMPLATE["Globals"]["Function"]
 FUNCTIONS = cfn.resources_of_type(TEMPLATE, "AWS::Serverless::Function")
 ROOT = Path(__file__).resolve().parents[2]
-ARGON2 = {"AuthLoginFunction", "PasswordChangeFunction", "PasswordResetConfirmFunction", "RegistrationConfirmFunction", "StaffInvitationConfirmFunction"}
+ARGON2 = {
+    "AuthLoginFunction",
+    "PasswordChangeFunction",
+    "PasswordResetConfirmFunction",
+    "RegistrationConfirmFunction",
+    "StaffInvitationConfirmFunction",
+    "MemberInvitationConfirmFunction",
+}
 
 
 def test_every_function_is_published_with_snapstart() -> None:
@@ -48,7 +55,12 @@ def test_argon2_functions_get_a_whole_vcpu() -> None:
     for name in ARGON2:
         assert FUNCTIONS[name]["Properties"]["MemorySize"] == 1769, name
     sized = {n for n, r in FUNCTIONS.items() if "MemorySize" in r["Properties"]}
-    assert sized - ARGON2 == {"AdminExportsFunction", "DirectoryIndexFunction", "DirectorySearchFunction"}  # sized for their own work
+    assert sized - ARGON2 == {
+        "AdminExportsFunction",
+        "DirectoryIndexFunction",
+        "DirectorySearchFunction",
+        "MemberImportWorkerFunction",
+    }  # sized for their own work
 
 
 def test_the_dynamodb_client_is_made_at_init_only_for_a_snapshot(monkeypatch: Any) -> None:

@@ -69,3 +69,5 @@ export interface ContactRequest {
 
 export type StaffMember = Schemas['StaffMember']
 export type Department = Schemas['Department']
+export type ImportState = Schemas['ImportState']
+export type ImportCreated = Schemas['ImportCreated']

@@ -60,3 +60,14 @@ export function validateNewPassword(input: PasswordCheckInput): { password?: str
   else if (password && confirm !== password) out.confirm = '新しいパスワードと確認用のパスワードが一致しません。'
   return out
 }
+
+/** The set-a-password forms whose fields are `password` and `password_confirm` (職員招待, ご利用開始): their field errors. */
+export const SET_PASSWORD_LABELS: Record<string, string> = { password: 'パスワード', password_confirm: '確認のため再度入力してください。' }
+
+export function setPasswordErrors(password: string, confirm: string): Record<string, string> {
+  const v = validateNewPassword({ password, confirm })
+  const f: Record<string, string> = {}
+  if (v.password) f.password = v.password
+  if (v.confirm) f.password_confirm = v.confirm
+  return f
+}

@@ -8,7 +8,7 @@ export class UploadError extends Error {}
  * `file`. XMLHttpRequest (not fetch) so that upload progress can be shown.
  */
 export function postToPresigned(
-  ticket: AttachmentTicket,
+  ticket: { upload: { url: string; fields?: Record<string, string> } },
   file: File,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,

@@ -25,6 +25,11 @@ ADMIN_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/api/admin/departments"),
         ("PUT", "/api/admin/departments/{department_id}"),
         ("DELETE", "/api/admin/departments/{department_id}"),
+        ("GET", "/api/admin/member-imports"),
+        ("POST", "/api/admin/member-imports"),
+        ("GET", "/api/admin/member-imports/{import_id}"),
+        ("POST", "/api/admin/member-imports/{import_id}/validate"),
+        ("POST", "/api/admin/member-imports/{import_id}/run"),
     }
 )
 

@@ -29,6 +29,8 @@ class Settings:
     newsletter_dead_letter_queue_url: str | None = None  # where a message goes after NewsletterQueue's maxReceiveCount (staff re-drive it)
     newsletter_max_receives: int = 5  # NewsletterQueue's RedrivePolicy maxReceiveCount: the worker's last attempt at a message
     newsletter_send_rate: float = 10.0  # SES sends a second per newsletter worker (the account's rate ÷ the queue's maximum concurrency)
+    member_import_queue_url: str | None = None  # 会員データ移行: validation and chunks of rows (services/member_import.py)
+    invitation_send_rate: float = 5.0  # ご利用開始 mails a second per import worker (SES's account rate ÷ the mapping's concurrency, less the newsletters')
     mail_from: str | None = None
     frontend_url: str | None = None
     cookie_secure: bool = True
@@ -92,6 +94,8 @@ _MAPPING = {
     "NEWSLETTER_DEAD_LETTER_QUEUE_URL": "newsletter_dead_letter_queue_url",
     "NEWSLETTER_MAX_RECEIVES": "newsletter_max_receives",
     "NEWSLETTER_CONFIGURATION_SET": "newsletter_configuration_set",
+    "MEMBER_IMPORT_QUEUE_URL": "member_import_queue_url",
+    "INVITATION_SEND_RATE": "invitation_send_rate",
     "MAIL_FROM": "mail_from",
     "FRONTEND_URL": "frontend_url",
     "COOKIE_SECURE": "cookie_secure",

@@ -87,3 +87,21 @@ def copy(source_key: str, target_key: str) -> None:
 
 def delete(key: str) -> None:
     client("s3").delete_object(Bucket=bucket(), Key=key)
+
+
+def read(key: str, max_size: int) -> bytes | None:
+    """The object's bytes (None if there is none); ValueError if it is larger than max_size."""
+    try:
+        answer = client("s3").get_object(Bucket=bucket(), Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    if int(answer.get("ContentLength", 0)) > max_size:
+        answer["Body"].close()
+        raise ValueError("object larger than allowed")
+    return bytes(answer["Body"].read())
+
+
+def write(key: str, body: bytes, content_type: str) -> None:
+    client("s3").put_object(Bucket=bucket(), Key=key, Body=body, ContentType=content_type)

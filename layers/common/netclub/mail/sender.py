@@ -9,10 +9,12 @@ tokens).
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools import Logger
 
 from netclub import clock, ids
-from netclub.aws import client, error_code
+from netclub.aws import client, error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.mail.templates import render
 from netclub.store import outbox
@@ -76,3 +78,44 @@ def send(to: str, template: str, *, about: str = "", reply_to: str | None = None
             extra={"template": template, "about": about, "mail_id": mail_id, "at": now, "error": send_error, "outbox_error": failure_name(exc)},
         )
     return False
+
+
+# --- mails written to the outbox in the transaction of what they are about, sent after its commit ---
+
+
+def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: str) -> dict[str, Any]:
+    """A mail for the outbox before its first send (attempts 0: mail_retry leaves it to its writer for a while)."""
+    return {
+        "id": ids.new_id(),
+        "to": to,
+        "subject": subject,
+        "body": body,
+        "template": template,
+        "about": about,
+        "attempts": 0,
+        "last_error": "",
+        "created_at": at,
+    }
+
+
+def send_kept(mail: dict[str, Any]) -> bool:
+    """A committed outbox mail, now: out of the outbox when SES took it (True), else left there with the attempt
+    for the scheduled retry (False). A sent mail whose entry could not be removed may go out once more: a
+    duplicate beats a lost mail."""
+    key = outbox.item(mail)["SK"]
+    try:
+        deliver(mail["to"], mail["subject"], mail["body"])
+    except Exception as exc:
+        error = failure_name(exc)
+        logger.warning("mail send failed; kept for retry", extra={"mail_id": mail["id"], "about": mail["about"], "template": mail["template"], "error": error})
+        try:
+            outbox.record_attempt(key, error, clock.iso())
+        except Exception as record_exc:
+            if not refused_for_now(record_exc):
+                raise
+        return False
+    try:
+        outbox.remove(key)
+    except Exception as exc:
+        logger.warning("mail sent but still in the outbox", extra={"mail_id": mail["id"], "error": failure_name(exc)})
+    return True

@@ -18,6 +18,7 @@ from netclub.models.common import EMAIL_RE, MULTI_LINE, AnswerModel, DocumentedA
 CorporateType = Literal["corporation", "sole_proprietor", "founder"]
 Gender = Literal["male", "female", "other", "unspecified"]
 Genre = Literal["netclub_magazine", "e_argus"]
+GENRE_LABELS: dict[str, str] = {"netclub_magazine": "TOKYOネットクラブまがじん", "e_argus": "電子ARGUS"}  # as the form labels them
 
 _KANA_RE = re.compile(r"^[\u30A1-\u30FA\u30FC\u30FB\u3000 ・ー]*$")
 _POSTAL_RE = re.compile(r"^\d{3}-?\d{4}$")
@@ -236,6 +237,7 @@ class AdminMemberSummary(AnswerModel):
     status: str
     created_at: str
     updated_at: str | None = None
+    password_set: bool = Field(default=True, description="false: a migrated member who has not set a password yet (ご利用開始のご案内 can be sent)")
 
 
 class AdminMemberDetail(AnswerModel):

@@ -52,7 +52,6 @@ logger = Logger(service="netclub", child=True)
 
 GENRES = ("netclub_magazine", "e_argus")
 IDS_PER_MESSAGE = 50
-MESSAGES_PER_BATCH = 10  # SendMessageBatch's limit
 NOT_DRAFT = "配信予約済み・配信済みのメールマガジンは変更・削除・再配信できません。"
 NOT_FOUND = "メールマガジンが見つかりません。"
 TEST_PREFIX = "【テスト】"
@@ -314,24 +313,13 @@ def _queue_url() -> str:
 
 
 def enqueue(newsletter_id: str, member_ids: list[str]) -> int:
-    """The audience as SQS messages of IDS_PER_MESSAGE ids, MESSAGES_PER_BATCH a call; the calls made."""
+    """The audience as SQS messages of IDS_PER_MESSAGE ids (netclub.queue: 10 a call); the calls made."""
+    from netclub import queue
+
     bodies = [
         json.dumps({"newsletter_id": newsletter_id, "member_ids": member_ids[i : i + IDS_PER_MESSAGE]}) for i in range(0, len(member_ids), IDS_PER_MESSAGE)
     ]
-    calls = 0
-    for start in range(0, len(bodies), MESSAGES_PER_BATCH):
-        pending = {str(n): body for n, body in enumerate(bodies[start : start + MESSAGES_PER_BATCH])}
-        for attempt in range(6):
-            answer = client("sqs").send_message_batch(QueueUrl=_queue_url(), Entries=[{"Id": k, "MessageBody": v} for k, v in pending.items()])
-            calls += 1
-            failed = {f["Id"] for f in answer.get("Failed") or []}
-            pending = {k: v for k, v in pending.items() if k in failed}
-            if not pending:
-                break
-            time.sleep(0.05 * 2**attempt)
-        else:
-            raise RuntimeError("SQS did not take every message of the newsletter")
-    return calls
+    return queue.send_all(_queue_url(), bodies)
 
 
 def _go(staff_id: str | None, item: dict[str, Any], expected: str) -> None:

@@ -218,6 +218,7 @@ def _admin_detail(member: dict[str, Any]) -> AdminMemberDetail:
             status=member["status"],
             created_at=member["created_at"],
             updated_at=member.get("updated_at"),
+            password_set=bool(member.get("password_hash")),
         ),
         profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email", "company_id"}), context={"stored": True}),
         staff_fields=view.staff_fields,

@@ -21,9 +21,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from netclub import clock, ids
-from netclub.aws import refused_for_now
-from netclub.mail.sender import deliver, failure_name
+from netclub import clock
+from netclub.mail.sender import failure_name, kept_mail, send_kept
 from netclub.mail.templates import render
 from netclub.services import calendar
 from netclub.store import accounts, dynamo, outbox
@@ -83,17 +82,7 @@ def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str
         link=calendar.reservation_link(rid),
         ics_link=calendar.ics_link(rid),
     )
-    mail: dict[str, Any] = {
-        "id": ids.new_id(),
-        "to": member["email"],
-        "subject": subject,
-        "body": body,
-        "template": "reservation_reminder",
-        "about": f"reservation:{rid}",
-        "attempts": 0,
-        "last_error": "",
-        "created_at": now,
-    }
+    mail = kept_mail(member["email"], subject, body, "reservation_reminder", f"reservation:{rid}", now)
     expires = int(datetime.fromisoformat(now).timestamp()) + MARKER_DAYS * 86400
     operations = [*store.reminder_ops(holder, str(offering.get("id") or slot["offering_id"]), day, now, expires), outbox.put_op(mail)]
     try:
@@ -105,20 +94,4 @@ def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str
 
 def _send(mail: dict[str, Any]) -> str:
     """The committed mail, now: out of the outbox when SES took it, else left there (with the attempt) for the retry."""
-    key = outbox.item(mail)["SK"]
-    try:
-        deliver(mail["to"], mail["subject"], mail["body"])
-    except Exception as exc:
-        error = failure_name(exc)
-        logger.warning("reminder send failed; kept for retry", extra={"mail_id": mail["id"], "about": mail["about"], "error": error})
-        try:
-            outbox.record_attempt(key, error, clock.iso())
-        except Exception as record_exc:
-            if not refused_for_now(record_exc):
-                raise
-        return "kept_for_retry"
-    try:
-        outbox.remove(key)
-    except Exception as exc:  # sent but still listed: the retry may send it once more (a duplicate beats a lost mail)
-        logger.warning("reminder sent but still in the outbox", extra={"mail_id": mail["id"], "error": failure_name(exc)})
-    return "reminded"
+    return "reminded" if send_kept(mail) else "kept_for_retry"

@@ -89,18 +89,21 @@ def member_item(member: dict[str, Any]) -> Item:
     }
 
 
-def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None = None) -> None:
-    """Member + unique e-mail claim (+ consuming the registration token: consume_ops), all or nothing."""
+def create_member_ops(member: dict[str, Any]) -> list[dict[str, Any]]:
+    """A new member and its unique e-mail claim (with the login projection), as transaction items."""
     email_pk, email_sk = keys.email(member["email"])
-    operations = [
+    return [
         dynamo.t_put(member_item(member), condition="attribute_not_exists(PK)"),
         dynamo.t_put(
             {"PK": email_pk, "SK": email_sk, "member_id": member["member_id"], **login_projection(member), LOGIN_MARK: 1},
             condition="attribute_not_exists(PK)",
         ),
-        *(token_ops or []),
     ]
-    dynamo.transact(operations)
+
+
+def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None = None) -> None:
+    """Member + unique e-mail claim (+ consuming the registration token: consume_ops), all or nothing."""
+    dynamo.transact([*create_member_ops(member), *(token_ops or [])])
 
 
 def set_status_ops(member_id: str, email: str, expected: str, status: str, at: str, company_id: str | None = None) -> list[dict[str, Any]]:
@@ -229,11 +232,16 @@ def consume_token_and(token_ops: list[dict[str, Any]], operations: list[dict[str
     dynamo.transact([*token_ops, *operations])
 
 
-def set_password_ops(member_id: str, email: str, password_hash: str, at: str) -> list[dict[str, Any]]:
-    """The new password hash, on the member and its login projection (EMAIL#<email>), as transaction items."""
+def set_password_ops(member_id: str, email: str, password_hash: str, at: str, first: bool = False) -> list[dict[str, Any]]:
+    """The new password hash, on the member and its login projection (EMAIL#<email>), as transaction items.
+    `first`: only on an active member that has none yet (ご利用開始 of a migrated member)."""
     pk, sk = keys.member(member_id)
+    condition, vals, names = "attribute_exists(PK)", {":h": password_hash, ":at": at}, None
+    if first:
+        condition += " AND attribute_not_exists(password_hash) AND #st = :active"
+        vals, names = {**vals, ":active": "active"}, {"#st": "status"}
     return [
-        dynamo.t_update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals={":h": password_hash, ":at": at}, condition="attribute_exists(PK)"),
+        dynamo.t_update(pk, sk, "SET password_hash = :h, password_changed_at = :at", vals=vals, condition=condition, names=names),
         login_fields_op(email, member_id, {"password_hash": password_hash}),
     ]
 
