@@ -28,6 +28,11 @@ ROOT = cfn.ROOT
 EXAMPLE_MEMBER = {"email": "member@example.jp", "company_name": "株式会社サンプル製作所", "user_name": "見本 太郎", "status": "active"}
 
 
+# what each queue's and stream's own messages look like (the newsletter's and the directory's are the defaults)
+QUEUE_BODIES = {"MemberImportWorkerFunction": {"import_id": "example", "phase": "validate"}}
+STREAM_KEYS = {"MemberIndexFunction": {"PK": {"S": "MEMBER#example-member"}, "SK": {"S": "MEMBER"}}}
+
+
 def main(out: Path = ROOT / "events") -> int:
     template = cfn.load()
     functions, routes, api_props = discover(template)
@@ -84,7 +89,7 @@ def main(out: Path = ROOT / "events") -> int:
             message = {
                 "MessageId": "00000000-0000-0000-0000-000000000001",
                 "ReceiptHandle": "example",
-                "Body": json.dumps({"newsletter_id": "example", "member_ids": []}),
+                "Body": json.dumps(QUEUE_BODIES.get(fn.logical_id, {"newsletter_id": "example", "member_ids": []})),
                 "MD5OfBody": "example",
                 "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1795478400000"},
             }
@@ -125,7 +130,7 @@ def main(out: Path = ROOT / "events") -> int:
             "awsRegion": "ap-northeast-1",
             "dynamodb": {
                 "ApproximateCreationDateTime": 1795478400,
-                "Keys": {"PK": {"S": "DIRECTORY#example-company"}, "SK": {"S": "COMPANY"}},
+                "Keys": STREAM_KEYS.get(mapping.function, {"PK": {"S": "DIRECTORY#example-company"}, "SK": {"S": "COMPANY"}}),
                 "SequenceNumber": "100000000000000000001",
                 "SizeBytes": 60,
                 "StreamViewType": "KEYS_ONLY",

@@ -102,6 +102,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/ProfileEditView.vue'),
     meta: { title: 'My情報更新', access: 'member', help: 'profile', activeOnly: true },
   },
+  {
+    path: '/profile/withdrawal',
+    component: () => import('./views/WithdrawalView.vue'),
+    meta: { title: '退会する', access: 'member', help: 'withdrawal', activeOnly: true },
+  },
   { path: '/help', component: () => import('./views/HelpView.vue'), meta: { title: 'ヘルプ', access: 'public' } },
   { path: '/help/:screen', component: () => import('./views/HelpView.vue'), meta: { title: 'ヘルプ', access: 'public' } },
   {

@@ -185,7 +185,35 @@ def _first_admin(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
     return {"email": "first.admin@example.jp", "name": "初代管理者"}
 
 
-EVENTS = {"newsletter_worker": _newsletter_worker, "ses_events": _ses_bounce, "staff_first_admin": _first_admin}
+def _import_worker(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """会員データ移行: an uploaded CSV whose 検証する an admin asked for: the queue's message to validate it."""
+    import_id = c.imported_file(status="uploaded")
+    assert c.staff.post(f"/api/admin/member-imports/{import_id}/validate").status == 202
+    sample["Records"][0]["body"] = json.dumps({"import_id": import_id, "phase": "validate"})
+    return sample
+
+
+def _member_index(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """The stream's record of the demo member's item: its row of 会員検索's index (built whole the first time)."""
+    del sample  # the folder's first sample is its schedule's: the stream's is beside it
+    record: dict[str, Any] = json.loads((ROOT / "events" / "member_index" / "stream.json").read_text(encoding="utf-8"))
+    record["Records"][0]["dynamodb"]["Keys"] = {"PK": {"S": f"MEMBER#{c.env.accounts['member']}"}, "SK": {"S": "MEMBER"}}
+    return record
+
+
+def _retention(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """personal-data-retention's daily run on the demo data (nobody due: bounded Queries that find nothing)."""
+    return sample
+
+
+EVENTS = {
+    "newsletter_worker": _newsletter_worker,
+    "ses_events": _ses_bounce,
+    "staff_first_admin": _first_admin,
+    "member_import_worker": _import_worker,
+    "member_index": _member_index,
+    "personal_data_retention": _retention,
+}
 
 ROUTE_OVERRIDES = {("POST", "/api/admin/offerings/{offering_id}/lottery"): _lottery}
 

@@ -596,6 +596,23 @@ def _member_invitation_resend(c: Ctx) -> Call:
     return Call(c.staff, "POST", f"/api/admin/members/{member_id}/invitation")
 
 
+def _withdrawal(c: Ctx) -> Call:
+    from tests.functional.reservation_helpers import PASSWORD
+
+    return Call(new_member(c.env, c.staff, f"leaving{c.next()}@example.jp"), "POST", "/api/me/withdrawal", {"password": PASSWORD, "reason": "廃業"})
+
+
+def _staff_withdraws(c: Ctx) -> Call:
+    member_id = new_member(c.env, c.staff, f"withdrawn{c.next()}@example.jp").get("/api/me").body["member_id"]
+    return Call(c.staff, "POST", f"/api/admin/members/{member_id}/withdraw", {"reason": "退会届"})
+
+
+def _erase(c: Ctx) -> Call:
+    member_id = new_member(c.env, c.staff, f"erased{c.next()}@example.jp").get("/api/me").body["member_id"]
+    assert c.staff.post(f"/api/admin/members/{member_id}/withdraw", {}).status == 200
+    return Call(c.staff, "POST", f"/api/admin/members/{member_id}/erase")
+
+
 def _department_create(c: Ctx) -> Call:
     return Call(c.staff, "POST", "/api/admin/departments", {"name": f"部署{c.next()}"})
 
@@ -684,6 +701,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/admin/member-imports/{import_id}/run"): Row(_import_run, mails=False),  # the worker mails the invitations
     ("POST", "/api/member-invitations/confirm"): Row(_member_invitation_confirm, mails=False),
     ("POST", "/api/admin/members/{member_id}/invitation"): Row(_member_invitation_resend, mails=True, outbox_first=True),
+    ("POST", "/api/me/withdrawal"): Row(_withdrawal, mails=True, outbox_first=True),
+    ("POST", "/api/admin/members/{member_id}/withdraw"): Row(_staff_withdraws, mails=True, outbox_first=True),
+    ("POST", "/api/admin/members/{member_id}/erase"): Row(_erase, mails=False),
 }
 
 

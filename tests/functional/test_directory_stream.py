@@ -47,7 +47,9 @@ class Stream:
 
         # botocore's account-id endpoints (…streams-ddb…) are not moto's: the classic endpoint, as the local stack's moto server is
         streams = boto3.client("dynamodbstreams", region_name=stack.REGION, config=Config(account_id_endpoint_mode="disabled"))
-        (self.reader,) = event_sources.readers(template, names.__getitem__, streams, stack.REGION, invoke)
+        (self.reader,) = [
+            r for r in event_sources.readers(template, names.__getitem__, streams, stack.REGION, invoke) if r.mapping.name == "DirectoryChangesMapping"
+        ]
 
     def poll(self) -> int:
         return self.reader.poll()

@@ -73,6 +73,8 @@ READS: dict[tuple[str, ...], Callable[[Ctx], Call]] = {
     ("GET", "/api/admin/departments"): lambda c: Call(c.staff, "GET", f"/api/admin/departments?_={c.created('/api/admin/departments', {'name': '経営相談'})}"),
     ("GET", "/api/admin/member-imports"): lambda c: Call(c.staff, "GET", f"/api/admin/member-imports?_={c.imported_file()}"),
     ("GET", "/api/admin/member-imports/{import_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/member-imports/{c.imported_file()}"),
+    ("GET", "/api/me/data-export"): lambda c: Call(c.member, "GET", "/api/me/data-export"),
+    ("GET", "/api/admin/members", "会員検索"): lambda c: Call(c.staff, "GET", "/api/admin/members?q=NC-000123"),
     ("GET", "/api/admin/inquiries", "a staff member's desk"): lambda c: Call(_desk_staff(c), "GET", f"/api/admin/inquiries?_={c.inquiry()['id']}"),
     ("GET", "/api/admin/newsletters/{newsletter_id}"): lambda c: Call(
         c.staff, "GET", f"/api/admin/newsletters/{c.created('/api/admin/newsletters', NEWSLETTER)}"
@@ -147,6 +149,18 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/member-imports/{import_id}/run"): 4,
     ("POST", "/api/member-invitations/confirm"): 3,  # the token, the member, the password with the session and the token used
     ("POST", "/api/admin/members/{member_id}/invitation"): 4,  # + the mail out of the outbox once SES took it
+    # 個人情報 (services/withdrawal.py, my_data.py, erasure.py)
+    # the member, its reservations (to cancel the future ones), its feed, its sessions, then one transaction, and
+    # the mail out of the outbox once SES took it
+    ("POST", "/api/me/withdrawal"): 7,
+    ("POST", "/api/admin/members/{member_id}/withdraw"): 7,
+    ("POST", "/api/admin/members/{member_id}/erase"): 6,  # (withdrawn already) its partition, its reservations, one transaction
+    ("GET", "/api/me/data-export"): 5,
+    (
+        "GET",
+        "/api/admin/members",
+        "会員検索",
+    ): 1,  # the authorizer's only: the index is an S3 object kept in memory  # its partition, reservations, 利用履歴, audit entries about it
     ("POST", "/api/admin/notices"): 2,
     ("PUT", "/api/admin/notices/{notice_id}"): 3,
     ("DELETE", "/api/admin/notices/{notice_id}"): 2,

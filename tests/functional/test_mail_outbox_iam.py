@@ -192,6 +192,21 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     step(staff.post(f"/api/admin/members/{migrated['member_id']}/invitation"), 202)
     one_more_kept()
 
+    # 退会: by the member (MeWithdrawalFunction), by staff (AdminMembersWithdrawFunction), and 削除請求 of an active
+    # member (AdminMembersEraseFunction withdraws first): 「退会手続き完了のお知らせ」 waits in the outbox
+    from local import seed
+
+    for n, how in enumerate(("self", "staff", "erase")):
+        leaving = seed._member(f"outbox.leave{n}@example.jp", PASSWORD, "member", f"退会{n}株式会社", f"退会{n}", {"company_name": f"退会{n}株式会社"})
+        accounts.create_member(leaving)
+        if how == "self":
+            client = env.new_client()
+            step(client.login(f"outbox.leave{n}@example.jp", PASSWORD), 200)
+            step(client.post("/api/me/withdrawal", {"password": PASSWORD}), 200)
+        else:
+            step(staff.post(f"/api/admin/members/{leaving['member_id']}/{'withdraw' if how == 'staff' else 'erase'}", {}), 200)
+        one_more_kept()
+
     # every function that may send mail was made to fall back to the outbox above, and IAM allowed it
     after = _outbox_writes(recorder)
     fell_back = {fn for fn, count in after.items() if count > before.get(fn, 0)}

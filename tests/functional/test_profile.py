@@ -231,8 +231,8 @@ def test_staff_reads_and_edits_every_field_audited(env: Env, staff: Portal, memb
     body["company_name"] = "株式会社職員更新"
     answer = staff.put(f"/api/admin/members/{member_id}/profile", body)
     assert answer.status == 200, answer.body
-    assert answer.body["staff_fields"]["member_number"] == "NC-999999"
-    assert _profile(member)["staff_fields"]["member_number"] == "NC-999999"
+    assert answer.body["staff_fields"]["member_number"] == "NC-999999" and answer.body["staff_fields"]["note"] == "更新"
+    assert _profile(member)["staff_fields"] == {"member_number": "NC-999999", "joined_on": "2020-01-01"}  # 公社メモ is never the member's to see
     assert member.get("/api/me").body["company_name"] == "株式会社職員更新"
     from netclub.services import audit
 

@@ -16,7 +16,7 @@ def _record(pk: str, sk: str, name: str = "MODIFY") -> dict[str, object]:
 
 def test_the_directory_mapping_is_read_from_the_template() -> None:
     template = cfn.load()
-    (mapping,) = event_sources.stream_mappings(template)
+    (mapping,) = [m for m in event_sources.stream_mappings(template) if m.name == "DirectoryChangesMapping"]
     assert (mapping.function, mapping.table, mapping.starting_position) == ("DirectoryIndexFunction", "Table", "TRIM_HORIZON")
     assert mapping.batch_size == 100 and mapping.max_retries == 5
     assert template["Resources"]["Table"]["Properties"]["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}  # no profile in the stream
@@ -24,6 +24,15 @@ def test_the_directory_mapping_is_read_from_the_template() -> None:
     assert event_sources.matches(pattern, _record("DIRECTORY#abc", "COMPANY"))
     assert event_sources.matches(pattern, _record("DIRECTORY#abc", "COMPANY", "REMOVE"))
     for pk, sk in (("MEMBER#m1", "MEMBER"), ("SESSION#x", "SESSION"), ("DIRECTORY#abc", "OTHER"), ("XDIRECTORY#a", "COMPANY")):
+        assert not event_sources.matches(pattern, _record(pk, sk)), (pk, sk)
+
+
+def test_the_member_mapping_is_read_from_the_template() -> None:
+    (mapping,) = [m for m in event_sources.stream_mappings(cfn.load()) if m.name == "MemberChangesMapping"]
+    assert (mapping.function, mapping.table, mapping.batch_size, mapping.max_retries) == ("MemberIndexFunction", "Table", 100, 5)
+    (pattern,) = mapping.filters
+    assert event_sources.matches(pattern, _record("MEMBER#m1", "MEMBER")) and event_sources.matches(pattern, _record("MEMBER#m1", "MEMBER", "REMOVE"))
+    for pk, sk in (("MEMBER#m1", "NEWSCONSENT"), ("MEMBER#m1", "INQUIRY#x"), ("DIRECTORY#abc", "COMPANY"), ("XMEMBER#m1", "MEMBER")):
         assert not event_sources.matches(pattern, _record(pk, sk)), (pk, sk)
 
 

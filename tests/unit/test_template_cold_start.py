@@ -18,6 +18,7 @@ ARGON2 = {
     "RegistrationConfirmFunction",
     "StaffInvitationConfirmFunction",
     "MemberInvitationConfirmFunction",
+    "MeWithdrawalFunction",
 }
 
 
@@ -60,6 +61,7 @@ def test_argon2_functions_get_a_whole_vcpu() -> None:
         "DirectoryIndexFunction",
         "DirectorySearchFunction",
         "MemberImportWorkerFunction",
+        "MemberIndexFunction",
     }  # sized for their own work
 
 

@@ -46,6 +46,8 @@ MULTI_LINE = {
     ("StaffFields", "note"),
     ("ContactRequest", "message"),
     ("NewsletterIn", "body"),
+    ("WithdrawalRequest", "reason"),
+    ("StaffWithdrawalRequest", "reason"),
     *(
         (model, name)
         for model in ("Profile", "ProfileUpdate")

@@ -321,7 +321,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 会員一覧（状態別、承認待ちの確認） */
+        /**
+         * 会員一覧（状態別）・会員検索
+         * @description Without q or 入会日: the members of one status (default pending_review), newest first. With them: every member that matches (会員番号, メールアドレス, 企業名・カナ in part, 電話番号 digits, 担当者名; kana/width/case-insensitive, (株)/㈱/株式会社 alike), of any status unless one is given.
+         */
         get: operations["list_members_api_admin_members_get"];
         put?: never;
         post?: never;
@@ -365,6 +368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/members/{member_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 個人情報の削除（削除請求）
+         * @description An active member is withdrawn first; the audit entries stay, the erasure's own without personal data.
+         */
+        post: operations["erase_api_admin_members__member_id__erase_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/members/{member_id}/invitation": {
         parameters: {
             query?: never;
@@ -396,6 +419,23 @@ export interface paths {
          */
         put: operations["update_member_profile_api_admin_members__member_id__profile_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/members/{member_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 会員を退会にする */
+        post: operations["withdraw_api_admin_members__member_id__withdraw_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1103,6 +1143,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/data-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 登録情報のダウンロード（JSON）
+         * @description Everything the portal holds about the member (profile, consents with history, reservations, inquiries with attachment names, 商談 sent and received, usage history, audit entries about them). No secrets, no staff notes.
+         */
+        get: operations["export_api_me_data_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/password": {
         parameters: {
             query?: never;
@@ -1114,6 +1174,26 @@ export interface paths {
         /** パスワード変更（他のセッションを失効、完了メール） */
         put: operations["change_api_me_password_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退会する
+         * @description Status withdrawn at once: sessions ended, future reservations cancelled, directory page gone, newsletters and the calendar feed stopped; mail 退会手続き完了のお知らせ.
+         */
+        post: operations["withdraw_api_me_withdrawal_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1845,6 +1925,36 @@ export interface components {
             /** Count */
             count?: number | null;
         };
+        /** ErasureResult */
+        ErasureResult: {
+            /** Member Id */
+            member_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "erased";
+            /**
+             * Inquiries
+             * @description inquiries whose words and attachments were removed
+             */
+            inquiries: number;
+            /**
+             * Attachments
+             * @description attachment files deleted
+             */
+            attachments: number;
+            /**
+             * Business Contacts
+             * @description 商談申込 sent whose words were removed
+             */
+            business_contacts: number;
+            /**
+             * Reservations
+             * @description reservations whose names and notes were removed
+             */
+            reservations: number;
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /**
@@ -2271,7 +2381,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_review" | "active" | "suspended";
+            status: "pending_review" | "active" | "suspended" | "withdrawn" | "erased";
             /**
              * Role
              * @enum {string}
@@ -2292,7 +2402,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_review" | "active" | "suspended";
+            status: "pending_review" | "active" | "suspended" | "withdrawn" | "erased";
             /**
              * Role
              * @enum {string}
@@ -2319,6 +2429,11 @@ export interface components {
             items: components["schemas"]["MemberSummary"][];
             /** Next Cursor */
             next_cursor?: string | null;
+            /**
+             * Total
+             * @description 会員検索 (q / joined_from / joined_to): how many members match
+             */
+            total?: number | null;
         };
         /** MemberSummary */
         MemberSummary: {
@@ -2334,11 +2449,21 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_review" | "active" | "suspended";
+            status: "pending_review" | "active" | "suspended" | "withdrawn" | "erased";
             /** Created At */
             created_at: string;
             /** Corporate Type */
             corporate_type?: string | null;
+            /**
+             * Member Number
+             * @description 会員番号 (registered by the organisation)
+             */
+            member_number?: string | null;
+            /**
+             * Joined On
+             * @description 入会日
+             */
+            joined_on?: string | null;
         };
         /**
          * MfaChallenge
@@ -2400,6 +2525,69 @@ export interface components {
              * @description リカバリーコード (each works once)
              */
             recovery_code?: string | null;
+        };
+        /**
+         * MyDataExport
+         * @description 登録情報のダウンロード: what GET /api/me/data-export saves as a file (services/my_data.py).
+         */
+        MyDataExport: {
+            /**
+             * Format
+             * @constant
+             */
+            format: "netclub-my-data";
+            /** Version */
+            version: number;
+            /** Exported At */
+            exported_at: string;
+            /**
+             * Member
+             * @description the account, its profile and the organisation's registered fields (but staff notes)
+             */
+            member: {
+                [key: string]: unknown;
+            };
+            /**
+             * Newsletter Consent
+             * @description メールマガジンの同意: genres, when given and withdrawn, every change
+             */
+            newsletter_consent: {
+                [key: string]: unknown;
+            } | null;
+            /** Calendar Feed */
+            calendar_feed: {
+                [key: string]: unknown;
+            } | null;
+            /** Reservations */
+            reservations: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Inquiries
+             * @description with their replies and attachment names
+             */
+            inquiries: {
+                [key: string]: unknown;
+            }[];
+            /** Business Contacts Sent */
+            business_contacts_sent: {
+                [key: string]: unknown;
+            }[];
+            /** Business Contacts Received */
+            business_contacts_received: {
+                [key: string]: unknown;
+            }[];
+            /** Usage History */
+            usage_history: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Audit Entries
+             * @description the organisation's audit entries about the member
+             */
+            audit_entries: {
+                [key: string]: unknown;
+            }[];
         };
         /** Newsletter */
         Newsletter: {
@@ -2924,7 +3112,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "pending_review" | "active" | "suspended";
+            status: "pending_review" | "active" | "suspended" | "withdrawn" | "erased";
         };
         /** RegistrationRequest */
         RegistrationRequest: {
@@ -3286,6 +3474,11 @@ export interface components {
              */
             departments?: string[];
         };
+        /** StaffWithdrawalRequest */
+        StaffWithdrawalRequest: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** Subscriptions */
         Subscriptions: {
             /**
@@ -3435,6 +3628,33 @@ export interface components {
         VideoList: {
             /** Items */
             items: components["schemas"]["Video"][];
+        };
+        /** WithdrawalRequest */
+        WithdrawalRequest: {
+            /** Password */
+            password: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** WithdrawalResult */
+        WithdrawalResult: {
+            /** Member Id */
+            member_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "withdrawn";
+            /**
+             * Withdrawn On
+             * @description 退会日 (Asia/Tokyo)
+             */
+            withdrawn_on: string;
+            /**
+             * Reservations Cancelled
+             * @description future reservations cancelled with it (their seats passed to the waiting lists)
+             */
+            reservations_cancelled: number;
         };
     };
     responses: never;
@@ -5415,7 +5635,12 @@ export interface operations {
     list_members_api_admin_members_get: {
         parameters: {
             query?: {
-                status?: "pending_review" | "active" | "suspended";
+                status?: ("pending_review" | "active" | "suspended" | "withdrawn" | "erased") | null;
+                q?: string | null;
+                /** @description 入会日 (YYYY-MM-DD) */
+                joined_from?: string | null;
+                /** @description 入会日 (YYYY-MM-DD) */
+                joined_to?: string | null;
                 cursor?: string | null;
             };
             header?: never;
@@ -5605,6 +5830,91 @@ export interface operations {
             };
             /** @description not_found（存在しない、または他の会員のもの） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    erase_api_admin_members__member_id__erase_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResult"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_found（存在しない、または他の会員のもの） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description already_erased, not_erasable */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5837,6 +6147,113 @@ export interface operations {
                 };
             };
             /** @description email_taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too_large（10 MB を超える本文） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unsupported_media_type（Content-Type が application/json でない） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    withdraw_api_admin_members__member_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffWithdrawalRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalResult"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_found（存在しない、または他の会員のもの） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_active */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9911,6 +10328,53 @@ export interface operations {
             };
         };
     };
+    export_api_me_data_export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a JSON file (Content-Disposition: attachment; never cached) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDataExport"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     change_api_me_password_put: {
         parameters: {
             query?: never;
@@ -9932,6 +10396,93 @@ export interface operations {
                 content?: never;
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too_large（10 MB を超える本文） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unsupported_media_type（Content-Type が application/json でない） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    withdraw_api_me_withdrawal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawalRequest"];
+            };
+        };
+        responses: {
+            /** @description withdrawn (the session cookie is cleared) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalResult"];
+                };
+            };
+            /** @description validation_error: the password */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,8 @@ export const MEMBER_STATUS_LABELS: Record<string, string> = {
   pending_review: '確認待ち',
   active: '利用中',
   suspended: '利用停止',
+  withdrawn: '退会',
+  erased: '削除済み',
 }
 
 export const INQUIRY_STATUS_LABELS: Record<string, string> = {

@@ -10,7 +10,7 @@ import { mapApiError } from './errors'
  */
 export function usePagedList<T>(
   path: string | (() => string),
-  options: { query?: () => RequestOptions['query']; loadingAtStart?: boolean; onMore?: (added: number) => void } = {},
+  options: { query?: () => RequestOptions['query']; loadingAtStart?: boolean; onMore?: (added: number) => void; onPage?: (page: Page<T>) => void } = {},
 ) {
   const items = ref([]) as Ref<T[]>
   const next = ref<string | null>(null)
@@ -30,6 +30,7 @@ export function usePagedList<T>(
       if (call !== latest) return
       items.value = cursor ? [...items.value, ...res.items] : res.items
       next.value = res.next_cursor ?? null
+      options.onPage?.(res)
       if (cursor) options.onMore?.(res.items.length)
     } catch (e) {
       if (call === latest) error.value = mapApiError(e).message

@@ -30,6 +30,7 @@ ADMIN_ONLY: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/api/admin/member-imports/{import_id}"),
         ("POST", "/api/admin/member-imports/{import_id}/validate"),
         ("POST", "/api/admin/member-imports/{import_id}/run"),
+        ("POST", "/api/admin/members/{member_id}/erase"),
     }
 )
 

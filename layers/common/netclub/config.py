@@ -31,6 +31,8 @@ class Settings:
     newsletter_send_rate: float = 10.0  # SES sends a second per newsletter worker (the account's rate ÷ the queue's maximum concurrency)
     member_import_queue_url: str | None = None  # 会員データ移行: validation and chunks of rows (services/member_import.py)
     invitation_send_rate: float = 5.0  # ご利用開始 mails a second per import worker (SES's account rate ÷ the mapping's concurrency, less the newsletters')
+    withdrawn_retention_days: int = 365  # personal-data-retention: a withdrawn member is anonymised this long after withdrawal
+    attachment_retention_days: int = 180  # personal-data-retention: inquiry attachments deleted this long after the inquiry closed
     mail_from: str | None = None
     frontend_url: str | None = None
     cookie_secure: bool = True
@@ -96,6 +98,8 @@ _MAPPING = {
     "NEWSLETTER_CONFIGURATION_SET": "newsletter_configuration_set",
     "MEMBER_IMPORT_QUEUE_URL": "member_import_queue_url",
     "INVITATION_SEND_RATE": "invitation_send_rate",
+    "WITHDRAWN_RETENTION_DAYS": "withdrawn_retention_days",
+    "ATTACHMENT_RETENTION_DAYS": "attachment_retention_days",
     "MAIL_FROM": "mail_from",
     "FRONTEND_URL": "frontend_url",
     "COOKIE_SECURE": "cookie_secure",

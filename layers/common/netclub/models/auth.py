@@ -8,7 +8,7 @@ from pydantic import Field
 
 from netclub.models.common import AnswerModel, Email, RequestModel, Secret, Token
 
-Status = Literal["pending_review", "active", "suspended"]
+Status = Literal["pending_review", "active", "suspended", "withdrawn", "erased"]
 Role = Literal["member", "staff", "admin"]  # netclub.access: what each may call
 
 
@@ -81,8 +81,11 @@ class MemberSummary(AnswerModel):
     status: Status
     created_at: str
     corporate_type: str | None = None
+    member_number: str | None = Field(default=None, description="会員番号 (registered by the organisation)")
+    joined_on: str | None = Field(default=None, description="入会日")
 
 
 class MemberList(AnswerModel):
     items: list[MemberSummary]
     next_cursor: str | None = None
+    total: int | None = Field(default=None, description="会員検索 (q / joined_from / joined_to): how many members match")

@@ -304,7 +304,10 @@ def close(desk: Desk, staff_id: str, inquiry_id: str) -> StaffInquiry:
     now = clock.iso()
     member = accounts.get_member(str(item["member_id"])) or {}  # read before the commit: after it, nothing may fail the answer
     try:
-        store.transact([store.close_op(item["member_id"], inquiry_id, now), audit.op(staff_id, "inquiry.close", f"inquiry:{inquiry_id}")])
+        retention = (
+            [store.attachment_retention_op(str(item["member_id"]), inquiry_id, now)] if item.get("attachments") else []
+        )  # deleted later (services/erasure.py)
+        store.transact([store.close_op(item["member_id"], inquiry_id, now), audit.op(staff_id, "inquiry.close", f"inquiry:{inquiry_id}"), *retention])
     except ConditionFailed:
         raise Conflict("このお問い合わせはすでに完了しています。", code="inquiry_closed") from None
     return _staff_view({**item, "status": "closed", "updated_at": now}, member)

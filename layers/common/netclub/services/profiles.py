@@ -101,11 +101,15 @@ def _waiting_address(member: dict[str, Any]) -> str | None:
     return None
 
 
-def _view(member: dict[str, Any], pending_email: str | None = None) -> ProfileView:
+STAFF_ONLY_FIELDS = ("note",)  # 公社メモ: the organisation's, never shown to the member (nor in its data export)
+
+
+def _view(member: dict[str, Any], pending_email: str | None = None, staff: bool = False) -> ProfileView:
     pending_email = pending_email or _waiting_address(member)
     stored = dict(member.get("profile") or {})
     stored["user"] = {**(stored.get("user") or {}), "email": member["email"]}
-    view = {**stored, "staff_fields": member.get("staff_fields") or {}, "pending_email": pending_email, "company_id": member.get("company_id")}
+    staff_fields = {k: v for k, v in (member.get("staff_fields") or {}).items() if staff or k not in STAFF_ONLY_FIELDS}
+    view = {**stored, "staff_fields": staff_fields, "pending_email": pending_email, "company_id": member.get("company_id")}
     return ProfileView.model_validate(view, context={"stored": True})  # shown as stored, even from before a rule
 
 
@@ -208,7 +212,7 @@ def admin_get(member_id: str) -> AdminMemberDetail:
 
 
 def _admin_detail(member: dict[str, Any]) -> AdminMemberDetail:
-    view = _view(member)
+    view = _view(member, staff=True)
     return AdminMemberDetail(
         member=AdminMemberSummary(
             member_id=member["member_id"],

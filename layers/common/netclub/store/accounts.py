@@ -123,6 +123,56 @@ def set_status_ops(member_id: str, email: str, expected: str, status: str, at: s
     ]
 
 
+def withdraw_ops(member: dict[str, Any], at: str, staff_fields: dict[str, Any], withdrawal: dict[str, Any]) -> list[dict[str, Any]]:
+    """退会: the member `withdrawn` (only from active, only at the address read) with its 退会日 and reason, and its
+    address released (EMAIL# deleted): the address may register again, and a login with it finds no account."""
+    pk, sk = keys.member(str(member["member_id"]))
+    expression = "SET #st = :st, GSI1PK = :g, GSI1SK = :gsk, updated_at = :at, status_changed_at = :at, withdrawn_at = :at, staff_fields = :sf, withdrawal = :w"
+    vals = {
+        ":st": "withdrawn",
+        ":g": keys.members_by_status("withdrawn"),
+        ":gsk": f"{at}#{member['member_id']}",  # by withdrawal time: the retention schedule's bounded Query
+        ":at": at,
+        ":sf": staff_fields,
+        ":w": withdrawal,
+        ":active": "active",
+        ":e": member["email"],
+    }
+    return [
+        dynamo.t_update(pk, sk, expression, names={"#st": "status"}, vals=vals, condition="attribute_exists(PK) AND #st = :active AND email = :e"),
+        dynamo.t_delete(*keys.email(str(member["email"])), condition="member_id = :m", vals={":m": member["member_id"]}),
+    ]
+
+
+def erase_ops(member: dict[str, Any], at: str, kept_staff_fields: dict[str, Any], erased_name: str) -> list[dict[str, Any]]:
+    """削除請求 / retention: the member item keeps its id, its dates and 会員番号 (the organisation's accounting), and
+    loses everything else that names or reaches a person; `erased` (GSI1 MEMBERS#erased). Only from withdrawn."""
+    pk, sk = keys.member(str(member["member_id"]))
+    expression = (
+        "SET #st = :st, GSI1PK = :g, GSI1SK = :gsk, email = :none, profile = :empty, company_name = :name, user_name = :none,"
+        " staff_fields = :sf, erased_at = :at, updated_at = :at, withdrawal.reason = :none"
+        " REMOVE password_hash, pending_email, mail_suppressed, company_id, password_changed_at"
+    )
+    vals = {
+        ":st": "erased",
+        ":g": keys.members_by_status("erased"),
+        ":gsk": f"{at}#{member['member_id']}",
+        ":none": "",
+        ":empty": {},
+        ":name": erased_name,
+        ":sf": kept_staff_fields,
+        ":at": at,
+        ":withdrawn": "withdrawn",
+    }
+    return [dynamo.t_update(pk, sk, expression, names={"#st": "status"}, vals=vals, condition="#st = :withdrawn AND attribute_exists(withdrawal)")]
+
+
+def withdrawn_before(cutoff: str, limit: int) -> list[Item]:
+    """Withdrawn members whose withdrawal is older than `cutoff` (GSI1 MEMBERS#withdrawn, keyed by withdrawal time)."""
+    items, _ = dynamo.query(keys.members_by_status("withdrawn"), index="GSI1", sk_between=("0", cutoff), limit=limit)
+    return items
+
+
 def set_status(member_id: str, expected: str, status: str, at: str) -> None:
     member = get_member(member_id, consistent=True)
     if not member:
@@ -137,6 +187,12 @@ def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -
 def all_members_with_status(status: str) -> list[Item]:
     """Every member of a status (the GSI1 partition, all pages): the staff's exports."""
     return dynamo.query_all(keys.members_by_status(status), index="GSI1")
+
+
+def member_partition(member_id: str) -> list[Item]:
+    """Every item under the member's key (MEMBER#<id>): the member, its consent record, calendar feed, inquiries,
+    商談 sent and received, second factor (staff). For 登録情報のダウンロード and erasure."""
+    return dynamo.query_all(keys.member(member_id)[0], consistent=True)
 
 
 def members_by_id(member_ids: list[str]) -> list[Item]:

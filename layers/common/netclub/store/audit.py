@@ -7,16 +7,31 @@ from typing import Any
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import Item
 
+MEMBER_TARGET = "member:"
+
+
+def _item(entry: dict[str, Any]) -> Item:
+    """The entry in its month's partition; an entry about a member is also under GSI1 `AUDIT_ABOUT#<member_id>`
+    (the member's 登録情報のダウンロード reads them there; erasure keeps them)."""
+    item = {**entry, "PK": keys.audit_month(entry["at"][:7]), "SK": f"{entry['at']}#{entry['id']}"}
+    target = str(entry.get("target", ""))
+    if target.startswith(MEMBER_TARGET):
+        item |= {"GSI1PK": keys.audit_about(target.removeprefix(MEMBER_TARGET)), "GSI1SK": item["SK"]}
+    return item
+
 
 def put_entry(entry: dict[str, Any]) -> None:
-    month = entry["at"][:7]
-    dynamo.put({**entry, "PK": keys.audit_month(month), "SK": f"{entry['at']}#{entry['id']}"})
+    dynamo.put(_item(entry))
 
 
 def entry_op(entry: dict[str, Any]) -> dict[str, Any]:
     """The same entry as a transaction item, to log a write atomically with it."""
-    month = entry["at"][:7]
-    return dynamo.t_put({**entry, "PK": keys.audit_month(month), "SK": f"{entry['at']}#{entry['id']}"})
+    return dynamo.t_put(_item(entry))
+
+
+def about_member(member_id: str) -> list[Item]:
+    """Every entry about the member (written since entries were indexed by their member), oldest first."""
+    return dynamo.query_all(keys.audit_about(member_id), index="GSI1")
 
 
 def month_page(month: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:

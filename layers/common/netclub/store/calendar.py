@@ -50,3 +50,11 @@ def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: Item 
     if previous is not None:
         operations.append(dynamo.t_delete(*token_key(str(previous["digest"]))))
     return operations
+
+
+def end_ops(current: Item) -> list[dict[str, Any]]:
+    """The member's feed ended (退会): its URL answers 404 from the commit on."""
+    return [
+        dynamo.t_delete(*feed_key(str(current["member_id"])), condition="digest = :d", vals={":d": current["digest"]}),
+        dynamo.t_delete(*token_key(str(current["digest"]))),
+    ]

@@ -109,6 +109,12 @@ def received_put_op(recipient_id: str, row: dict[str, Any]) -> dict[str, Any]:
     return dynamo.t_put(item, condition="attribute_not_exists(PK)")
 
 
+def erase_contact_op(member_id: str, contact_id: str, erased: str, at: str) -> dict[str, Any]:
+    """削除請求: the words of a 商談申込 the member sent (what the recipient received by mail stays theirs)."""
+    pk, sk = contact_key(member_id, contact_id)
+    return dynamo.t_update(pk, sk, "SET subject = :e, message = :e, erased_at = :at", vals={":e": erased, ":at": at}, condition="attribute_exists(PK)")
+
+
 def get_contact(member_id: str, contact_id: str) -> Item | None:
     return dynamo.get(*contact_key(member_id, contact_id), consistent=True)
 
@@ -128,11 +134,12 @@ class IndexChanged(Exception):
     """The index object is not the version the writer read (another writer was first)."""
 
 
-def put_index(blob: bytes, if_match: str | None) -> None:
-    """Replace the version `if_match` of the index (None: create it; it must not exist yet)."""
+def put_index(blob: bytes, if_match: str | None, key: str = INDEX_KEY) -> None:
+    """Replace the version `if_match` of the index (None: create it; it must not exist yet). `key`: which index
+    of the bucket (会員企業検索's, or the staff's member search: services/member_search.py)."""
     condition = {"IfMatch": if_match} if if_match else {"IfNoneMatch": "*"}
     try:
-        client("s3").put_object(Bucket=_bucket(), Key=INDEX_KEY, Body=blob, ContentType="application/gzip", **condition)
+        client("s3").put_object(Bucket=_bucket(), Key=key, Body=blob, ContentType="application/gzip", **condition)
     except ClientError as exc:
         code = str(exc.response.get("Error", {}).get("Code", ""))
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
@@ -141,9 +148,9 @@ def put_index(blob: bytes, if_match: str | None) -> None:
         raise
 
 
-def fetch_index(etag: str | None) -> tuple[Literal["new", "same", "missing"], bytes, str | None]:
+def fetch_index(etag: str | None, key: str = INDEX_KEY) -> tuple[Literal["new", "same", "missing"], bytes, str | None]:
     """The stored index unless it is still `etag` (one GetObject with If-None-Match)."""
-    kwargs: dict[str, Any] = {"Bucket": _bucket(), "Key": INDEX_KEY}
+    kwargs: dict[str, Any] = {"Bucket": _bucket(), "Key": key}
     if etag:
         kwargs["IfNoneMatch"] = etag
     try:

@@ -195,6 +195,45 @@ def transact(operations: list[dict[str, Any]]) -> None:
     dynamo.transact(operations)
 
 
+ATTACHMENT_RETENTION_PK = "RETENTION#attachments"
+
+
+def attachment_retention_op(member_id: str, inquiry_id: str, closed_at: str) -> dict[str, Any]:
+    """A closed inquiry with attachments, due for their deletion (personal-data-retention reads them by date)."""
+    item = {"PK": ATTACHMENT_RETENTION_PK, "SK": f"{closed_at}#{inquiry_id}", "member_id": member_id, "inquiry_id": inquiry_id, "closed_at": closed_at}
+    return dynamo.t_put(item)
+
+
+def attachment_retention_due(cutoff: str, limit: int) -> list[Item]:
+    """The markers of inquiries closed before `cutoff`, oldest first (a bounded Query on the marker partition)."""
+    items, _ = dynamo.query(ATTACHMENT_RETENTION_PK, sk_between=("0", cutoff), limit=limit, consistent=True)
+    return items
+
+
+def attachments_cleared(marker: Item, inquiry_exists: bool, at: str) -> None:
+    """The inquiry's attachment list emptied (their files deleted before) and its marker removed, together."""
+    operations = [dynamo.t_delete(str(marker["PK"]), str(marker["SK"]))]
+    if inquiry_exists:
+        pk, sk = inquiry_key(str(marker["member_id"]), str(marker["inquiry_id"]))
+        operations.append(
+            dynamo.t_update(pk, sk, "SET attachments = :none, attachments_deleted_at = :at", vals={":none": [], ":at": at}, condition="attribute_exists(PK)")
+        )
+    dynamo.transact(operations)
+
+
+def erase_op(member_id: str, inquiry_id: str, erased: str, at: str) -> dict[str, Any]:
+    """削除請求: the inquiry's words (the member's and the replies) and attachment list replaced; its receipt, kind,
+    status and dates stay (the desk's counts and the audit trail)."""
+    pk, sk = inquiry_key(member_id, inquiry_id)
+    return dynamo.t_update(
+        pk,
+        sk,
+        "SET content = :e, replies = :none, attachments = :none, erased_at = :at",
+        vals={":e": erased, ":none": [], ":at": at},
+        condition="attribute_exists(PK)",
+    )
+
+
 def count_with_status(status: str, hidden_kinds: frozenset[str] | None = None) -> int:
     """How many inquiries have this status (the GSI1 partition, counted exactly), but those of the hidden kinds: the staff's dashboard."""
     return dynamo.count(by_status(status), index="GSI1", where=_not_of_kinds(hidden_kinds))

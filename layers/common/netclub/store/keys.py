@@ -53,6 +53,10 @@ def audit_month(month: str) -> str:
     return f"AUDIT#{month}"
 
 
+def audit_about(member_id: str) -> str:  # GSI1PK of the audit entries whose target is the member
+    return f"AUDIT_ABOUT#{member_id}"
+
+
 # --- mail magazine (store/newsletters.py) ---
 
 

@@ -309,6 +309,20 @@ def holder_item(reservation: dict[str, Any], member: dict[str, Any]) -> Item:
     }
 
 
+def erase_snapshot_ops(reservation: dict[str, Any], erased: str, at: str) -> list[dict[str, Any]]:
+    """削除請求: the member's names and note on the reservation and on the staff list's snapshots of it (the live
+    holder, or the cancelled one), each where it exists. Seats, statuses and dates stay."""
+    names = "SET company_name = :e, user_name = :blank, note = :blank, erased_at = :at"
+    vals = {":e": erased, ":blank": "", ":at": at, ":rid": reservation["id"]}
+    return [
+        dynamo.t_update(
+            *reservation_key(reservation["id"]), "SET note = :blank, erased_at = :at", vals={":blank": "", ":at": at}, condition="attribute_exists(PK)"
+        ),
+        dynamo.t_update(*holder_key(reservation["offering_id"], reservation["member_id"]), names, vals=vals, condition="reservation_id = :rid"),
+        dynamo.t_update(*cancelled_key(reservation["offering_id"], reservation["id"]), names, vals=vals, condition="reservation_id = :rid"),
+    ]
+
+
 def cancelled_item(reservation: dict[str, Any], member: dict[str, Any], cancelled_at: str) -> Item:
     """What the staff list keeps of a cancelled reservation (the holder snapshot, status cancelled)."""
     pk, sk = cancelled_key(reservation["offering_id"], reservation["id"])
