@@ -157,6 +157,21 @@ class LocalStack:
         return found.group(0)
 
 
+def presigned_post(upload: dict[str, Any], data: bytes, content_type: str) -> None:
+    """A file to a presigned POST as a browser's FormData sends it: every field, then the file (last)."""
+    import uuid
+
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in upload["fields"].items()]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload"\r\nContent-Type: {content_type}\r\n\r\n'.encode() + data + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    request = urllib.request.Request(upload["url"], data=b"".join(parts), method="POST", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.status in (200, 201, 204), answer.status
+
+
 def start_stack(extra_env: dict[str, str] | None = None) -> LocalStack:
     port = _free_port()
     env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1", **(extra_env or {})}

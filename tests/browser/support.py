@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.stackutil import Browserish, LocalStack
+from tests.stackutil import Browserish, LocalStack, presigned_post
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -144,14 +143,5 @@ def upload_attachment(client: Browserish, filename: str, data: bytes, content_ty
     """POST /api/attachments, then the file to the presigned POST as a browser's FormData sends it; the attachment id."""
     started = client.post("/api/attachments", {"filename": filename, "content_type": content_type, "size": len(data)})
     assert started.status == 201, started.body
-    upload = started.body["upload"]
-    boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in upload["fields"].items()]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload"\r\nContent-Type: {content_type}\r\n\r\n'.encode() + data + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    request = urllib.request.Request(upload["url"], data=b"".join(parts), method="POST", headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        assert answer.status in (200, 201, 204), answer.status
+    presigned_post(started.body["upload"], data, content_type)
     return str(started.body["attachment_id"])
