@@ -613,6 +613,17 @@ def _erase(c: Ctx) -> Call:
     return Call(c.staff, "POST", f"/api/admin/members/{member_id}/erase")
 
 
+def _suspend(c: Ctx) -> Call:
+    member_id = new_member(c.env, c.staff, f"suspend{c.next()}@example.jp").get("/api/me").body["member_id"]
+    return Call(c.staff, "POST", f"/api/admin/members/{member_id}/suspend", {"reason": "会費未納"})
+
+
+def _reinstate(c: Ctx) -> Call:
+    member_id = new_member(c.env, c.staff, f"reinstate{c.next()}@example.jp").get("/api/me").body["member_id"]
+    assert c.staff.post(f"/api/admin/members/{member_id}/suspend", {}).status == 200
+    return Call(c.staff, "POST", f"/api/admin/members/{member_id}/reinstate")
+
+
 def _department_create(c: Ctx) -> Call:
     return Call(c.staff, "POST", "/api/admin/departments", {"name": f"部署{c.next()}"})
 
@@ -704,6 +715,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/me/withdrawal"): Row(_withdrawal, mails=True, outbox_first=True),
     ("POST", "/api/admin/members/{member_id}/withdraw"): Row(_staff_withdraws, mails=True, outbox_first=True),
     ("POST", "/api/admin/members/{member_id}/erase"): Row(_erase, mails=False),
+    ("POST", "/api/admin/members/{member_id}/suspend"): Row(_suspend, mails=True, outbox_first=True),
+    ("POST", "/api/admin/members/{member_id}/reinstate"): Row(_reinstate, mails=True, outbox_first=True),
 }
 
 
@@ -1091,6 +1104,9 @@ def test_a_throttled_session_read_in_the_authorizer_is_503(ctx: Ctx) -> None:
     """The authorizer fails (its session read throttled past the SDK's retries): template.yaml's
     AUTHORIZER_FAILURE gateway response answers 503 + Retry-After in Japanese, as the local gateway does."""
     with wire.injected(ctx.monkeypatch) as faults:
-        faults.dynamodb("GetItem")
+        faults.dynamodb("BatchGetItem")  # the authorizer's one read: the session and its member together
+        faults.sent.clear()
         answer = ctx.member.get("/api/me")
+        assert faults.rules[0].hits, "the authorizer's read was never met"
+        assert "dynamodb.GetItem" not in faults.sent, f"the route's own function ran: {dict(faults.sent)}"  # the gateway stopped at the authorizer
     _refused(answer, 503, "unavailable", "session read throttled")

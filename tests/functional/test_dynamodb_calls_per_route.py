@@ -156,6 +156,8 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/members/{member_id}/withdraw"): 7,
     ("POST", "/api/admin/members/{member_id}/erase"): 6,  # (withdrawn already) its partition, its reservations, one transaction
     ("GET", "/api/me/data-export"): 5,
+    ("POST", "/api/admin/members/{member_id}/suspend"): 5,  # authorizer, the member, its sessions, one transaction, the mail out of the outbox
+    ("POST", "/api/admin/members/{member_id}/reinstate"): 4,
     (
         "GET",
         "/api/admin/members",

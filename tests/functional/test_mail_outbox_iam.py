@@ -207,6 +207,14 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
             step(staff.post(f"/api/admin/members/{leaving['member_id']}/{'withdraw' if how == 'staff' else 'erase'}", {}), 200)
         one_more_kept()
 
+    # 利用停止 and 再開 (AdminMembersSuspendFunction): each mail waits in the outbox
+    paused = seed._member("outbox.paused@example.jp", PASSWORD, "member", "停止株式会社", "停止", {"company_name": "停止株式会社"})
+    accounts.create_member(paused)
+    step(staff.post(f"/api/admin/members/{paused['member_id']}/suspend", {"reason": "確認中"}), 200)
+    one_more_kept()
+    step(staff.post(f"/api/admin/members/{paused['member_id']}/reinstate"), 200)
+    one_more_kept()
+
     # every function that may send mail was made to fall back to the outbox above, and IAM allowed it
     after = _outbox_writes(recorder)
     fell_back = {fn for fn, count in after.items() if count > before.get(fn, 0)}

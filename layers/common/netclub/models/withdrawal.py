@@ -58,3 +58,7 @@ class MyDataExport(AnswerModel):
     business_contacts_received: list[dict[str, Any]]
     usage_history: list[dict[str, Any]]
     audit_entries: list[dict[str, Any]] = Field(description="the organisation's audit entries about the member")
+
+
+class SuspensionRequest(RequestModel):
+    reason: Annotated[str, Field(max_length=500, description="利用停止の理由（任意、会員へのメールに記載）")] | None = None

@@ -18,7 +18,9 @@ from netclub.store import accounts
 
 logger = Logger(service="netclub", child=True)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-ENDED_STATUSES = frozenset({"disabled", "invited", "withdrawn"})  # accounts whose sessions no longer count (staff: 停止, or never activated; 退会)
+ENDED_STATUSES = frozenset(
+    {"disabled", "invited", "withdrawn", "suspended", "erased"}
+)  # accounts whose sessions no longer count (staff: 停止, or never activated; 退会; 利用停止)
 TOUCH_EVERY_SECONDS = 60
 
 
