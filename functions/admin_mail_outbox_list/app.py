@@ -15,9 +15,13 @@ from netclub.services import outbox
 app = build_resolver()
 
 
-@app.get("/api/admin/mail-outbox", summary="送信できずに再送待ちのメール（新しい順、本文は含みません）", tags=["admin"])
-def mail_outbox(cursor: Annotated[str | None, Query(max_length=2048)] = None, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> OutboxList:
-    items, next_cursor = outbox.page(limit, cursor)
+@app.get("/api/admin/mail-outbox", summary="送信できずに再送待ちのメール、または送信をあきらめたメール（新しい順、本文は含みません）", tags=["admin"])
+def mail_outbox(
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    parked: Annotated[bool, Query(description="true: the mails the retry gave up on")] = False,
+) -> OutboxList:
+    items, next_cursor = outbox.page(limit, cursor, parked)
     return OutboxList(items=[OutboxMail(**i) for i in items], next_cursor=next_cursor)
 
 

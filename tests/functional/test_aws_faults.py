@@ -1044,33 +1044,87 @@ def test_mail_retry_under_faults(ctx: Ctx) -> None:
         faults.clear()
         assert len(wire.outbox()) == 3, [(m["template"], m["SK"]) for m in wire.outbox()]
 
-        # SES still throttling: the run stops at the first refusal (no hammering), records it, never fails
+        # SES still throttling: the run stops at the second refusal in a row (one mail's trouble does not stop it;
+        # two mails refused is SES's: no hammering), records both, never fails
         faults.ses("TooManyRequestsException")
-        assert mail_retry.run() == {"sent": 0, "failed": 1}
-        assert faults.rules[0].hits == 2  # one mail: the first attempt and the SDK's one retry for SES (max_attempts counts retries)
-        assert sorted(int(m["attempts"]["N"]) for m in wire.outbox()) == [1, 1, 2]
+        assert mail_retry.run() == {"sent": 0, "failed": 2, "parked": 0}
+        assert faults.rules[0].hits == 4  # two mails: each the first attempt and the SDK's one retry for SES (max_attempts counts retries)
+        assert sorted(int(m["attempts"]["N"]) for m in wire.outbox()) == [1, 2, 2]
         faults.clear()
 
         # SES back but the outbox throttled: reading it fails → nothing sent, the run ends quietly
         faults.dynamodb("Query", error="ProvisionedThroughputExceededException")
-        assert mail_retry.run() == {"sent": 0, "failed": 0}
+        assert mail_retry.run() == {"sent": 0, "failed": 0, "parked": 0}
         faults.clear()
 
         # SES back, removing from the outbox throttled: sent, kept listed (sent again later: better twice than never)
         sent = wire.sent_mails()
         faults.dynamodb("DeleteItem")
-        assert mail_retry.run() == {"sent": 3, "failed": 0}
+        assert mail_retry.run() == {"sent": 3, "failed": 0, "parked": 0}
         assert wire.sent_mails() == sent + 3 and len(wire.outbox()) == 3
         faults.clear()
 
         # SES refusing and recording the attempt throttled: the run still ends and reports it
         faults.ses("InternalFailure")
         faults.dynamodb("UpdateItem")
-        assert mail_retry.run() == {"sent": 0, "failed": 1}
+        assert mail_retry.run() == {"sent": 0, "failed": 2, "parked": 0}
         faults.clear()
 
-        assert mail_retry.run() == {"sent": 3, "failed": 0}
+        assert mail_retry.run() == {"sent": 3, "failed": 0, "parked": 0}
         assert wire.outbox() == []
+
+
+def test_a_mail_ses_keeps_refusing_is_parked_and_never_holds_back_newer_mail(ctx: Ctx) -> None:
+    """A mail SES refuses for itself (MessageRejected) is parked at once, one refused for an hour (MAX_ATTEMPTS
+    runs) then too: out of the queue's head, listed for staff, `MAIL PARKED` logged for the alarm. An account-level
+    refusal (sending paused) stops the run and counts against no mail."""
+    from botocore.exceptions import ClientError
+    from netclub import mail
+    from netclub.services import mail_retry
+
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.ses("ServiceUnavailable")
+        for to in ("rejected1@example.jp", "rejected2@example.jp", "flaky@example.jp", "fine@example.jp"):  # oldest first
+            assert not mail.send(to, "registration_exists", login_link="https://portal.example/login", about="test")
+        faults.clear()
+    assert len(wire.outbox()) == 4
+    sent: list[str] = []
+
+    def ses(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
+        errors = {"rejected1@example.jp": "MessageRejected", "rejected2@example.jp": "MessageRejected", "flaky@example.jp": "InternalFailure"}
+        if to in errors:
+            raise ClientError({"Error": {"Code": errors[to], "Message": "refused"}, "ResponseMetadata": {"HTTPStatusCode": 400}}, "SendEmail")
+        sent.append(to)
+
+    ctx.monkeypatch.setattr(mail_retry, "deliver", ses)
+    # the two rejected heads would block a run of 2 for ever: parked at once, so the next run reaches the others
+    with wire.log_lines() as lines:
+        assert mail_retry.run(limit=2) == {"sent": 0, "failed": 2, "parked": 2}
+    assert sum("MAIL PARKED" in line for line in lines) == 2 and not any("@" in line for line in lines)
+    assert mail_retry.run(limit=2) == {"sent": 1, "failed": 1, "parked": 0} and sent == ["fine@example.jp"]  # one mail's outage error: the next still tried
+    # the flaky one: parked once it has been refused MAX_ATTEMPTS times
+    for _ in range(mail_retry.MAX_ATTEMPTS - 3):
+        assert mail_retry.run()["parked"] == 0
+    assert mail_retry.run() == {"sent": 0, "failed": 1, "parked": 1} and wire.outbox() == []
+    listed = ctx.staff.get("/api/admin/mail-outbox?parked=true").body["items"]
+    assert sorted(m["to"] for m in listed) == ["flaky@example.jp", "rejected1@example.jp", "rejected2@example.jp"]
+    assert {m["parked_reason"] for m in listed} == {"MessageRejected", f"{mail_retry.MAX_ATTEMPTS} attempts, last InternalFailure"}
+    assert ctx.staff.get("/api/admin/mail-outbox").body["items"] == []
+
+    # sending paused for the account: the run stops at once and nothing is counted against the mail
+    with wire.injected(ctx.monkeypatch) as faults:
+        faults.ses("ServiceUnavailable")
+        assert not mail.send("later@example.jp", "registration_exists", login_link="https://portal.example/login", about="test")
+        faults.clear()
+
+    def paused(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
+        raise ClientError({"Error": {"Code": "SendingPausedException", "Message": "paused"}, "ResponseMetadata": {"HTTPStatusCode": 400}}, "SendEmail")
+
+    ctx.monkeypatch.setattr(mail_retry, "deliver", paused)
+    for _ in range(mail_retry.MAX_ATTEMPTS + 1):
+        assert mail_retry.run() == {"sent": 0, "failed": 0, "parked": 0}
+    (waiting,) = wire.outbox()
+    assert int(waiting["attempts"]["N"]) == 1
 
 
 # --- the authorizer's own bookkeeping ---------------------------------------------------------------

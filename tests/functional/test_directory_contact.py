@@ -280,7 +280,7 @@ def test_mail_retry_keeps_reply_to_after_an_ses_fault(env: Env, member: Portal, 
     assert env.mails(RECIPIENT) == []
     (kept,) = wire.outbox()
     assert kept["template"]["S"] == "business_contact" and kept["reply_to"]["S"] == DEMO[0]
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0, "parked": 0}
     (mail,) = env.mails(RECIPIENT)
     assert mail["headers"] == {"Reply-To": DEMO[0]}
     assert mail["subject"] == "【Net Club 商談申込】部品加工のご相談"

@@ -227,7 +227,7 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     # SES is back: the scheduled retry sends every kept mail
     ses_down["down"] = False
     result = env.invoke("MailRetryFunction", SCHEDULED_EVENT)
-    assert result == {"sent": kept, "failed": 0}
+    assert result == {"sent": kept, "failed": 0, "parked": 0}
     assert _outbox() == []
     assert any("お問い合わせ" in m["subject"] for m in env.mails(DEMO[0]))
     relayed = [m for m in env.mails(DEMO[0]) if m["subject"].startswith("【Net Club 商談申込】")]

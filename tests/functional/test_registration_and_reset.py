@@ -172,7 +172,7 @@ def test_failed_mail_is_kept_and_retried(env: Env, portal: Portal, monkeypatch: 
     assert len(outbox.pending()) == 1
     assert env.mails(DEMO[0]) == []
     monkeypatch.setattr(mail_retry, "deliver", real)
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0, "parked": 0}
     assert outbox.pending() == []
     assert any("パスワード再設定のご案内" in m["subject"] for m in env.mails(DEMO[0]))
 
@@ -198,7 +198,7 @@ def test_staff_see_the_mails_waiting_for_retry(env: Env, portal: Portal, staff: 
     assert member.get("/api/admin/mail-outbox").status == 403
     assert staff.get("/api/admin/mail-outbox?cursor=%%%").status == 400
     monkeypatch.setattr(mail_retry, "deliver", real)
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0, "parked": 0}
     assert staff.get("/api/admin/mail-outbox").body["items"] == []
 
 

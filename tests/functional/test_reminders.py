@@ -84,9 +84,9 @@ def test_ses_failure_then_retry_sends_exactly_one(env: Env, staff: Portal, membe
     assert _reminders(env, DEMO[0]) == []
     kept = _outbox()
     assert len(kept) == 1 and kept[0]["template"]["S"] == "reservation_reminder" and kept[0]["attempts"]["N"] == "1"
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0, "parked": 0}
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["already"] == 1
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0}
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0, "parked": 0}
     assert len(_reminders(env, DEMO[0])) == 1
 
 
@@ -135,10 +135,10 @@ def test_a_run_that_dies_after_the_commit_loses_nothing_and_sends_once(env: Env,
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["reminded"] == 1
     monkeypatch.setattr(reminders, "_send", real_send)
     assert [m["attempts"]["N"] for m in _outbox()] == ["0"]
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0}  # its writer may still be sending it
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0, "parked": 0}  # its writer may still be sending it
     later = clock.now() + dt.timedelta(minutes=3)
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0}
+    assert env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 1, "failed": 0, "parked": 0}
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["already"] == 1
     assert len(_reminders(env, DEMO[0])) == 1 and _outbox() == []
 

@@ -235,7 +235,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 送信できずに再送待ちのメール（新しい順、本文は含みません） */
+        /** 送信できずに再送待ちのメール、または送信をあきらめたメール（新しい順、本文は含みません） */
         get: operations["mail_outbox_api_admin_mail_outbox_get"];
         put?: never;
         post?: never;
@@ -2887,6 +2887,13 @@ export interface components {
             last_error?: string | null;
             /** Last Attempt At */
             last_attempt_at?: string | null;
+            /**
+             * Parked At
+             * @description given up by the retry (SES refused it for itself, or for an hour)
+             */
+            parked_at?: string | null;
+            /** Parked Reason */
+            parked_reason?: string | null;
         };
         /** PasswordChangeRequest */
         PasswordChangeRequest: {
@@ -5206,6 +5213,8 @@ export interface operations {
             query?: {
                 cursor?: string | null;
                 limit?: number;
+                /** @description true: the mails the retry gave up on */
+                parked?: boolean;
             };
             header?: never;
             path?: never;

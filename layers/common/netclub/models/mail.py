@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from netclub.models.common import AnswerModel
 
 
@@ -14,6 +16,8 @@ class OutboxMail(AnswerModel):
     attempts: int
     last_error: str | None = None
     last_attempt_at: str | None = None
+    parked_at: str | None = Field(default=None, description="given up by the retry (SES refused it for itself, or for an hour)")
+    parked_reason: str | None = None
 
 
 class OutboxList(AnswerModel):

@@ -31,31 +31,65 @@ def _first_send_pending(mail: dict[str, object], now: datetime) -> bool:
     return int(str(mail.get("attempts", 1))) == 0 and created > now - timedelta(seconds=FIRST_SEND_SECONDS)
 
 
+MAX_ATTEMPTS = 12  # every 5 minutes: an hour of SES refusing one mail, then it is parked for staff
+# SES refuses this mail itself (its address, its content): sending it again cannot help
+PERMANENT = frozenset({"MessageRejected", "BadRequestException", "InvalidParameterValue", "NotFoundException"})
+# SES refuses every mail of the account: stop the run, count nothing against the mails (they are not at fault)
+ACCOUNT = frozenset({"AccountSuspendedException", "SendingPausedException", "MailFromDomainNotVerifiedException", "AccessDeniedException"})
+
+
 def run(limit: int = 100) -> dict[str, int]:
-    sent = failed = 0
+    """Retry the oldest `limit` mails. A mail SES refuses for itself (PERMANENT), or after MAX_ATTEMPTS, is
+    parked (`MAIL PARKED`: alarmed, listed for staff), so that no mail at the head of the queue holds back
+    the newer ones for more than an hour."""
+    sent = failed = parked = outages = 0
     now = clock.now()
     try:
         waiting = outbox.pending(limit)
     except Exception as exc:
         logger.warning("mail retry: outbox not readable", extra={"error": failure_name(exc)})
-        return {"sent": 0, "failed": 0}
+        return {"sent": 0, "failed": 0, "parked": 0}
     for mail in waiting:
         if _first_send_pending(mail, now):
             continue
         try:
             deliver(mail["to"], mail["subject"], mail["body"], mail.get("reply_to"))
         except Exception as exc:
+            error = failure_name(exc)
+            if error in ACCOUNT:
+                logger.error("MAIL PAUSED: SES refuses every mail of the account; retried later", extra={"error": error})
+                break
             failed += 1
-            _record_failure(mail, failure_name(exc))
-            if refused_for_now(exc):
-                break  # SES throttled or out: the rest wait for the next run
+            attempts = int(str(mail.get("attempts", 0))) + 1
+            if error in PERMANENT or attempts >= MAX_ATTEMPTS:
+                parked += _park(mail, error if error in PERMANENT else f"{attempts} attempts, last {error}")
+                continue
+            _record_failure(mail, error)
+            outages = outages + 1 if refused_for_now(exc) else 0
+            if outages >= 2:
+                break  # SES throttled or out (two mails in a row, so not one mail's trouble): the rest wait for the next run
             continue
+        outages = 0
         sent += 1
         try:
             outbox.remove(mail["SK"])
         except Exception as exc:
             logger.warning("mail retry: sent but still listed", extra={"mail_id": mail.get("id"), "error": failure_name(exc)})
-    return {"sent": sent, "failed": failed}
+    return {"sent": sent, "failed": failed, "parked": parked}
+
+
+def _park(mail: dict[str, object], reason: str) -> int:
+    try:
+        outbox.park(mail, reason, clock.iso())  # type: ignore[arg-type]
+    except Exception as exc:
+        _record_failure(mail, reason)
+        logger.warning("mail retry: not parked", extra={"mail_id": mail.get("id"), "error": failure_name(exc)})
+        return 0
+    logger.error(
+        "MAIL PARKED: given up after SES refused it; listed for staff",
+        extra={"mail_id": mail.get("id"), "template": mail.get("template"), "about": mail.get("about"), "reason": reason},
+    )
+    return 1
 
 
 def _record_failure(mail: dict[str, object], error: str) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 from netclub.cursor import decode, encode
 from netclub.store import outbox
 
-SHOWN = ("id", "to", "subject", "template", "created_at", "attempts", "last_error", "last_attempt_at")
+SHOWN = ("id", "to", "subject", "template", "created_at", "attempts", "last_error", "last_attempt_at", "parked_at", "parked_reason")
 
 
-def page(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    found, last = outbox.page(limit, decode(cursor))
+def page(limit: int, cursor: str | None, parked: bool = False) -> tuple[list[dict[str, Any]], str | None]:
+    found, last = outbox.page(limit, decode(cursor), parked)
     return [{k: item.get(k) for k in SHOWN} for item in found], encode(last)

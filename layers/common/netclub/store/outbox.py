@@ -34,9 +34,23 @@ def record_attempt(sk: str, error: str, at: str) -> None:
     dynamo.update(keys.OUTBOX_PK, sk, "SET attempts = attempts + :one, last_error = :e, last_attempt_at = :at", vals={":one": 1, ":e": error, ":at": at})
 
 
-def page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
-    """Newest first, for the staff view."""
-    return dynamo.query(keys.OUTBOX_PK, forward=False, limit=limit, start_key=start)
+PARKED_PK = "OUTBOX#PARKED"  # mails the retry gave up on: out of the queue's way, kept for staff (no TTL)
+
+
+def park(mail: Item, reason: str, at: str) -> None:
+    """The mail out of the retry queue into the parked partition, in one transaction (only while it is still queued)."""
+    kept = {k: v for k, v in mail.items() if k not in ("PK", "SK")}
+    dynamo.transact(
+        [
+            dynamo.t_put({**kept, "PK": PARKED_PK, "SK": str(mail["SK"]), "parked_at": at, "parked_reason": reason}),
+            dynamo.t_delete(keys.OUTBOX_PK, str(mail["SK"]), condition="attribute_exists(PK)"),
+        ]
+    )
+
+
+def page(limit: int, start: dict[str, Any] | None, parked: bool = False) -> tuple[list[Item], dict[str, Any] | None]:
+    """Newest first, for the staff view: the mails waiting for a retry, or (parked) those given up."""
+    return dynamo.query(PARKED_PK if parked else keys.OUTBOX_PK, forward=False, limit=limit, start_key=start)
 
 
 def count() -> int:
