@@ -1,5 +1,6 @@
 """POST /api/unsubscribe (no session): RFC 8058 one-click (form `List-Unsubscribe=One-Click`, ?token=) or
-the front end's 配信停止 page (JSON {token}). There is no GET: following a link never changes anything."""
+the front end's 配信停止 page (JSON {token}). A GET (a mail client without one-click opens the header's URL
+in a browser) changes nothing: 303 to the 配信停止 page with the same token, where the person confirms."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from netclub import coldstart  # first: the function loads with the garbage coll
 
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from netclub.api import CORRELATION_PATH, build_resolver, logger
-from netclub.http import Query
+from netclub.http import Query, Response
 from netclub.models.newsletters import Unsubscribed
 from netclub.services import newsletters
 
@@ -41,6 +43,17 @@ def _body_token() -> str:
 )
 def unsubscribe(token: Annotated[str | None, Query(max_length=2048)] = None) -> Unsubscribed:
     return newsletters.unsubscribe(token or _body_token())
+
+
+@app.get(
+    "/api/unsubscribe",
+    summary="配信停止の確認画面へ（変更はしません）",
+    tags=["public"],
+    responses={303: {"description": "to /unsubscribe?token= (the confirmation page); nothing is changed"}},
+)
+def unsubscribe_page(token: Annotated[str | None, Query(max_length=2048)] = None) -> Response[None]:
+    location = "/unsubscribe" + (f"?token={quote(token, safe='')}" if token else "")
+    return Response(status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

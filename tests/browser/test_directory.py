@@ -113,8 +113,13 @@ def test_search_company_page_and_back_to_the_same_results(local_stack: LocalStac
     expect(page.get_by_test_id("directory-empty")).to_contain_text("条件に合う企業は見つかりませんでした。")
     shot(page, "directory-empty")
 
-    # a company with equipment: its page, the 設備 table, then 戻る to the same results
+    # 条件をクリア: the form, and the results and 「検索条件：…」 with it (the screen as it opens)
     page.get_by_test_id("directory-clear").click()
+    expect(page.get_by_test_id("directory-empty")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"[?&]q="))
+    expect(page.get_by_test_id("directory-total")).not_to_contain_text("該当なしのはずの語")
+
+    # a company with equipment: its page, the 設備 table, then 戻る to the same results
     page.get_by_label("キーワード").fill("マシニングセンタ")
     page.get_by_test_id("directory-search").click()
     expect(page.get_by_test_id("directory-total")).to_contain_text("キーワード「マシニングセンタ」")

@@ -87,7 +87,7 @@ def _expected(folder: str, event: dict[str, Any]) -> dict[int, str | None]:
     """Status → error code the sample may answer (its ids are made up, its body a placeholder)."""
     method, has_id = event["httpMethod"], bool(event.get("pathParameters"))
     if folder == "unsubscribe":  # no session, a made-up token: the route's own answer to a link that is not one
-        return {400: "invalid_token"}
+        return {303: None} if method == "GET" else {400: "invalid_token"}  # a GET: to the confirmation page
     if (folder, method) == ("auth_logout", "POST"):
         return {204: None}
     if (folder, method) == ("calendar_feed", "POST"):  # the feed's re-issue takes no body

@@ -74,6 +74,7 @@ READS: dict[tuple[str, ...], Callable[[Ctx], Call]] = {
     ("GET", "/api/admin/member-imports"): lambda c: Call(c.staff, "GET", f"/api/admin/member-imports?_={c.imported_file()}"),
     ("GET", "/api/admin/member-imports/{import_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/member-imports/{c.imported_file()}"),
     ("GET", "/api/me/data-export"): lambda c: Call(c.member, "GET", "/api/me/data-export"),
+    ("GET", "/api/unsubscribe"): lambda c: Call(c.visitor(), "GET", "/api/unsubscribe?token=abc"),
     ("GET", "/api/admin/members", "会員検索"): lambda c: Call(c.staff, "GET", "/api/admin/members?q=NC-000123"),
     ("GET", "/api/admin/inquiries", "a staff member's desk"): lambda c: Call(_desk_staff(c), "GET", f"/api/admin/inquiries?_={c.inquiry()['id']}"),
     ("GET", "/api/admin/newsletters/{newsletter_id}"): lambda c: Call(
@@ -156,6 +157,7 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/members/{member_id}/withdraw"): 7,
     ("POST", "/api/admin/members/{member_id}/erase"): 6,  # (withdrawn already) its partition, its reservations, one transaction
     ("GET", "/api/me/data-export"): 5,
+    ("GET", "/api/unsubscribe"): 0,  # a redirect to the confirmation page: nothing read, nothing changed
     ("POST", "/api/admin/members/{member_id}/suspend"): 5,  # authorizer, the member, its sessions, one transaction, the mail out of the outbox
     ("POST", "/api/admin/members/{member_id}/reinstate"): 4,
     (
@@ -251,7 +253,7 @@ def test_dynamodb_calls_of_the_route(ctx: Ctx, route: tuple[str, ...]) -> None:
     call = ROUTES[route](ctx)
     with dynamodb_calls() as calls:
         answer = call.send()
-    assert 200 <= answer.status < 300, (answer.status, answer.raw[:300])
+    assert 200 <= answer.status < 300 or (answer.status == 303 and route == ("GET", "/api/unsubscribe")), (answer.status, answer.raw[:300])
     total = sum(calls.values())
     if os.environ.get("NETCLUB_CALLS_FILE"):  # benchmarks/route_calls.py collects the table (also from xdist workers)
         with open(os.environ["NETCLUB_CALLS_FILE"], "a", encoding="utf-8") as out:

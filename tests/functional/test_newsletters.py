@@ -322,7 +322,7 @@ def test_one_click_unsubscribe_without_a_session_takes_effect_at_once(env: Env, 
     queue.poll()
     token = env.link_token(DEMO[0], "/unsubscribe")
     visitor = env.new_client()
-    assert visitor.get(f"/api/unsubscribe?token={token}").status in (403, 404, 405)  # a GET changes nothing
+    assert visitor.get(f"/api/unsubscribe?token={token}").status == 303  # a GET changes nothing: to the confirmation page
     assert newsletters.audience(["netclub_magazine"]) == [env.accounts["member"]]
 
     form = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -599,3 +599,20 @@ def test_the_backfill_puts_members_saved_the_old_way_in_the_audience_once_and_re
     assert _newsletter_mails(env, "old-bounced@example.jp") == [] and _newsletter_mails(env, "old-pending@example.jp") == []
     view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
     assert view["stats"]["recipients"] == 6 and view["stats"]["sent"] == 6
+
+
+def test_a_plain_visit_of_the_unsubscribe_url_shows_the_confirmation_page_and_changes_nothing(env: Env, staff: Portal, queue: Queue) -> None:
+    """Mail clients without one-click open the List-Unsubscribe URL in a browser (a GET): 303 to the front end's
+    配信停止 page with the same token, where the person confirms; the subscription stays until then."""
+    newsletter_id = _sent(staff, ["netclub_magazine", "e_argus"])
+    queue.poll()
+    mail = _newsletter_mails(env, DEMO[0])[-1]
+    url = next(h["List-Unsubscribe"] for h in [mail["headers"]] if "List-Unsubscribe" in h).strip("<>")
+    path = url[url.index("/api/unsubscribe") :]
+    visit = env.new_client().get(path)
+    assert visit.status == 303 and visit.headers["Location"].startswith("/unsubscribe?token=")
+    assert "json" not in visit.headers.get("Content-Type", ""), visit.headers  # no body to read
+    assert visit.headers["Location"].split("token=", 1)[1] == path.split("token=", 1)[1]
+    view = staff.get(f"/api/admin/newsletters/{newsletter_id}").body
+    assert view["stats"]["unsubscribed"] == 0  # nothing changed by the visit
+    assert env.new_client().get("/api/unsubscribe").headers["Location"] == "/unsubscribe"

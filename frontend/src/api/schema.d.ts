@@ -1509,7 +1509,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 配信停止の確認画面へ（変更はしません） */
+        get: operations["unsubscribe_page_api_unsubscribe_get"];
         put?: never;
         /** メールマガジンの配信停止（ワンクリック、ログイン不要） */
         post: operations["unsubscribe_api_unsubscribe_post"];
@@ -12149,6 +12150,53 @@ export interface operations {
             };
             /** @description unsupported_media_type（Content-Type が application/json でない） */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unsubscribe_page_api_unsubscribe_get: {
+        parameters: {
+            query?: {
+                token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to /unsubscribe?token= (the confirmation page); nothing is changed */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

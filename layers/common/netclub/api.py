@@ -158,10 +158,10 @@ def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[i
     500 and 503 (AWS throttling or an outage, with Retry-After) always. A route lists only its other domain errors, with a description.
     """
     given = dict(responses or {})
-    successes = [status for status in given if 200 <= status < 300]
+    successes = [status for status in given if 200 <= status < 400]  # 303: a route that redirects to a page
     success = successes[0] if len(successes) == 1 else status_code
     first = dict(given.pop(success, None) or {"description": "OK"})
-    if success == 204:
+    if success in (204, 303):
         first["content"] = {}
     declared: dict[int, Any] = {success: first}
     parameters = inspect.signature(func).parameters

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -42,9 +43,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> str:
-    """The cell's text; one Excel would evaluate as a formula starts with an apostrophe."""
+    """The cell's text; one Excel would evaluate as a formula starts with an apostrophe. Looked at as Excel
+    reads it: full-width signs (＝＋－＠) are the ASCII ones after NFKC, and leading spaces (also the
+    full-width one) do not hide a formula behind them."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    probe = unicodedata.normalize("NFKC", text).lstrip()
+    return "'" + text if text.startswith(_FORMULA_START) or probe.startswith(_FORMULA_START) else text
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
