@@ -22,6 +22,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -482,13 +483,7 @@ def resend_invitation(actor_id: str, actor_name: str, member_id: str) -> Invitat
     entry = audit.op(actor_id, "member.invitation", f"member:{member_id}", {"actor_name": actor_name})
     dynamo.transact([*token_ops, outbox.put_op(mail), entry])
     send_invitations([mail])
-    return InvitationSent(member_id=member_id, expires_at=clock.iso(clock.now() + _days(INVITE_DAYS)))
-
-
-def _days(n: int) -> Any:
-    from datetime import timedelta
-
-    return timedelta(days=n)
+    return InvitationSent(member_id=member_id, expires_at=clock.iso(clock.now() + timedelta(days=INVITE_DAYS)))
 
 
 def confirm_invitation(request: MemberInvitationConfirm) -> sessions.NewSession:
