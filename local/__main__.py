@@ -48,7 +48,7 @@ def main() -> int:
         seed.run()
     functions, routes, api_props = stack.functions_and_routes(template, resolver, url, endpoint)
     # IAM as AWS applies it: a call the function's policy in template.yaml does not allow is denied here too
-    recorder = iam.install(iam.Recorder(iam.policies(template, resolver), stack.REGION, stack.ACCOUNT))
+    recorder = iam.install(iam.Recorder(iam.policies(template, resolver), stack.REGION, stack.ACCOUNT, ses_identities=iam.ses_identities(template, resolver)))
     iam_report = os.environ.get("NETCLUB_IAM_REPORT")
     gateway = Gateway(
         routes,

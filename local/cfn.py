@@ -50,8 +50,11 @@ class Resolver:
     def ref(self, name: str) -> str:
         if name in self.parameters:
             return self.parameters[name]
-        if self.template.get("Resources", {}).get(name, {}).get("Type") == "AWS::SQS::Queue":  # Ref of a queue is its URL
+        resource = self.template.get("Resources", {}).get(name, {})
+        if resource.get("Type") == "AWS::SQS::Queue":  # Ref of a queue is its URL
             return self.queue_url(name)
+        if resource.get("Type") == "AWS::SES::EmailIdentity":  # Ref of an identity is the identity (address or domain)
+            return str(self.resolve(resource["Properties"]["EmailIdentity"]))
         if name == "AWS::Region":
             return self.region
         if name == "AWS::AccountId":
@@ -92,11 +95,20 @@ class Resolver:
             if "Fn::GetAtt" in value:
                 name, attribute = value["Fn::GetAtt"]
                 return self.get_att(name, attribute)
+            if "Fn::Select" in value:
+                index, items = value["Fn::Select"]
+                return self.resolve(items)[int(index)]
+            if "Fn::Split" in value:
+                delimiter, text = value["Fn::Split"]
+                return str(self.resolve(text)).split(delimiter)
             if "Fn::Sub" in value:
                 text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+                variables = {} if isinstance(value["Fn::Sub"], str) else {k: str(self.resolve(v)) for k, v in value["Fn::Sub"][1].items()}
 
                 def sub(match: re.Match[str]) -> str:
                     token = match.group(1)
+                    if token in variables:
+                        return variables[token]
                     if "." in token:
                         return self.get_att(*token.split(".", 1))
                     return self.ref(token)

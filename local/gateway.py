@@ -176,13 +176,34 @@ class Gateway:
 
     def ses_outage(self, request: Request) -> Response:
         """POST /_dev/ses/outage {to, on}: the local SES answers TooManyRequestsException for that address (on) or
-        takes it again (off). Sends to other addresses are not touched."""
+        takes it again (off); sends to other addresses are not touched. {account: <code>, on}: every send is refused
+        with that account-level error (SendingPausedException, AccountSuspendedException,
+        MailFromDomainNotVerifiedException) until turned off."""
         from local import moto_patches
 
         body = request.get_json(silent=True) or {}
+        if request.method == "POST" and "account" in body and isinstance(body.get("on"), bool):
+            code = str(body["account"])
+            if code not in moto_patches.ACCOUNT_CODES:
+                return Response(
+                    json.dumps({"error": f"account: one of {sorted(moto_patches.ACCOUNT_CODES)}"}), status=400, content_type="application/json; charset=utf-8"
+                )
+            if body["on"]:
+                moto_patches.ACCOUNT_OUTAGE["code"] = code
+            else:
+                moto_patches.ACCOUNT_OUTAGE.pop("code", None)
+            return Response(json.dumps({"account": code, "on": body["on"]}), content_type="application/json; charset=utf-8")
         to = str(body.get("to") or "").strip().lower()
         if request.method != "POST" or "@" not in to or not isinstance(body.get("on"), bool):
-            return Response(json.dumps({"error": "POST {to, on: true | false}"}), status=400, content_type="application/json; charset=utf-8")
+            return Response(
+                json.dumps(
+                    {
+                        "error": "POST {to, on: true | false} or {account: SendingPausedException | AccountSuspendedException | MailFromDomainNotVerifiedException, on}"
+                    }
+                ),
+                status=400,
+                content_type="application/json; charset=utf-8",
+            )
         if body["on"]:
             moto_patches.OUTAGE.add(to)
         else:

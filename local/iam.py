@@ -143,14 +143,29 @@ def s3_requests(operation: str, params: Mapping[str, Any]) -> list[Request]:
     raise UnknownOperation(f"s3:{operation}")
 
 
-def ses_requests(operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
+def ses_identity(address: str, identities: Iterable[str]) -> str:
+    """The verified identity SES authorises a send from `address` against: the address itself when it is an
+    identity, else its domain (or a parent domain) when that is one; else the address (which is then denied)."""
+    verified = {i.lower() for i in identities}
+    if address.lower() in verified:
+        return address
+    domain = address.rpartition("@")[2].lower()
+    while domain:
+        if domain in verified:
+            return domain
+        domain = domain.partition(".")[2]
+    return address
+
+
+def ses_requests(operation: str, params: Mapping[str, Any], region: str, account: str, identities: Iterable[str] = ()) -> list[Request]:
     if operation in ("SendEmail", "SendRawEmail"):
         sender = str(params.get("FromEmailAddress") or params.get("Source") or "")
         address = re.sub(r".*<([^>]+)>.*", r"\1", sender).strip()
-        identity = params.get("FromEmailAddressIdentityArn") or f"arn:{PARTITION}:ses:{region}:{account}:identity/{address}"
-        requests = [Request("ses:SendEmail", str(identity))]
+        identity = params.get("FromEmailAddressIdentityArn") or f"arn:{PARTITION}:ses:{region}:{account}:identity/{ses_identity(address, identities)}"
+        context = (("ses:FromAddress", (address,)),)
+        requests = [Request("ses:SendEmail", str(identity), context)]
         if params.get("ConfigurationSetName"):
-            requests.append(Request("ses:SendEmail", f"arn:{PARTITION}:ses:{region}:{account}:configuration-set/{params['ConfigurationSetName']}"))
+            requests.append(Request("ses:SendEmail", f"arn:{PARTITION}:ses:{region}:{account}:configuration-set/{params['ConfigurationSetName']}", context))
         return requests
     raise UnknownOperation(f"ses:{operation}")
 
@@ -166,7 +181,7 @@ def sqs_requests(operation: str, params: Mapping[str, Any], region: str, account
     raise UnknownOperation(f"sqs:{operation}")
 
 
-def requests_for(service: str, operation: str, params: Mapping[str, Any], region: str, account: str) -> list[Request]:
+def requests_for(service: str, operation: str, params: Mapping[str, Any], region: str, account: str, identities: Iterable[str] = ()) -> list[Request]:
     if service == "sqs":
         return sqs_requests(operation, params, region, account)
     if service == "dynamodb":
@@ -174,7 +189,7 @@ def requests_for(service: str, operation: str, params: Mapping[str, Any], region
     if service == "s3":
         return s3_requests(operation, params)
     if service in ("sesv2", "ses"):
-        return ses_requests(operation, params, region, account)
+        return ses_requests(operation, params, region, account, identities)
     raise UnknownOperation(f"{service}:{operation}")
 
 
@@ -259,6 +274,10 @@ class Policy:
         return any(s.effect == "Allow" for s in applicable) and not any(s.effect == "Deny" for s in applicable)
 
 
+def ses_identities(template: dict[str, Any], resolver: Resolver) -> frozenset[str]:
+    return frozenset(str(resolver.ref(name)) for name in resources_of_type(template, "AWS::SES::EmailIdentity"))
+
+
 def policies(template: dict[str, Any], resolver: Resolver) -> dict[str, Policy]:
     """Each function's inline policy statements from template.yaml, resolved for these names."""
     found: dict[str, Policy] = {}
@@ -292,6 +311,7 @@ class Recorder:
     region: str
     account: str
     enforce: bool = True
+    ses_identities: frozenset[str] = frozenset()  # the template's AWS::SES::EmailIdentity names (ses_identity)
     used: dict[str, dict[tuple[str, str, str], int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     denials: list[dict[str, str]] = field(default_factory=list)  # since the last reset (one test)
     all_denials: list[dict[str, str]] = field(default_factory=list)
@@ -303,7 +323,7 @@ class Recorder:
         if function is None:  # the stack's own set-up (resources, seed), not a function
             return
         try:
-            requests = requests_for(service, operation, params, region or self.region, self.account)
+            requests = requests_for(service, operation, params, region or self.region, self.account, self.ses_identities)
         except UnknownOperation as exc:
             with self._lock:
                 self.unknown.append(f"{function}: {exc}")

@@ -99,6 +99,14 @@ def mail_headers(params: dict[str, Any]) -> dict[str, str]:
 # POST /_dev/ses/outage: addresses the local SES refuses for now, answering TooManyRequestsException as a
 # throttled account would (a fault to inject from outside, for the newsletter worker's retries and DLQ).
 OUTAGE: set[str] = set()
+# POST /_dev/ses/outage {account: <code>, on}: every send refused with an account-level error as SES answers
+# when sending is paused, the account suspended or the identity unverified (a newsletter pauses, mail_retry stops)
+ACCOUNT_OUTAGE: dict[str, str] = {}
+ACCOUNT_CODES = {
+    "SendingPausedException": "Sending is paused for this account.",
+    "AccountSuspendedException": "The account is suspended for sending.",
+    "MailFromDomainNotVerifiedException": "The MAIL FROM domain is not verified.",
+}
 
 
 def _keep_mail_headers() -> None:
@@ -109,6 +117,11 @@ def _keep_mail_headers() -> None:
 
     def send_email(self: Any) -> str:
         to = {str(a).strip().lower() for a in (json.loads(self.body or "{}").get("Destination") or {}).get("ToAddresses") or []}
+        if ACCOUNT_OUTAGE.get("code"):
+            code = ACCOUNT_OUTAGE["code"]
+            refused = JsonRESTError(code, ACCOUNT_CODES.get(code, code))
+            refused.code = 400
+            raise refused
         if to & OUTAGE:
             refused = JsonRESTError("TooManyRequestsException", "Maximum sending rate exceeded.")
             refused.code = 429

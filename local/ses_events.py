@@ -1,6 +1,6 @@
 """SES event notifications as the local stack delivers them (DESIGN.md "Events that are not HTTP").
 
-On AWS, a newsletter mail is sent through NewsletterConfigurationSet, whose event destination
+On AWS, every mail is sent through MailConfigurationSet, whose event destination
 publishes its BOUNCE and COMPLAINT events to SesEventsTopic, and the topic invokes each function
 subscribed to it by a SAM `Type: SNS` event. Locally `POST /_dev/ses/events` with
 `{type: "Bounce" | "Complaint", to, permanent?: true}` builds the event SES would publish for the

@@ -153,7 +153,7 @@ def _scan_is_forbidden(self: DynamoHandler) -> str:
 def iam_recorder(template_env: tuple[dict[str, Any], dict[str, str], Any]) -> iam.Recorder:
     """Every AWS call a function makes, checked against its policy in template.yaml (local/iam.py)."""
     template, _, resolver = template_env
-    return iam.install(iam.Recorder(iam.policies(template, resolver), stack.REGION, ACCOUNT))
+    return iam.install(iam.Recorder(iam.policies(template, resolver), stack.REGION, ACCOUNT, ses_identities=iam.ses_identities(template, resolver)))
 
 
 @pytest.fixture

@@ -46,6 +46,16 @@ def redrive(newsletter_id: Id) -> NewsletterRedriven:
     return newsletters.redrive(current_principal(app).member_id, newsletter_id)
 
 
+@app.post(
+    "/api/admin/newsletters/<newsletter_id>/resume",
+    summary="再開（SES がアカウント全体の送信を止めて一時停止したメールマガジンを続ける）",
+    tags=["admin"],
+    responses={202: {"description": "sending again"}, 409: {"description": "not_paused（一時停止中ではない）"}},
+)
+def resume(newsletter_id: Id) -> Response[NewsletterAccepted]:
+    return json_response(202, newsletters.resume(current_principal(app).member_id, newsletter_id).model_dump())
+
+
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -1,4 +1,4 @@
-"""SNS (SesEventsTopic): SES's BOUNCE and COMPLAINT events of newsletter mails (NewsletterConfigurationSet).
+"""SNS (SesEventsTopic): SES's BOUNCE and COMPLAINT events of every mail (MailConfigurationSet).
 A permanent bounce or a complaint suppresses the address and counts on the newsletter; a complaint unsubscribes."""
 
 from __future__ import annotations

@@ -185,8 +185,11 @@ CALLS: dict[tuple[str, ...], int] = {
     ("PUT", "/api/admin/newsletters/{newsletter_id}"): 5,
     ("DELETE", "/api/admin/newsletters/{newsletter_id}"): 3,
     ("POST", "/api/admin/newsletters/{newsletter_id}/test"): 4,
-    ("POST", "/api/admin/newsletters/{newsletter_id}/send"): 5,
+    # authorizer, the newsletter, the audience (2 genres), the held messages, the start; then queueing them:
+    # the held page, its removal, off newsletter-dispatch's list (a crash anywhere after the start loses nothing)
+    ("POST", "/api/admin/newsletters/{newsletter_id}/send"): 9,
     ("POST", "/api/admin/newsletters/{newsletter_id}/redrive"): 3,  # authorizer, the newsletter, its audit entry
+    ("POST", "/api/admin/newsletters/{newsletter_id}/resume"): 6,  # authorizer, the newsletter, resume + audit; queueing (3)
     ("POST", "/api/unsubscribe"): 3,
     ("POST", "/api/reservations", "waitlist join"): 3,
     ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): 5,

@@ -46,9 +46,34 @@ def test_s3_copy_reads_the_source_and_writes_the_target() -> None:
     assert head.action == "s3:GetObject"
 
 
-def test_ses_send_is_on_the_senders_identity() -> None:
-    [request] = iam.requests_for("sesv2", "SendEmail", {"FromEmailAddress": "Net Club <no-reply@netclub.example>"}, REGION, ACCOUNT)
-    assert request.resource == f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/no-reply@netclub.example"
+def test_ses_send_is_on_the_verified_identity_of_the_sender() -> None:
+    """SES authorises a send against the address when the address is an identity, else against its verified
+    domain: a grant on identity/<address> does not cover a send whose domain is the identity (as DKIM needs)."""
+    send = {"FromEmailAddress": "Net Club <no-reply@netclub.example>", "ConfigurationSetName": "mail"}
+    [on_address, _] = iam.requests_for("sesv2", "SendEmail", send, REGION, ACCOUNT, {"no-reply@netclub.example", "netclub.example"})
+    assert on_address.resource == f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/no-reply@netclub.example"
+    [on_domain, config] = iam.requests_for("sesv2", "SendEmail", send, REGION, ACCOUNT, {"netclub.example"})
+    assert on_domain.resource == f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/netclub.example"
+    assert config.resource == f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/mail"
+    [parent] = iam.requests_for("sesv2", "SendEmail", {"FromEmailAddress": "a@mail.netclub.example"}, REGION, ACCOUNT, {"netclub.example"})
+    assert parent.resource.endswith(":identity/netclub.example")
+    assert on_domain.context_values("ses:FromAddress") == ("no-reply@netclub.example",)
+
+
+def test_the_template_grants_mail_on_the_domain_identity_from_one_address() -> None:
+    """Every mail function's grant names the identity SES will authorise (MailFrom's domain) and the one
+    configuration set, held to MailFrom by ses:FromAddress: another From address of the domain is denied."""
+    from local import cfn
+
+    template = cfn.load()
+    resolver = cfn.Resolver(template, {}, {}, REGION, ACCOUNT)
+    identities = iam.ses_identities(template, resolver)
+    assert identities == {"netclub.example"}  # the domain, not the address
+    policy = iam.policies(template, resolver)["InquiriesCreateFunction"]
+    send = {"FromEmailAddress": "no-reply@netclub.example", "ConfigurationSetName": resolver.ref("MailConfigurationSet")}
+    assert all(policy.allows(r) for r in iam.requests_for("sesv2", "SendEmail", send, REGION, ACCOUNT, identities))
+    other = {**send, "FromEmailAddress": "ceo@netclub.example"}
+    assert not all(policy.allows(r) for r in iam.requests_for("sesv2", "SendEmail", other, REGION, ACCOUNT, identities))
 
 
 def test_an_unknown_operation_is_not_guessed() -> None:

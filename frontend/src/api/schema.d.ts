@@ -530,6 +530,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/newsletters/{newsletter_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 再開（SES がアカウント全体の送信を止めて一時停止したメールマガジンを続ける） */
+        post: operations["resume_api_admin_newsletters__newsletter_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/newsletters/{newsletter_id}/send": {
         parameters: {
             query?: never;
@@ -2638,7 +2655,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "draft" | "scheduled" | "sending" | "sent";
+            status: "draft" | "scheduled" | "sending" | "paused" | "sent";
             /**
              * Audience
              * @description the recipients if it were sent now (draft), else the recipients it went to
@@ -2648,6 +2665,13 @@ export interface components {
             send_at?: string | null;
             /** Sent At */
             sent_at?: string | null;
+            /**
+             * Paused Reason
+             * @description 一時停止の理由 (paused: SES refused every mail of the account), in Japanese
+             */
+            paused_reason?: string | null;
+            /** Paused At */
+            paused_at?: string | null;
             /** Created At */
             created_at: string;
             /** Updated At */
@@ -2662,7 +2686,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "draft" | "scheduled" | "sending" | "sent";
+            status: "draft" | "scheduled" | "sending" | "paused" | "sent";
         };
         /** NewsletterIn */
         NewsletterIn: {
@@ -2759,6 +2783,12 @@ export interface components {
              * @default 0
              */
             stuck: number;
+            /**
+             * Unknown
+             * @description 不明: the worker stopped between recording the recipient and SES's answer; the mail may have gone out, and is never sent twice
+             * @default 0
+             */
+            unknown: number;
         };
         /** Notice */
         Notice: {
@@ -7022,6 +7052,91 @@ export interface operations {
                 };
             };
             /** @description not_sending（配信中ではない） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resume_api_admin_newsletters__newsletter_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                newsletter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description sending again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewsletterAccepted"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_found（存在しない、または他の会員のもの） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_paused（一時停止中ではない） */
             409: {
                 headers: {
                     [name: string]: unknown;

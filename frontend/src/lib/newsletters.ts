@@ -15,10 +15,12 @@ export const NEWSLETTER_STATUS_LABELS: Record<NewsletterStatus, string> = {
   draft: '下書き',
   scheduled: '予約済み',
   sending: '配信中',
+  paused: '一時停止中',
   sent: '配信済み',
 }
 
-/** 配信結果: the `stats` keys with the screen's labels (対象, 送信, 失敗, 不達, 苦情, 配信停止). */
+/** 配信結果: the `stats` keys with the screen's labels (対象, 送信, 失敗, 不達, 苦情, 配信停止, 不明: the worker stopped
+ * between recording the recipient and SES's answer, so the mail may or may not have gone; it is never sent twice). */
 export const NEWSLETTER_STATS = [
   { key: 'recipients', label: '対象' },
   { key: 'sent', label: '送信' },
@@ -26,6 +28,7 @@ export const NEWSLETTER_STATS = [
   { key: 'bounced', label: '不達' },
   { key: 'complained', label: '苦情' },
   { key: 'unsubscribed', label: '配信停止' },
+  { key: 'unknown', label: '不明' },
 ] as const
 
 /** 一部未送信: a newsletter still sending whose recipients are partly given up (the queue's DLQ) until 再送. */

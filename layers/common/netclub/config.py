@@ -25,7 +25,6 @@ class Settings:
     attachments_bucket: str | None = None
     directory_bucket: str | None = None  # 会員企業検索's index object (store/directory.py)
     newsletter_queue_url: str | None = None  # メールマガジン: the recipients' queue (services/newsletters.py)
-    newsletter_configuration_set: str | None = None  # SES configuration set whose bounces/complaints come back (SNS)
     newsletter_dead_letter_queue_url: str | None = None  # where a message goes after NewsletterQueue's maxReceiveCount (staff re-drive it)
     newsletter_max_receives: int = 5  # NewsletterQueue's RedrivePolicy maxReceiveCount: the worker's last attempt at a message
     newsletter_send_rate: float = 10.0  # SES sends a second per newsletter worker (the account's rate ÷ the queue's maximum concurrency)
@@ -34,6 +33,7 @@ class Settings:
     withdrawn_retention_days: int = 365  # personal-data-retention: a withdrawn member is anonymised this long after withdrawal
     attachment_retention_days: int = 180  # personal-data-retention: inquiry attachments deleted this long after the inquiry closed
     mail_from: str | None = None
+    mail_configuration_set: str | None = None  # every mail goes through it: its bounces and complaints come back (SNS)
     frontend_url: str | None = None
     cookie_secure: bool = True
     session_idle_minutes: int = 60
@@ -95,12 +95,12 @@ _MAPPING = {
     "NEWSLETTER_SEND_RATE": "newsletter_send_rate",
     "NEWSLETTER_DEAD_LETTER_QUEUE_URL": "newsletter_dead_letter_queue_url",
     "NEWSLETTER_MAX_RECEIVES": "newsletter_max_receives",
-    "NEWSLETTER_CONFIGURATION_SET": "newsletter_configuration_set",
     "MEMBER_IMPORT_QUEUE_URL": "member_import_queue_url",
     "INVITATION_SEND_RATE": "invitation_send_rate",
     "WITHDRAWN_RETENTION_DAYS": "withdrawn_retention_days",
     "ATTACHMENT_RETENTION_DAYS": "attachment_retention_days",
     "MAIL_FROM": "mail_from",
+    "MAIL_CONFIGURATION_SET": "mail_configuration_set",
     "FRONTEND_URL": "frontend_url",
     "COOKIE_SECURE": "cookie_secure",
     "AWS_ENDPOINT_URL": "aws_endpoint_url",

@@ -15,7 +15,7 @@ const DRAFT: Newsletter = {
   sent_at: null,
   created_at: '2026-12-01T00:00:00Z',
   updated_at: '2026-12-01T00:00:00Z',
-  stats: { recipients: 0, sent: 0, failed: 0, bounced: 0, complained: 0, unsubscribed: 0, stuck: 0 },
+  stats: { recipients: 0, sent: 0, failed: 0, bounced: 0, complained: 0, unsubscribed: 0, stuck: 0, unknown: 0 },
 }
 const SENT: Newsletter = { ...DRAFT, id: 'n-0', subject: '11月号', status: 'sent', audience: 5, sent_at: '2026-11-01T01:00:00Z', stats: { ...DRAFT.stats, recipients: 5, sent: 4, failed: 1, unsubscribed: 2 } }
 
@@ -50,8 +50,8 @@ describe('AdminNewsletters', () => {
     const rows = w.findAll('[data-testid=admin-newsletters] > li')
     expect(rows.map((r) => r.get('[data-testid=newsletter-status]').text())).toEqual(['下書き', '配信済み'])
     expect(rows[0].find('dl').exists()).toBe(false)
-    expect(rows[1].findAll('dt').map((d) => d.text())).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止'])
-    expect(rows[1].findAll('dd').map((d) => d.text())).toEqual(['5', '4', '1', '0', '0', '2'])
+    expect(rows[1].findAll('dt').map((d) => d.text())).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止', '不明'])
+    expect(rows[1].findAll('dd').map((d) => d.text())).toEqual(['5', '4', '1', '0', '0', '2', '0'])
     expect(rows[1].findAll('button')).toHaveLength(0)
     w.unmount()
   })
@@ -78,6 +78,41 @@ describe('AdminNewsletters', () => {
     await flushPromises()
     expect(posts.map((p) => p.url)).toEqual(['/api/admin/newsletters/n-2/redrive'])
     expect(w.get('[data-testid=newsletter-notice]').text()).toContain('未送信分（3件）を再送しました')
+    w.unmount()
+  })
+
+  it('says why a newsletter is paused (一時停止中) and 再開 resumes it', async () => {
+    const posts: string[] = []
+    const paused: Newsletter = {
+      ...SENT,
+      id: 'n-3',
+      subject: '9月号',
+      status: 'paused',
+      sent_at: null,
+      paused_reason: 'メール送信が一時停止されています（SES の送信停止）。',
+      paused_at: '2026-12-01T05:00:00Z',
+      stats: { ...SENT.stats, recipients: 71, sent: 0 },
+    }
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit = {}) => {
+        if (init.method === 'POST') {
+          posts.push(url)
+          return answer(202, { id: 'n-3', status: 'sending' })
+        }
+        return answer(200, { items: [paused], next_cursor: null })
+      }),
+    )
+    const w = mount(AdminNewsletters, { attachTo: document.body })
+    await flushPromises()
+    const row = w.get('[data-testid=admin-newsletters] > li')
+    expect(row.get('[data-testid=newsletter-status]').text()).toBe('一時停止中')
+    expect(row.get('[data-testid=newsletter-paused]').text()).toContain('SES の送信停止')
+    expect(row.find('[data-testid=newsletter-redrive]').exists()).toBe(false)
+    await row.get('[data-testid=newsletter-resume]').trigger('click')
+    await flushPromises()
+    expect(posts).toEqual(['/api/admin/newsletters/n-3/resume'])
+    expect(w.get('[data-testid=newsletter-notice]').text()).toContain('配信を再開しました')
     w.unmount()
   })
 

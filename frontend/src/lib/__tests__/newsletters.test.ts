@@ -6,12 +6,12 @@ describe('メールマガジン配信: labels and the form checks', () => {
   it('names the genres as My情報 does and the results as the 配信結果 screen does', () => {
     expect(genreLabels(['netclub_magazine', 'e_argus'])).toBe(MAIL_MAGAZINE_GENRES.map((g) => g.label).join('、'))
     expect(genreLabels(['e_argus'])).toBe('電子ARGUS')
-    expect(NEWSLETTER_STATS.map((s) => s.label)).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止'])
-    expect(Object.values(NEWSLETTER_STATUS_LABELS)).toEqual(['下書き', '予約済み', '配信中', '配信済み'])
+    expect(NEWSLETTER_STATS.map((s) => s.label)).toEqual(['対象', '送信', '失敗', '不達', '苦情', '配信停止', '不明'])
+    expect(Object.values(NEWSLETTER_STATUS_LABELS)).toEqual(['下書き', '予約済み', '配信中', '一時停止中', '配信済み'])
   })
 
   it('says 一部未送信 while recipients wait in the DLQ, and offers 再送 for a long 配信中 too', () => {
-    const stats = { recipients: 3, sent: 1, failed: 0, bounced: 0, complained: 0, unsubscribed: 0, stuck: 0 }
+    const stats = { recipients: 3, sent: 1, failed: 0, bounced: 0, complained: 0, unsubscribed: 0, stuck: 0, unknown: 0 }
     const now = new Date('2026-12-01T05:00:00Z')
     expect(newsletterStatusLabel({ status: 'sending', stats: { ...stats, stuck: 2 } })).toBe('一部未送信')
     expect(newsletterStatusLabel({ status: 'sending', stats })).toBe('配信中')

@@ -21,16 +21,37 @@ from netclub.store import outbox
 
 logger = Logger(service="netclub", child=True)
 
+# SES refuses every mail of the account (sending paused or suspended, the identity not verified, no
+# permission): no mail is at fault; the outbox retry stops its run, a newsletter pauses (staff resume it)
+ACCOUNT_REFUSALS = frozenset({"AccountSuspendedException", "SendingPausedException", "MailFromDomainNotVerifiedException", "AccessDeniedException"})
+# the words staff read for each (newsletter 一時停止)
+ACCOUNT_REFUSAL_TEXT = {
+    "AccountSuspendedException": "AWS アカウントのメール送信が停止されています（SES のアカウント停止）。",
+    "SendingPausedException": "メール送信が一時停止されています（SES の送信停止）。",
+    "MailFromDomainNotVerifiedException": "送信元のドメインが SES で確認されていません。",
+    "AccessDeniedException": "メールを送信する権限がありません（IAM / SES の設定）。",
+}
+
+
+def send_email(
+    to: str, subject: str, body: str, *, reply_to: str | None = None, headers: list[dict[str, str]] | None = None, tags: dict[str, str] | None = None
+) -> None:
+    """The one SESv2 SendEmail of the portal: from MAIL_FROM, through MAIL_CONFIGURATION_SET (so SES reports
+    its bounces and complaints, transactional or newsletter), tagged `kind` (and the caller's tags)."""
+    settings = get_settings()
+    simple: dict[str, Any] = {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}
+    if headers:
+        simple["Headers"] = headers
+    extra: dict[str, Any] = {"ReplyToAddresses": [reply_to]} if reply_to else {}
+    if settings.mail_configuration_set:
+        extra["ConfigurationSetName"] = settings.mail_configuration_set
+        extra["EmailTags"] = [{"Name": k, "Value": v} for k, v in (tags or {"kind": "transactional"}).items()]
+    client("sesv2").send_email(FromEmailAddress=settings.need("mail_from"), Destination={"ToAddresses": [to]}, Content={"Simple": simple}, **extra)
+
 
 def deliver(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
-    """One SESv2 SendEmail; `reply_to` (a member's address, for a relayed 商談申込) becomes the Reply-To header."""
-    extra: dict[str, object] = {"ReplyToAddresses": [reply_to]} if reply_to else {}
-    client("sesv2").send_email(
-        FromEmailAddress=get_settings().need("mail_from"),
-        Destination={"ToAddresses": [to]},
-        Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}}},
-        **extra,
-    )
+    """One transactional mail; `reply_to` (a member's address, for a relayed 商談申込) becomes the Reply-To header."""
+    send_email(to, subject, body, reply_to=reply_to)
 
 
 def failure_name(exc: BaseException) -> str:

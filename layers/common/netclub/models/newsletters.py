@@ -10,7 +10,7 @@ from netclub.models.common import MULTI_LINE, AnswerModel, RequestModel
 from netclub.models.content import Instant
 from netclub.models.profile import Genre
 
-NewsletterStatus = Literal["draft", "scheduled", "sending", "sent"]
+NewsletterStatus = Literal["draft", "scheduled", "sending", "paused", "sent"]
 
 GENRES_MESSAGE = "配信ジャンルを1つ以上選択してください。"
 
@@ -52,6 +52,9 @@ class NewsletterStats(AnswerModel):
     complained: int = Field(0, description="苦情")
     unsubscribed: int = Field(0, description="配信停止")
     stuck: int = Field(0, description="未送信: recipients of messages given up after their last attempt, in the DLQ until staff re-drive them (再送)")
+    unknown: int = Field(
+        0, description="不明: the worker stopped between recording the recipient and SES's answer; the mail may have gone out, and is never sent twice"
+    )
 
 
 class Newsletter(AnswerModel):
@@ -63,6 +66,8 @@ class Newsletter(AnswerModel):
     audience: int = Field(description="the recipients if it were sent now (draft), else the recipients it went to")
     send_at: str | None = None
     sent_at: str | None = None
+    paused_reason: str | None = Field(None, description="一時停止の理由 (paused: SES refused every mail of the account), in Japanese")
+    paused_at: str | None = None
     created_at: str
     updated_at: str
     stats: NewsletterStats

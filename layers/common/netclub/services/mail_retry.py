@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 
 from netclub import clock
 from netclub.aws import refused_for_now
-from netclub.mail.sender import deliver, failure_name
+from netclub.mail.sender import ACCOUNT_REFUSALS, deliver, failure_name
 from netclub.store import outbox
 
 logger = Logger(service="netclub", child=True)
@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 12  # every 5 minutes: an hour of SES refusing one mail, then it 
 # SES refuses this mail itself (its address, its content): sending it again cannot help
 PERMANENT = frozenset({"MessageRejected", "BadRequestException", "InvalidParameterValue", "NotFoundException"})
 # SES refuses every mail of the account: stop the run, count nothing against the mails (they are not at fault)
-ACCOUNT = frozenset({"AccountSuspendedException", "SendingPausedException", "MailFromDomainNotVerifiedException", "AccessDeniedException"})
+ACCOUNT = ACCOUNT_REFUSALS
 
 
 def run(limit: int = 100) -> dict[str, int]:

@@ -32,6 +32,7 @@ from netclub.aws import client, error_code
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound, invalid
+from netclub.mail.sender import ACCOUNT_REFUSAL_TEXT, ACCOUNT_REFUSALS
 from netclub.models.content import Deleted
 from netclub.models.newsletters import (
     Newsletter,
@@ -176,6 +177,10 @@ def _view(item: dict[str, Any], audience_now: int | None = None) -> Newsletter:
         audience=audience_now if audience_now is not None else stats.recipients,
         send_at=item.get("send_at"),
         sent_at=item.get("sent_at"),
+        paused_reason=ACCOUNT_REFUSAL_TEXT.get(str(item.get("paused_reason")), str(item.get("paused_reason")))
+        if item["status"] == "paused" and item.get("paused_reason")
+        else None,
+        paused_at=item.get("paused_at"),
         created_at=item["created_at"],
         updated_at=item["updated_at"],
         stats=stats,
@@ -272,24 +277,11 @@ def compose(item: dict[str, Any], token: str) -> tuple[str, str, list[dict[str, 
 
 
 def _deliver(to: str, subject: str, body: str, headers: list[dict[str, str]], tags: dict[str, str] | None = None) -> None:
-    """One SESv2 SendEmail with the list headers (Content.Simple.Headers); a member's mail goes through the
-    configuration set whose BOUNCE/COMPLAINT events come back (handle_ses_events), tagged with its newsletter and member."""
-    extra: dict[str, Any] = {}
-    configuration_set = get_settings().newsletter_configuration_set
-    if tags and configuration_set:
-        extra = {"ConfigurationSetName": configuration_set, "EmailTags": [{"Name": k, "Value": v} for k, v in tags.items()]}
-    client("sesv2").send_email(
-        **extra,
-        FromEmailAddress=get_settings().need("mail_from"),
-        Destination={"ToAddresses": [to]},
-        Content={
-            "Simple": {
-                "Subject": {"Data": subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-                "Headers": headers,
-            }
-        },
-    )
+    """One member's mail with the list headers (Content.Simple.Headers), tagged with its newsletter and member
+    (the configuration set's BOUNCE/COMPLAINT events come back with them: handle_ses_events)."""
+    from netclub.mail.sender import send_email
+
+    send_email(to, subject, body, headers=headers, tags=tags or {"kind": "newsletter"})
 
 
 def send_test(staff_id: str, newsletter_id: str) -> NewsletterAccepted:
@@ -312,38 +304,73 @@ def _queue_url() -> str:
     return get_settings().need("newsletter_queue_url")
 
 
-def enqueue(newsletter_id: str, member_ids: list[str]) -> int:
-    """The audience as SQS messages of IDS_PER_MESSAGE ids (netclub.queue: 10 a call); the calls made."""
-    from netclub import queue
+PUMP_SECONDS = 12.0  # a request queues what it can in this time (well inside API Gateway's 29 s); newsletter-dispatch the rest
+DISPATCH_PUMP_SECONDS = 40.0
+HELD_TTL_DAYS = 30
 
-    bodies = [
-        json.dumps({"newsletter_id": newsletter_id, "member_ids": member_ids[i : i + IDS_PER_MESSAGE]}) for i in range(0, len(member_ids), IDS_PER_MESSAGE)
-    ]
-    return queue.send_all(_queue_url(), bodies)
+
+def _held_ttl() -> int:
+    return clock.epoch() + HELD_TTL_DAYS * 86400
 
 
 def _go(staff_id: str | None, item: dict[str, Any], expected: str) -> None:
-    member_ids = audience(item["genres"])
+    """The audience is written as the messages to queue (HELD#A<n>), then one transaction makes the newsletter
+    `sending` with their count; then the messages are moved to the queue for PUMP_SECONDS. Whatever is left
+    (a long list, SQS out, a crash) newsletter-dispatch moves on the next minute: nothing is lost or re-decided."""
+    member_ids = sorted(audience(item["genres"]))
+    messages = [member_ids[i : i + IDS_PER_MESSAGE] for i in range(0, len(member_ids), IDS_PER_MESSAGE)]
+    ops = store.held_ops(item["id"], messages, _held_ttl())
+    for start in range(0, len(ops), 100):
+        dynamo.transact(ops[start : start + 100])
     at = clock.iso()
-    ops = [store.start_sending_op(item["id"], expected, len(member_ids), at)]
+    start_ops = [store.start_sending_op(item["id"], expected, len(member_ids), len(messages), at)]
     if staff_id:
-        ops.append(audit.op(staff_id, "newsletter.send", f"newsletter:{item['id']}", {"recipients": len(member_ids)}))
+        start_ops.append(audit.op(staff_id, "newsletter.send", f"newsletter:{item['id']}", {"recipients": len(member_ids)}))
     try:
-        dynamo.transact(ops)
+        dynamo.transact(start_ops)
     except store.ConditionFailed:
         raise _not_draft() from None
-    try:
-        enqueue(item["id"], member_ids)
-    except Exception:
-        # SQS refused part of it: back to where it was (the worker ignores the messages of a newsletter that is
-        # not sending; the recipients already sent keep their records), so that the send can simply be repeated
-        try:
-            store.roll_back_sending(item["id"], expected, item.get("send_at"), clock.iso())
-        except Exception:
-            logger.error("NEWSLETTER STUCK: enqueueing failed and the newsletter could not be set back", extra={"newsletter_id": item["id"]})
-        raise
     if not member_ids:
         store.finish_if_done(item["id"], at)
+        return
+    _pump_now(item["id"])
+
+
+def _pump_now(newsletter_id: str) -> None:
+    """On the request path, just made `sending`: queue what fits in PUMP_SECONDS; a failure leaves the rest to
+    newsletter-dispatch."""
+    try:
+        pump(newsletter_id, PUMP_SECONDS, sending=True)
+    except Exception as exc:
+        logger.warning("newsletter queueing left to newsletter-dispatch", extra={"newsletter_id": newsletter_id, "error": type(exc).__name__})
+
+
+def pump(newsletter_id: str, seconds: float, sending: bool = False) -> int:
+    """Held messages of a sending newsletter → NewsletterQueue, 10 a round (one SendMessageBatch, then one
+    transaction that deletes them and counts them off). A round another run did first cancels this run (its
+    messages went out twice: the recipients' records send nobody twice). `sending`: the caller has just made it
+    so (else it is read first: a paused newsletter's messages stay held). The messages moved."""
+    from netclub import queue
+
+    if not sending:
+        item = store.get(newsletter_id)
+        if not item or item.get("status") != "sending":
+            return 0  # paused (held until 再開), or gone
+    deadline = time.monotonic() + seconds
+    moved = 0
+    while time.monotonic() < deadline:
+        held = store.held_page(newsletter_id, 10)
+        if held:
+            queue.send_all(_queue_url(), [json.dumps({"newsletter_id": newsletter_id, "member_ids": h["member_ids"]}) for h in held])
+            try:
+                dynamo.transact(store.unhold_ops(newsletter_id, [str(h["SK"]) for h in held]))
+            except store.ConditionFailed:
+                break
+            moved += len(held)
+        if len(held) < 10:  # the last page: off newsletter-dispatch's list unless a message was held meanwhile
+            store.unmark_when_queued(newsletter_id)
+            break
+    return moved
 
 
 def send(staff_id: str, newsletter_id: str, body: NewsletterSend) -> NewsletterAccepted:
@@ -368,16 +395,37 @@ def send(staff_id: str, newsletter_id: str, body: NewsletterSend) -> NewsletterA
     return NewsletterAccepted(id=newsletter_id, status="sending")
 
 
+NOT_PAUSED = "再開できるのは一時停止中のメールマガジンだけです。"
+
+
+def resume(staff_id: str, newsletter_id: str) -> NewsletterAccepted:
+    """POST …/{id}/resume (再開): a newsletter SES's account-level refusal paused goes on; its held recipients
+    (never sent, never counted) are queued again."""
+    item = _get(newsletter_id)
+    if item["status"] != "paused":
+        raise Conflict(NOT_PAUSED, code="not_paused")
+    try:
+        dynamo.transact([store.resume_op(newsletter_id, clock.iso()), audit.op(staff_id, "newsletter.resume", f"newsletter:{newsletter_id}")])
+    except store.ConditionFailed:
+        raise Conflict(NOT_PAUSED, code="not_paused") from None
+    _pump_now(newsletter_id)
+    return NewsletterAccepted(id=newsletter_id, status="sending")
+
+
 def dispatch() -> dict[str, int]:
-    """newsletter-dispatch (every minute): the scheduled newsletters whose time has come go out."""
-    started = 0
+    """newsletter-dispatch (every minute): the scheduled newsletters whose time has come go out, and the
+    messages still held of sending ones (a long audience, a failed or killed queueing, a resume) are queued."""
+    started = moved = 0
     for item in store.due(clock.iso()):
         try:
             _go(None, item, "scheduled")
             started += 1
         except Conflict:  # another dispatch was first
             continue
-    return {"started": started}
+    for item in store.with_held():
+        if item.get("status") == "sending":
+            moved += pump(str(item["id"]), DISPATCH_PUMP_SECONDS)
+    return {"started": started, "queued": moved}
 
 
 # --- the worker -------------------------------------------------------------------------------
@@ -449,8 +497,13 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None, progress: dict
     if message.get("parked"):
         _unpark(newsletter_id, str(message["parked"]))
     item = store.get(newsletter_id)
-    counts = {"sent": 0, "failed": 0, "skipped": 0, "already": 0}
-    if not item or item.get("status") not in ("sending", "sent"):
+    counts = {"sent": 0, "failed": 0, "skipped": 0, "already": 0, "held": 0}
+    if not item or item.get("status") not in ("sending", "sent", "paused"):
+        return counts
+    if item.get("status") == "paused":  # kept for 再開: nobody sent, nobody counted
+        dynamo.transact(store.hold_ops(newsletter_id, [str(m) for m in message.get("member_ids") or []], clock.iso(), _held_ttl()))
+        counts["held"] = len(message.get("member_ids") or [])
+        progress["handled"] = len(message.get("member_ids") or [])
         return counts
     pacer = pacer or _Pacer(float(get_settings().newsletter_send_rate))
     members = {m["member_id"]: m for m in store.members([str(m) for m in message.get("member_ids") or []])}
@@ -462,8 +515,8 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None, progress: dict
         token = secrets.token_urlsafe(32)
         old = store.claim(newsletter_id, member_id, _digest(token), clock.iso(), ttl)
         if old is not None:
-            if old.get("delivery") == "claimed":  # written, never confirmed: at most once, so it counts as sent
-                _settle(newsletter_id, member_id, "sent")
+            if old.get("delivery") == "claimed":  # written, never confirmed: perhaps sent, never sent again (unknown)
+                _settle(newsletter_id, member_id, "unknown")
             counts["already"] += 1
             continue
         if member is None or not set(subscribed_genres(member)) & set(item["genres"]) or str(member.get("email", "")).lower() in blocked:
@@ -481,7 +534,15 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None, progress: dict
         except (EndpointConnectionError, ConnectTimeoutError):  # never reached SES: not sent
             store.release(newsletter_id, member_id)
             raise
-        except ClientError as exc:  # refused for good (an address SES will not take): counted as failed
+        except ClientError as exc:
+            if error_code(exc) in ACCOUNT_REFUSALS:  # SES refuses the whole account: pause, keep the rest for 再開
+                store.release(newsletter_id, member_id)
+                ids_left = [str(m) for m in (message.get("member_ids") or [])[handled:]]
+                _pause(newsletter_id, error_code(exc), ids_left)
+                counts["held"] = len(ids_left)
+                progress["handled"] = len(message.get("member_ids") or [])
+                return counts
+            # refused for good (an address SES will not take): counted as failed
             logger.warning("newsletter send refused", extra={"newsletter_id": newsletter_id, "error": error_code(exc)})
             _settle(newsletter_id, member_id, "failed")
             counts["failed"] += 1
@@ -491,6 +552,14 @@ def process(message: dict[str, Any], pacer: _Pacer | None = None, progress: dict
     progress["handled"] = len(message.get("member_ids") or [])
     store.finish_if_done(newsletter_id, clock.iso())
     return counts
+
+
+def _pause(newsletter_id: str, code: str, member_ids: list[str]) -> None:
+    """sending → paused (NEWSLETTER PAUSED: alarmed; staff see why and 再開) and these recipients held."""
+    at = clock.iso()
+    if store.pause(newsletter_id, code, at):
+        logger.error("NEWSLETTER PAUSED: SES refuses every mail of the account; staff resume it (再開)", extra={"newsletter_id": newsletter_id, "error": code})
+    dynamo.transact(store.hold_ops(newsletter_id, member_ids, at, _held_ttl()))
 
 
 def _park(message: dict[str, Any], message_id: str, remaining: int) -> None:

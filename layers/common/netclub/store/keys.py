@@ -69,6 +69,11 @@ def maintenance(job: str) -> tuple[str, str]:
     return f"MAINT#{job}", "STATE"
 
 
+def newsletter_held(newsletter_id: str, name: str) -> tuple[str, str]:
+    """One message's recipients waiting to be queued: the audience when sent (A<n>), or held while paused (P<id>)."""
+    return f"NEWSLETTER#{newsletter_id}", f"HELD#{name}"
+
+
 def newsletter_stuck(newsletter_id: str, message_id: str) -> tuple[str, str]:
     """A message of the newsletter given up after its last attempt (in the DLQ until staff re-drive it)."""
     return f"NEWSLETTER#{newsletter_id}", f"STUCK#{message_id}"
@@ -96,6 +101,7 @@ def suppressed(address: str) -> tuple[str, str]:
 
 NEWSLETTERS_GSI1PK = "NEWSLETTERS"  # every newsletter, newest first
 NEWSLETTERS_SCHEDULED_GSI2PK = "NEWSLETTERS#scheduled"  # scheduled ones by send_at (newsletter-dispatch)
+NEWSLETTERS_HELD_GSI2PK = "NEWSLETTERS#held"  # ones with messages still to queue (newsletter-dispatch resumes them)
 
 
 def unsubscribe_gsi1pk(token_digest: str) -> str:

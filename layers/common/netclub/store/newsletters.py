@@ -24,7 +24,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from netclub import clock
+from netclub import clock, ids
 from netclub.aws import client
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
@@ -64,28 +64,97 @@ def page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str
     return dynamo.query(keys.NEWSLETTERS_GSI1PK, index="GSI1", forward=False, limit=limit, start_key=start)
 
 
-def start_sending_op(newsletter_id: str, expected: str, recipients: int, at: str) -> dict[str, Any]:
-    """draft/scheduled → sending, with the audience's size: the one write that lets a newsletter go out (once)."""
+def held_ops(newsletter_id: str, messages: list[list[str]], ttl_epoch: int) -> list[dict[str, Any]]:
+    """The audience as the messages to queue (HELD#A<n>, n = 0…): written before the send, overwritten by a
+    repeated one; inert until the newsletter is sending."""
+    return [
+        dynamo.t_put({"PK": pk, "SK": sk, "member_ids": ids, "ttl_epoch": ttl_epoch})
+        for n, ids in enumerate(messages)
+        for pk, sk in [keys.newsletter_held(newsletter_id, f"A{n:05d}")]
+    ]
+
+
+def start_sending_op(newsletter_id: str, expected: str, recipients: int, messages: int, at: str) -> dict[str, Any]:
+    """draft/scheduled → sending, with the audience's size and its messages still to queue (`held`): the one
+    write that lets a newsletter go out (once). Listed for newsletter-dispatch while messages are held."""
+    pk, sk = keys.newsletter(newsletter_id)
+    vals: dict[str, Any] = {":sending": "sending", ":n": recipients, ":m": messages, ":at": at, ":expected": expected}
+    expression = "SET #st = :sending, stats.recipients = :n, held = :m, sending_at = :at, updated_at = :at"
+    if messages:
+        expression += ", GSI2PK = :g, GSI2SK = :at"
+        vals[":g"] = keys.NEWSLETTERS_HELD_GSI2PK
+    else:
+        expression += " REMOVE GSI2PK, GSI2SK"
+    return dynamo.t_update(pk, sk, expression, vals=vals, condition="attribute_exists(PK) AND #st = :expected", names={"#st": "status"})
+
+
+def held_page(newsletter_id: str, limit: int) -> list[Item]:
+    pk, _ = keys.newsletter(newsletter_id)
+    items, _ = dynamo.query(pk, sk_prefix="HELD#", limit=limit, consistent=True)
+    return items
+
+
+def unhold_ops(newsletter_id: str, sort_keys: list[str]) -> list[dict[str, Any]]:
+    """These held messages are on the queue now (once: another run that moved them first cancels this)."""
+    pk, sk = keys.newsletter(newsletter_id)
+    return [
+        *[dynamo.t_delete(pk, s, condition="attribute_exists(PK)") for s in sort_keys],
+        dynamo.t_update(pk, sk, "ADD held :minus", vals={":minus": -len(sort_keys)}),
+    ]
+
+
+def hold_ops(newsletter_id: str, member_ids: list[str], at: str, ttl_epoch: int) -> list[dict[str, Any]]:
+    """Recipients of a paused newsletter kept (not sent, not spent) until staff resume it."""
+    pk, sk = keys.newsletter(newsletter_id)
+    hpk, hsk = keys.newsletter_held(newsletter_id, f"P{ids.new_id()}")
+    return [
+        dynamo.t_put({"PK": hpk, "SK": hsk, "member_ids": member_ids, "ttl_epoch": ttl_epoch}),
+        dynamo.t_update(pk, sk, "ADD held :one SET GSI2PK = :g, GSI2SK = :at", vals={":one": 1, ":g": keys.NEWSLETTERS_HELD_GSI2PK, ":at": at}),
+    ]
+
+
+def unmark_when_queued(newsletter_id: str) -> None:
+    """Nothing held any more: off newsletter-dispatch's list (unless a message was held meanwhile)."""
+    pk, sk = keys.newsletter(newsletter_id)
+    try:
+        dynamo.update(pk, sk, "REMOVE GSI2PK, GSI2SK", vals={":zero": 0, ":g": keys.NEWSLETTERS_HELD_GSI2PK}, condition="held <= :zero AND GSI2PK = :g")
+    except ConditionFailed:
+        pass
+
+
+def with_held() -> list[Item]:
+    """Newsletters with messages still to queue (GSI2 NEWSLETTERS#held): newsletter-dispatch resumes them."""
+    return dynamo.query_all(keys.NEWSLETTERS_HELD_GSI2PK, index="GSI2")
+
+
+def pause(newsletter_id: str, reason: str, at: str) -> bool:
+    """sending → paused (SES refuses the whole account): True when this call paused it."""
+    pk, sk = keys.newsletter(newsletter_id)
+    try:
+        dynamo.update(
+            pk,
+            sk,
+            "SET #st = :paused, paused_reason = :r, paused_at = :at, updated_at = :at",
+            vals={":paused": "paused", ":r": reason, ":at": at, ":sending": "sending"},
+            names={"#st": "status"},
+            condition="#st = :sending",
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def resume_op(newsletter_id: str, at: str) -> dict[str, Any]:
+    """paused → sending (staff 再開); the reason stays on the item as history."""
     pk, sk = keys.newsletter(newsletter_id)
     return dynamo.t_update(
         pk,
         sk,
-        "SET #st = :sending, stats.recipients = :n, sending_at = :at, updated_at = :at REMOVE GSI2PK, GSI2SK",
-        vals={":sending": "sending", ":n": recipients, ":at": at, ":expected": expected},
-        condition="attribute_exists(PK) AND #st = :expected",
+        "SET #st = :sending, resumed_at = :at, updated_at = :at",
+        vals={":sending": "sending", ":paused": "paused", ":at": at},
         names={"#st": "status"},
+        condition="#st = :paused",
     )
-
-
-def roll_back_sending(newsletter_id: str, status: str, send_at: str | None, at: str) -> None:
-    """sending → `status` again (draft, or scheduled at send_at: newsletter-dispatch tries again)."""
-    pk, sk = keys.newsletter(newsletter_id)
-    expression = "SET #st = :back, updated_at = :at"
-    vals: dict[str, Any] = {":back": status, ":at": at, ":sending": "sending"}
-    if status == "scheduled" and send_at:
-        expression += ", GSI2PK = :g, GSI2SK = :send_at"
-        vals |= {":g": keys.NEWSLETTERS_SCHEDULED_GSI2PK, ":send_at": send_at}
-    dynamo.update(pk, sk, expression, vals=vals, names={"#st": "status"}, condition="#st = :sending")
 
 
 def schedule_op(newsletter_id: str, send_at: str, at: str) -> dict[str, Any]:
