@@ -101,6 +101,9 @@ def test_every_menu_item(local_stack: LocalStack, page: Page) -> None:
     # イベントカレンダー: month grid with links to each event's page
     page.goto(f"{base}/events")
     expect(page.locator(".fc-dayGridMonth-view")).to_be_visible()
+    expect(page.locator(".fc-event").first).to_be_visible()
+    # an event without a page of its own is not a link to "undefined" (the demo events have none)
+    assert page.locator('.fc-event[href="undefined"], a[href="undefined"]').count() == 0
 
     # ⑤ ログアウト from the menu asks first (p.11)
     page.goto(f"{base}/portal")
