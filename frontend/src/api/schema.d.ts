@@ -107,15 +107,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/exports/members.csv": {
+    "/api/admin/exports": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 名簿出力（アーガス送付・ビジネスサポートTOKYO送付・各種DM送付・メールマガジン） */
-        get: operations["members_csv_api_admin_exports_members_csv_get"];
+        get?: never;
+        put?: never;
+        /** 名簿出力・参加者名簿の作成を開始（CSV、バックグラウンドで作成） */
+        post: operations["start_api_admin_exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名簿出力: 作成状況と、完成後のダウンロードリンク（5分間有効） */
+        get: operations["get_api_admin_exports__export_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -632,23 +649,6 @@ export interface paths {
         post?: never;
         /** セミナー・相談の削除（お申込みがない場合のみ） */
         delete: operations["delete_api_admin_offerings__offering_id__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/admin/offerings/{offering_id}/attendees.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 参加者名簿（CSV） */
-        get: operations["attendees_csv_api_admin_offerings__offering_id__attendees_csv_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2077,6 +2077,76 @@ export interface components {
         EventList: {
             /** Items */
             items: components["schemas"]["Event"][];
+        };
+        /** ExportCreate */
+        ExportCreate: {
+            /**
+             * Kind
+             * @description members: 名簿出力 (by service); attendees: an offering's 参加者名簿
+             * @enum {string}
+             */
+            kind: "members" | "attendees";
+            /**
+             * Service
+             * @description members only; absent: every active member
+             */
+            service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
+            /**
+             * Offering Id
+             * @description attendees only: the offering
+             */
+            offering_id?: string | null;
+        };
+        /** ExportJob */
+        ExportJob: {
+            /** Export Id */
+            export_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "members" | "attendees";
+            /** Service */
+            service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
+            /** Offering Id */
+            offering_id?: string | null;
+            /**
+             * Status
+             * @description queued → running → ready (download_url) or failed (failed_message); ready turns expired after a day
+             * @enum {string}
+             */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /**
+             * Filename
+             * @description the file's Japanese-safe name, as the download saves it
+             */
+            filename: string;
+            /**
+             * Rows
+             * @description data rows (ready)
+             */
+            rows?: number | null;
+            /**
+             * Size
+             * @description bytes (ready)
+             */
+            size?: number | null;
+            /**
+             * Download Url
+             * @description ready: a presigned GET of the CSV, valid for download_expires_in seconds
+             */
+            download_url?: string | null;
+            /** Download Expires In */
+            download_expires_in?: number | null;
+            /**
+             * Failed Message
+             * @description failed: why, in Japanese
+             */
+            failed_message?: string | null;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** ImportCreate */
         ImportCreate: {
@@ -4490,25 +4560,26 @@ export interface operations {
             };
         };
     };
-    members_csv_api_admin_exports_members_csv_get: {
+    start_api_admin_exports_post: {
         parameters: {
-            query?: {
-                /** @description absent: every active member */
-                service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportCreate"];
+            };
+        };
         responses: {
-            /** @description UTF-8 CSV with a BOM (Excel), Japanese header row */
-            200: {
+            /** @description accepted: poll GET /api/admin/exports/{export_id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
+                    "application/json": components["schemas"]["ExportJob"];
                 };
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
@@ -4531,6 +4602,109 @@ export interface operations {
             };
             /** @description forbidden（CSRF トークンの不一致、職員以外） */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the offering (attendees) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too_large（10 MB を超える本文） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unsupported_media_type（Content-Type が application/json でない） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown, or another staff member's export */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7896,82 +8070,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Deleted"];
-                };
-            };
-            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description unauthenticated（セッションなし・期限切れ） */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description forbidden（CSRF トークンの不一致、職員以外） */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description not_found（存在しない、または他の会員のもの） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    attendees_csv_api_admin_offerings__offering_id__attendees_csv_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                offering_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description UTF-8 CSV with a BOM (Excel), Japanese header row */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
                 };
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
