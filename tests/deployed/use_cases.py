@@ -205,6 +205,16 @@ def _export_worker(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
     return sample
 
 
+def _lottery_worker(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """抽選: a draw staff began (the demo member applied, the deadline passed): the queue's message to draw it."""
+    call = _lottery(c)
+    begun = call.send()
+    assert begun.status == 202, begun.body
+    offering_id = call.path.split("/")[4]
+    sample["Records"][0]["body"] = json.dumps({"offering_id": offering_id, "staff_id": c.env.accounts["staff"]})
+    return sample
+
+
 def _member_index(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
     """The stream's record of the demo member's item: its row of 会員検索's index (built whole the first time)."""
     del sample  # the folder's first sample is its schedule's: the stream's is beside it
@@ -224,6 +234,7 @@ EVENTS = {
     "staff_first_admin": _first_admin,
     "member_import_worker": _import_worker,
     "export_worker": _export_worker,
+    "lottery_worker": _lottery_worker,
     "member_index": _member_index,
     "personal_data_retention": _retention,
 }

@@ -54,6 +54,7 @@ READS: dict[tuple[str, ...], Callable[[Ctx], Call]] = {
     ("GET", "/api/admin/members"): lambda c: Call(c.staff, "GET", f"/api/admin/members?status=pending_review&_={c.registered()}"),
     ("GET", "/api/admin/members/{member_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/members/{c.registered()}"),
     ("GET", "/api/admin/exports/{export_id}"): lambda c: Call(c.staff, "GET", f"/api/admin/exports/{_export(c)}"),
+    ("GET", "/api/admin/offerings/{offering_id}/lottery"): lambda c: Call(c.staff, "GET", f"/api/admin/offerings/{_counselling(c)['offering_id']}/lottery"),
     ("GET", "/api/admin/events"): lambda c: Call(c.staff, "GET", "/api/admin/events"),
     ("GET", "/api/admin/notices"): lambda c: Call(c.staff, "GET", "/api/admin/notices"),
     ("GET", "/api/admin/offerings"): lambda c: Call(c.staff, "GET", f"/api/admin/offerings?_={c.seminar()['id']}"),
@@ -182,7 +183,7 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/offerings/{offering_id}/slots"): 3,
     ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): 4,
     ("DELETE", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): 5,
-    ("POST", "/api/admin/offerings/{offering_id}/lottery"): 8,
+    ("POST", "/api/admin/offerings/{offering_id}/lottery"): 3,  # the offering, the draw begun; LotteryWorkerFunction draws
     ("POST", "/api/admin/reservations/{reservation_id}/attendance"): 3,
     ("POST", "/api/admin/exports"): 2,  # the job with its audit entry (one transaction); the worker's calls: benchmarks/export_members.py
     ("POST", "/api/admin/inquiry-kinds"): 2,
@@ -228,7 +229,11 @@ CALLS: dict[tuple[str, ...], int] = {
     ("GET", "/api/admin/audit-log"): 25,
     ("GET", "/api/admin/members"): 2,
     ("GET", "/api/admin/members/{member_id}"): 2,
-    ("GET", "/api/admin/exports/{export_id}"): 2,  # the job (GetItem); the link is signed, no call
+    ("GET", "/api/admin/exports/{export_id}"): 2,
+    (
+        "GET",
+        "/api/admin/offerings/{offering_id}/lottery",
+    ): 2,  # the offering's partition: one consistent Query  # the job (GetItem); the link is signed, no call
     ("GET", "/api/admin/events"): 2,
     ("GET", "/api/admin/notices"): 2,
     ("GET", "/api/admin/offerings"): 2,

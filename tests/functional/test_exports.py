@@ -15,28 +15,20 @@ from typing import Any
 import pytest
 
 from tests.conftest import Env, Portal
+from tests.functional import queues
 from tests.functional.reservation_helpers import new_member, offering
 
 HEADER = ["会員番号", "企業名", "事業所名", "郵便番号", "住所", "担当者名", "部署", "電話番号", "メールアドレス"]
 
 
 class ExportQueue:
-    """ExportMapping's poller (local/event_sources.py), as the local stack runs it."""
+    """ExportMapping's poller, as the local stack runs it."""
 
     def __init__(self, env: Env) -> None:
-        import boto3
-
-        from local import cfn, event_sources, stack
-        from local.resources import physical_names
-
-        template = cfn.load()
-        resolver = cfn.Resolver(template, physical_names(template, stack.PREFIX), {"Stage": "local"}, stack.REGION, stack.ACCOUNT)
-        self.sqs = boto3.client("sqs", region_name=stack.REGION)
-        pollers = event_sources.queue_pollers(template, resolver, self.sqs, stack.REGION, env.invoke)
-        (self.poller,) = [p for p in pollers if p.mapping.name == "ExportMapping"]
+        self.poller = queues.poller(env, "ExportMapping")
 
     def drain(self) -> int:
-        return self.poller.poll()
+        return int(self.poller.poll())
 
 
 @pytest.fixture

@@ -661,9 +661,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 専門家カウンセリングの抽選: 状況と結果 */
+        get: operations["lottery_state_api_admin_offerings__offering_id__lottery_get"];
         put?: never;
-        /** 専門家カウンセリングの抽選（seed で再現可能、全申込者にメール） */
+        /** 専門家カウンセリングの抽選を開始（seed で再現可能、結果は全申込者にメール） */
         post: operations["run_lottery_api_admin_offerings__offering_id__lottery_post"];
         delete?: never;
         options?: never;
@@ -2465,12 +2466,42 @@ export interface components {
             /** Slot Id */
             slot_id: string | null;
         };
-        /** LotteryResult */
-        LotteryResult: {
-            /** Seed */
-            seed: number;
-            /** Results */
-            results: components["schemas"]["LotteryOutcome"][];
+        /**
+         * LotteryState
+         * @description The draw of a counselling offering: POST …/lottery answers it (202, `drawing`), GET …/lottery while the
+         *     worker draws and after (`drawn`, every result). Each result is committed with its mail in the outbox.
+         */
+        LotteryState: {
+            /** Offering Id */
+            offering_id: string;
+            /**
+             * Status
+             * @description none: not begun; drawing: the worker draws and mails; drawn: done
+             * @enum {string}
+             */
+            status: "none" | "drawing" | "drawn";
+            /**
+             * Seed
+             * @description the recorded seed: the same seed over the same applicants gives the same result
+             */
+            seed?: number | null;
+            /**
+             * Applicants
+             * @description applications taking part (applied, won or lost)
+             */
+            applicants: number;
+            /**
+             * Winners
+             * @default 0
+             */
+            winners: number;
+            /**
+             * Results
+             * @description the results drawn so far (all of them once drawn)
+             */
+            results?: components["schemas"]["LotteryOutcome"][];
+            /** Drawn At */
+            drawn_at?: string | null;
         };
         /** Me */
         Me: {
@@ -8128,6 +8159,91 @@ export interface operations {
             };
         };
     };
+    lottery_state_api_admin_offerings__offering_id__lottery_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offering_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotteryState"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_found（存在しない、または他の会員のもの） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_counseling */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     run_lottery_api_admin_offerings__offering_id__lottery_post: {
         parameters: {
             query?: never;
@@ -8143,13 +8259,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description accepted: the worker draws and mails; poll GET /api/admin/offerings/{offering_id}/lottery */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LotteryResult"];
+                    "application/json": components["schemas"]["LotteryState"];
                 };
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
