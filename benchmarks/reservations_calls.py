@@ -74,7 +74,8 @@ def main() -> None:
         try:
             call(staff, "POST", "/api/auth/login", {"email": STAFF[0], "password": STAFF[1]})
             measure(
-                "POST /api/admin/offerings/{id}/lottery (1 applicant)", lambda: call(staff, "POST", f"/api/admin/offerings/{counseling}/lottery", {"seed": 1})
+                "POST /api/admin/offerings/{id}/lottery (begun; LotteryWorkerFunction draws)",
+                lambda: call(staff, "POST", f"/api/admin/offerings/{counseling}/lottery", {"seed": 1}),
             )
         finally:
             clock.now = original  # type: ignore[assignment]

@@ -29,7 +29,11 @@ EXAMPLE_MEMBER = {"email": "member@example.jp", "company_name": "株式会社サ
 
 
 # what each queue's and stream's own messages look like (the newsletter's and the directory's are the defaults)
-QUEUE_BODIES = {"MemberImportWorkerFunction": {"import_id": "example", "phase": "validate"}}
+QUEUE_BODIES = {
+    "MemberImportWorkerFunction": {"import_id": "example", "phase": "validate"},
+    "ExportWorkerFunction": {"export_id": "example"},
+    "LotteryWorkerFunction": {"offering_id": "example", "staff_id": "example-staff"},
+}
 STREAM_KEYS = {"MemberIndexFunction": {"PK": {"S": "MEMBER#example-member"}, "SK": {"S": "MEMBER"}}}
 
 

@@ -1,4 +1,4 @@
-"""名簿出力: the postal lists by service and an offering's attendee list, as Excel-ready CSV (staff)."""
+"""名簿出力 and 参加者名簿 (staff): start an export job (202), then its state and, when ready, a short-lived link."""
 
 from __future__ import annotations
 
@@ -6,38 +6,35 @@ from netclub import coldstart  # first: the function loads with the garbage coll
 
 # isort: split
 
-import urllib.parse
 from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from netclub.api import CORRELATION_PATH, build_resolver, current_principal, logger
-from netclub.http import Path, Query, Response
+from netclub.api import CORRELATION_PATH, build_resolver, current_principal, json_response, logger
+from netclub.http import Path, Response
+from netclub.models.exports import ExportCreate, ExportJob
 from netclub.services import exports
 
 app = build_resolver()
-CSV: dict[int, Any] = {200: {"description": "UTF-8 CSV with a BOM (Excel), Japanese header row", "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
-def _csv(name: str, body: str) -> Response[str]:
-    quoted = urllib.parse.quote(name)
-    return Response(
-        status_code=200,
-        content_type="text/csv; charset=utf-8",
-        body=body,
-        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quoted}", "Cache-Control": "private, no-store"},
-    )
+@app.post(
+    "/api/admin/exports",
+    summary="名簿出力・参加者名簿の作成を開始（CSV、バックグラウンドで作成）",
+    tags=["admin"],
+    responses={202: {"description": "accepted: poll GET /api/admin/exports/{export_id}"}, 404: {"description": "the offering (attendees)"}},
+)
+def start(body: ExportCreate) -> Response[ExportJob]:
+    return json_response(202, exports.start(current_principal(app).member_id, body).model_dump())
 
 
 @app.get(
-    "/api/admin/exports/members.csv", summary="名簿出力（アーガス送付・ビジネスサポートTOKYO送付・各種DM送付・メールマガジン）", tags=["admin"], responses=CSV
+    "/api/admin/exports/<export_id>",
+    summary="名簿出力: 作成状況と、完成後のダウンロードリンク（5分間有効）",
+    tags=["admin"],
+    responses={404: {"description": "unknown, or another staff member's export"}},
 )
-def members_csv(service: Annotated[exports.Service | None, Query(description="absent: every active member")] = None) -> Response[str]:
-    return _csv(*exports.members_csv(current_principal(app).member_id, service))
-
-
-@app.get("/api/admin/offerings/<offering_id>/attendees.csv", summary="参加者名簿（CSV）", tags=["admin"], responses=CSV)
-def attendees_csv(offering_id: Annotated[str, Path(max_length=64)]) -> Response[str]:
-    return _csv(*exports.attendees_csv(current_principal(app).member_id, offering_id))
+def get(export_id: Annotated[str, Path(max_length=64)]) -> ExportJob:
+    return exports.state(current_principal(app).member_id, export_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELATION_PATH, clear_state=True)

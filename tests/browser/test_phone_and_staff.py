@@ -76,8 +76,11 @@ def test_staff_runs_the_lottery(local_stack: LocalStack, page: Page) -> None:
     page.locator("#lottery-seed").fill("20260725")
     page.get_by_test_id("lottery-run").click()
     page.get_by_test_id("dialog-ok").click()
+    # the draw runs in the background (LotteryWorkerFunction): the screen follows it until every result is in
     results = page.get_by_test_id("lottery-results")
-    expect(results).to_be_visible()
+    expect(results).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("status").first).to_contain_text("抽選が完了しました")
+    expect(page.get_by_test_id("lottery-run")).to_be_disabled()
     expect(page.get_by_test_id("lottery-seed-used")).to_have_text("20260725")
     expect(results.get_by_text("当選")).to_have_count(1)
     expect(results.get_by_text("落選")).to_have_count(2)

@@ -224,9 +224,12 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
     expect(row).to_contain_text("参加済み")
     expect(row.get_by_role("button", name="出席を記録")).to_have_count(0)
     shot(page, "admin-attendance")
-    # 参加者名簿: the CSV as the browser downloads it (Excel-ready: the BOM, the Japanese header)
-    with page.expect_download() as download:
+    # 参加者名簿: built in the background, then the CSV as the browser downloads it through the 5-minute link
+    # (Excel-ready: the BOM, the Japanese header; saved under its Japanese name)
+    with page.expect_download(timeout=30_000) as download:
         page.get_by_test_id("attendees-csv").click()
+        expect(page.get_by_test_id("attendees-progress")).to_contain_text("参加者名簿")
+    assert download.value.suggested_filename.startswith("参加者名簿-"), download.value.suggested_filename
     attendees = Path(download.value.path()).read_bytes()
     assert attendees.startswith("\ufeff会員番号,企業名".encode())
     assert "株式会社出席確認" in attendees.decode("utf-8") and "参加済み" in attendees.decode("utf-8")
@@ -256,9 +259,11 @@ def test_every_staff_screen(local_stack: LocalStack, page: Page) -> None:
     nav.get_by_role("link", name="名簿出力").click()
     expect(page.get_by_role("heading", level=1, name="名簿出力")).to_be_visible()
     shot(page, "admin-exports")
-    with page.expect_download() as download:
+    with page.expect_download(timeout=30_000) as download:
         page.get_by_test_id("export-all").click()
-    assert download.value.suggested_filename.startswith("members-active-")
+        expect(page.get_by_test_id("export-progress")).to_contain_text("利用中の全会員")  # 作成しています… while the worker builds it
+    assert download.value.suggested_filename.startswith("名簿-利用中の全会員-"), download.value.suggested_filename
+    expect(page.get_by_test_id("export-ready")).to_contain_text("名簿ができました")
     listed = Path(download.value.path()).read_bytes().decode("utf-8")
     assert listed.startswith("\ufeff会員番号,企業名,事業所名,郵便番号,住所,担当者名,部署,電話番号,メールアドレス\r\n")
     assert "株式会社出席確認" in listed

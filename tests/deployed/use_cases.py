@@ -197,6 +197,24 @@ def _import_worker(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
     return sample
 
 
+def _export_worker(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """名簿出力: a staff member started an export of every active member: the queue's message to build it."""
+    started = c.staff.post("/api/admin/exports", {"kind": "members"})
+    assert started.status == 202, started.body
+    sample["Records"][0]["body"] = json.dumps({"export_id": started.body["export_id"]})
+    return sample
+
+
+def _lottery_worker(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
+    """抽選: a draw staff began (the demo member applied, the deadline passed): the queue's message to draw it."""
+    call = _lottery(c)
+    begun = call.send()
+    assert begun.status == 202, begun.body
+    offering_id = call.path.split("/")[4]
+    sample["Records"][0]["body"] = json.dumps({"offering_id": offering_id, "staff_id": c.env.accounts["staff"]})
+    return sample
+
+
 def _member_index(c: Any, sample: dict[str, Any]) -> dict[str, Any]:
     """The stream's record of the demo member's item: its row of 会員検索's index (built whole the first time)."""
     del sample  # the folder's first sample is its schedule's: the stream's is beside it
@@ -215,6 +233,8 @@ EVENTS = {
     "ses_events": _ses_bounce,
     "staff_first_admin": _first_admin,
     "member_import_worker": _import_worker,
+    "export_worker": _export_worker,
+    "lottery_worker": _lottery_worker,
     "member_index": _member_index,
     "personal_data_retention": _retention,
 }

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import DEMO, STAFF, Env, Portal
+from tests.functional.queues import draw
 from tests.functional.reservation_helpers import new_member, offering
 
 
@@ -27,10 +28,9 @@ def test_lottery_assigns_within_capacity_mails_everyone_and_is_reproducible(env:
     reservations += [c.post("/api/reservations", {"offering_id": o["id"], "preferences": [a]}).body for c in others]
     assert staff.post(f"/api/admin/offerings/{o['id']}/lottery", {}).error["code"] == "before_deadline"
     _after_deadline(monkeypatch, (staff, STAFF), (member, DEMO))
-    drawn = staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 42})
-    assert drawn.status == 200, drawn.body
-    assert drawn.body["seed"] == 42
-    results = {r["reservation_id"]: r for r in drawn.body["results"]}
+    drawn = draw(env, staff, o["id"], {"seed": 42})
+    assert drawn["seed"] == 42 and drawn["applicants"] == 4 and drawn["winners"] == 2 and drawn["drawn_at"]
+    results = {r["reservation_id"]: r for r in drawn["results"]}
     assert set(results) == {r["id"] for r in reservations}
     winners = [r for r in results.values() if r["status"] == "won"]
     assert sorted(r["slot_id"] for r in winners) == [a, b]  # a to someone; b only the demo member wanted
@@ -58,6 +58,8 @@ def test_lottery_refuses_seminars_and_unknown_offerings_and_bad_seeds(staff: Por
     seminar = offering(staff)
     assert staff.post(f"/api/admin/offerings/{seminar['id']}/lottery", {}).error["code"] == "not_counseling"
     assert staff.post("/api/admin/offerings/nope/lottery", {}).status == 404
+    assert staff.get("/api/admin/offerings/nope/lottery").status == 404
+    assert staff.get(f"/api/admin/offerings/{seminar['id']}/lottery").error["code"] == "not_counseling"
     assert staff.post(f"/api/admin/offerings/{seminar['id']}/lottery", {"seed": -1}).status == 400
     assert staff.post(f"/api/admin/offerings/{seminar['id']}/lottery", {"seed": "abc"}).status == 400
 
@@ -110,3 +112,106 @@ def test_usage_history_is_403_until_active(env: Env, staff: Portal) -> None:
     assert pending.login(email, "Member#2026pass").status == 200
     answer = pending.get("/api/usage-history")
     assert answer.status == 403 and answer.error["code"] == "forbidden"
+
+
+# --- the draw in the background (LotteryWorkerFunction): any number of applicants -----------------------
+
+
+def _applied(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch, others: int) -> dict[str, object]:
+    o = offering(staff, kind="counseling", capacities=(1, 1), apply_days=1, slot_days=5)
+    a = o["slots"][0]["id"]
+    assert member.post("/api/reservations", {"offering_id": o["id"], "preferences": [a]}).status == 201
+    for n in range(others):
+        assert new_member(env, staff, f"many{n}@example.jp").post("/api/reservations", {"offering_id": o["id"], "preferences": [a]}).status == 201
+    _after_deadline(monkeypatch, (staff, STAFF), (member, DEMO))
+    return o
+
+
+def test_the_request_only_begins_the_draw_and_the_state_tells_how_far_it_is(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.functional.queues import poller
+
+    o = _applied(env, staff, member, monkeypatch, others=2)
+    before = staff.get(f"/api/admin/offerings/{o['id']}/lottery").body
+    assert before["status"] == "none" and before["applicants"] == 3 and before["results"] == [] and before["seed"] is None
+    begun = staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 5})
+    assert begun.status == 202 and begun.body["seed"] == 5 and begun.body["status"] == "drawing", begun.body
+    assert env.mails(DEMO[0]) == [] or all("抽選結果" not in m["subject"] for m in env.mails(DEMO[0]))  # nobody mailed yet
+    assert staff.get(f"/api/admin/offerings/{o['id']}/lottery").body["status"] == "drawing"
+    assert staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 99}).status == 202  # asked again while drawing: same draw
+    queue = poller(env, "LotteryMapping")
+    assert queue.poll() == 2  # the second message finds it drawn: nothing twice
+    state = staff.get(f"/api/admin/offerings/{o['id']}/lottery").body
+    assert state["status"] == "drawn" and state["seed"] == 5 and state["winners"] == 1 and len(state["results"]) == 3
+    assert sum(1 for m in env.mails(DEMO[0]) if "抽選結果" in m["subject"]) == 1
+    log = [e for e in staff.get("/api/admin/audit-log?limit=200").body["items"] if e["action"] == "offering.lottery"]
+    assert len(log) == 1 and log[0]["detail"] == {"seed": 5, "applicants": 3, "winners": 1}
+
+
+def test_a_draw_short_of_time_continues_in_a_new_message(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub.services import lottery
+
+    from tests.functional.queues import poller
+
+    o = _applied(env, staff, member, monkeypatch, others=3)
+    monkeypatch.setattr(lottery, "READ_BATCH", 2)
+    left = iter([10.0])  # the worker's first message runs out of time after its first batch (2 applicants)
+    real = lottery.handle
+    monkeypatch.setattr(lottery, "handle", lambda message, time_left: real(message, lambda: next(left, 100.0)))
+    assert staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 3}).status == 202
+    queue = poller(env, "LotteryMapping")
+    assert queue.poll() == 2  # its own message, then the one it handed the rest to
+    state = staff.get(f"/api/admin/offerings/{o['id']}/lottery").body
+    assert state["status"] == "drawn" and len(state["results"]) == 4 and state["winners"] == 1
+    mailed = [f"many{n}@example.jp" for n in range(3)] + [DEMO[0]]
+    assert all(sum(1 for m in env.mails(to) if "抽選結果" in m["subject"]) == 1 for to in mailed)
+
+
+def test_ses_refusing_leaves_each_result_with_its_mail_in_the_outbox(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netclub.mail import sender
+    from netclub.store import outbox
+
+    from tests.functional.queues import draw
+
+    o = _applied(env, staff, member, monkeypatch, others=1)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("SES is out")
+
+    monkeypatch.setattr(sender, "deliver", refused)
+    state = draw(env, staff, o["id"], {"seed": 1})
+    assert state["status"] == "drawn" and len(state["results"]) == 2
+    kept = [m for m in outbox.pending() if m["template"] in ("lottery_won", "lottery_lost")]
+    assert len(kept) == 2 and all(m["attempts"] == 1 for m in kept)  # mail_retry sends them
+
+
+def test_a_worker_that_stopped_is_resumed_by_asking_again_with_the_recorded_seed(
+    env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netclub.services import lottery
+
+    from tests.functional.queues import draw, poller
+
+    o = _applied(env, staff, member, monkeypatch, others=2)
+    real = lottery.store.draw_result
+    calls = []
+
+    def dies_on_the_second(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker stopped")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lottery.store, "draw_result", dies_on_the_second)
+    assert staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 11}).status == 202
+    queue = poller(env, "LotteryMapping")
+    assert queue.poll() == 0 and queue.failed == 1  # reported: SQS delivers it again later, then the DLQ
+    assert staff.get(f"/api/admin/offerings/{o['id']}/lottery").body["status"] == "drawing"
+    monkeypatch.setattr(lottery.store, "draw_result", real)
+    queue.redeliver_now()
+    assert queue.poll() == 1
+    state = staff.get(f"/api/admin/offerings/{o['id']}/lottery").body
+    assert state["status"] == "drawn" and state["seed"] == 11 and len(state["results"]) == 3
+    assert sum(1 for m in env.mails(DEMO[0]) if "抽選結果" in m["subject"]) == 1  # the one drawn before: not mailed twice
+    again = staff.post(f"/api/admin/offerings/{o['id']}/lottery", {})
+    assert again.status == 409 and again.error["code"] == "lottery_done"
+    del draw

@@ -171,7 +171,10 @@ def test_every_mail_sending_function_keeps_its_mail_when_ses_is_down(
     later = clock.now() + dt.timedelta(days=2)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert staff.login(*STAFF).status == 200
-    step(staff.post(f"/api/admin/offerings/{counselling['id']}/lottery", {"seed": 1}), 200)
+    step(staff.post(f"/api/admin/offerings/{counselling['id']}/lottery", {"seed": 1}), 202)
+    from tests.functional.queues import poller
+
+    assert poller(env, "LotteryMapping").poll() == 1  # LotteryWorkerFunction draws and mails
     one_more_kept()
 
     # 職員を招待: the invitation mail (AdminStaffManageFunction)

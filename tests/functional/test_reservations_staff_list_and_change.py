@@ -92,8 +92,10 @@ def test_lottery_mails_name_the_assigned_slot_or_the_preferences(env: Env, staff
     later = clock.now() + dt.timedelta(days=2)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert staff.login("staff@netclub.example", "Staff#2026pass").status == 200
-    drawn = staff.post(f"/api/admin/offerings/{o['id']}/lottery", {"seed": 7})
-    assert {r["reservation_id"]: r["slot_id"] for r in drawn.body["results"]} == {mine["id"]: b["id"], theirs["id"]: a["id"]}
+    from tests.functional.queues import draw
+
+    drawn = draw(env, staff, o["id"], {"seed": 7})
+    assert {r["reservation_id"]: r["slot_id"] for r in drawn["results"]} == {mine["id"]: b["id"], theirs["id"]: a["id"]}
     won = env.mails("chushojiro@netclub.example")[0]
     assert "当選" in won["subject"]
     assert f"日程：{b['date']} {b['start_time']}〜{b['end_time']}\n場所：{b['place']}" in won["body"]

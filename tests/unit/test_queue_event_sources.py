@@ -68,6 +68,8 @@ def test_the_templates_queue_mapping_is_read() -> None:
     assert found == {
         "NewsletterMapping": ("NewsletterWorkerFunction", "NewsletterQueue", 2, True, 2),
         "MemberImportMapping": ("MemberImportWorkerFunction", "MemberImportQueue", 1, True, 2),
+        "ExportMapping": ("ExportWorkerFunction", "ExportQueue", 1, True, 2),
+        "LotteryMapping": ("LotteryWorkerFunction", "LotteryQueue", 1, True, 2),
     }
     with pytest.raises(ValueError, match="Arn"):
         event_sources.queue_mappings(

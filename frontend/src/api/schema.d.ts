@@ -107,15 +107,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/exports/members.csv": {
+    "/api/admin/exports": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 名簿出力（アーガス送付・ビジネスサポートTOKYO送付・各種DM送付・メールマガジン） */
-        get: operations["members_csv_api_admin_exports_members_csv_get"];
+        get?: never;
+        put?: never;
+        /** 名簿出力・参加者名簿の作成を開始（CSV、バックグラウンドで作成） */
+        post: operations["start_api_admin_exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名簿出力: 作成状況と、完成後のダウンロードリンク（5分間有効） */
+        get: operations["get_api_admin_exports__export_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -654,23 +671,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/admin/offerings/{offering_id}/attendees.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 参加者名簿（CSV） */
-        get: operations["attendees_csv_api_admin_offerings__offering_id__attendees_csv_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/admin/offerings/{offering_id}/lottery": {
         parameters: {
             query?: never;
@@ -678,9 +678,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 専門家カウンセリングの抽選: 状況と結果 */
+        get: operations["lottery_state_api_admin_offerings__offering_id__lottery_get"];
         put?: never;
-        /** 専門家カウンセリングの抽選（seed で再現可能、全申込者にメール） */
+        /** 専門家カウンセリングの抽選を開始（seed で再現可能、結果は全申込者にメール） */
         post: operations["run_lottery_api_admin_offerings__offering_id__lottery_post"];
         delete?: never;
         options?: never;
@@ -2095,6 +2096,76 @@ export interface components {
             /** Items */
             items: components["schemas"]["Event"][];
         };
+        /** ExportCreate */
+        ExportCreate: {
+            /**
+             * Kind
+             * @description members: 名簿出力 (by service); attendees: an offering's 参加者名簿
+             * @enum {string}
+             */
+            kind: "members" | "attendees";
+            /**
+             * Service
+             * @description members only; absent: every active member
+             */
+            service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
+            /**
+             * Offering Id
+             * @description attendees only: the offering
+             */
+            offering_id?: string | null;
+        };
+        /** ExportJob */
+        ExportJob: {
+            /** Export Id */
+            export_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "members" | "attendees";
+            /** Service */
+            service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
+            /** Offering Id */
+            offering_id?: string | null;
+            /**
+             * Status
+             * @description queued → running → ready (download_url) or failed (failed_message); ready turns expired after a day
+             * @enum {string}
+             */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /**
+             * Filename
+             * @description the file's Japanese-safe name, as the download saves it
+             */
+            filename: string;
+            /**
+             * Rows
+             * @description data rows (ready)
+             */
+            rows?: number | null;
+            /**
+             * Size
+             * @description bytes (ready)
+             */
+            size?: number | null;
+            /**
+             * Download Url
+             * @description ready: a presigned GET of the CSV, valid for download_expires_in seconds
+             */
+            download_url?: string | null;
+            /** Download Expires In */
+            download_expires_in?: number | null;
+            /**
+             * Failed Message
+             * @description failed: why, in Japanese
+             */
+            failed_message?: string | null;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at?: string | null;
+        };
         /** ImportCreate */
         ImportCreate: {
             /**
@@ -2412,12 +2483,42 @@ export interface components {
             /** Slot Id */
             slot_id: string | null;
         };
-        /** LotteryResult */
-        LotteryResult: {
-            /** Seed */
-            seed: number;
-            /** Results */
-            results: components["schemas"]["LotteryOutcome"][];
+        /**
+         * LotteryState
+         * @description The draw of a counselling offering: POST …/lottery answers it (202, `drawing`), GET …/lottery while the
+         *     worker draws and after (`drawn`, every result). Each result is committed with its mail in the outbox.
+         */
+        LotteryState: {
+            /** Offering Id */
+            offering_id: string;
+            /**
+             * Status
+             * @description none: not begun; drawing: the worker draws and mails; drawn: done
+             * @enum {string}
+             */
+            status: "none" | "drawing" | "drawn";
+            /**
+             * Seed
+             * @description the recorded seed: the same seed over the same applicants gives the same result
+             */
+            seed?: number | null;
+            /**
+             * Applicants
+             * @description applications taking part (applied, won or lost)
+             */
+            applicants: number;
+            /**
+             * Winners
+             * @default 0
+             */
+            winners: number;
+            /**
+             * Results
+             * @description the results drawn so far (all of them once drawn)
+             */
+            results?: components["schemas"]["LotteryOutcome"][];
+            /** Drawn At */
+            drawn_at?: string | null;
         };
         /** Me */
         Me: {
@@ -4520,25 +4621,26 @@ export interface operations {
             };
         };
     };
-    members_csv_api_admin_exports_members_csv_get: {
+    start_api_admin_exports_post: {
         parameters: {
-            query?: {
-                /** @description absent: every active member */
-                service?: ("argus" | "business_support_tokyo" | "direct_mail" | "mail_magazine") | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportCreate"];
+            };
+        };
         responses: {
-            /** @description UTF-8 CSV with a BOM (Excel), Japanese header row */
-            200: {
+            /** @description accepted: poll GET /api/admin/exports/{export_id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
+                    "application/json": components["schemas"]["ExportJob"];
                 };
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
@@ -4561,6 +4663,109 @@ export interface operations {
             };
             /** @description forbidden（CSRF トークンの不一致、職員以外） */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the offering (attendees) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too_large（10 MB を超える本文） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unsupported_media_type（Content-Type が application/json でない） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unavailable（AWS の混雑・障害が続いた。Retry-After 秒後にもう一度。何も書き込まれていない） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_api_admin_exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unauthenticated（セッションなし・期限切れ） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description forbidden（CSRF トークンの不一致、職員以外） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description unknown, or another staff member's export */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8069,7 +8274,7 @@ export interface operations {
             };
         };
     };
-    attendees_csv_api_admin_offerings__offering_id__attendees_csv_get: {
+    lottery_state_api_admin_offerings__offering_id__lottery_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -8080,13 +8285,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description UTF-8 CSV with a BOM (Excel), Japanese header row */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
+                    "application/json": components["schemas"]["LotteryState"];
                 };
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */
@@ -8118,6 +8323,15 @@ export interface operations {
             };
             /** @description not_found（存在しない、または他の会員のもの） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not_counseling */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8160,13 +8374,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description accepted: the worker draws and mails; poll GET /api/admin/offerings/{offering_id}/lottery */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LotteryResult"];
+                    "application/json": components["schemas"]["LotteryState"];
                 };
             };
             /** @description validation_error（入力内容・形式の誤り。項目ごとの fields つき） */

@@ -71,3 +71,8 @@ export type StaffMember = Schemas['StaffMember']
 export type Department = Schemas['Department']
 export type ImportState = Schemas['ImportState']
 export type ImportCreated = Schemas['ImportCreated']
+/** 名簿出力・参加者名簿: a job the server builds in the background, then a 5-minute download link. */
+export type ExportJob = Schemas['ExportJob']
+export type ExportCreate = Schemas['ExportCreate']
+/** 専門家カウンセリングの抽選: begun (202, drawing), then drawn with every result. */
+export type LotteryState = Schemas['LotteryState']

@@ -30,6 +30,9 @@ class Settings:
     newsletter_send_rate: float = 10.0  # SES sends a second per newsletter worker (the account's rate ÷ the queue's maximum concurrency)
     member_import_queue_url: str | None = None  # 会員データ移行: validation and chunks of rows (services/member_import.py)
     invitation_send_rate: float = 5.0  # ご利用開始 mails a second per import worker (SES's account rate ÷ the mapping's concurrency, less the newsletters')
+    exports_bucket: str | None = None  # 名簿出力 and 参加者名簿: the built CSVs, expiring after a day (services/exports.py)
+    export_queue_url: str | None = None  # the export jobs the worker builds (services/exports.py)
+    lottery_queue_url: str | None = None  # the counselling draws the worker runs (services/lottery.py)
     withdrawn_retention_days: int = 365  # personal-data-retention: a withdrawn member is anonymised this long after withdrawal
     attachment_retention_days: int = 180  # personal-data-retention: inquiry attachments deleted this long after the inquiry closed
     mail_from: str | None = None
@@ -97,6 +100,9 @@ _MAPPING = {
     "NEWSLETTER_MAX_RECEIVES": "newsletter_max_receives",
     "MEMBER_IMPORT_QUEUE_URL": "member_import_queue_url",
     "INVITATION_SEND_RATE": "invitation_send_rate",
+    "EXPORTS_BUCKET": "exports_bucket",
+    "EXPORT_QUEUE_URL": "export_queue_url",
+    "LOTTERY_QUEUE_URL": "lottery_queue_url",
     "WITHDRAWN_RETENTION_DAYS": "withdrawn_retention_days",
     "ATTACHMENT_RETENTION_DAYS": "attachment_retention_days",
     "MAIL_FROM": "mail_from",

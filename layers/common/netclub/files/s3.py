@@ -59,16 +59,14 @@ def presigned_post(key: str, content_type: str, max_size: int, expires_in: int) 
     return PresignedPost(url=str(answer["url"]), fields={k: str(v) for k, v in answer["fields"].items()})
 
 
-def presigned_get(key: str, filename: str, expires_in: int) -> str:
-    """A short-lived download link that saves under the original (display) file name."""
+def presigned_get(key: str, filename: str, expires_in: int, in_bucket: str | None = None, content_type: str | None = None) -> str:
+    """A short-lived download link that saves under the original (display) file name (of the attachments
+    bucket unless `in_bucket` names another; `content_type` overrides the stored one)."""
     disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
-    return str(
-        _presigner().generate_presigned_url(
-            "get_object",
-            Params={"Bucket": bucket(), "Key": key, "ResponseContentDisposition": disposition},
-            ExpiresIn=expires_in,
-        )
-    )
+    params = {"Bucket": in_bucket or bucket(), "Key": key, "ResponseContentDisposition": disposition}
+    if content_type:
+        params["ResponseContentType"] = content_type
+    return str(_presigner().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))
 
 
 def head(key: str) -> ObjectHead | None:
@@ -103,5 +101,6 @@ def read(key: str, max_size: int) -> bytes | None:
     return bytes(answer["Body"].read())
 
 
-def write(key: str, body: bytes, content_type: str) -> None:
-    client("s3").put_object(Bucket=bucket(), Key=key, Body=body, ContentType=content_type)
+def write(key: str, body: bytes, content_type: str, in_bucket: str | None = None) -> None:
+    """The object (of the attachments bucket unless `in_bucket` names another), encrypted at rest (SSE-S3)."""
+    client("s3").put_object(Bucket=in_bucket or bucket(), Key=key, Body=body, ContentType=content_type, ServerSideEncryption="AES256")

@@ -137,9 +137,17 @@ class LotteryOutcome(AnswerModel):
     slot_id: str | None
 
 
-class LotteryResult(AnswerModel):
-    seed: int
-    results: list[LotteryOutcome]
+class LotteryState(AnswerModel):
+    """The draw of a counselling offering: POST …/lottery answers it (202, `drawing`), GET …/lottery while the
+    worker draws and after (`drawn`, every result). Each result is committed with its mail in the outbox."""
+
+    offering_id: str
+    status: Literal["none", "drawing", "drawn"] = Field(description="none: not begun; drawing: the worker draws and mails; drawn: done")
+    seed: int | None = Field(default=None, description="the recorded seed: the same seed over the same applicants gives the same result")
+    applicants: int = Field(description="applications taking part (applied, won or lost)")
+    winners: int = 0
+    results: list[LotteryOutcome] = Field(default_factory=list, description="the results drawn so far (all of them once drawn)")
+    drawn_at: str | None = None
 
 
 class UsageItem(AnswerModel):

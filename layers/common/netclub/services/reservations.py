@@ -233,6 +233,26 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
+def notice_mail(member: dict[str, Any] | None, template: str, res: dict[str, Any], at: str) -> dict[str, Any] | None:
+    """The reservation's mail as an outbox item, to commit with what it tells (sent after the commit with
+    mail.sender.send_kept); None without a member to tell."""
+    if not member:
+        return None
+    from netclub.mail.sender import kept_mail
+    from netclub.mail.templates import render
+
+    subject, body = render(
+        template,
+        company_name=member.get("company_name", ""),
+        user_name=member.get("user_name", ""),
+        title=res.get("offering_title", ""),
+        details=_details(res),
+        reservation_id=res["id"],
+        link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
+    )
+    return kept_mail(str(member["email"]), subject, body, template, f"reservation:{res['id']}", at)
+
+
 def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None, try_now: bool = True) -> bool:
     """The reservation's mail; False when SES did not take it (kept for the retry; try_now=False: kept at once)."""
     if not member:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from netclub.authorizer_context import MEMBER_FIELDS
@@ -187,6 +188,16 @@ def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -
 def all_members_with_status(status: str) -> list[Item]:
     """Every member of a status (the GSI1 partition, all pages): the staff's exports."""
     return dynamo.query_all(keys.members_by_status(status), index="GSI1")
+
+
+def member_pages_with_status(status: str) -> Iterator[list[Item]]:
+    """Every member of a status, a Query page (1 MB) at a time: an export of 30,000 keeps one page in memory."""
+    start: dict[str, Any] | None = None
+    while True:
+        page, start = dynamo.query(keys.members_by_status(status), index="GSI1", start_key=start)
+        yield page
+        if not start:
+            return
 
 
 def member_partition(member_id: str) -> list[Item]:

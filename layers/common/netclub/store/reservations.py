@@ -174,6 +174,12 @@ def get_reservation(reservation_id: str, consistent: bool = False) -> Item | Non
     return plain(item) if item else None
 
 
+def reservations_by_id(reservation_ids: list[str], consistent: bool = False) -> dict[str, Item]:
+    """These reservations (BatchGetItem, 100 a request), by id: those that exist."""
+    found = dynamo.batch_get([reservation_key(r) for r in reservation_ids], consistent=consistent)
+    return {str(i["PK"]).removeprefix("RES#"): plain(i) for i in found}
+
+
 def reservation_with_slot(reservation_id: str, offering_id: str, slot_id: str, with_offering: bool = True) -> tuple[Item | None, Item | None, Item | None]:
     """The reservation, the offering (with_offering) and the slot named by its id (reservation_id_parts): one
     BatchGetItem, strongly consistent. The caller checks that the reservation is the member's and of that offering."""
@@ -661,18 +667,24 @@ def mark_attended(reservation: dict[str, Any], now: str) -> list[dict[str, Any]]
 # --- the lottery (専門家カウンセリング) ----------------------------------------------------------
 
 
-def start_lottery(offering_id: str, seed: int, now: str) -> None:
+def start_lottery(offering_id: str, seed: int, now: str, staff_id: str) -> None:
     """Marks the draw begun with its seed (an interrupted draw resumes with it); ConditionFailed when it was begun."""
     dynamo.update(
         *offering_key(offering_id),
-        "SET lottery_status = :drawing, lottery_seed = :seed, lottery_started_at = :now",
-        vals={":drawing": "drawing", ":seed": seed, ":now": now},
+        "SET lottery_status = :drawing, lottery_seed = :seed, lottery_started_at = :now, lottery_by = :by",
+        vals={":drawing": "drawing", ":seed": seed, ":now": now, ":by": staff_id},
         condition="attribute_exists(PK) AND attribute_not_exists(lottery_status)",
     )
 
 
 def lottery_drawn(offering_id: str, now: str) -> dict[str, Any]:
-    return dynamo.t_update(*offering_key(offering_id), "SET lottery_status = :drawn, lottery_at = :now", vals={":drawn": "drawn", ":now": now})
+    """The draw finished (only once: from `drawing`; a second worker on the same draw meets the condition)."""
+    return dynamo.t_update(
+        *offering_key(offering_id),
+        "SET lottery_status = :drawn, lottery_at = :now",
+        vals={":drawn": "drawn", ":drawing": "drawing", ":now": now},
+        condition="lottery_status = :drawing",
+    )
 
 
 def draw_result(reservation_id: str, offering_id: str, member_id: str, slot_id: str | None, snapshot: dict[str, Any] | None, now: str) -> list[dict[str, Any]]:

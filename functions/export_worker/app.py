@@ -1,0 +1,32 @@
+"""SQS (ExportQueue): one export job's CSV built and written to ExportsBucket (services/exports.py). A build that
+fails marks the job failed; a message whose handling raised (the job could not even be marked) is reported
+(ReportBatchItemFailures), seen again after the visibility timeout, then ExportDeadLetterQueue (alarmed)."""
+
+from __future__ import annotations
+
+from netclub import coldstart  # first: the function loads with the garbage collector paused
+
+# isort: split
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub.log import logger
+from netclub.services import exports
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    failures = []
+    for record in event.get("Records") or []:
+        try:
+            outcome = exports.handle(json.loads(record["body"]))
+            logger.info("export message", extra={"message_id": record.get("messageId"), "outcome": outcome})
+        except Exception:
+            logger.exception("export message failed; SQS delivers it again", extra={"message_id": record.get("messageId")})
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again
