@@ -132,9 +132,9 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/inquiries"): 8,
     ("POST", "/api/attachments"): 2,
     ("POST", "/api/directory/{company_id}/contact"): 8,
-    ("POST", "/api/reservations"): 3,
-    ("PUT", "/api/reservations/{reservation_id}"): 4,
-    ("DELETE", "/api/reservations/{reservation_id}"): 4,
+    ("POST", "/api/reservations"): 4,
+    ("PUT", "/api/reservations/{reservation_id}"): 5,
+    ("DELETE", "/api/reservations/{reservation_id}"): 5,
     ("POST", "/api/me/calendar-feed/rotate"): 3,
     ("POST", "/api/admin/members/{member_id}/approve"): 4,
     ("PUT", "/api/admin/members/{member_id}/profile"): 3,
@@ -176,7 +176,7 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/offerings/{offering_id}/slots"): 3,
     ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): 4,
     ("DELETE", "/api/admin/offerings/{offering_id}/slots/{slot_id}"): 5,
-    ("POST", "/api/admin/offerings/{offering_id}/lottery"): 8,
+    ("POST", "/api/admin/offerings/{offering_id}/lottery"): 9,  # per applicant: its result with its mail, the mail out
     ("POST", "/api/admin/reservations/{reservation_id}/attendance"): 3,
     ("POST", "/api/admin/inquiry-kinds"): 2,
     ("PUT", "/api/admin/inquiry-kinds/{kind_id}"): 3,
@@ -190,10 +190,10 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/newsletters/{newsletter_id}/send"): 5,
     ("POST", "/api/admin/newsletters/{newsletter_id}/redrive"): 3,  # authorizer, the newsletter, its audit entry
     ("POST", "/api/unsubscribe"): 3,
-    ("POST", "/api/reservations", "waitlist join"): 3,
-    ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): 5,
-    ("PUT", "/api/reservations/{reservation_id}", "change away promoting the head"): 6,
-    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}", "capacity raise promoting the head"): 7,
+    ("POST", "/api/reservations", "waitlist join"): 4,
+    ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): 7,  # two mails: each out of the outbox once sent
+    ("PUT", "/api/reservations/{reservation_id}", "change away promoting the head"): 8,  # two mails, as above
+    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}", "capacity raise promoting the head"): 8,
     ("GET", "/api/me"): 2,
     ("GET", "/api/me/calendar-feed"): 3,
     ("GET", "/api/calendar/{feed}"): 2,

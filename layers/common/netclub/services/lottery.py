@@ -17,7 +17,7 @@ from netclub import clock
 from netclub.errors import Conflict, NotFound
 from netclub.models.reservations import MAX_SEED, LotteryOutcome, LotteryResult
 from netclub.services import audit
-from netclub.services.reservations import OFFERING_NOT_FOUND, notify
+from netclub.services.reservations import OFFERING_NOT_FOUND, kept_ops, reservation_mail, send_kept
 from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed
@@ -62,14 +62,16 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
     holders = {h["reservation_id"]: h for h in store.holders(offering_id, consistent=True) if h["status"] in ("applied", "won", "lost")}
     outcome = assign([(rid, list(h.get("preferences") or [])) for rid, h in holders.items()], {s: int(v["capacity"]) for s, v in slots.items()}, seed)
     results = []
+    ses_ok = True  # once SES refused a result mail, the others wait in the outbox for the retry
     for rid in sorted(outcome):
         slot_id = outcome[rid]
-        # what the mail needs is read before the commit: after it, nothing may stop the mail (a resumed draw skips this one)
-        res = store.get_reservation(rid, consistent=True) or {}
+        # what the mail needs is read before the commit: the mail is written with the result (a resumed draw skips this one)
+        res = store.get_reservation(rid, consistent=True) or {"id": rid}
         member = accounts.get_member(holders[rid]["member_id"])
-        drawn = _apply(offering, holders[rid], slots, slot_id, now)
-        if drawn is not None:
-            notify(member, "lottery_won" if slot_id else "lottery_lost", {**res, **drawn})
+        drawn = _drawn(slots, slot_id, now)
+        result_mail = reservation_mail(member, "lottery_won" if slot_id else "lottery_lost", {**res, **drawn})
+        if _apply(offering, holders[rid], drawn, result_mail) and ses_ok:
+            ses_ok = send_kept([result_mail])
         results.append(LotteryOutcome(reservation_id=rid, status="won" if slot_id else "lost", slot_id=slot_id))
     winners = sum(1 for r in results if r.slot_id)
     dynamo.transact(
@@ -81,15 +83,21 @@ def run(staff_id: str, offering_id: str, seed: int | None) -> LotteryResult:
     return LotteryResult(seed=seed, results=results)
 
 
-def _apply(offering: dict[str, Any], holder: dict[str, Any], slots: dict[str, Any], slot_id: str | None, now: str) -> dict[str, Any] | None:
-    """One applicant's result in one transaction (the fields it set); None when it was already applied (a resumed draw)."""
-    status = "won" if slot_id else "lost"
+def _drawn(slots: dict[str, Any], slot_id: str | None, now: str) -> dict[str, Any]:
+    """The fields one applicant's result sets on the reservation: won (the slot's snapshot) or lost."""
     snapshot = None
     if slot_id:
         s = slots[slot_id]
         snapshot = {k: s[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "starts_at")} | {"seats_left": 0}
+    return {"status": "won" if slot_id else "lost", "slot_id": slot_id, "slot": snapshot, "updated_at": now}
+
+
+def _apply(offering: dict[str, Any], holder: dict[str, Any], drawn: dict[str, Any], result_mail: dict[str, Any] | None) -> bool:
+    """One applicant's result and its mail (outbox) in one transaction; False when it was already applied (a resumed
+    draw: its mail was written then)."""
+    operations = store.draw_result(holder["reservation_id"], offering["id"], holder["member_id"], drawn["slot_id"], drawn["slot"], drawn["updated_at"])
     try:
-        dynamo.transact(store.draw_result(holder["reservation_id"], offering["id"], holder["member_id"], slot_id, snapshot, now))
+        dynamo.transact([*operations, *kept_ops([result_mail])])
     except ConditionFailed:
-        return None
-    return {"status": status, "slot_id": slot_id, "slot": snapshot, "updated_at": now}
+        return False
+    return True
