@@ -11,7 +11,9 @@ sends, under botocore's own retry layer. Every route must answer:
 - and in both refusals nothing written (both tables exactly as before), and the same request
   succeeds once AWS is back;
 - success whatever SES does (throttled, out): every mail is written to the outbox in the action's own
-  transaction and sent after the commit, so a refused send leaves it there for the retry.
+  transaction and sent after the commit, so a refused send leaves it there for the retry;
+- and a process that dies between the commit and the send (injected: the Lambda timed out or ran out of
+  memory) loses no mail: each one the action promised waits in the outbox, and the retry sends each once.
 
 The routes come from template.yaml, so a new writing route without a row here fails
 `test_every_writing_route_has_a_row`.
@@ -23,13 +25,14 @@ import copy
 import datetime as dt
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from tests.conftest import DEMO, STAFF, Answer, Env, Portal
+from tests.conftest import DEMO, SCHEDULED_EVENT, STAFF, Answer, Env, Portal
 from tests.functional import faults as wire
 from tests.functional.reservation_helpers import day, new_member, offering
 
@@ -925,6 +928,79 @@ def test_ses_faults_never_fail_a_done_action(ctx: Ctx, route: tuple[str, ...]) -
         assert len(wire.outbox()) == kept + row.mails and not any("MAIL LOST" in line for line in lines)
         assert not any("@" in line for line in lines), [line for line in lines if "@" in line]
         call.then()
+
+
+# --- a crash between the commit and the send ---------------------------------------------------------
+
+
+class Crash(BaseException):
+    """The process dies (the Lambda timed out, ran out of memory): not an Exception, so no handler catches it."""
+
+
+def _mail_recorder(ctx: Ctx, module: Any, real: Callable[..., None], crash_at: int | None = None) -> list[tuple[str, str, str]]:
+    """`module.deliver` records each mail SES takes (to, subject, body); with crash_at, the process dies at that
+    send, before SES has it."""
+    taken: list[tuple[str, str, str]] = []
+    calls = itertools.count(1)
+
+    def deliver(to: str, subject: str, body: str, reply_to: str | None = None) -> None:
+        if next(calls) == crash_at:
+            raise Crash()
+        real(to, subject, body, reply_to)
+        taken.append((to, subject, body))
+
+    ctx.monkeypatch.setattr(module, "deliver", deliver)
+    return taken
+
+
+def _subjects(mails: list[tuple[str, str, str]]) -> Counter[str]:
+    return Counter(re.sub(r"[0-9]+", "#", subject) for _, subject, _ in mails)
+
+
+@pytest.mark.parametrize("route", MAILING, ids=_ids(MAILING))
+def test_a_crash_between_the_commit_and_the_send_loses_no_mail(ctx: Ctx, route: tuple[str, ...]) -> None:
+    """For each mail the action sends, the process dies at its send (after the commit): every mail the action
+    promised and SES had not taken waits in the outbox; the retry leaves them to their writer for its grace
+    period, then sends each exactly once: nothing lost, nothing twice."""
+    from netclub import clock
+    from netclub.mail import sender
+    from netclub.services import mail_retry
+
+    row = CASES[route]
+    real = sender.deliver
+    # what the action mails when nothing goes wrong, by subject (numbers masked: the addresses and the subject a
+    # member typed differ from one request to the next)
+    call = row.make(ctx)
+    taken = _mail_recorder(ctx, sender, real)
+    _ok(call.send(), "no crash")
+    call.then()
+    promised = _subjects(taken)
+    assert sum(promised.values()) == row.mails, taken
+
+    for crash_at in range(1, sum(promised.values()) + 1):
+        call = row.make(ctx)
+        assert wire.outbox() == [], "mails left in the outbox before the request"
+        taken = _mail_recorder(ctx, sender, real, crash_at)
+        with pytest.raises(Crash):
+            call.send()
+        call.then()  # the action was committed
+        waiting = wire.outbox()
+        what = f"crash at send {crash_at}"
+        assert _subjects([("", m["subject"]["S"], "") for m in waiting]) == promised - _subjects(taken), f"{what}: a promised mail was lost"
+        assert all(m["attempts"]["N"] == "0" for m in waiting)
+
+        retried = _mail_recorder(ctx, mail_retry, real)
+        assert ctx.env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0, "parked": 0}, f"{what}: taken from its writer at once"
+        now = clock.now
+        later = now() + dt.timedelta(seconds=mail_retry.FIRST_SEND_SECONDS + 60)
+        ctx.monkeypatch.setattr(clock, "now", lambda later=later: later)
+        assert ctx.env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": len(waiting), "failed": 0, "parked": 0}, what
+        assert ctx.env.invoke("MailRetryFunction", SCHEDULED_EVENT) == {"sent": 0, "failed": 0, "parked": 0}, what
+        ctx.monkeypatch.setattr(clock, "now", now)
+        every = taken + retried
+        assert _subjects(every) == promised, f"{what}: {every}"
+        assert len(set(every)) == len(every), f"{what}: a mail went out twice"
+        assert wire.outbox() == []
 
 
 # --- Idempotency-Key under faults -------------------------------------------------------------------
