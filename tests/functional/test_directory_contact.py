@@ -263,12 +263,13 @@ def test_refused_requests_count_nothing(env: Env, member: Portal, company: dict[
 def test_dynamodb_calls_of_one_contact(member: Portal, company: dict[str, Any]) -> None:
     with dynamodb_calls() as calls:
         assert contact(member, company["company_id"]).status == 202
-    # the authorizer's read (session and member, one BatchGetItem), then: sender, directory item, company's member; one transaction
-    assert dict(calls) == {"BatchGetItem": 1, "GetItem": 3, "TransactWriteItems": 1}
+    # the authorizer's read (session and member, one BatchGetItem), then: sender, directory item, company's member; one
+    # transaction (with the mail in the outbox); the mail out of the outbox once SES took it
+    assert dict(calls) == {"BatchGetItem": 1, "GetItem": 3, "TransactWriteItems": 1, "DeleteItem": 1}
     with dynamodb_calls() as calls:
         assert contact(member, company["company_id"], headers={"Idempotency-Key": "cost"}).status == 202
     # + Powertools' in-progress record (PutItem) and its result (UpdateItem) on the idempotency table
-    assert dict(calls) == {"BatchGetItem": 1, "GetItem": 3, "TransactWriteItems": 1, "PutItem": 1, "UpdateItem": 1}
+    assert dict(calls) == {"BatchGetItem": 1, "GetItem": 3, "TransactWriteItems": 1, "DeleteItem": 1, "PutItem": 1, "UpdateItem": 1}
 
 
 def test_mail_retry_keeps_reply_to_after_an_ses_fault(env: Env, member: Portal, company: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -111,13 +111,15 @@ def _counselling(c: Ctx) -> dict[str, Any]:
 ROUTES: dict[tuple[str, ...], Callable[[Ctx], Call]] = {**{route: row.make for route, row in CASES.items()}, **READS}
 
 # DynamoDB calls per route, the authorizer's included (one BatchGetItem: the session and its member).
+# A route that mails writes each mail to the outbox in its own transaction (no call more) and, once SES took
+# it, removes it from the outbox: one DeleteItem per mail sent (mail/sender.py send_kept).
 CALLS: dict[tuple[str, ...], int] = {
     # 2段階認証 (services/mfa.py): the token, the account, the attempt counted, then the session with the code accepted
     ("POST", "/api/auth/mfa/enrol"): 3,
     ("POST", "/api/auth/mfa/verify"): 4,
     ("POST", "/api/staff-invitations/confirm"): 3,  # the token, the account, the password set with the token used
     ("GET", "/api/admin/staff"): 2,
-    ("POST", "/api/admin/staff"): 3,  # the address free?, then the account, its invitation and the audit entry
+    ("POST", "/api/admin/staff"): 4,  # the address free?, then the account, its invitation (token and mail) and the audit entry; the mail out
     ("PUT", "/api/admin/staff/{staff_id}"): 3,
     ("POST", "/api/admin/staff/{staff_id}/disable"): 4,  # + the account's sessions (a Query), ended in the same transaction
     ("POST", "/api/admin/staff/{staff_id}/enable"): 3,
@@ -129,21 +131,21 @@ CALLS: dict[tuple[str, ...], int] = {
     ("GET", "/api/admin/inquiries", "a staff member's desk"): 3,  # + the kinds: which are another department's (an admin's: 2)
     ("POST", "/api/auth/login"): 3,  # the attempt counted, the EMAIL# item with its login projection, the session
     ("POST", "/api/auth/logout"): 2,
-    ("PUT", "/api/me/password"): 4,
-    ("POST", "/api/password-reset"): 4,
-    ("POST", "/api/password-reset/confirm"): 4,
-    ("POST", "/api/registrations"): 3,
-    ("POST", "/api/registrations/confirm"): 2,
-    ("PUT", "/api/profile"): 5,
-    ("POST", "/api/profile/email/confirm"): 3,
-    ("POST", "/api/inquiries"): 7,
+    ("PUT", "/api/me/password"): 5,
+    ("POST", "/api/password-reset"): 5,
+    ("POST", "/api/password-reset/confirm"): 5,
+    ("POST", "/api/registrations"): 4,
+    ("POST", "/api/registrations/confirm"): 3,
+    ("PUT", "/api/profile"): 6,
+    ("POST", "/api/profile/email/confirm"): 4,
+    ("POST", "/api/inquiries"): 8,
     ("POST", "/api/attachments"): 2,
-    ("POST", "/api/directory/{company_id}/contact"): 7,
-    ("POST", "/api/reservations"): 3,
-    ("PUT", "/api/reservations/{reservation_id}"): 4,
-    ("DELETE", "/api/reservations/{reservation_id}"): 4,
+    ("POST", "/api/directory/{company_id}/contact"): 8,
+    ("POST", "/api/reservations"): 4,
+    ("PUT", "/api/reservations/{reservation_id}"): 5,
+    ("DELETE", "/api/reservations/{reservation_id}"): 5,
     ("POST", "/api/me/calendar-feed/rotate"): 3,
-    ("POST", "/api/admin/members/{member_id}/approve"): 3,
+    ("POST", "/api/admin/members/{member_id}/approve"): 4,
     ("PUT", "/api/admin/members/{member_id}/profile"): 3,
     ("POST", "/api/admin/events"): 2,
     ("PUT", "/api/admin/events/{event_id}"): 3,
@@ -189,7 +191,7 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/inquiry-kinds"): 2,
     ("PUT", "/api/admin/inquiry-kinds/{kind_id}"): 3,
     ("DELETE", "/api/admin/inquiry-kinds/{kind_id}"): 2,
-    ("POST", "/api/admin/inquiries/{inquiry_id}/reply"): 5,
+    ("POST", "/api/admin/inquiries/{inquiry_id}/reply"): 6,
     ("POST", "/api/admin/inquiries/{inquiry_id}/close"): 5,
     ("POST", "/api/admin/newsletters"): 4,
     ("PUT", "/api/admin/newsletters/{newsletter_id}"): 5,
@@ -201,10 +203,10 @@ CALLS: dict[tuple[str, ...], int] = {
     ("POST", "/api/admin/newsletters/{newsletter_id}/redrive"): 3,  # authorizer, the newsletter, its audit entry
     ("POST", "/api/admin/newsletters/{newsletter_id}/resume"): 6,  # authorizer, the newsletter, resume + audit; queueing (3)
     ("POST", "/api/unsubscribe"): 3,
-    ("POST", "/api/reservations", "waitlist join"): 3,
-    ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): 5,
-    ("PUT", "/api/reservations/{reservation_id}", "change away promoting the head"): 6,
-    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}", "capacity raise promoting the head"): 7,
+    ("POST", "/api/reservations", "waitlist join"): 4,
+    ("DELETE", "/api/reservations/{reservation_id}", "promoting the head"): 7,  # two mails: each out of the outbox once sent
+    ("PUT", "/api/reservations/{reservation_id}", "change away promoting the head"): 8,  # two mails, as above
+    ("PUT", "/api/admin/offerings/{offering_id}/slots/{slot_id}", "capacity raise promoting the head"): 8,
     ("GET", "/api/me"): 2,
     ("GET", "/api/me/calendar-feed"): 3,
     ("GET", "/api/calendar/{feed}"): 2,

@@ -1,11 +1,12 @@
 """With SES down, every function that sends mail keeps it in the outbox, and IAM allows that.
 
-On AWS a mail SES refuses is written to the outbox by the function that tried to send it, so
-each such function needs `dynamodb:PutItem` on the outbox's partition as well as `ses:SendEmail`.
-moto grants everything; here every function's calls are checked against template.yaml
-(local/iam.py, enforced by the `aws` fixture), and SES refuses every SendEmail (after IAM has
-seen it, as AWS would check IAM before answering). The walk goes through every route that sends
-mail; each step must succeed and leave its mail in the outbox. Then the scheduled retry sends them.
+On AWS each mail is written to the outbox in the transaction of the action that causes it, sent after the
+commit, and then removed from the outbox (or, refused, its attempt recorded there), so each such function
+needs `dynamodb:PutItem`, `UpdateItem` and `DeleteItem` on the outbox's partition as well as
+`ses:SendEmail`. moto grants everything; here every function's calls are checked against template.yaml
+(local/iam.py, enforced by the `aws` fixture), and SES refuses every SendEmail (after IAM has seen it, as
+AWS would check IAM before answering). The walk goes through every route that sends mail; each step must
+succeed and leave its mail in the outbox. Then the scheduled retry sends them.
 """
 
 from __future__ import annotations

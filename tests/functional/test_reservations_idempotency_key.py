@@ -31,15 +31,16 @@ def _reservations_of(member_id: str) -> list[dict[str, Any]]:
     return [i for i in items if str(i["PK"]).startswith("RES#") and i.get("member_id") == member_id]
 
 
-def test_apply_with_a_key_is_three_calls_and_a_repeat_answers_the_first_answer(staff: Portal, member: Portal) -> None:
+def test_apply_with_a_key_is_four_calls_and_a_repeat_answers_the_first_answer(staff: Portal, member: Portal) -> None:
     o = offering(staff, capacities=(1, 5))
     a = o["slots"][0]["id"]
     body = {"offering_id": o["id"], "slot_id": a}
     with dynamodb_calls() as calls:
         first = member.post("/api/reservations", body, headers={"Idempotency-Key": "k-1"})
     assert first.status == 201, first.body
-    # authorizer (session + member: one BatchGetItem) + offering Query + one transaction (with the key's record)
-    assert calls == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}, calls
+    # authorizer (session + member: one BatchGetItem) + offering Query + one transaction (with the key's record and the
+    # mail in the outbox) + the mail out of the outbox once SES took it
+    assert calls == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1, "DeleteItem": 1}, calls
     (record,) = _records()
     assert record["status"] == "COMPLETED" and "k-1" not in str(record)  # the key only hashed
     # the slot is full now: the repeat is refused before its commit, finds the record and answers as the first time

@@ -267,13 +267,15 @@ def test_dynamodb_calls_of_join_and_cancel_with_promotion(env: Env, staff: Porta
             f"{sum(cancelling.values())} {dict(cancelling)}; change away with promotion {sum(moving.values())} {dict(moving)}"
         )
     # join (with an Idempotency-Key): authorizer (session + member, one BatchGetItem) + offering Query + the
-    # transaction (with the key's record); its position comes from the slot read, no extra Query
-    assert joining == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}, joining
-    # cancel: authorizer + reservation + head Query + promoted member + transaction
-    assert cancelling == {"BatchGetItem": 1, "GetItem": 2, "Query": 1, "TransactWriteItems": 1}, cancelling
+    # transaction (with the key's record and the mail in the outbox); its position comes from the slot read, no extra
+    # Query; then the mail out of the outbox once SES took it
+    assert joining == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1, "DeleteItem": 1}, joining
+    # cancel: authorizer + reservation + head Query + promoted member + transaction (both mails in the outbox) + each
+    # mail out of the outbox once SES took it
+    assert cancelling == {"BatchGetItem": 1, "GetItem": 2, "Query": 1, "TransactWriteItems": 1, "DeleteItem": 2}, cancelling
     assert listing["Scan"] == 0
-    # change away: authorizer + reservation + offering Query + head Query + promoted member + transaction
-    assert moving == {"BatchGetItem": 1, "GetItem": 2, "Query": 2, "TransactWriteItems": 1}, moving
+    # change away: authorizer + reservation + offering Query + head Query + promoted member + transaction + two mails sent
+    assert moving == {"BatchGetItem": 1, "GetItem": 2, "Query": 2, "TransactWriteItems": 1, "DeleteItem": 2}, moving
 
 
 def test_a_promoted_reservation_moved_to_another_slot_leaves_its_queue_number_behind(env: Env, staff: Portal, member: Portal) -> None:

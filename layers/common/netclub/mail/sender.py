@@ -1,10 +1,19 @@
-"""SESv2 sender. On failure the mail goes to the outbox and the caller carries on.
+"""SESv2 sender, and the outbox every mail of an action is written to before it is sent.
 
-A mail never turns a committed action into an error: `send` does not raise. The SDK has already
-retried SES's throttling and 5xx (standard mode) before a send counts as failed. If even the
-outbox write fails, the mail is lost: that is logged as an error staff can act on (the template,
-what it was about, when), never the address, the subject line's context or the body (links with
-tokens).
+A mail is written to the outbox in the same transaction as what it is about (`compose` builds the item,
+`outbox.put_op` makes it a transaction item), and sent after the commit (`send_kept`: delivered, then out
+of the outbox; refused, left there for `services/mail_retry.py`). So a process that dies between the commit
+and the send (a Lambda timeout, out of memory) loses no mail: the retry finds it once its writer's grace
+period (mail_retry.FIRST_SEND_SECONDS) has passed.
+
+`send` (send now, keep only on failure) remains for the mails that follow no write of their own (an
+address that is already registered: nothing is committed, so a crash before the send also loses the
+answer, and the visitor asks again).
+
+A mail never turns a committed action into an error: `send` and `send_kept` do not raise. The SDK has
+already retried SES's throttling and 5xx (standard mode) before a send counts as failed. If even the
+outbox write of `send` fails, the mail is lost: that is logged as an error staff can act on (the template,
+what it was about, when), never the address, the subject line's context or the body (links with tokens).
 """
 
 from __future__ import annotations
@@ -104,11 +113,13 @@ def send(to: str, template: str, *, about: str = "", reply_to: str | None = None
 # --- mails written to the outbox in the transaction of what they are about, sent after its commit ---
 
 
-def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: str) -> dict[str, Any]:
-    """A mail for the outbox before its first send (attempts 0: mail_retry leaves it to its writer for a while)."""
+def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: str, reply_to: str | None = None) -> dict[str, Any]:
+    """A mail for the outbox before its first send (attempts 0: mail_retry leaves it to its writer for a while).
+    `reply_to` (a relayed 商談申込's sender) is kept with it, so a retry sets the same Reply-To."""
     return {
         "id": ids.new_id(),
         "to": to,
+        "reply_to": reply_to,
         "subject": subject,
         "body": body,
         "template": template,
@@ -119,13 +130,20 @@ def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: s
     }
 
 
+def compose(to: str, template: str, *, about: str, reply_to: str | None = None, created_at: str | None = None, **context: object) -> dict[str, Any]:
+    """The template rendered into a mail for the outbox (kept_mail): written with its cause, then `send_kept`.
+    `about` names what it is about without personal data ("reservation:<id>", "member:<id>")."""
+    subject, body = render(template, **context)
+    return kept_mail(to, subject, body, template, about, created_at or clock.iso(), reply_to)
+
+
 def send_kept(mail: dict[str, Any]) -> bool:
     """A committed outbox mail, now: out of the outbox when SES took it (True), else left there with the attempt
     for the scheduled retry (False). A sent mail whose entry could not be removed may go out once more: a
     duplicate beats a lost mail."""
     key = outbox.item(mail)["SK"]
     try:
-        deliver(mail["to"], mail["subject"], mail["body"])
+        deliver(mail["to"], mail["subject"], mail["body"], mail.get("reply_to"))
     except Exception as exc:
         error = failure_name(exc)
         logger.warning("mail send failed; kept for retry", extra={"mail_id": mail["id"], "about": mail["about"], "template": mail["template"], "error": error})
@@ -140,3 +158,18 @@ def send_kept(mail: dict[str, Any]) -> bool:
     except Exception as exc:
         logger.warning("mail sent but still in the outbox", extra={"mail_id": mail["id"], "error": failure_name(exc)})
     return True
+
+
+def drop_kept(mail: dict[str, Any]) -> None:
+    """A committed outbox mail that is not to go out after all (a cap reached after the commit): out of the
+    outbox. If AWS refuses that, the retry sends it: one mail more than the cap, never an error."""
+    try:
+        outbox.remove(outbox.item(mail)["SK"])
+    except Exception as exc:
+        logger.warning("capped mail still in the outbox", extra={"mail_id": mail["id"], "template": mail["template"], "error": failure_name(exc)})
+
+
+def send_all_kept(mails: list[dict[str, Any]]) -> bool:
+    """The committed outbox mails of one action, in order. Once SES refused one, the rest are not tried: they
+    wait in the outbox for the retry (the request does not wait for SES again). True when all went out."""
+    return all(send_kept(mail) for mail in mails)  # all() stops at the first refusal

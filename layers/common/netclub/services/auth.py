@@ -10,7 +10,7 @@ from netclub.access import STAFF_ROLES
 from netclub.errors import Busy, FieldError, Forbidden, InvalidCredentials, NotFound, ValidationFailed
 from netclub.models.auth import LoginRequest, Me, MfaChallenge, PasswordChangeRequest
 from netclub.services import mfa, passwords, sessions, throttle
-from netclub.store import accounts, dynamo
+from netclub.store import accounts, dynamo, outbox
 from netclub.store.dynamo import ConditionFailed
 
 
@@ -103,9 +103,11 @@ def change_password(member_id: str, session_id: str, request: PasswordChangeRequ
         errors.append(FieldError("new_password", "現在のパスワードと同じパスワードは設定できません。"))
     if errors:
         raise ValidationFailed(errors)
-    # the new password and the other sessions' end in one transaction: never one without the other
+    # the new password, the other sessions' end and the notice (outbox) in one transaction: never one without the others
     revoke, later = sessions.revoke_ops(member_id, keep_session_id=session_id)
-    dynamo.transact([*accounts.set_password_ops(member_id, member["email"], passwords.hash_password(request.new_password), clock.iso()), *revoke])
+    notice = mail.compose(member["email"], "password_changed", about=f"member:{member_id}", user_name=member.get("user_name", ""), at=clock.jst_text())
+    new_hash = passwords.hash_password(request.new_password)
+    dynamo.transact([*accounts.set_password_ops(member_id, member["email"], new_hash, clock.iso()), *revoke, outbox.put_op(notice)])
     for digest in later:
         accounts.delete_session(digest)
-    mail.send(member["email"], "password_changed", user_name=member.get("user_name", ""), at=clock.jst_text(), about=f"member:{member_id}")
+    mail.send_kept(notice)

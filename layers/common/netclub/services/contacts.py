@@ -16,7 +16,7 @@ from netclub.errors import Conflict, DomainError, FieldError, NotActive, NotFoun
 from netclub.models.directory import ContactAccepted, ContactRequest
 from netclub.services import audit
 from netclub.services.directory import NOT_FOUND, is_published
-from netclub.store import accounts, limits
+from netclub.store import accounts, limits, outbox
 from netclub.store import directory as directory_store
 
 CONTACTS_PER_DAY = 10  # per sending member, the day in Asia/Tokyo
@@ -59,7 +59,7 @@ def contact(sender_id: str, company_id: str, request: ContactRequest, idempotenc
 def _contact(sender_id: str, company_id: str, request: ContactRequest, key: str | None) -> ContactAccepted:
     """Three GetItems (sender, directory item, company's member) and one transaction: the sender's record and
     利用履歴 row, the recipient's 利用履歴 row, the daily count (its condition is the limit) and the audit
-    entry. Then the mail, kept in the outbox when SES refuses it (mail.send). Neither the answer, nor the
+    entry, and the relayed mail in the outbox, sent after the commit (mail.send_kept). Neither the answer, nor the
     sender's records, nor the log carry the recipient's address."""
     sender = accounts.get_member(sender_id)
     if not sender:
@@ -103,6 +103,18 @@ def _contact(sender_id: str, company_id: str, request: ContactRequest, key: str 
         "history_status": "received",
         "ref_id": contact_id,
     }
+    relayed = mail.compose(
+        recipient["email"],
+        "business_contact",
+        about=f"business_contact:{contact_id}",
+        reply_to=sender["email"],  # kept with the mail: a retried mail has it too
+        subject=request.subject,
+        message=request.message,
+        recipient_company=recipient_company,
+        sender_company=sender_company,
+        sender_user=str(sender.get("user_name") or ""),
+        at=clock.jst_text(),
+    )
     try:
         directory_store.transact(
             [
@@ -110,6 +122,7 @@ def _contact(sender_id: str, company_id: str, request: ContactRequest, key: str 
                 directory_store.received_put_op(recipient["member_id"], received),
                 limits.take_op(CONTACT_SCOPE, sender_id, day, CONTACTS_PER_DAY, day * _DAY - _JST_OFFSET + 2 * _DAY),
                 audit.op(sender_id, "directory.contact", f"business_contact:{contact_id}", {"company_id": company_id}),
+                outbox.put_op(relayed),
             ]
         )
     except directory_store.ConditionFailed as exc:
@@ -118,16 +131,5 @@ def _contact(sender_id: str, company_id: str, request: ContactRequest, key: str 
         if exc.reasons[2:3] == ["ConditionalCheckFailed"]:
             raise TooManyRequests(left, CONTACT_LIMIT) from None
         raise Conflict() from None
-    mail.send(
-        recipient["email"],
-        "business_contact",
-        reply_to=sender["email"],
-        about=f"business_contact:{contact_id}",
-        subject=request.subject,
-        message=request.message,
-        recipient_company=recipient_company,
-        sender_company=sender_company,
-        sender_user=str(sender.get("user_name") or ""),
-        at=clock.jst_text(),
-    )
+    mail.send_kept(relayed)
     return ContactAccepted(id=contact_id)

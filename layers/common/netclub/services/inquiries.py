@@ -27,7 +27,7 @@ from netclub.models.inquiries import (
 )
 from netclub.services import attachments, audit, departments
 from netclub.services.departments import Desk
-from netclub.store import accounts
+from netclub.store import accounts, outbox
 from netclub.store import inquiries as store
 from netclub.store.dynamo import ConditionFailed
 
@@ -188,8 +188,21 @@ def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> 
         "ref_id": inquiry_id,
     }
     key_ops = [store.key_record_op(member_id, key, inquiry_id, clock.epoch() + idempotency.EXPIRES_AFTER_SECONDS)] if key else []
+    received = mail.compose(
+        member["email"],
+        "inquiry_received",
+        about=f"inquiry:{inquiry_id}",
+        company_name=member.get("company_name", ""),
+        user_name=member.get("user_name", ""),
+        receipt_no=inquiry["receipt_no"],
+        kind_name=kind["name"],
+        at=clock.jst_text(),
+        content=request.content,
+        attachments="、".join(i["filename"] for i in infos) or "なし",
+        link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
+    )
     try:
-        store.create_inquiry(inquiry, [*key_ops, *claims])
+        store.create_inquiry(inquiry, [*key_ops, *claims, outbox.put_op(received)])  # its mail in the outbox, in the same transaction
     except ConditionFailed as exc:
         _delete_quietly(copied)
         first = store.inquiry_for_key(member_id, key, clock.epoch()) if key and exc.reasons[2:3] == ["ConditionalCheckFailed"] else None
@@ -199,20 +212,8 @@ def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> 
     except Exception:
         _delete_quietly(copied)  # nothing of the inquiry was written (busy, unavailable): no copies left behind either
         raise
+    mail.send_kept(received)
     _delete_quietly([item.upload_key for item in accepted])  # best kept tidy now; the uploads/ lifecycle rule would remove them anyway
-    mail.send(
-        member["email"],
-        "inquiry_received",
-        company_name=member.get("company_name", ""),
-        user_name=member.get("user_name", ""),
-        receipt_no=inquiry["receipt_no"],
-        kind_name=kind["name"],
-        at=clock.jst_text(),
-        content=request.content,
-        attachments="、".join(i["filename"] for i in infos) or "なし",
-        link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
-        about=f"inquiry:{inquiry_id}",
-    )
     return _inquiry(inquiry)
 
 
@@ -279,22 +280,33 @@ def reply(desk: Desk, staff_id: str, inquiry_id: str, request: ReplyRequest) -> 
     now = clock.iso()
     entry = {"body": request.body, "replied_at": now, "staff_id": staff_id}
     member = accounts.get_member(str(item["member_id"]))  # read before the commit: after it, nothing may fail the answer
-    try:
-        store.transact([store.reply_op(item["member_id"], inquiry_id, entry, now), audit.op(staff_id, "inquiry.reply", f"inquiry:{inquiry_id}")])
-    except ConditionFailed:
-        raise Conflict("このお問い合わせは完了しているため、回答できません。", code="inquiry_closed") from None
-    if member:
-        mail.send(
+    replied = (
+        mail.compose(
             member["email"],
             "inquiry_replied",
+            about=f"inquiry:{inquiry_id}",
             company_name=member.get("company_name", ""),
             user_name=member.get("user_name", ""),
             receipt_no=item["receipt_no"],
             kind_name=item["kind_name"],
             body=request.body,
             link=f"{get_settings().need('frontend_url')}/inquiries/{inquiry_id}",
-            about=f"inquiry:{inquiry_id}",
         )
+        if member
+        else None
+    )
+    try:  # the reply, its audit entry and the member's mail (outbox): one transaction
+        store.transact(
+            [
+                store.reply_op(item["member_id"], inquiry_id, entry, now),
+                audit.op(staff_id, "inquiry.reply", f"inquiry:{inquiry_id}"),
+                *([outbox.put_op(replied)] if replied else []),
+            ]
+        )
+    except ConditionFailed:
+        raise Conflict("このお問い合わせは完了しているため、回答できません。", code="inquiry_closed") from None
+    if replied:
+        mail.send_kept(replied)
     updated = {**item, "status": "answered", "updated_at": now, "replies": [*(item.get("replies") or []), entry]}
     return _staff_view(updated, member or {})
 

@@ -26,8 +26,8 @@ from netclub.config import get_settings
 from netclub.errors import Conflict, NotFound, Unavailable
 from netclub.models.reservations import MAX_SEED, LotteryOutcome, LotteryState
 from netclub.services import audit
-from netclub.services.reservations import OFFERING_NOT_FOUND, notice_mail
-from netclub.store import accounts, dynamo, outbox
+from netclub.services.reservations import OFFERING_NOT_FOUND, kept_ops, reservation_mail, send_kept
+from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed
 
@@ -133,8 +133,7 @@ def draw(offering_id: str, staff_id: str, time_left: Callable[[], float] = lambd
     holders = {h["reservation_id"]: h for h in store.holders(offering_id, consistent=True) if h["status"] in ("applied", "won", "lost")}
     outcome = assign([(rid, list(h.get("preferences") or [])) for rid, h in holders.items()], {s: int(v["capacity"]) for s, v in slots.items()}, seed)
     todo = [rid for rid in sorted(outcome) if holders[rid]["status"] == "applied"]
-    from netclub.mail.sender import send_kept
-
+    ses_ok = True  # once SES refused a result mail, the others wait in the outbox for the retry
     for start in range(0, len(todo), READ_BATCH):
         if start and time_left() < MARGIN_SECONDS:  # a batch at least each message: the draw always moves on
             _enqueue(offering_id, staff_id)
@@ -148,19 +147,18 @@ def draw(offering_id: str, staff_id: str, time_left: Callable[[], float] = lambd
             slot_id = outcome[rid]
             res = reservations.get(rid) or {"id": rid}
             snapshot = _snapshot(slots, slot_id)
-            mail = notice_mail(
+            mail = reservation_mail(
                 members.get(str(holders[rid]["member_id"])),
                 "lottery_won" if slot_id else "lottery_lost",
-                {**res, "status": "won" if slot_id else "lost", "slot_id": slot_id, "slot": snapshot},
-                now,
+                {**res, "status": "won" if slot_id else "lost", "slot_id": slot_id, "slot": snapshot, "updated_at": now},
             )
             operations = store.draw_result(rid, offering_id, holders[rid]["member_id"], slot_id, snapshot, now)
             try:
-                dynamo.transact([*operations, *([outbox.put_op(mail)] if mail else [])])
+                dynamo.transact([*operations, *kept_ops([mail])])
             except ConditionFailed:
                 continue  # applied by another delivery of this draw (its mail with it)
-            if mail:
-                send_kept(mail)
+            if ses_ok:
+                ses_ok = send_kept([mail])
     winners = sum(1 for slot_id in outcome.values() if slot_id)
     try:
         dynamo.transact(

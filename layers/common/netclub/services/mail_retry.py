@@ -21,12 +21,17 @@ from netclub.store import outbox
 logger = Logger(service="netclub", child=True)
 
 
-FIRST_SEND_SECONDS = 120  # a mail kept before its first send (attempts 0: 前日リマインド) is its writer's for this long
+# A mail written to the outbox with its cause and not yet tried (attempts 0: every mail of an action, written
+# in its transaction and sent after the commit) is its writer's for this long: longer than a request function
+# lives (10 s; the lottery 60 s) and than a worker takes between a commit and its send (前日リマインド sends each
+# mail right after its own commit; the import sends a chunk's invitations at INVITATION_SEND_RATE).
+FIRST_SEND_SECONDS = 120
 
 
 def _first_send_pending(mail: dict[str, object], now: datetime) -> bool:
     """A mail written to the outbox before its first send (attempts 0), so recently that its writer is still
-    sending it: not retried yet, or it would go out twice. A writer that died meanwhile leaves it to a later run."""
+    sending it: not retried yet, or it would go out twice. A writer that died meanwhile (a crash between the
+    commit and the send), or that did not try it after SES refused an earlier mail, leaves it to a later run."""
     created = datetime.fromisoformat(str(mail.get("created_at", "")))
     return int(str(mail.get("attempts", 1))) == 0 and created > now - timedelta(seconds=FIRST_SEND_SECONDS)
 

@@ -37,27 +37,28 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
     if not member or member.get("role") != "member":
         raise NotFound("会員が見つかりません。")
     company_id, listing_ops = directory.listing({**member, "status": "active"})  # a published profile: listed from now on
-    try:  # the approval, its audit entry and the directory item: one transaction
+    approved = mail.compose(
+        member["email"],
+        "registration_approved",
+        about=f"member:{member_id}",
+        company_name=member.get("company_name", ""),
+        user_name=member.get("user_name", ""),
+        email=member["email"],
+        login_link=f"{get_settings().need('frontend_url')}/login",
+    )
+    try:  # the approval, its audit entry, the directory item and the member's mail (outbox): one transaction
         dynamo.transact(
             [
                 *accounts.set_status_ops(member_id, member["email"], "pending_review", "active", clock.iso(), company_id),
                 audit.op(staff_id, "member.approve", f"member:{member_id}"),
                 *listing_ops,
                 *newsletters.subscription_ops(member, {**member, "status": "active"}, "approval"),  # メールマガジンの配信先
+                outbox.put_op(approved),
             ]
         )
     except ConditionFailed:
         raise Conflict("この会員はすでに承認済みか、承認できない状態です。", code="not_pending") from None
-    settings = get_settings()
-    mail.send(
-        member["email"],
-        "registration_approved",
-        company_name=member.get("company_name", ""),
-        user_name=member.get("user_name", ""),
-        email=member["email"],
-        login_link=f"{settings.need('frontend_url')}/login",
-        about=f"member:{member_id}",
-    )
+    mail.send_kept(approved)
     return MemberSummary(
         member_id=member_id,
         email=member["email"],

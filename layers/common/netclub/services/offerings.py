@@ -164,7 +164,7 @@ def _slot(offering_id: str, slot_id: str) -> Item:
     return slot
 
 
-PROMOTE_AT_ONCE = 25  # waiting reservations confirmed by one transaction (3 operations each; a transaction holds 100)
+PROMOTE_AT_ONCE = 24  # waiting reservations confirmed by one transaction (3 operations and the mail each; a transaction holds 100)
 
 
 def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> Slot:
@@ -173,7 +173,7 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
     waiting: the rest in further transactions, newcomers still kept out (take_seat) until the list is served."""
     data = _slot_data(slot_id, body)
     audited = False
-    ses_ok = True  # once SES refused a mail of this request, the others go to the outbox at once
+    ses_ok = True  # once SES refused a mail of this request, the others wait in the outbox for the retry
     attempts = 0
     while True:
         attempts += 1
@@ -193,9 +193,11 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
         heads = store.waiting_heads(offering_id, slot_id, promotable) if promotable > 0 else []
         promoted_members = [accounts.get_member(str(h["member_id"])) for h in heads]  # before the commit: nothing may fail after it
         title = _title(offering_id) if heads else ""
+        mails = [reservations.promotion_mail(h, m, title, {**slot, **data}) for h, m in zip(heads, promoted_members, strict=True)]
         operations = [
             store.edit_slot(offering_id, slot_id, data, body.capacity, old_capacity, len(heads), waiting, now),
             *[op for h in heads for op in store.promote_ops(offering_id, slot_id, h, now)],
+            *reservations.kept_ops(mails),  # each promoted member's mail, in the outbox with the promotion
         ]
         if not audited:
             operations.append(audit.op(staff_id, "slot.update", f"offering:{offering_id}/slot:{slot_id}", {"capacity": body.capacity, "date": data["date"]}))
@@ -204,8 +206,8 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
         except ConditionFailed:
             continue  # seats taken or freed, the waiting list changed: read again (a capacity now below the seats taken is refused above)
         audited = True
-        for head, member in zip(heads, promoted_members, strict=True):
-            ses_ok = reservations.notify_promoted(head, member, title, {**slot, **data}, try_now=ses_ok) and ses_ok
+        if ses_ok:
+            ses_ok = reservations.send_kept(mails)
         if len(heads) < PROMOTE_AT_ONCE or seats_after - len(heads) <= 0 or waiting - len(heads) <= 0:
             return slot_view(_slot(offering_id, slot_id))
 

@@ -11,7 +11,7 @@ from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
 from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
 from netclub.services import audit, industries, throttle, tokens
-from netclub.store import accounts
+from netclub.store import accounts, outbox
 from netclub.store import profiles as profile_store
 from netclub.validation import field_errors_from_pydantic, validation_failed
 
@@ -154,6 +154,9 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
 
     company_id, listing_ops = directory.listing({**member, "profile": item})  # 会員企業検索: in the same transaction
     listing_ops += newsletters.subscription_ops(member, {**member, "profile": item}, "profile")  # メールマガジンの配信先と同意の記録も
+    verify = (
+        mail.compose(new_email, "email_change_verify", about=f"member:{member_id}", user_name=member.get("user_name", ""), link=link) if new_email else None
+    )
     try:
         profile_store.save(
             member_id,
@@ -162,16 +165,20 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
             profile.company_name or "",
             profile.user.name or "",
             clock.iso(),
-            extra=[*token_ops, *listing_ops],
+            extra=[*token_ops, *listing_ops, *([outbox.put_op(verify)] if verify else [])],  # the link's mail: in the outbox with its token
             pending_email=waiting,
             company_id=company_id,
             suppressed_as_read=member.get("mail_suppressed"),
         )
     except profile_store.ConditionFailed:
         raise Conflict() from None
-    # the new address is the member's choice: its mails are capped like every such mail (same answer when capped)
-    if new_email and throttle.mail_allowed(new_email, f"member:{member_id}", "email_change_verify"):
-        mail.send(new_email, "email_change_verify", user_name=member.get("user_name", ""), link=link, about=f"member:{member_id}")
+    # the new address is the member's choice: its mails are capped like every such mail (same answer when capped),
+    # counted after the commit (a refused change counts nothing); a capped mail leaves the outbox unsent
+    if verify and new_email:
+        if throttle.mail_allowed(new_email, f"member:{member_id}", "email_change_verify"):
+            mail.send_kept(verify)
+        else:
+            mail.drop_kept(verify)
     return _view({**member, "profile": item, "company_id": company_id or member.get("company_id")}, pending_email=new_email)
 
 
@@ -189,13 +196,14 @@ def confirm_email(token: str) -> str:
     from netclub.services import newsletters
 
     operations += newsletters.index_ops({**member, "email": new, "profile": profile})  # a suppressed address left behind: back in the audience
-    try:
-        profile_store.transact_email_change(operations, token_ops=token_ops)
+    notice = mail.compose(old, "email_changed_notice", about=f"member:{member['member_id']}", user_name=member.get("user_name", ""), new_email=_masked(new))
+    try:  # the notice to the old address in the outbox, in the change's transaction
+        profile_store.transact_email_change([*operations, outbox.put_op(notice)], token_ops=token_ops)
     except profile_store.EmailTaken:
         raise Conflict(EMAIL_TAKEN, code="email_taken") from None
     except profile_store.ConditionFailed:
         raise InvalidToken() from None
-    mail.send(old, "email_changed_notice", user_name=member.get("user_name", ""), new_email=_masked(new), about=f"member:{member['member_id']}")
+    mail.send_kept(notice)
     return new
 
 
@@ -271,14 +279,17 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
         names = {"company_name": profile.company_name or "", "user_name": profile.user.name or "", "staff_fields": staff_fields}
         if company_id:
             names["company_id"] = company_id
-        operations = [*profile_store.change_email_ops(member, member["email"], new_email, item, at, names), log, *listing_ops]
+        notice = mail.compose(
+            member["email"], "email_changed_notice", about=f"member:{member_id}", user_name=profile.user.name or "", new_email=_masked(new_email)
+        )
+        operations = [*profile_store.change_email_ops(member, member["email"], new_email, item, at, names), log, *listing_ops, outbox.put_op(notice)]
         try:
             profile_store.transact_email_change(operations)
         except profile_store.EmailTaken:
             raise Conflict(EMAIL_TAKEN, code="email_taken") from None
         except profile_store.ConditionFailed:
             raise Conflict() from None
-        mail.send(member["email"], "email_changed_notice", user_name=profile.user.name or "", new_email=_masked(new_email), about=f"member:{member_id}")
+        mail.send_kept(notice)
     else:
         try:
             profile_store.save_with_staff_fields(

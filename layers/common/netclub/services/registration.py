@@ -10,7 +10,7 @@ from netclub.errors import Conflict, FieldError, InvalidToken, ValidationFailed
 from netclub.models.auth import RegistrationCreated, RegistrationRequest
 from netclub.models.registration import RegistrationConfirm
 from netclub.services import passwords, profiles, throttle, tokens
-from netclub.store import accounts
+from netclub.store import accounts, outbox
 from netclub.store.dynamo import ConditionFailed
 
 PURPOSE = "registration"
@@ -27,12 +27,15 @@ def request_registration(request: RegistrationRequest, source: str | None = None
         if not throttle.mail_allowed(request.email, source, "registration"):
             pass  # capped: nothing is sent, the answer is the same
         elif accounts.member_id_for_email(request.email):
-            # Same answer as for a new address; the owner of the address learns the truth by mail.
-            mail.send(request.email, "registration_exists", login_link=f"{get_settings().need('frontend_url')}/login")
+            # Same answer as for a new address; the owner of the address learns the truth by mail. Sent at once
+            # (kept only if SES refuses it): nothing is committed for it, so a crash before the send loses the
+            # visitor's answer too (API Gateway answers 502) and they ask again; an outbox write first would be a
+            # write only registered addresses make.
+            mail.send(request.email, "registration_exists", login_link=f"{get_settings().need('frontend_url')}/login", about="registration")
         else:
-            link = tokens.issue_unless_refused(PURPOSE, request.email, "/register/confirm", "registration_verify")
-            if link:
-                mail.send(request.email, "registration_verify", link=link)
+            kept = tokens.issue_mailed_unless_refused(PURPOSE, request.email, "/register/confirm", request.email, "registration_verify", "registration")
+            if kept:
+                mail.send_kept(kept)
     finally:
         clock.answer_after(started, ANSWER_SECONDS)
     return ACCEPTED_MESSAGE
@@ -62,11 +65,14 @@ def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
         "created_at": now,
         "updated_at": now,
     }
+    received = mail.compose(
+        email, "registration_received", about=f"member:{member['member_id']}", company_name=member["company_name"], user_name=member["user_name"]
+    )
     try:
-        accounts.create_member(member, token_ops=token_ops)
+        accounts.create_member(member, token_ops=token_ops, also=[outbox.put_op(received)])  # its mail in the outbox, in the same transaction
     except ConditionFailed as exc:
         if accounts.member_id_for_email(email):
             raise Conflict("このメールアドレスはすでに登録されています。ログイン画面からログインしてください。", code="email_taken") from exc
         raise InvalidToken() from exc
-    mail.send(email, "registration_received", company_name=member["company_name"], user_name=member["user_name"], about=f"member:{member['member_id']}")
+    mail.send_kept(received)
     return RegistrationCreated(member_id=member["member_id"], status="pending_review")

@@ -7,6 +7,8 @@ Every write is one DynamoDB transaction:
 - change (seminar): reservation update (condition: still on the old slot) + release old seat +
   take new seat + holder update + offering check, so no interleaving can overbook or lose a seat.
 - cancel: reservation update + holder delete + seat release (seminar) + offering check.
+Each transaction also writes the mails it causes to the outbox (the member's, and the promoted head's below);
+they are sent after the commit, so a crash in between leaves them to the mail retry.
 
 キャンセル待ち (waiting list, seminars): on a full slot `waitlist: true` joins the slot's list (a WAIT# entry
 numbered from the slot's waitlist_seq, read and advanced conditionally, so positions are strictly first come,
@@ -43,7 +45,7 @@ from netclub.models.reservations import (
     ReservationList,
     Slot,
 )
-from netclub.store import accounts, dynamo
+from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
@@ -233,42 +235,33 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
-def notice_mail(member: dict[str, Any] | None, template: str, res: dict[str, Any], at: str) -> dict[str, Any] | None:
-    """The reservation's mail as an outbox item, to commit with what it tells (sent after the commit with
-    mail.sender.send_kept); None without a member to tell."""
+def reservation_mail(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> dict[str, Any] | None:
+    """The reservation's mail for the outbox: written by the transaction that makes what it tells (kept_ops), sent
+    after the commit (send_kept). None when there is nobody to tell (the member is gone)."""
     if not member:
         return None
-    from netclub.mail.sender import kept_mail
-    from netclub.mail.templates import render
-
-    subject, body = render(
-        template,
-        company_name=member.get("company_name", ""),
-        user_name=member.get("user_name", ""),
-        title=res.get("offering_title", ""),
-        details=_details(res),
-        reservation_id=res["id"],
-        link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
-    )
-    return kept_mail(str(member["email"]), subject, body, template, f"reservation:{res['id']}", at)
-
-
-def notify(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None, try_now: bool = True) -> bool:
-    """The reservation's mail; False when SES did not take it (kept for the retry; try_now=False: kept at once)."""
-    if not member:
-        return True
-    return mail.send(
+    return mail.compose(
         member["email"],
         template,
+        about=f"reservation:{res['id']}",
         company_name=member.get("company_name", ""),
         user_name=member.get("user_name", ""),
         title=res.get("offering_title", ""),
         details=_details(res, slots),
         reservation_id=res["id"],
         link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
-        about=f"reservation:{res['id']}",
-        try_now=try_now,
     )
+
+
+def kept_ops(mails: Sequence[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """The mails as items of the transaction they are about (the outbox): a crash after its commit loses none."""
+    return [outbox.put_op(m) for m in mails if m]
+
+
+def send_kept(mails: Sequence[dict[str, Any] | None]) -> bool:
+    """After the commit: the mails now, in order; once SES refused one, the rest wait in the outbox for the retry."""
+    kept = [m for m in mails if m]
+    return mail.send_all_kept(kept) if kept else True
 
 
 # --- apply --------------------------------------------------------------------------------
@@ -351,12 +344,12 @@ def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = 
     return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
 
 
-def notify_promoted(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any], try_now: bool = True) -> bool:
-    """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation became confirmed (through the
-    outbox when SES refuses; try_now=False when SES already refused this request's earlier mail)."""
+def promotion_mail(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any]) -> dict[str, Any] | None:
+    """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation becomes confirmed: written to the
+    outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
-        return True
-    return notify(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot}, try_now=try_now)
+        return None
+    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot})
 
 
 def _apply(member_id: str, body: ReservationCreate, key: str | None, member: dict[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
@@ -407,11 +400,17 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
         res["preference_snapshots"] = _preference_snapshots(slots, res["preferences"])
         seat_ops = [store.slot_exists(offering["id"], p, now) for p in res["preferences"]]
         seat_errors = [invalid("preferences", "選択された日程が見つかりません。")] * len(seat_ops)
+    if res["status"] == "waitlisted":
+        template = "reservation_waitlisted"
+    else:
+        template = "reservation_applied" if res["kind"] == "seminar" else "counseling_applied"
+    mails = [reservation_mail(member, template, res, slots)]
     operations = [
         *store.create_reservation(res, member or {}),
         store.offering_open(offering["id"], now),
         *seat_ops,
         *extra,
+        *kept_ops(mails),  # before the key's record: it stays the last item
     ]
     answer = view(res, position=position)
     if keyed:
@@ -432,10 +431,7 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
                 raise _Again() from None
             raise refusal from None
         raise _explain(exc, [*meanings, *seat_errors]) from None
-    if res["status"] == "waitlisted":
-        notify(member, "reservation_waitlisted", res, slots)
-    else:
-        notify(member, "reservation_applied" if res["kind"] == "seminar" else "counseling_applied", res, slots)
+    send_kept(mails)
     return answer
 
 
@@ -493,6 +489,10 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         ]
         meanings = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed")]
     member = known or accounts.get_member(member_id)  # read before the commit: after it, nothing may fail the answer
+    mails = [reservation_mail(member, "reservation_changed", updated, slots)]
+    if res["kind"] == "seminar":
+        mails.append(promotion_mail(head, promoted_member, res["offering_title"], slots.get(res["slot_id"]) or res["slot"]))
+    operations += kept_ops(mails)
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
@@ -502,9 +502,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         if refusal is None:  # the old slot's waiting list changed since it was read
             raise _Again() from None
         raise refusal from None
-    sent = notify(member, "reservation_changed", updated, slots)
-    if res["kind"] == "seminar":
-        notify_promoted(head, promoted_member, res["offering_title"], slots.get(res["slot_id"]) or res["slot"], try_now=sent)
+    send_kept(mails)
     return view(updated, offering, _after_change(slot_list, res, updated, promoted=head is not None))
 
 
@@ -555,6 +553,9 @@ def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | No
     elif res["kind"] == "seminar":
         freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now)
         operations += freed
+    cancelled = {**res, "status": "cancelled", "updated_at": now}
+    mails = [reservation_mail(member, "reservation_cancelled", cancelled), promotion_mail(head, promoted_member, res["offering_title"], res.get("slot") or {})]
+    operations += kept_ops(mails)
     try:
         dynamo.transact(operations)
     except ConditionFailed as exc:
@@ -563,7 +564,5 @@ def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | No
         if refusal is None or promoted_meanwhile:  # the waiting list changed since it was read (or the slot started)
             raise _Again() from None  # promoted meanwhile: read again and cancel the confirmed reservation
         raise refusal from None
-    cancelled = {**res, "status": "cancelled", "updated_at": now}
-    sent = notify(member, "reservation_cancelled", cancelled)
-    notify_promoted(head, promoted_member, res["offering_title"], res.get("slot") or {}, try_now=sent)
+    send_kept(mails)
     return view(cancelled)

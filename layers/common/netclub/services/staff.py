@@ -15,7 +15,7 @@ from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotFound, ValidationFailed
 from netclub.models.staff import FirstAdminRequest, FirstAdminResult, StaffInvitationConfirm, StaffInvite, StaffList, StaffMember, StaffUpdate
 from netclub.services import audit, departments, passwords, sessions, tokens
-from netclub.store import accounts
+from netclub.store import accounts, outbox
 from netclub.store import staff as store
 from netclub.store.dynamo import ConditionFailed, Item
 
@@ -81,8 +81,9 @@ def _invitation(staff: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     return tokens.issue_ops(INVITE_PURPOSE, str(staff["member_id"]), INVITE_PATH, ttl_seconds=get_settings().staff_invitation_hours * 3600)
 
 
-def _mail_invitation(staff: dict[str, Any], link: str) -> None:
-    mail.send(str(staff["email"]), "staff_invitation", staff_name=staff.get("user_name", ""), link=link, about=f"staff:{staff['member_id']}")
+def _invitation_mail(staff: dict[str, Any], link: str) -> dict[str, Any]:
+    """The invitation's mail for the outbox: written with its token, sent after the commit (mail.send_kept)."""
+    return mail.compose(str(staff["email"]), "staff_invitation", about=f"staff:{staff['member_id']}", staff_name=staff.get("user_name", ""), link=link)
 
 
 def _new_staff(email: str, name: str, role: str, department_ids: list[str]) -> dict[str, Any]:
@@ -108,12 +109,13 @@ def invite(actor_id: str, actor_name: str, request: StaffInvite) -> StaffMember:
         raise ValidationFailed([FieldError("email", EMAIL_TAKEN)])
     staff = _new_staff(request.email, request.name, request.role, department_ids)
     link, token_ops = _invitation(staff)
+    invitation = _invitation_mail(staff, link)
     entry = audit.op(actor_id, "staff.invite", f"staff:{staff['member_id']}", {**_actor(actor_name), "role": request.role})
     try:
-        store.transact([*store.create_ops(staff), *token_ops, entry])
+        store.transact([*store.create_ops(staff), *token_ops, entry, outbox.put_op(invitation)])
     except ConditionFailed:
         raise ValidationFailed([FieldError("email", EMAIL_TAKEN)]) from None
-    _mail_invitation(staff, link)
+    mail.send_kept(invitation)
     return _view(staff)
 
 
@@ -198,13 +200,14 @@ def first_admin(request: FirstAdminRequest) -> FirstAdminResult:
         return FirstAdminResult(outcome="refused", message="このメールアドレスは、すでに別のアカウントで使われています。")
     staff = dict(existing) if existing else _new_staff(request.email, request.name, "admin", [])
     link, token_ops = _invitation(staff)
+    invitation = _invitation_mail(staff, link)
     entry = audit.op("system", "staff.first_admin", f"staff:{staff['member_id']}", {"actor_name": "初期設定コマンド (make first-admin)"})
     creation = [] if existing else store.create_ops(staff)
     try:
-        store.transact([store.no_active_admin_op(), *creation, *token_ops, entry])
+        store.transact([store.no_active_admin_op(), *creation, *token_ops, entry, outbox.put_op(invitation)])
     except ConditionFailed:
         return FirstAdminResult(outcome="refused", message="有効な管理者がすでにいるか、同時に別の初期設定が行われました。")
-    _mail_invitation(staff, link)
+    mail.send_kept(invitation)
     return FirstAdminResult(
         outcome="invited", message=f"{staff['email']} に招待メールを送信しました（リンクの有効期限は72時間）。", staff_id=str(staff["member_id"])
     )

@@ -21,20 +21,19 @@ from netclub.store.dynamo import Item
 logger = Logger(service="netclub", child=True)
 
 
-def issue(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None) -> str:
-    """Store a new token for `subject` and answer the front-end link that carries it."""
-    settings = get_settings()
-    token = ids.new_secret()
-    accounts.put_token(ids.digest(token), purpose, subject, clock.epoch() + settings.token_ttl_minutes * 60, data)
-    return f"{settings.need('frontend_url')}{path}?token={quote(token)}"
+def issue_mailed_unless_refused(purpose: str, subject: str, path: str, to: str, template: str, about: str) -> dict[str, Any] | None:
+    """A new token for `subject` and the mail carrying its link (`template`, given `link`), written to the outbox by
+    the token's own transaction: the mail, to send now (mail.send_kept). For the answers that must not tell whether
+    an address is registered (reset, registration): if AWS refuses the write (throttled, out), None and a "MAIL
+    LOST" log line (never the address) instead of an error only registered (or only new) addresses would get; the
+    visitor asks again later. A crash after the commit leaves the mail to the retry: never a token without it."""
+    from netclub import mail
+    from netclub.store import dynamo, outbox
 
-
-def issue_unless_refused(purpose: str, subject: str, path: str, template: str, about: str = "") -> str | None:
-    """As issue, for the answers that must not tell whether an address is registered (reset, registration):
-    if AWS refuses the write (throttled, out), None and a "MAIL LOST" log line (never the address) instead
-    of an error only registered (or only new) addresses would get. The visitor asks again later."""
+    link, operations = issue_ops(purpose, subject, path)
+    kept = mail.compose(to, template, about=about, link=link)
     try:
-        return issue(purpose, subject, path)
+        dynamo.transact([*operations, outbox.put_op(kept)])
     except Exception as exc:
         if not refused_for_now(exc):
             raise
@@ -42,11 +41,12 @@ def issue_unless_refused(purpose: str, subject: str, path: str, template: str, a
             "MAIL LOST: the link's token could not be stored", extra={"template": template, "about": about, "error": error_code(exc) or type(exc).__name__}
         )
         return None
+    return kept
 
 
 def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None, ttl_seconds: int | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """As issue, but the token is written by the caller's transaction: (link, transaction items). The link lives
-    `ttl_seconds` (default: the 60 minutes of TOKEN_TTL_MINUTES)."""
+    """A new token for `subject`, written by the caller's transaction: (the front-end link that carries it,
+    transaction items). The link lives `ttl_seconds` (default: the 60 minutes of TOKEN_TTL_MINUTES)."""
     settings = get_settings()
     token = ids.new_secret()
     expires = clock.epoch() + (ttl_seconds if ttl_seconds is not None else settings.token_ttl_minutes * 60)

@@ -102,9 +102,9 @@ def create_member_ops(member: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None = None) -> None:
-    """Member + unique e-mail claim (+ consuming the registration token: consume_ops), all or nothing."""
-    dynamo.transact([*create_member_ops(member), *(token_ops or [])])
+def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None = None, also: list[dict[str, Any]] | None = None) -> None:
+    """Member + unique e-mail claim (+ consuming the registration token: consume_ops, + `also`: its mail), all or nothing."""
+    dynamo.transact([*create_member_ops(member), *(token_ops or []), *(also or [])])
 
 
 def set_status_ops(member_id: str, email: str, expected: str, status: str, at: str, company_id: str | None = None) -> list[dict[str, Any]]:
@@ -274,10 +274,6 @@ def issue_token_ops(token_digest: str, purpose: str, subject: str, expires: int,
         dynamo.t_put(_token_item(token_digest, purpose, subject, expires, data), condition="attribute_not_exists(PK)"),
         dynamo.t_put({"PK": latest_pk, "SK": latest_sk, "digest": token_digest, "ttl_epoch": expires + 86400}),
     ]
-
-
-def put_token(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> None:
-    dynamo.transact(issue_token_ops(token_digest, purpose, subject, expires, data))
 
 
 def get_token(token_digest: str) -> Item | None:
