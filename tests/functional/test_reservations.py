@@ -59,6 +59,32 @@ def test_seminar_apply_change_cancel_moves_seats_and_mails(env: Env, staff: Port
     assert member.post("/api/reservations", {"offering_id": o["id"], "slot_id": a}).status == 201
 
 
+def test_a_seminar_note_changes_on_the_same_slot_alone_or_with_a_move(env: Env, staff: Portal, member: Portal) -> None:
+    """Issue 27: `{"slot_id": <the same slot>, "note": …}` answered 200 and kept the old note, and `{"note": …}`
+    was 400. A note change is applied (no seat moves, no mail); with a move, both change in one transaction."""
+    o = offering(staff)
+    a, b = (s["id"] for s in o["slots"])
+    res = member.post("/api/reservations", {"offering_id": o["id"], "slot_id": a, "note": "最初のメモ"}).body
+    mails = len(env.mails(DEMO[0]))
+
+    same = member.put(f"/api/reservations/{res['id']}", {"slot_id": a, "note": "メモを変更"})
+    assert same.status == 200 and same.body["note"] == "メモを変更" and same.body["slot"]["id"] == a
+    assert member.get(f"/api/reservations/{res['id']}").body["note"] == "メモを変更"
+    alone = member.put(f"/api/reservations/{res['id']}", {"note": "もう一度変更"})
+    assert alone.status == 200 and alone.body["note"] == "もう一度変更"
+    assert member.put(f"/api/reservations/{res['id']}", {"note": "もう一度変更"}).status == 200  # nothing changes
+    assert _seats(member, o["id"]) == {a: 2, b: 5} and len(env.mails(DEMO[0])) == mails
+    attendees = staff.get(f"/api/admin/offerings/{o['id']}/reservations")
+    if attendees.status == 200:  # the staff list shows the note the member wrote
+        assert any(r.get("note") == "もう一度変更" for r in attendees.body.get("items", []))
+
+    moved = member.put(f"/api/reservations/{res['id']}", {"slot_id": b, "note": "移動して変更"})
+    assert moved.status == 200 and moved.body["slot"]["id"] == b and moved.body["note"] == "移動して変更"
+    assert member.get(f"/api/reservations/{res['id']}").body["note"] == "移動して変更"
+    assert _seats(member, o["id"]) == {a: 3, b: 4}
+    assert member.put(f"/api/reservations/{res['id']}", {}).status == 400  # nothing asked
+
+
 def test_full_slot_is_409_slot_full_and_never_overbooks(env: Env, staff: Portal, member: Portal) -> None:
     o = offering(staff, capacities=(1, 1))
     a, b = (s["id"] for s in o["slots"])

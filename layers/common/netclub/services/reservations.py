@@ -462,15 +462,22 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         old = slots.get(res["slot_id"]) or res["slot"]
         if old["starts_at"] <= now:
             raise Conflict(STARTED, code="deadline_passed")
-        if body.slot_id == res["slot_id"]:
-            return view(res, offering, slot_list)
+        note_changes = body.note is not None and body.note != res.get("note", "")
+        if body.slot_id in (None, res["slot_id"]) and (body.note is not None or body.slot_id is not None):
+            if not note_changes:
+                return view(res, offering, slot_list)  # nothing changes
+            return _change_seminar_note(res, str(body.note), offering, slot_list, now)
         new = _seminar_slot(slots, body.slot_id, now)
         updated = {**res, "slot_id": new["id"], "slot": _snapshot({**new, "seats_left": int(new["seats_left"]) - 1}), "updated_at": now}
+        if note_changes:
+            updated["note"] = body.note
         updated.pop("waitlist_seq", None)  # a place in the old slot's queue (a promoted reservation's): meaningless on the new slot
         waiting = int(slots[res["slot_id"]].get("waitlist_count") or 0) if res["slot_id"] in slots else None
         freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now, waiting)
         operations = [
-            *store.move_to_slot(reservation_id, res["offering_id"], member_id, res["slot_id"], new["id"], updated["slot"], now),
+            *store.move_to_slot(
+                reservation_id, res["offering_id"], member_id, res["slot_id"], new["id"], updated["slot"], now, body.note if note_changes else None
+            ),
             store.offering_open(res["offering_id"], now),
             store.take_seat(res["offering_id"], new["id"], now),
             *freed,
@@ -504,6 +511,16 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         raise refusal from None
     send_kept(mails)
     return view(updated, offering, _after_change(slot_list, res, updated, promoted=head is not None))
+
+
+def _change_seminar_note(res: dict[str, Any], note: str, offering: dict[str, Any], slot_list: list[Item], now: str) -> Reservation:
+    """Only the note of a seminar reservation changes (the same slot): no seat moves, no mail (nothing the member
+    needs to be told: they see it at once)."""
+    try:
+        dynamo.transact(store.change_seminar_note(res["id"], res["offering_id"], res["member_id"], res["slot_id"], note, now))
+    except ConditionFailed:
+        raise Conflict(STALE) from None
+    return view({**res, "note": note, "updated_at": now}, offering, slot_list)
 
 
 def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str, Any], promoted: bool = False) -> list[Item]:

@@ -578,19 +578,39 @@ def add_to_waitlist(reservation: dict[str, Any]) -> dict[str, Any]:
 
 
 def move_to_slot(
-    reservation_id: str, offering_id: str, member_id: str, old_slot_id: str, new_slot_id: str, snapshot: dict[str, Any], now: str
+    reservation_id: str, offering_id: str, member_id: str, old_slot_id: str, new_slot_id: str, snapshot: dict[str, Any], now: str, note: str | None = None
 ) -> list[dict[str, Any]]:
-    """A confirmed seminar reservation moves from `old_slot_id` (as read) to `new_slot_id`; its place in the old
-    slot's queue (waitlist_seq, a promoted reservation's) goes."""
+    """A confirmed seminar reservation moves from `old_slot_id` (as read) to `new_slot_id` (and its note changes
+    when `note` is given); its place in the old slot's queue (waitlist_seq, a promoted reservation's) goes."""
+    vals: dict[str, Any] = {":new": new_slot_id, ":slot": snapshot, ":now": now, ":old": old_slot_id, ":st": "confirmed"}
+    holder_vals: dict[str, Any] = {":new": new_slot_id}
+    noted = ""
+    if note is not None:
+        vals[":n"] = holder_vals[":n"] = note
+        noted = ", note = :n"
     return [
         dynamo.t_update(
             *reservation_key(reservation_id),
-            "SET slot_id = :new, slot = :slot, updated_at = :now REMOVE waitlist_seq",
-            vals={":new": new_slot_id, ":slot": snapshot, ":now": now, ":old": old_slot_id, ":st": "confirmed"},
+            f"SET slot_id = :new, slot = :slot, updated_at = :now{noted} REMOVE waitlist_seq",
+            vals=vals,
             names={"#st": "status"},
             condition="#st = :st AND slot_id = :old",
         ),
-        dynamo.t_update(*holder_key(offering_id, member_id), "SET slot_id = :new", vals={":new": new_slot_id}, condition="attribute_exists(PK)"),
+        dynamo.t_update(*holder_key(offering_id, member_id), f"SET slot_id = :new{noted}", vals=holder_vals, condition="attribute_exists(PK)"),
+    ]
+
+
+def change_seminar_note(reservation_id: str, offering_id: str, member_id: str, slot_id: str, note: str, now: str) -> list[dict[str, Any]]:
+    """A confirmed seminar reservation's note (ご希望・ご相談内容) only, on the slot it was read on."""
+    return [
+        dynamo.t_update(
+            *reservation_key(reservation_id),
+            "SET note = :n, updated_at = :now",
+            vals={":n": note, ":now": now, ":slot": slot_id, ":st": "confirmed"},
+            names={"#st": "status"},
+            condition="#st = :st AND slot_id = :slot",
+        ),
+        dynamo.t_update(*holder_key(offering_id, member_id), "SET note = :n", vals={":n": note}, condition="attribute_exists(PK)"),
     ]
 
 
