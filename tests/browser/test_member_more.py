@@ -67,7 +67,7 @@ def test_counselling_preferences_change_and_cancel(local_stack: LocalStack, page
     expect(page.get_by_text("時間は決定後、ご連絡いたします。", exact=False)).to_be_visible()
     shot(page, "counseling-applied")
     applied = local_stack.wait_for_mail(acct.email, "専門家カウンセリングのお申込みを受け付けました")
-    assert "第一希望：2030-07-25 秋葉原ビル5F" in applied["body"] and "第二希望：2030-07-26 大崎ビル3F" in applied["body"], applied["body"]
+    assert "第一希望：2030年7月25日（木） 秋葉原ビル5F" in applied["body"] and "第二希望：2030年7月26日（金） 大崎ビル3F" in applied["body"], applied["body"]
 
     # 予約確認・変更 → 詳細 → 予約申込内容確認
     page.get_by_role("link", name="予約確認・変更へ").click()
@@ -98,7 +98,7 @@ def test_counselling_preferences_change_and_cancel(local_stack: LocalStack, page
     expect(page.get_by_text("状況：申込済み（抽選待ち）")).to_be_visible()
     shot(page, "p14-counseling-changed")
     changed = local_stack.wait_for_mail(acct.email, "ご予約の変更を受け付けました")
-    assert "第一希望：2030-07-30 多摩支社2F" in changed["body"] and "第二希望：2030-07-25 秋葉原ビル5F" in changed["body"], changed["body"]
+    assert "第一希望：2030年7月30日（火） 多摩支社2F" in changed["body"] and "第二希望：2030年7月25日（木） 秋葉原ビル5F" in changed["body"], changed["body"]
 
     page.get_by_role("link", name="予約申込内容確認へ").click()
     expect(detail.locator("dt:has-text('第一希望') + dd")).to_contain_text("多摩支社2F")

@@ -10,6 +10,7 @@ Offerings, slots and members are created over HTTP here, so nothing depends on t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import urllib.parse
 import uuid
@@ -85,7 +86,20 @@ def _mail(stack: LocalStack, to: str, subject_part: str, *needles: str, timeout:
 
 
 def _slot_text(slot: dict[str, Any]) -> str:
-    return f"日程：{slot['date']} {slot['start_time']}〜{slot['end_time']}\n場所：{slot['place']}"
+    return f"日程：{_date_text(slot['date'])} {slot['start_time']}〜{slot['end_time']}\n場所：{slot['place']}"
+
+
+def _number(reservation_id: str) -> str:
+    """予約番号: 8 Crockford base-32 characters of the id's SHA-256, XXXX-XXXX (computed here independently)."""
+    bits = int.from_bytes(hashlib.sha256(reservation_id.encode()).digest()[:5], "big")
+    chars = "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[(bits >> s) & 31] for s in range(35, -1, -5))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def _date_text(day: str) -> str:
+    """2026年12月21日（月）: written here again, not imported, so that the mail's format is checked, not copied."""
+    d = dt.date.fromisoformat(day)
+    return f"{d.year}年{d.month}月{d.day}日（{'月火水木金土日'[d.weekday()]}）"
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +124,7 @@ def test_seminar_walk_list_detail_change_cancel(local_stack: LocalStack, staff: 
     rid = applied.body["id"]
     assert applied.body["status"] == "confirmed"
     assert _seats(me, offering_id) == {a["id"]: 1, b["id"]: 3, full["id"]: 0}
-    mail = _mail(local_stack, email, "セミナーのお申込みを受け付けました", rid)
+    mail = _mail(local_stack, email, "セミナーのお申込みを受け付けました", f"予約番号：{_number(rid)}")
     assert f"お申込み：{title}" in mail["body"] and _slot_text(a) in mail["body"] and "中企小太郎 様" in mail["body"]
 
     # 8 予約確認・変更: the member's list
@@ -146,7 +160,7 @@ def test_seminar_walk_list_detail_change_cancel(local_stack: LocalStack, staff: 
     assert changed.status == 200, changed.body
     assert changed.body["slot"]["id"] == b["id"] and changed.body["slot"]["seats_left"] == 2 and changed.body["status"] == "confirmed"
     assert _seats(me, offering_id) == {a["id"]: 2, b["id"]: 2, full["id"]: 0}
-    mail = _mail(local_stack, email, "ご予約の変更を受け付けました", rid)
+    mail = _mail(local_stack, email, "ご予約の変更を受け付けました", f"予約番号：{_number(rid)}")
     assert f"お申込み：{title}" in mail["body"] and _slot_text(b) in mail["body"]
 
     # 10 予約キャンセル: the seat is back on sale at once
@@ -154,7 +168,7 @@ def test_seminar_walk_list_detail_change_cancel(local_stack: LocalStack, staff: 
     assert cancelled.status == 200, cancelled.body
     assert cancelled.body["status"] == "cancelled" and not cancelled.body["can_change"] and not cancelled.body["can_cancel"]
     assert _seats(me, offering_id) == {a["id"]: 2, b["id"]: 3, full["id"]: 0}
-    mail = _mail(local_stack, email, "ご予約のキャンセルを受け付けました", rid)
+    mail = _mail(local_stack, email, "ご予約のキャンセルを受け付けました", f"予約番号：{_number(rid)}")
     assert f"お申込み：{title}" in mail["body"] and _slot_text(b) in mail["body"]
     row = next(r for r in me.get("/api/reservations").body["items"] if r["id"] == rid)
     assert row["status"] == "cancelled" and row["can_change"] is False and row["can_cancel"] is False
@@ -214,8 +228,13 @@ def test_counselling_walk_preferences_note_change_cancel(local_stack: LocalStack
     assert applied.status == 201, applied.body
     rid = applied.body["id"]
     assert applied.body["status"] == "applied" and applied.body["slot"] is None and applied.body["preferences"] == [p1["id"], p2["id"]]
-    mail = _mail(local_stack, email, "専門家カウンセリングのお申込みを受け付けました", rid)
-    for text in (f"お申込み：{title}", f"第一希望：{p1['date']} {p1['place']}", f"第二希望：{p2['date']} {p2['place']}", "事業承継について相談したい"):
+    mail = _mail(local_stack, email, "専門家カウンセリングのお申込みを受け付けました", f"予約番号：{_number(rid)}")
+    for text in (
+        f"お申込み：{title}",
+        f"第一希望：{_date_text(p1['date'])} {p1['place']}",
+        f"第二希望：{_date_text(p2['date'])} {p2['place']}",
+        "事業承継について相談したい",
+    ):
         assert text in mail["body"], text
     assert "時間は決定後、ご連絡いたします" in mail["body"]
 
@@ -227,15 +246,15 @@ def test_counselling_walk_preferences_note_change_cancel(local_stack: LocalStack
     assert changed.status == 200, changed.body
     assert changed.body["preferences"] == [p3["id"], p1["id"]] and changed.body["note"] == "午前を希望します"
     assert [s["id"] for s in changed.body["preference_slots"]] == [p3["id"], p1["id"]]
-    mail = _mail(local_stack, email, "ご予約の変更を受け付けました", rid)
-    assert f"お申込み：{title}" in mail["body"] and f"第一希望：{p3['date']} {p3['place']}" in mail["body"] and "午前を希望します" in mail["body"]
+    mail = _mail(local_stack, email, "ご予約の変更を受け付けました", f"予約番号：{_number(rid)}")
+    assert f"お申込み：{title}" in mail["body"] and f"第一希望：{_date_text(p3['date'])} {p3['place']}" in mail["body"] and "午前を希望します" in mail["body"]
     # counselling applications take no seat before the lottery
     assert _seats(me, offering_id) == {p1["id"]: 1, p2["id"]: 1, p3["id"]: 1}
 
     cancelled = me.delete(f"/api/reservations/{rid}")
     assert cancelled.status == 200 and cancelled.body["status"] == "cancelled"
-    mail = _mail(local_stack, email, "ご予約のキャンセルを受け付けました", rid)
-    assert f"お申込み：{title}" in mail["body"] and f"第一希望：{p3['date']} {p3['place']}" in mail["body"]
+    mail = _mail(local_stack, email, "ご予約のキャンセルを受け付けました", f"予約番号：{_number(rid)}")
+    assert f"お申込み：{title}" in mail["body"] and f"第一希望：{_date_text(p3['date'])} {p3['place']}" in mail["body"]
     row = next(r for r in me.get("/api/reservations").body["items"] if r["id"] == rid)
     assert row["status"] == "cancelled" and not row["can_change"] and not row["can_cancel"]
     assert me.delete(f"/api/reservations/{rid}").status == 409

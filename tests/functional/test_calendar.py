@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -48,7 +49,9 @@ def test_reservation_ics_parses_back_with_every_field(env: Env, staff: Portal, m
         answer = member.get(f"/api/reservations/{res['id']}/calendar.ics")
     assert answer.status == 200, answer.raw
     assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert answer.headers["Content-Disposition"] == f'attachment; filename="reservation-{res["id"]}.ics"'
+    # a name a person recognises in their downloads (the offering's title and the date), UTF-8 per RFC 6266
+    name = urllib.parse.quote(f"{o['title'][:60]}_{o['slots'][0]['date']}.ics")  # a long title is cut at 60
+    assert answer.headers["Content-Disposition"] == f"attachment; filename=\"download.ics\"; filename*=UTF-8''{name}"
     assert "no-store" in answer.headers["Cache-Control"]
     _check_rfc5545(answer.raw)
     assert re.search(rb"\r\n SUMMARY|\r\n ", answer.raw), "the long Japanese title is folded"

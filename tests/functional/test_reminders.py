@@ -101,7 +101,7 @@ def test_a_slot_moved_to_tomorrow_is_reminded_and_one_moved_away_is_not(env: Env
     assert staff.put(f"/api/admin/offerings/{o['id']}/slots/{second['id']}", {**{k: second[k] for k in fields}, "date": day(6)}).status == 200
     assert env.invoke("RemindersFunction", SCHEDULED_EVENT)["reminded"] == 1
     assert len(_reminders(env, DEMO[0])) == 1 and _reminders(env, "moved@example.jp") == []
-    assert moved_in["id"] in _reminders(env, DEMO[0])[0]["body"] and moved_out["id"]
+    assert moved_in["number"] in _reminders(env, DEMO[0])[0]["body"] and moved_out["number"]
 
 
 def test_a_cancel_between_the_read_and_the_mail_sends_nothing(env: Env, staff: Portal, member: Portal, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,6 +71,8 @@ def test_seminar_change_answer_matches_the_stored_seats_in_five_calls(staff: Por
 
 
 def test_counselling_cancel_mail_names_the_preferred_slots(env: Env, staff: Portal, member: Portal) -> None:
+    from netclub import clock
+
     o = offering(staff, kind="counseling", capacities=(1, 1, 1))
     a, b, c = o["slots"]
     res = member.post("/api/reservations", {"offering_id": o["id"], "preferences": [a["id"], b["id"]]}).body
@@ -78,7 +80,10 @@ def test_counselling_cancel_mail_names_the_preferred_slots(env: Env, staff: Port
     assert member.delete(f"/api/reservations/{res['id']}").status == 200
     cancelled = env.mails("chushojiro@netclub.example")[0]
     assert "キャンセル" in cancelled["subject"]
-    assert f"第一希望：{c['date']} {c['place']}" in cancelled["body"] and f"第二希望：{a['date']} {a['place']}" in cancelled["body"]
+    assert (
+        f"第一希望：{clock.date_text(c['date'])} {c['place']}" in cancelled["body"]
+        and f"第二希望：{clock.date_text(a['date'])} {a['place']}" in cancelled["body"]
+    )
     assert c["id"] not in cancelled["body"]
 
 
@@ -99,7 +104,7 @@ def test_lottery_mails_name_the_assigned_slot_or_the_preferences(env: Env, staff
     assert {r["reservation_id"]: r["slot_id"] for r in drawn["results"]} == {mine["id"]: b["id"], theirs["id"]: a["id"]}
     won = env.mails("chushojiro@netclub.example")[0]
     assert "当選" in won["subject"]
-    assert f"日程：{b['date']} {b['start_time']}〜{b['end_time']}\n場所：{b['place']}" in won["body"]
+    assert f"日程：{clock.date_text(b['date'])} {b['start_time']}〜{b['end_time']}\n場所：{b['place']}" in won["body"]
 
 
 # --- offering delete racing with an application -----------------------------------------------

@@ -84,6 +84,8 @@ def test_waitlist_on_counselling_is_400_in_japanese(staff: Portal, member: Porta
 
 
 def test_a_cancel_promotes_the_head_in_the_same_step_and_mails_it(env: Env, staff: Portal, member: Portal) -> None:
+    from netclub import clock
+
     o = offering(staff, capacities=(1,))
     (a,) = (s["id"] for s in o["slots"])
     holder, later = _members(env, staff, 2, "cancel")
@@ -101,7 +103,12 @@ def test_a_cancel_promotes_the_head_in_the_same_step_and_mails_it(env: Env, staf
     mail = env.mails(DEMO[0])[0]
     assert mail["subject"] == f"【ネットクラブ】{PROMOTED}"
     s = o["slots"][0]
-    for text in ("経営セミナー", f"日程：{s['date']} {s['start_time']}〜{s['end_time']}", f"場所：{s['place']}", f"/reservations/{mine['id']}"):
+    for text in (
+        "経営セミナー",
+        f"日程：{clock.date_text(s['date'])} {s['start_time']}〜{s['end_time']}",
+        f"場所：{s['place']}",
+        f"/reservations/{mine['id']}",
+    ):
         assert text in mail["body"], (text, mail["body"])
     assert all(PROMOTED not in m["subject"] for m in env.mails("wait-cancel-1@example.jp"))
 

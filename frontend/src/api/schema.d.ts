@@ -1653,6 +1653,11 @@ export interface components {
         AdminReservation: {
             /** Reservation Id */
             reservation_id: string;
+            /**
+             * Number
+             * @description 予約番号 (XXXX-XXXX), as the member's mails and screens show it
+             */
+            number: string;
             /** Member Id */
             member_id: string;
             /** Company Name */
@@ -3328,6 +3333,11 @@ export interface components {
         Reservation: {
             /** Id */
             id: string;
+            /**
+             * Number
+             * @description 予約番号: 8 characters (XXXX-XXXX) derived from the id, for mails and the phone
+             */
+            number: string;
             /** Offering Id */
             offering_id: string;
             /** Offering Title */

@@ -286,11 +286,24 @@ def json_response(status: int, body: Any, cookies: list[Cookie] | None = None) -
     return Response(status_code=status, content_type=JSON_TYPE, body=body, cookies=cookies)
 
 
+def attachment(filename: str, fallback: str = "download") -> str:
+    """Content-Disposition for a download name that may be Japanese (RFC 6266): an ASCII `filename` (the name's
+    ASCII characters, else `fallback` plus its extension) and the UTF-8 `filename*` every current browser uses."""
+    import urllib.parse
+
+    _stem, dot, extension = filename.rpartition(".")
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
+    if ascii_name != filename:
+        ascii_name = f"{fallback}.{extension}" if dot else fallback
+        return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
+    return f'attachment; filename="{ascii_name}"'
+
+
 def file_response(body: str, content_type: str, filename: str | None = None, cache: str = "private, no-store") -> Response:
     """A body that is not JSON (an iCalendar file): its type, a download name when given, and how it may be cached."""
     headers = {"Cache-Control": cache}
     if filename:
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        headers["Content-Disposition"] = attachment(filename)
     return Response(status_code=200, content_type=content_type, body=body, headers=headers)
 
 

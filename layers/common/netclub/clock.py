@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 JST = timezone(timedelta(hours=9), "Asia/Tokyo")
 
@@ -24,6 +24,15 @@ def iso(moment: datetime | None = None) -> str:
 def jst_text(moment: datetime | None = None) -> str:
     """An instant as mails show it: 2026年11月24日 15:30."""
     return (moment or now()).astimezone(JST).strftime("%Y年%m月%d日 %H:%M")
+
+
+WEEKDAYS = "月火水木金土日"
+
+
+def date_text(day: str) -> str:
+    """A date (YYYY-MM-DD) as mails show it, with its weekday: 2026年12月21日（月）."""
+    d = date.fromisoformat(day)
+    return f"{d.year}年{d.month}月{d.day}日（{WEEKDAYS[d.weekday()]}）"
 
 
 def today_jst() -> str:

@@ -20,3 +20,14 @@ def new_secret() -> str:
 def digest(secret: str) -> str:
     """What is stored at rest for a secret token: its SHA-256."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read out on the phone without doubt
+
+
+def reference(value: str) -> str:
+    """A short number a person can read out (予約番号): 8 Crockford base-32 characters of the value's SHA-256,
+    as XXXX-XXXX (40 bits: two reservations of one offering share one with odds of about one in a trillion)."""
+    bits = int.from_bytes(hashlib.sha256(value.encode("utf-8")).digest()[:5], "big")
+    chars = "".join(_CROCKFORD[(bits >> shift) & 31] for shift in range(35, -1, -5))
+    return f"{chars[:4]}-{chars[4:]}"

@@ -149,7 +149,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 
 ご予約の確認・変更・キャンセルは、企業Myポータルの「予約確認・変更」から行えます。
 {link}""",
@@ -163,7 +163,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 
 申込多数の場合は抽選となります。結果は申込期限の後、メールでお知らせします。
 時間は決定後、ご連絡いたします。
@@ -178,7 +178,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 {link}""",
     ),
     "reservation_cancelled": (
@@ -190,7 +190,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 
 またのお申込みをお待ちしております。""",
     ),
@@ -204,7 +204,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 
 キャンセル待ちの順番の確認や登録の取り消しは、企業Myポータルの「予約確認・変更」から行えます。
 {link}""",
@@ -218,7 +218,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 
 ご都合が悪くなった場合は、企業Myポータルの「予約確認・変更」からキャンセルしてください。
 {link}""",
@@ -233,7 +233,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 
 お申込み：{title}
 {details}
-予約番号：{reservation_id}
+予約番号：{number}
 
 時間は決定後、ご連絡いたします。
 {link}""",
@@ -247,7 +247,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 申込多数のため抽選を行いました結果、誠に残念ながら今回はご希望に添えない結果（落選）となりました。
 
 お申込み：{title}
-予約番号：{reservation_id}
+予約番号：{number}
 
 またのお申込みをお待ちしております。""",
     ),
@@ -261,7 +261,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 お申込み：{title}
 日時：{date_text} {start_time}〜{end_time}
 場所：{place}
-予約番号：{reservation_id}
+予約番号：{number}
 
 ご予約の確認・変更・キャンセルは、企業Myポータルの「予約確認・変更」から行えます。
 {link}

@@ -89,6 +89,7 @@ class ReservationChange(Input):
 
 class Reservation(AnswerModel):
     id: str
+    number: str = Field(description="予約番号: 8 characters (XXXX-XXXX) derived from the id, for mails and the phone")
     offering_id: str
     offering_title: str
     kind: Kind
@@ -112,6 +113,7 @@ class ReservationList(AnswerModel):
 
 class AdminReservation(AnswerModel):
     reservation_id: str
+    number: str = Field(description="予約番号 (XXXX-XXXX), as the member's mails and screens show it")
     member_id: str
     company_name: str
     user_name: str

@@ -120,7 +120,14 @@ def reservation_ics(member_id: str, reservation_id: str) -> tuple[str, str]:
         raise NotFound(NOT_FOUND)
     cal = _calendar("企業Myポータル ご予約")
     cal.add(reservation_event(res, slot))
-    return f"reservation-{reservation_id}.ics", write(cal)
+    return _file_name(str(res.get("offering_title") or "予約"), str(slot.get("date", ""))), write(cal)
+
+
+def _file_name(title: str, day: str) -> str:
+    """A name a person recognises in their downloads: 経営セミナー_2026-12-21.ics (characters a file system
+    refuses become ＿)."""
+    safe = "".join("＿" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in title).strip()[:60] or "予約"
+    return f"{safe}_{day}.ics" if day else f"{safe}.ics"
 
 
 # --- the private feed ---------------------------------------------------------------------

@@ -49,6 +49,7 @@ def reservations_of(offering_id: str) -> AdminReservationList:
         items=[
             AdminReservation(
                 reservation_id=h["reservation_id"],
+                number=ids.reference(str(h["reservation_id"])),
                 member_id=h["member_id"],
                 company_name=h.get("company_name", ""),
                 user_name=h.get("user_name", ""),

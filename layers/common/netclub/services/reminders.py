@@ -21,7 +21,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from netclub import clock
+from netclub import clock, ids
 from netclub.mail.sender import failure_name, kept_mail, send_kept
 from netclub.mail.templates import render
 from netclub.services import calendar
@@ -31,13 +31,7 @@ from netclub.store.dynamo import ConditionFailed, Item
 
 logger = Logger(service="netclub", child=True)
 LISTED = ("confirmed", "won")
-WEEKDAYS = "月火水木金土日"
 MARKER_DAYS = 400  # the markers expire (TTL) long after their day
-
-
-def _date_text(day: str) -> str:
-    d = date.fromisoformat(day)
-    return f"{d.year}年{d.month}月{d.day}日（{WEEKDAYS[d.weekday()]}）"
 
 
 def run(today: str | None = None) -> dict[str, int]:
@@ -74,11 +68,11 @@ def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str
         company_name=member.get("company_name", ""),
         user_name=member.get("user_name", ""),
         title=offering.get("title", ""),
-        date_text=_date_text(day),
+        date_text=clock.date_text(day),
         start_time=slot["start_time"],
         end_time=slot["end_time"],
         place=slot.get("place", ""),
-        reservation_id=rid,
+        number=ids.reference(rid),
         link=calendar.reservation_link(rid),
         ics_link=calendar.ics_link(rid),
     )

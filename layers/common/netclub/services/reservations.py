@@ -120,6 +120,7 @@ def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: lis
         can_change = can_cancel = res["status"] == "applied" and open_
     return Reservation(
         id=res["id"],
+        number=ids.reference(res["id"]),
         offering_id=res["offering_id"],
         offering_title=str((offering or res).get("title" if offering else "offering_title", "")),
         kind=res["kind"],
@@ -224,12 +225,12 @@ def _seat_error(slot: Item, now: str) -> DomainError:
 def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     if res.get("slot"):  # a seminar seat, or the slot a counselling lottery assigned
         s = res["slot"]
-        return f"日程：{s['date']} {s['start_time']}〜{s['end_time']}\n場所：{s['place']}"
+        return f"日程：{clock.date_text(s['date'])} {s['start_time']}〜{s['end_time']}\n場所：{s['place']}"
     lines = []
     known = {s["id"]: s for s in res.get("preference_snapshots") or []} | (slots or {})
     for label, slot_id in zip(("第一希望", "第二希望"), res.get("preferences") or [], strict=False):
         s = known.get(slot_id)
-        lines.append(f"{label}：{s['date']} {s['place']}" if s else f"{label}：（日程は「予約確認・変更」でご確認ください）")
+        lines.append(f"{label}：{clock.date_text(s['date'])} {s['place']}" if s else f"{label}：（日程は「予約確認・変更」でご確認ください）")
     if res.get("note"):
         lines.append(f"ご希望・ご相談内容：{res['note']}")
     return "\n".join(lines)
@@ -248,7 +249,7 @@ def reservation_mail(member: dict[str, Any] | None, template: str, res: dict[str
         user_name=member.get("user_name", ""),
         title=res.get("offering_title", ""),
         details=_details(res, slots),
-        reservation_id=res["id"],
+        number=ids.reference(res["id"]),
         link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
     )
 
