@@ -231,11 +231,14 @@ def test_my_profile_shows_exactly_what_others_see(local_stack: LocalStack, page:
     page.get_by_test_id("public-page-link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(public["company_name"])
     assert page.get_by_test_id("company-page").inner_text() == preview_text
-    # the switch lives in My情報更新: the link lands on it
+    # one tap on My情報管理 switches it (no edit form, no confirmation page), and back
     page.go_back()
-    page.get_by_test_id("publish-change").click()
-    expect(page).to_have_url(re.compile(r"/profile/edit\?focus=publish$"))
-    expect(page.locator("#f-publish_company_info")).to_be_focused()
+    page.get_by_test_id("publish-switch").click()
+    expect(page.get_by_test_id("publish-switch-done")).to_have_text("企業情報を発信しないように変更しました。")
+    expect(page.get_by_test_id("publish-state-value")).to_have_text("発信しない")
+    assert client.get("/api/profile/public-view").body["published"] is False
+    page.get_by_test_id("publish-switch").click()
+    expect(page.get_by_test_id("publish-state-value")).to_have_text("発信する")
     assert client.get("/api/profile/public-view").body["published"] is True
 
 

@@ -82,6 +82,7 @@ def test_every_menu_item(local_stack: LocalStack, page: Page) -> None:
         ("menu-history", "利用履歴", "p16-history"),
         ("menu-profile", "My情報管理", "p17-profile"),
         ("menu-videos", "動画コンテンツ", "p12-videos"),
+        ("menu-offerings", "セミナー・相談の申込", "p13-offerings"),  # booking has its own menu entry
     ]
     for testid, heading, name in screens:
         page.goto(f"{base}/portal")

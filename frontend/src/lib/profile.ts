@@ -377,7 +377,10 @@ export function industryName(tree: IndustryNode[], ind: { major: string; middle:
   const n = (list: IndustryNode[], c: string) => {
     if (!c) return ''
     const f = list.find((x) => x.code === c)
-    return f ? `${f.code} ${f.name}` : c
+    if (f) return `${f.code} ${f.name}`
+    // a 4-digit 細分類 code (migrated data: 1151) is named by its 小分類 (115), as the server names it
+    const parent = c.length === 4 ? list.find((x) => x.code === c.slice(0, 3)) : undefined
+    return parent ? `${c} ${parent.name}` : c
   }
   return { major: n(tree, ind.major), middle: n(middles, ind.middle), minor: n(minors, ind.minor) }
 }

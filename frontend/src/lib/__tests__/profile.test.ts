@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PHONE_PATTERN } from '../../api/rules'
-import { PHONE_RE, emptyProfile, isWebUrl, industryChoices, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
+import { PHONE_RE, emptyProfile, isWebUrl, industryChoices, industryName, isRequired, normaliseProfile, requiredFields, toPayload, validateProfile } from '../profile'
 
 describe('法人 conditional required rule', () => {
   it('always requires 法人区分, 企業名, 利用者名', () => {
@@ -109,5 +109,14 @@ describe('phone numbers follow the server rule (PHONE_PATTERN from the OpenAPI d
   it('uses the pattern of the generated rules, which the server exports into its schema', () => {
     expect(PHONE_RE.source).toBe(PHONE_PATTERN.replaceAll('\\d', '\\p{Nd}'))
     expect(PHONE_PATTERN).toContain('0\\d{')
+  })
+})
+
+describe('industryName', () => {
+  const tree = [{ code: 'E', name: '製造業', children: [{ code: '11', name: '繊維工業', children: [{ code: '115', name: '綱・網・レース・繊維粗製品製造業', children: [] }] }] }]
+  it('names each level, and a 4-digit 細分類 code by its 小分類 (not a bare 「1151」)', () => {
+    expect(industryName(tree as never, { major: 'E', middle: '11', minor: '115' }).minor).toBe('115 綱・網・レース・繊維粗製品製造業')
+    expect(industryName(tree as never, { major: 'E', middle: '11', minor: '1151' }).minor).toBe('1151 綱・網・レース・繊維粗製品製造業')
+    expect(industryName(tree as never, { major: 'E', middle: '11', minor: '9999' }).minor).toBe('9999')
   })
 })
