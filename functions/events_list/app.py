@@ -16,12 +16,16 @@ from netclub.services import content
 app = build_resolver()
 
 
-@app.get("/api/events", summary="イベントカレンダー（期間内に開催されるイベント。前の月から続くものを含む）", tags=["content"])
+@app.get(
+    "/api/events",
+    summary="イベントカレンダー（期間内に開催されるイベント。前の月から続くものを含む。申込受付中のセミナー・専門家カウンセリングの日程も）",
+    tags=["content"],
+)
 def list_events(
     start: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD (default: first day of this month)")] = None,
     end: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD (default: last day of the from month)")] = None,
 ) -> EventList:
-    return content.events_between(start, end)
+    return content.events_between(start, end, with_offerings=True)
 
 
 @app.get(

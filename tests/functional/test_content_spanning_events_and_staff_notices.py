@@ -76,7 +76,7 @@ def test_events_list_uses_only_queries(env: Env, staff: Portal, portal: Portal) 
     staff.post("/api/admin/events", {**EVENT, "starts_at": "2026-10-30T10:00", "ends_at": "2026-11-02T17:00"})
     with dynamodb_calls() as calls:
         assert _titles(portal, "2026-10-01", "2026-12-31") == ["展示会"]
-    assert calls == {"Query": 3}  # one per month partition
+    assert calls == {"Query": 6}  # one per month partition of the events and of the offerings' slot index (no open slot: no BatchGetItem)
 
 
 def test_concurrent_event_edits_cannot_leave_a_stale_month_copy(staff: Portal, portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,7 +214,7 @@ CALLS: dict[tuple[str, ...], int] = {
     ("GET", "/api/profile/public-view"): 2,
     ("GET", "/api/usage-history"): 3,
     ("GET", "/api/industries"): 0,
-    ("GET", "/api/events"): 1,
+    ("GET", "/api/events"): 2,  # the month of events, the month of the slot index (a BatchGetItem of the offerings when it has open dates)
     ("GET", "/api/events.ics"): 13,
     ("GET", "/api/videos"): 1,
     ("GET", "/api/notices"): 2,

@@ -56,7 +56,7 @@ def test_the_expression_pattern_sees_what_the_store_writes() -> None:
     """The check above is only as good as its pattern: it must flag the store's own expressions."""
     store = (ROOT / "layers/common/netclub/store/reservations.py").read_text(encoding="utf-8")
     flagged = [c.value for c in ast.walk(ast.parse(store)) if isinstance(c, ast.Constant) and isinstance(c.value, str) and EXPRESSION.search(c.value)]
-    assert "SET slot_id = :new, slot = :slot, updated_at = :now REMOVE waitlist_seq" in flagged
+    assert "SET seats_left = seats_left - :one" in flagged
     assert "attribute_exists(PK)" in flagged
     assert "#st = :st" in flagged
     assert not EXPRESSION.search("このご予約は変更できません。")

@@ -1048,7 +1048,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** イベントカレンダー（期間内に開催されるイベント。前の月から続くものを含む） */
+        /** イベントカレンダー（期間内に開催されるイベント。前の月から続くものを含む。申込受付中のセミナー・専門家カウンセリングの日程も） */
         get: operations["list_events_api_events_get"];
         put?: never;
         post?: never;
@@ -2064,6 +2064,11 @@ export interface components {
             url: string;
             /** Description */
             description: string;
+            /**
+             * Offering Id
+             * @description set on a bookable date of a seminar or 専門家カウンセリング (its 申込 page: /offerings/{offering_id}); absent on a 公社 event
+             */
+            offering_id?: string | null;
         };
         /** EventIn */
         EventIn: {

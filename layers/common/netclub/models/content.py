@@ -47,6 +47,9 @@ class Event(AnswerModel):
     place: str
     url: str
     description: str
+    offering_id: str | None = Field(
+        None, description="set on a bookable date of a seminar or 専門家カウンセリング (its 申込 page: /offerings/{offering_id}); absent on a 公社 event"
+    )
 
 
 class EventList(AnswerModel):

@@ -37,7 +37,7 @@ _NOT_FOUND = {"event": "イベントが見つかりません。", "video": "動�
 # --- events -----------------------------------------------------------------------------
 
 
-def events_between(start: date | None, end: date | None) -> EventList:
+def events_between(start: date | None, end: date | None, with_offerings: bool = False) -> EventList:
     """Events running on a day in [from, to] (Tokyo dates), also those that began before `from`:
     one Query per month partition (an event is listed under every month it touches), de-duplicated."""
     today = date.fromisoformat(clock.today_jst())
@@ -52,7 +52,33 @@ def events_between(start: date | None, end: date | None) -> EventList:
         for item in store.events_of_month(month, end.isoformat() + "~"):
             if str(item["ends_at"]) >= start.isoformat() and item["id"] not in found:
                 found[item["id"]] = Event(**_fields(Event, item))
+    if with_offerings:
+        found |= {e.id: e for e in _offering_dates(start, end)}
     return EventList(items=sorted(found.values(), key=lambda e: (e.starts_at, e.id)))
+
+
+def _offering_dates(start: date, end: date) -> list[Event]:
+    """The dates of seminars and 専門家カウンセリング still open for applications, as calendar entries linking to their
+    申込 page: one Query per month of the slot index (GSI2 SLOTMONTH#) and one BatchGetItem of their offerings."""
+    from netclub.store import reservations as offering_store
+
+    now = clock.iso()
+    slots = [s for s in offering_store.slots_between(start.isoformat(), end.isoformat()) if str(s.get("starts_at", "")) > now]
+    offerings = offering_store.open_offerings({str(s["offering_id"]) for s in slots}, now)
+    return [
+        Event(
+            id=f"slot-{s['id']}",
+            title=str(offerings[str(s["offering_id"])]),
+            starts_at=str(s["starts_at"]),
+            ends_at=f"{s['date']}T{s['end_time']}:00+09:00",
+            place=str(s.get("place", "")),
+            url=f"/offerings/{s['offering_id']}",
+            description="",
+            offering_id=str(s["offering_id"]),
+        )
+        for s in slots
+        if str(s["offering_id"]) in offerings
+    ]
 
 
 def admin_events(cursor: str | None, limit: int = 50) -> AdminEventList:

@@ -266,6 +266,17 @@ def rekey_slot(offering_id: str, slot_id: str, day: str, starts_at: str) -> None
     )
 
 
+def open_offerings(offering_ids: set[str], now: str) -> dict[str, str]:
+    """The titles of those of these offerings still taking applications (apply_until after now, not drawn): one
+    BatchGetItem of their META items (title, apply_until, lottery_status only)."""
+    if not offering_ids:
+        return {}
+    found = dynamo.batch_get([offering_key(o) for o in sorted(offering_ids)], projection=["PK", "title", "apply_until", "lottery_status"])
+    return {
+        str(i["PK"]).removeprefix("OFFERING#"): str(i.get("title", "")) for i in found if str(i.get("apply_until", "")) > now and not i.get("lottery_status")
+    }
+
+
 def offering_titles(offering_ids: list[str]) -> dict[str, str]:
     """The titles of these offerings (one BatchGetItem of their META items, title only): the staff's dashboard."""
     found = dynamo.batch_get([offering_key(o) for o in offering_ids], projection=["PK", "title"])
