@@ -124,6 +124,12 @@ class Screen:
     path: str  # the URL, {name} from World.ids
     states: tuple[State, ...] = field(default=())
     heading: str | None = None  # the h1 when it differs per state or must be waited for
+    title: str | None = None  # the name on /accessibility, when the page title is not enough
+
+    @property
+    def shown_path(self) -> str:
+        """The address as published: ids as :name, no query."""
+        return re.sub(r"\{(\w+)\}", r":\1", self.path.split("?")[0])
 
 
 def _errors_shown(page: Page) -> None:
@@ -261,10 +267,10 @@ STAFF_SCREENS = [
         "/admin/offerings/{offering}",
         (dialog("削除確認", lambda p, _w: p.locator("section[aria-labelledby=edit-title]").get_by_role("button", name="削除")),),
     ),
-    Screen("/admin/content/:kind", "/admin/content/events", (submit_empty(text="登録"),)),
-    Screen("/admin/content/:kind", "/admin/content/notices"),
-    Screen("/admin/content/:kind", "/admin/content/videos"),
-    Screen("/admin/content/:kind", "/admin/content/inquiry-kinds"),
+    Screen("/admin/content/:kind", "/admin/content/events", (submit_empty(text="登録"),), title="コンテンツ管理（イベント）"),
+    Screen("/admin/content/:kind", "/admin/content/notices", title="コンテンツ管理（お知らせ）"),
+    Screen("/admin/content/:kind", "/admin/content/videos", title="コンテンツ管理（動画）"),
+    Screen("/admin/content/:kind", "/admin/content/inquiry-kinds", title="コンテンツ管理（お問い合わせ種類）"),
     Screen("/admin/inquiries", "/admin/inquiries"),
     Screen("/admin/inquiries/:id", "/admin/inquiries/{inquiry}", (submit_empty(text="回答を送信"),)),
     Screen("/admin/newsletters", "/admin/newsletters", (submit_empty("newsletter-save"),)),
@@ -358,7 +364,8 @@ def walk(page: Page, world: World, screens: list[Screen], shots: dict[str, str] 
         heading = page.get_by_role("heading", level=1, name=screen.heading) if screen.heading else page.locator("h1").first
         expect(heading).to_be_visible()
         page.wait_for_load_state("networkidle")
-        title = page.title().split("｜")[0]
+        parts = page.title().split("｜")  # "<meta title>｜企業Myポータル｜…", after a page's own prefix (企業詳細: the company's name)
+        title = screen.title or (parts[-3] if len(parts) >= 3 else parts[0])
         assert page.locator("footer a[href='/accessibility']").count() == 1, f"{where}: no ウェブアクセシビリティ方針 link in the footer"
         found = _axe(page, m, f"{where} @{WIDE}px")
         ok = _per_character(page, m, f"{where} @{WIDE}px")
@@ -383,7 +390,9 @@ def walk(page: Page, world: World, screens: list[Screen], shots: dict[str, str] 
             found += _axe(page, m, f"{where} [{state.name}]")
             if state.undo:
                 state.undo(page)
-        m.screens.append({"route": screen.route, "title": title, "states": [s.name for s in screen.states], "violations": found, "reflow": ok})
+        m.screens.append(
+            {"route": screen.route, "path": screen.shown_path, "title": title, "states": [s.name for s in screen.states], "violations": found, "reflow": ok}
+        )
     return m
 
 

@@ -7,6 +7,8 @@ export type Area = 'visitor' | 'member' | 'staff'
 export interface ScreenResult {
   /** the route as the router names it (/offerings/:id) */
   route: string
+  /** the address checked: the route's own ids as :name, no query (/admin/content/events, /offerings/:offering) */
+  path: string
   title: string
   /** the states checked besides the first view (入力エラー, ダイアログ…) */
   states: string[]

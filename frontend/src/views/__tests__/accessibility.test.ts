@@ -20,7 +20,7 @@ const sample = (violations = 0, reflow = true): A11yResults => ({
       rules: ['color-contrast'],
       criteria: ['1.4.3', '2.1.3'],
       reflow_criteria: ['1.4.10'],
-      screens: [{ route: '/portal', title: '企業Myポータル', states: ['ログアウト確認'], violations, reflow }],
+      screens: [{ route: '/portal', path: '/portal', title: '企業Myポータル', states: ['ログアウト確認'], violations, reflow }],
     },
     'keyboard-login': { kind: 'keyboard', tested_on: '2026-06-02', journey: 'ログイン', area: 'visitor', focus_checks: 5, criteria: ['2.1.1', '2.4.7'] },
   },
