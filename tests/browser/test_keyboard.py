@@ -76,6 +76,11 @@ class Keys:
         self.page.keyboard.type(text)
 
 
+def tab_to(page: Page, what: str, limit: int = 40, *, key: str = "Tab") -> dict[str, Any]:
+    """Keys(page).tab_to for a test that does not count its checks (test_directory's keyboard search)."""
+    return Keys(page).tab_to(what, limit, key=key)
+
+
 def record(name: str, journey: str, area: str, keys: Keys, criteria: list[str] = KEYBOARD_CRITERIA) -> None:
     a11y_record.settle(f"keyboard-{name}", {"kind": "keyboard", "journey": journey, "area": area, "focus_checks": keys.checks, "criteria": criteria})
 
