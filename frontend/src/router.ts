@@ -126,6 +126,11 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/privacy', component: () => import('./views/PrivacyView.vue'), meta: { title: '個人情報保護方針', access: 'public' } },
   {
+    path: '/accessibility',
+    component: () => import('./views/AccessibilityView.vue'),
+    meta: { title: 'ウェブアクセシビリティ方針', access: 'public' },
+  },
+  {
     path: '/admin',
     component: () => import('./admin/AdminLayout.vue'),
     meta: { access: 'admin', help: 'admin' },

@@ -80,8 +80,29 @@ describe('ProfileForm', () => {
     expect(profile.equipment).toHaveLength(1)
     expect(w.get('#f-equipment-0-name').attributes('aria-invalid')).toBe('true')
     expect(w.text()).toContain('名称を入力してください。')
-    await w.get('[aria-label="設備 1 を削除"]').trigger('click')
+    const remove = w.get('[data-testid=equipment-remove-0]')
+    expect(remove.text()).toBe('設備 1 を削除') // the visible text is the accessible name (WCAG 2.5.3)
+    expect(remove.attributes('aria-label')).toBeUndefined()
+    await remove.trigger('click')
     expect(profile.equipment).toHaveLength(0)
+  })
+
+  it('moves the focus to a new equipment row, and after a removal to the next 削除 or to 設備を追加', async () => {
+    const profile = reactive(emptyProfile())
+    const w = mount(ProfileForm, { props: { profile, errors: {}, industries }, attachTo: document.body })
+    await w.get('[data-testid=equipment-add]').trigger('click')
+    await nextTick()
+    expect(document.activeElement?.id).toBe('f-equipment-0-capability_class')
+    await w.get('[data-testid=equipment-add]').trigger('click')
+    await nextTick()
+    expect(document.activeElement?.id).toBe('f-equipment-1-capability_class')
+    await w.get('[data-testid=equipment-remove-0]').trigger('click')
+    await nextTick()
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('equipment-remove-0') // the row that moved up
+    await w.get('[data-testid=equipment-remove-0]').trigger('click')
+    await nextTick()
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('equipment-add')
+    w.unmount()
   })
 
   it('selects several mail magazine genres', async () => {

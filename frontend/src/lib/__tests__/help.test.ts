@@ -3,7 +3,7 @@ import { router } from '../../router'
 import { HELP } from '../help'
 
 // ヘルプ for each screen: the header's ヘルプ button opens /help/<meta.help>.
-const WITHOUT_HELP = new Set(['/', '/help', '/help/:screen', '/privacy', '/:pathMatch(.*)*'])
+const WITHOUT_HELP = new Set(['/', '/help', '/help/:screen', '/privacy', '/accessibility', '/:pathMatch(.*)*'])
 
 describe('per-screen help', () => {
   const screens = router.getRoutes().filter((r) => r.components && !WITHOUT_HELP.has(r.path))
