@@ -177,7 +177,7 @@ def test_keyboard_only_booking(local_stack: LocalStack, page: Page) -> None:
     keys = Keys(page)
     page.goto(f"{base}/portal")
 
-    keys.tab_to("セミナー・専門家カウンセリングを申し込む", limit=60)
+    keys.tab_to("menu-offerings|セミナー・カウンセリング申込", limit=60)  # the portal menu's booking entry
     keys.press("Enter")
     heading_focused(page, "セミナー・相談の申込")
     keys.tab_to(f"{title}の詳細・申込", limit=60)
