@@ -47,13 +47,18 @@ class Event(AnswerModel):
     place: str
     url: str
     description: str
+
+
+class CalendarEntry(Event):
+    """An entry of イベントカレンダー: a 公社 event, or a bookable date of an offering."""
+
     offering_id: str | None = Field(
-        None, description="set on a bookable date of a seminar or 専門家カウンセリング (its 申込 page: /offerings/{offering_id}); absent on a 公社 event"
+        None, description="set on a bookable date of a seminar or 専門家カウンセリング (its 申込 page: /offerings/{offering_id}); null on a 公社 event"
     )
 
 
 class EventList(AnswerModel):
-    items: list[Event]
+    items: list[CalendarEntry]
 
 
 class AdminEventList(AnswerModel):

@@ -12,6 +12,7 @@ from netclub.models.content import (
     AdminEventList,
     AdminNotice,
     AdminNoticeList,
+    CalendarEntry,
     Deleted,
     Event,
     EventIn,
@@ -47,17 +48,17 @@ def events_between(start: date | None, end: date | None, with_offerings: bool = 
         raise invalid("to", "終了日は開始日以降の日付を指定してください。")
     if (end - start).days > MAX_RANGE_DAYS:
         raise invalid("to", f"期間は{MAX_RANGE_DAYS}日以内で指定してください。")
-    found: dict[str, Event] = {}
+    found: dict[str, CalendarEntry] = {}
     for month in store.months_between(start.isoformat(), end.isoformat()):
         for item in store.events_of_month(month, end.isoformat() + "~"):
             if str(item["ends_at"]) >= start.isoformat() and item["id"] not in found:
-                found[item["id"]] = Event(**_fields(Event, item))
+                found[item["id"]] = CalendarEntry(**_fields(Event, item))
     if with_offerings:
         found |= {e.id: e for e in _offering_dates(start, end)}
     return EventList(items=sorted(found.values(), key=lambda e: (e.starts_at, e.id)))
 
 
-def _offering_dates(start: date, end: date) -> list[Event]:
+def _offering_dates(start: date, end: date) -> list[CalendarEntry]:
     """The dates of seminars and 専門家カウンセリング still open for applications, as calendar entries linking to their
     申込 page: one Query per month of the slot index (GSI2 SLOTMONTH#) and one BatchGetItem of their offerings."""
     from netclub.store import reservations as offering_store
@@ -66,7 +67,7 @@ def _offering_dates(start: date, end: date) -> list[Event]:
     slots = [s for s in offering_store.slots_between(start.isoformat(), end.isoformat()) if str(s.get("starts_at", "")) > now]
     offerings = offering_store.open_offerings({str(s["offering_id"]) for s in slots}, now)
     return [
-        Event(
+        CalendarEntry(
             id=f"slot-{s['id']}",
             title=str(offerings[str(s["offering_id"])]),
             starts_at=str(s["starts_at"]),
