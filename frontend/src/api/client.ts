@@ -130,6 +130,16 @@ function countInFlight(delta: number) {
   inflightListeners.forEach((l) => l(inflight))
 }
 
+/** Counts `work` (e.g. a screen's chunk loading) as a request under way until it settles. */
+export async function whileLoading<T>(work: Promise<T>): Promise<T> {
+  countInFlight(1)
+  try {
+    return await work
+  } finally {
+    countInFlight(-1)
+  }
+}
+
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   countInFlight(1)
   try {
