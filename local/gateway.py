@@ -8,6 +8,7 @@ gateway responses), and an Allow's context reaches the handler in requestContext
 from __future__ import annotations
 
 import base64
+import gzip
 import http.client
 import json
 import time
@@ -140,7 +141,7 @@ class Gateway:
             return self.with_edge_headers(self.api(request), "/api/*")
         if path.startswith(S3_PREFIX + "/") and self.s3_endpoint:
             return self.s3_proxy(request)
-        return self.with_edge_headers(self.static(path), "*")
+        return self.with_edge_headers(self.compressed(request, self.static(path)), "*")
 
     def run_scheduled(self, request: Request, name: str) -> Response:
         """POST /_dev/scheduled/{name}: a scheduled function now, with EventBridge's event (local/schedules.py)."""
@@ -296,6 +297,20 @@ class Gateway:
         response.headers["X-Content-Type-Options"] = "nosniff"
         if file.name == "index.html":
             response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def compressed(request: Request, response: Response) -> Response:
+        """The front end's text files gzipped when the browser takes it, as CloudFront's default behaviour does
+        (template.yaml `Compress: true`), so that what a phone downloads here is what it downloads there."""
+        kind = response.mimetype or ""
+        textual = kind.startswith("text/") or kind in ("application/json", "image/svg+xml")
+        accepted = "gzip" in (request.headers.get("Accept-Encoding") or "").lower()
+        if response.status_code != 200 or not textual or not accepted or response.content_length is None or response.content_length < 1024:
+            return response
+        response.set_data(gzip.compress(response.get_data(), 6))
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
         return response
 
     # ------------------------------------------------------------------ API

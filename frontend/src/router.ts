@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { isStaffRole, loadMe, session } from './stores/session'
 
 declare module 'vue-router' {
@@ -181,8 +181,21 @@ export const router = createRouter({
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 })
 
+/** Starts loading a route's lazy components (the router would only after the guards, i.e. after GET /api/me). */
+function preloadComponents(to: RouteLocationNormalized) {
+  for (const record of to.matched) {
+    for (const component of Object.values(record.components ?? {})) {
+      if (typeof component === 'function' && !('displayName' in component) && !('props' in component) && !('__vccOpts' in component)) {
+        ;(component as () => Promise<unknown>)().catch(() => null)
+      }
+    }
+  }
+}
+
 router.beforeEach(async (to) => {
   const access = to.meta.access ?? 'public'
+  // the screen's chunk and GET /api/me in parallel, not one after the other
+  if (!session.checked) preloadComponents(to)
   if (access === 'public') {
     // still learn who is logged in, for the header
     if (!session.checked) await loadMe().catch(() => null)

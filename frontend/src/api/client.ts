@@ -116,7 +116,40 @@ async function once<T>(method: string, path: string, opts: RequestOptions): Prom
   return data as T
 }
 
+/** Requests under way (App.vue holds the first screen's late parts until its data has come). */
+let inflight = 0
+const inflightListeners = new Set<(n: number) => void>()
+export const requestsInFlight = () => inflight
+/** Calls `listener` with the number of requests under way whenever it changes; returns the unsubscribe. */
+export function onRequestsInFlight(listener: (n: number) => void): () => void {
+  inflightListeners.add(listener)
+  return () => inflightListeners.delete(listener)
+}
+function countInFlight(delta: number) {
+  inflight += delta
+  inflightListeners.forEach((l) => l(inflight))
+}
+
+/** Counts `work` (e.g. a screen's chunk loading) as a request under way until it settles. */
+export async function whileLoading<T>(work: Promise<T>): Promise<T> {
+  countInFlight(1)
+  try {
+    return await work
+  } finally {
+    countInFlight(-1)
+  }
+}
+
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  countInFlight(1)
+  try {
+    return await attempt<T>(method, path, opts)
+  } finally {
+    countInFlight(-1)
+  }
+}
+
+async function attempt<T>(method: string, path: string, opts: RequestOptions): Promise<T> {
   try {
     return await once<T>(method, path, opts)
   } catch (e) {
