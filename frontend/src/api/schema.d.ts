@@ -1757,6 +1757,31 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * CalendarEntry
+         * @description An entry of イベントカレンダー: a 公社 event, or a bookable date of an offering.
+         */
+        CalendarEntry: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Starts At */
+            starts_at: string;
+            /** Ends At */
+            ends_at: string;
+            /** Place */
+            place: string;
+            /** Url */
+            url: string;
+            /** Description */
+            description: string;
+            /**
+             * Offering Id
+             * @description set on a bookable date of a seminar or 専門家カウンセリング (its 申込 page: /offerings/{offering_id}); null on a 公社 event
+             */
+            offering_id?: string | null;
+        };
         /** CalendarFeed */
         CalendarFeed: {
             /**
@@ -2064,11 +2089,6 @@ export interface components {
             url: string;
             /** Description */
             description: string;
-            /**
-             * Offering Id
-             * @description set on a bookable date of a seminar or 専門家カウンセリング (its 申込 page: /offerings/{offering_id}); absent on a 公社 event
-             */
-            offering_id?: string | null;
         };
         /** EventIn */
         EventIn: {
@@ -2104,7 +2124,7 @@ export interface components {
         /** EventList */
         EventList: {
             /** Items */
-            items: components["schemas"]["Event"][];
+            items: components["schemas"]["CalendarEntry"][];
         };
         /** ExportCreate */
         ExportCreate: {
