@@ -129,7 +129,7 @@ def _failure_queues() -> set[str]:
     def walk(node: Any) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("deadLetterTargetArn", "Destination") or (key == "Arn" and "DeadLetter" in str(node)):
+                if key in ("deadLetterTargetArn", "Destination"):
                     found.add(_queue_of(value))
                 walk(value)
         elif isinstance(node, list):

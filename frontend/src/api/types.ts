@@ -24,7 +24,6 @@ export interface Page<T> {
 }
 
 export type Notice = Schemas['Notice']
-export type EventItem = Schemas['Event']
 /** An entry of イベントカレンダー (GET /api/events): a 公社 event, or an open offering's date (offering_id). */
 export type CalendarEntry = Schemas['CalendarEntry']
 export type Video = Schemas['Video']

@@ -39,8 +39,6 @@ def _first_send_pending(mail: dict[str, object], now: datetime) -> bool:
 MAX_ATTEMPTS = 12  # every 5 minutes: an hour of SES refusing one mail, then it is parked for staff
 # SES refuses this mail itself (its address, its content): sending it again cannot help
 PERMANENT = frozenset({"MessageRejected", "BadRequestException", "InvalidParameterValue", "NotFoundException"})
-# SES refuses every mail of the account: stop the run, count nothing against the mails (they are not at fault)
-ACCOUNT = ACCOUNT_REFUSALS
 
 
 def run(limit: int = 100) -> dict[str, int]:
@@ -61,7 +59,7 @@ def run(limit: int = 100) -> dict[str, int]:
             deliver(mail["to"], mail["subject"], mail["body"], mail.get("reply_to"))
         except Exception as exc:
             error = failure_name(exc)
-            if error in ACCOUNT:
+            if error in ACCOUNT_REFUSALS:  # the whole account: stop the run, count nothing against the mails
                 logger.error("MAIL PAUSED: SES refuses every mail of the account; retried later", extra={"error": error})
                 break
             failed += 1

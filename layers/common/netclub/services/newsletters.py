@@ -5,14 +5,16 @@ They are read from a sparse index (`NEWSGENRE#{genre}` items, store/newsletters.
 write of a member's subscriptions or status keeps in the same transaction (`subscription_ops`,
 as `directory.listing` does for the directory), with the consent record 特定電子メール法 asks for.
 
-Delivery, at most once per member: `send` moves the newsletter to `sending` with the size of its
-audience (a conditional update: a second send is a 409), then enqueues the audience to SQS, 50
-member ids a message, 10 messages a SendMessageBatch. The worker (an SQS event source with partial
-batch responses) writes the per-recipient record with attribute_not_exists BEFORE it asks SES to
-send. A record that exists is never sent again: after a crash between the send and its
-confirmation the member may have the mail or not, and the rule is "never twice" (the record is then
-counted as sent). Only a send SES refused for now (throttling after the retries) releases its
-record, and the message goes back to the queue for another attempt.
+Delivery, at most once per member: `send` writes the audience as held messages (HELD#A<n>, 50 member
+ids each), then moves the newsletter to `sending` with the audience's size and the number held (a
+conditional update: a second send is a 409); the held messages go to SQS (`pump`: the request for a
+few seconds, newsletter-dispatch every minute for the rest), so a killed or refused queueing loses
+nobody. The worker (an SQS event source with partial batch responses) writes the per-recipient
+record with attribute_not_exists BEFORE it asks SES to send. A record that exists is never sent
+again: after a crash between the record and SES's answer the member may have the mail or not, and
+the rule is "never twice" (the record is then counted `unknown`). Only a send SES refused for now
+(throttling after the retries) releases its record, and the message goes back to the queue. A
+refusal of the whole account pauses the newsletter and holds its unsent recipients until 再開.
 """
 
 from __future__ import annotations
