@@ -13,7 +13,7 @@ RUNTIME_PYTHON ?= $(shell for p in "$$(command -v python$(RUNTIME_VERSION))" "$$
 	[ -x "$$p" ] && "$$p" -c 'import sys' >/dev/null 2>&1 && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: first-admin dev test venv runtime-python frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
+.PHONY: first-admin dev test template venv runtime-python frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
@@ -99,6 +99,10 @@ e2e: venv
 
 deployed: venv  # the functions as `make sam-build` makes them (it runs the build when an input changed)
 	$(BIN)/pytest tests/deployed -q
+
+# template.yaml's functions from functions/*/function.yaml and the routes of functions/*/app.py (infra/functions.py)
+template: venv
+	$(BIN)/python -m infra.functions
 
 openapi: venv
 	$(BIN)/python -m local.export_openapi build/openapi.json

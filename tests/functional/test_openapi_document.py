@@ -91,3 +91,15 @@ def test_the_front_ends_copy_of_the_document_is_the_servers(discovered: tuple[An
     functions, routes, _ = discovered
     committed = json.loads((Path(__file__).parents[2] / "frontend" / "src" / "api" / "openapi.json").read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(merged(functions, routes))), "the API changed: run `make frontend-api` and follow it in the front end"
+
+
+def test_each_function_registers_the_routes_its_declaration_read(discovered: tuple[Any, Any, Any]) -> None:
+    """template.yaml's routes are read from app.py's decorators without running it (infra/functions.py); the
+    router the module builds when it runs (what Lambda matches, and what the OpenAPI document says) has the same."""
+    from infra import functions as declared
+
+    functions, _, _ = discovered
+    for fn in functions.values():
+        app = getattr(fn.load(), "app", None)
+        registered = sorted((r.method, re.sub(r"<(\w+)>", r"{\1}", r.rule)) for r in app.routes) if app is not None else []
+        assert registered == sorted((method, path) for _, method, path in declared.routes(fn.code_dir / "app.py")), fn.logical_id
