@@ -135,7 +135,13 @@ PRICES: dict[str, Price] = {
         "NOT confirmed by search (rule-group counting confirmed)",
     ),
     "waf_requests": Price(0.60, "1M requests inspected", "https://aws.amazon.com/waf/pricing/", "2025", "NOT confirmed by search"),
-    "cloudfront_gb": Price(0.114, "GB out to viewers in Japan (first 10 TB)", "https://aws.amazon.com/cloudfront/pricing/", "2025", "NOT confirmed by search"),
+    "cloudfront_gb": Price(
+        0.114,
+        "GB out to viewers in Japan (first 10 TB)",
+        "https://aws.amazon.com/cloudfront/pricing/",
+        "2025-06",
+        "search: $0.114/GB JP-DataTransfer-Out-Bytes (dev.classmethod.jp, CloudFront-pricing-diagram, 2025-06-18)",
+    ),
     "cloudfront_https": Price(0.012, "10,000 HTTPS requests (Japan)", "https://aws.amazon.com/cloudfront/pricing/", "2025", "NOT confirmed by search"),
     "cloudfront_functions": Price(0.10, "1M CloudFront Functions invocations", "https://aws.amazon.com/cloudfront/pricing/", "2025", "NOT confirmed by search"),
     "xray_traces": Price(5.00, "1M traces recorded", "https://aws.amazon.com/xray/pricing/", "2025", "NOT confirmed by search"),
@@ -509,7 +515,9 @@ def bill(u: Usage, stack: Stack, snapstart: str, versions: float = 1.0) -> Bill:
             restored_gb += cold * gb
             gb_s += cold * t["restore_ms"] / 1000 * gb
         else:
-            gb_s += cold * t["init_ms"] / 1000 * gb  # INIT is billed for on-demand functions (since 2025-08)
+            # INIT is billed for on-demand ZIP functions on managed runtimes since 2025-08-01 (AWS Compute Blog,
+            # "AWS Lambda standardizes billing for INIT Phase"; confirmed by the search)
+            gb_s += cold * t["init_ms"] / 1000 * gb
     invocations = sum(u.invocations.values())
     lines: dict[str, float] = {}
     lines["Lambda requests"] = invocations / 1e6 * pr["lambda_requests"]
@@ -549,7 +557,8 @@ def _money(usd: float, yen: float) -> str:
 
 def spared_ms() -> tuple[float, float]:
     """What a restore spares a cold start: init - restore, with init as measured on a full core, and as it would be at
-    a 512 MB function's CPU share (0.29 vCPU) if Lambda gives init no more than that."""
+    a 512 MB function's CPU share (0.29 vCPU) if Lambda gives init no more than that (community measurements say init
+    runs unthrottled, bitesizedserverless.com "When is the Lambda Init Phase Free": then the low figure holds)."""
     init, restore = TIMING["init_ms"].value, TIMING["restore_ms"].value
     return max(init - restore, 0.0), max(init / (512 / 1769) - restore, 0.0)
 
