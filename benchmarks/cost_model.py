@@ -218,7 +218,7 @@ SNAPSTART_OPTIONS: dict[str, tuple[str, ...] | None] = {
     "authorizer+login": ("AuthAuthorizerFunction", "AuthLoginFunction"),
     "all": None,  # every function
 }
-DEFAULT_SNAPSTART = "off"  # template.yaml's SnapStartApplyOn default (None); see docs/performance.md "Cost"
+DEFAULT_SNAPSTART = "off"  # template.yaml's SnapStartApplyOn default (None); see docs/performance.md "Cost and SnapStart"
 
 
 # ---------------------------------------------------------------- the template
@@ -416,8 +416,9 @@ def usage(members: int, stack: Stack, calls: Mapping[tuple[str, str], int], argo
 
     p = {k: a.value for k, a in PROFILE.items()}
     acts = activities()
+    share_of = {"logout_share": "visits", "inquiry_attachment_share": "inquiries"}  # shares of another activity
     for name, reqs in acts.items():
-        per_member = p[name] * (p["visits"] if name == "logout_share" else 1) * (p["inquiries"] if name == "inquiry_attachment_share" else 1)
+        per_member = p[name] * (p[share_of[name]] if name in share_of else 1)
         for method, path, n, mails_each in reqs:
             request(method, path, members * per_member * n, mails_each)
     named = {(m, path) for reqs in acts.values() for m, path, _, _ in reqs} | {("GET", "/api/calendar/{feed}")}
@@ -577,7 +578,8 @@ def report(members: list[int], yen: float, versions: float) -> str:
     out.append(
         f"template.yaml: {len(stack.functions)} functions, {total_gb:,.1f} GB configured memory; {stack.alarms} alarms "
         f"({stack.alarm_metrics} alarm metrics), {stack.custom_metrics} metric-filter metrics, {stack.waf_acls} web ACL with "
-        f"{stack.waf_rules} rules, {stack.sqs_mappings} SQS mappings; DynamoDB calls: {len(calls)} routes pinned"
+        f"{stack.waf_rules} rules, {stack.cloudfront_functions} CloudFront functions (one runs on each request), {stack.sqs_mappings} SQS "
+        f"mappings; DynamoDB calls: {len(calls)} routes pinned"
     )
     out.append(f"USD 1 = ¥{yen:g} (--yen); list prices, no free tier, no consumption tax; SnapStart versions active per function: {versions:g}")
     options = list(SNAPSTART_OPTIONS)
