@@ -125,6 +125,7 @@ bench: venv
 	$(BIN)/python -m benchmarks.reservations_calls
 	$(BIN)/python -m benchmarks.route_calls -n 2
 	$(BIN)/python -m benchmarks.answer_timing
+	$(BIN)/python -m benchmarks.cost_model --assumptions  # the monthly bill from the pinned calls above (docs/performance.md, Cost and SnapStart)
 
 clean:
 	rm -rf .aws-sam build artifacts .pytest_cache .mypy_cache .ruff_cache frontend/dist
