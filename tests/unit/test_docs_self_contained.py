@@ -45,15 +45,59 @@ def test_the_pattern_catches_each_form_and_nothing_ordinary() -> None:
         assert not OUTSIDE.search(ordinary), ordinary
 
 
-def test_links_between_the_repositorys_markdown_files_reach_a_file() -> None:
+def anchors(markdown: str) -> set[str]:
+    """The anchors a Markdown renderer gives the headings (GitHub's: lower case, punctuation dropped, spaces to -)."""
+    return {re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-") for m in re.finditer(r"^#+ (.+)$", markdown, re.M)}
+
+
+def test_links_between_the_repositorys_markdown_files_reach_a_file_and_its_heading() -> None:
     broken = []
     for path in tracked():
         if not path.endswith(".md") or "node_modules" in path:
             continue
         file = ROOT / path
-        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", file.read_text(encoding="utf-8")):
+        for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", file.read_text(encoding="utf-8")):
             if re.match(r"[a-z]+:", target):  # https:, mailto:
                 continue
-            if not (file.parent / target).exists():
+            linked = (file.parent / target) if target else file
+            if not linked.exists():
                 broken.append(f"{path}: {target}")
+            elif anchor and linked.suffix == ".md" and anchor not in anchors(linked.read_text(encoding="utf-8")):
+                broken.append(f"{path}: {target}#{anchor} (no such heading)")
     assert not broken, "\n".join(broken)
+
+
+def template_routes() -> set[str]:
+    from local import cfn
+
+    routes = set()
+    for resource in cfn.load()["Resources"].values():
+        for event in (resource.get("Properties") or {}).get("Events", {}).values():
+            if event.get("Type") == "Api":
+                routes.add(f"{event['Properties']['Method'].upper()} {event['Properties']['Path']}")
+    return routes
+
+
+def test_the_products_screens_name_every_route_of_the_template_and_no_other() -> None:
+    named = set(re.findall(r"\b(GET|POST|PUT|DELETE|PATCH) (/api/[^\s`,)]+)", (ROOT / "docs/product.md").read_text(encoding="utf-8")))
+    named_routes = {f"{method} {path}" for method, path in named}
+    routes = template_routes()
+    assert not named_routes - routes, f"docs/product.md names routes template.yaml does not have: {sorted(named_routes - routes)}"
+    assert not routes - named_routes, f"routes of template.yaml docs/product.md does not place on a screen: {sorted(routes - named_routes)}"
+
+
+def test_the_architectures_table_lists_every_function_that_serves_several_routes() -> None:
+    from local import cfn
+
+    served = {}
+    for name, resource in cfn.load()["Resources"].items():
+        events = (resource.get("Properties") or {}).get("Events", {}).values()
+        routes = {f"{e['Properties']['Method'].upper()} {e['Properties']['Path']}" for e in events if e.get("Type") == "Api"}
+        if len(routes) > 1:
+            served[name] = routes
+    text = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
+    table = {
+        m.group(1): set(re.findall(r"`((?:GET|POST|PUT|DELETE|PATCH) /api/[^`]+)`", m.group(2)))
+        for m in re.finditer(r"^\| `(\w+Function)` \| \d+ \| (.*) \|$", text, re.M)
+    }
+    assert table == served
