@@ -101,3 +101,32 @@ def test_the_architectures_table_lists_every_function_that_serves_several_routes
         for m in re.finditer(r"^\| `(\w+Function)` \| \d+ \| (.*) \|$", text, re.M)
     }
     assert table == served
+
+
+def test_the_counts_the_architecture_and_security_docs_state_are_the_templates() -> None:
+    from local import cfn
+
+    resources = cfn.load()["Resources"]
+    functions = {n: r for n, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    events = {n: list((r["Properties"].get("Events") or {}).values()) for n, r in functions.items()}
+    per_function = {n: sum(1 for e in es if e["Type"] == "Api") for n, es in events.items()}
+    routes = sum(per_function.values())
+    public = sum(1 for es in events.values() for e in es if e["Type"] == "Api" and (e["Properties"].get("Auth") or {}).get("Authorizer") == "NONE")
+    with_routes = sum(1 for n in per_function.values() if n)
+    schedules = sum(1 for es in events.values() for e in es if e["Type"] == "Schedule")
+    alarms = sum(1 for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm")
+    architecture = " ".join((ROOT / "docs/architecture.md").read_text(encoding="utf-8").split())
+    security = " ".join((ROOT / "docs/security.md").read_text(encoding="utf-8").split())
+    for phrase in (
+        f"{len(functions)} functions, of which {with_routes} serve the {routes} routes. {sum(1 for n in per_function.values() if n == 1)} serve one route. "
+        f"{sum(1 for n in per_function.values() if n > 1)} serve two",
+        f"the other {len(functions) - with_routes} are",
+        f"access log; {routes} routes",
+        f'-->|"{routes - public} routes"|',
+        f"{with_routes} route functions",
+        f"but the {public} a visitor calls",
+        f"EventBridge runs {schedules} schedules",
+        f"({alarms} CloudWatch alarms",
+    ):
+        assert phrase in architecture, phrase
+    assert f"but the {public} a visitor needs" in security
