@@ -5,15 +5,21 @@ VENV := .venv
 VENV_SAM := .venv-sam
 BIN := $(VENV)/bin
 PORT ?= 3000
-# The Lambda runtime has one source of truth: template.yaml's PythonRuntime default. `make sam-build`
-# builds for it (wheels and bytecode) with an interpreter of that version: python3.X on PATH, else pyenv's.
+# The Lambda runtime has one source of truth: template.yaml's PythonRuntime default. `make sam-build` (and so
+# `make test`, whose deployed-shape tests run what it builds) needs an interpreter of that version: python3.X on
+# PATH, else pyenv's, else one uv installed. When none is found, `make runtime-python` installs it with uv
+# (`uv python install`; uv from PATH, else pip-installed into .venv-uv), or says in one line what is missing.
 PYTHON_RUNTIME ?= $(shell awk '/^  PythonRuntime:/ {p = 1} p && /Default:/ {print $$2; exit}' template.yaml)
 RUNTIME_VERSION := $(subst python,,$(PYTHON_RUNTIME))
-RUNTIME_PYTHON ?= $(shell for p in "$$(command -v python$(RUNTIME_VERSION))" "$$(pyenv prefix $(RUNTIME_VERSION) 2>/dev/null)/bin/python$(RUNTIME_VERSION)"; do \
+VENV_UV := .venv-uv
+UV_VERSION := 0.13.8
+UV = $(shell command -v uv 2>/dev/null || echo "$(abspath $(VENV_UV))/bin/uv")
+RUNTIME_PYTHON ?= $(shell for p in "$$(command -v python$(RUNTIME_VERSION))" "$$(pyenv prefix $(RUNTIME_VERSION) 2>/dev/null)/bin/python$(RUNTIME_VERSION)" \
+	"$$("$(UV)" python find --python-preference only-managed $(RUNTIME_VERSION) 2>/dev/null)"; do \
 	[ -x "$$p" ] && "$$p" -c 'import sys' >/dev/null 2>&1 && { "$$p" -c 'import sys; print(sys.executable)'; break; }; done)
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: first-admin dev test template venv runtime-python frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
+.PHONY: first-admin dev test template venv runtime-python runtime-python-install frontend frontend-test frontend-api lint typecheck sam-validate sam-build unit functional e2e deployed browser openapi bench clean help
 
 help:
 	@echo "make dev   - install what is needed, build the front end, start the local stack (URL + demo logins printed)"
@@ -52,7 +58,7 @@ dev: venv
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend; fi
 	PORT=$(PORT) $(BIN)/python -m local
 
-test: venv lint typecheck sam-validate
+test: runtime-python venv lint typecheck sam-validate
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend-test frontend; fi
 	@if [ -d tests/browser ]; then $(MAKE) --no-print-directory chromium; fi
 	NETCLUB_BROWSER_REQUIRED=1 $(BIN)/pytest -n 2 --dist loadgroup -q --durations=30
@@ -68,9 +74,20 @@ typecheck: venv
 sam-validate: $(VENV_SAM)/.installed
 	$(VENV_SAM)/bin/sam validate --lint --region ap-northeast-1
 
-runtime-python:  # prints the interpreter of the runtime's Python version, or fails saying what is missing
+# Installs the runtime's Python with uv when none is found (uv's own download: a network connection is needed).
+runtime-python-install:
+	@if [ -n "$(RUNTIME_PYTHON)" ]; then exit 0; fi; \
+	uv="$(UV)"; log="$(abspath $(VENV_UV)).log"; \
+	echo "Python $(RUNTIME_VERSION) (the Lambda runtime $(PYTHON_RUNTIME)) not found: installing it with uv ($$uv)" >&2; \
+	if [ ! -x "$$uv" ]; then { test -x $(VENV_UV)/bin/python || $(PY) -m venv $(VENV_UV); } >"$$log" 2>&1 && \
+		$(VENV_UV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) >>"$$log" 2>&1 || \
+		{ echo "error: Python $(RUNTIME_VERSION) is required (the Lambda runtime $(PYTHON_RUNTIME)) and uv could not be installed to fetch it ($$(tail -n 1 "$$log")): install Python $(RUNTIME_VERSION) (uv python install $(RUNTIME_VERSION), or pyenv install $(RUNTIME_VERSION)) or put python$(RUNTIME_VERSION) on PATH" >&2; exit 1; }; fi; \
+	"$$uv" python install --no-bin $(RUNTIME_VERSION) >"$$log" 2>&1 || \
+		{ echo "error: Python $(RUNTIME_VERSION) is required (the Lambda runtime $(PYTHON_RUNTIME)) and 'uv python install $(RUNTIME_VERSION)' failed ($$(grep -m1 -o 'cause: Failed to download\|cause: dns error\|error: .*' "$$log" | head -n 1); see $$log): install Python $(RUNTIME_VERSION) (pyenv install $(RUNTIME_VERSION)) or put python$(RUNTIME_VERSION) on PATH" >&2; exit 1; }
+
+runtime-python: runtime-python-install  # prints the interpreter of the runtime's Python version, or fails saying what is missing
 	@test -n "$(RUNTIME_PYTHON)" || { echo "error: no Python $(RUNTIME_VERSION) for the Lambda runtime $(PYTHON_RUNTIME) on this machine:" \
-		"install it (e.g. pyenv install $(RUNTIME_VERSION)) or put python$(RUNTIME_VERSION) on PATH" >&2; exit 1; }
+		"install it (e.g. uv python install $(RUNTIME_VERSION), pyenv install $(RUNTIME_VERSION)) or put python$(RUNTIME_VERSION) on PATH" >&2; exit 1; }
 	@echo "$(RUNTIME_PYTHON)"
 
 # .aws-sam/build: the layer with wheels and bytecode for the runtime's Python, and the functions.
@@ -128,4 +145,4 @@ bench: venv
 	$(BIN)/python -m benchmarks.cost_model --assumptions  # the monthly bill from the pinned calls above (docs/performance.md, Cost and SnapStart)
 
 clean:
-	rm -rf .aws-sam build artifacts .pytest_cache .mypy_cache .ruff_cache frontend/dist
+	rm -rf .aws-sam build artifacts $(VENV_UV) $(VENV_UV).log .pytest_cache .mypy_cache .ruff_cache frontend/dist

@@ -1,4 +1,4 @@
-"""Lambda's event source mappings of template.yaml, as the local stack runs them (DESIGN.md "Events
+"""Lambda's event source mappings of template.yaml, as the local stack runs them (docs/architecture.md "Events
 that are not HTTP"): a DynamoDB stream is read from moto's DynamoDB Streams and its records reach
 the function in the shape Lambda gives them, after the mapping's FilterCriteria.
 

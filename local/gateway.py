@@ -122,7 +122,7 @@ class Gateway:
         if path == "/_dev/mail.html":
             to = request.args.get("to") or None
             return Response(mailbox.page(mailbox.messages(self.region, to), to), content_type="text/html; charset=utf-8")
-        if path.rstrip("/") == "/_dev/scheduled":  # API.md: the names POST /_dev/scheduled/{name} takes
+        if path.rstrip("/") == "/_dev/scheduled":  # the names POST /_dev/scheduled/{name} takes
             names = sorted({s.name for s in self.schedules.values()})
             return Response(json.dumps({"scheduled": names}), content_type="application/json; charset=utf-8")
         if path.startswith("/_dev/scheduled/"):

@@ -1,11 +1,11 @@
-"""EventBridge schedules of template.yaml, as the local stack runs them (DESIGN.md "Events that are not HTTP").
+"""EventBridge schedules of template.yaml, as the local stack runs them (docs/architecture.md "Events that are not HTTP").
 
 Each function's `Type: Schedule` events with a `rate(...)` expression: a timer per schedule invokes the
 function with EventBridge's scheduled event every period (the first one a period after the start, as a
 new rule does), and `POST /_dev/scheduled/{name}` invokes it on demand with the same event. A failed
 invocation is logged and the schedule goes on (EventBridge does not stop a rule for a failing target).
 cron(...) expressions (RemindersFunction: 09:00 Tokyo daily) are not run by the timer; on demand they work the same.
-A schedule answers at /_dev/scheduled/ under its short name (reminders, mail-retry: API.md) and its logical id.
+A schedule answers at /_dev/scheduled/ under its short name (reminders, mail-retry) and its logical id.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Schedule:
 
     @property
     def name(self) -> str:
-        """The short name of POST /_dev/scheduled/{name} (API.md): RemindersFunction -> reminders, MailRetryFunction -> mail-retry."""
+        """The short name of POST /_dev/scheduled/{name}: RemindersFunction -> reminders, MailRetryFunction -> mail-retry."""
         base = self.function.removesuffix("Function")
         return re.sub(r"(?<!^)(?=[A-Z])", "-", base).lower()
 

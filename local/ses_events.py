@@ -1,4 +1,4 @@
-"""SES event notifications as the local stack delivers them (DESIGN.md "Events that are not HTTP").
+"""SES event notifications as the local stack delivers them (docs/architecture.md "Events that are not HTTP").
 
 On AWS, every mail is sent through MailConfigurationSet, whose event destination
 publishes its BOUNCE and COMPLAINT events to SesEventsTopic, and the topic invokes each function

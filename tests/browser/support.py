@@ -41,7 +41,7 @@ def watch_csp(ctx: BrowserContext) -> list[str]:
     return violations
 
 
-# JIS X 8341-3:2016 level AA = WCAG 2.1 AA: every rule axe tags with these, whatever the impact (SPEC: Accessibility)
+# JIS X 8341-3:2016 level AA = WCAG 2.1 AA: every rule axe tags with these, whatever the impact (docs/product.md "ウェブアクセシビリティ方針")
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 AXE_RUN = r"""async (wcag) => {

@@ -1,4 +1,4 @@
-"""JIS X 8341-3:2016 AA (WCAG 2.1 AA) on every screen of the router (SPEC: Accessibility, issue 27).
+"""JIS X 8341-3:2016 AA (WCAG 2.1 AA) on every screen of the router (docs/product.md "ウェブアクセシビリティ方針", issue 27).
 
 For each route of frontend/src/router.ts, as the visitor, the member or the staff who sees it:
 - axe-core with the wcag2a/wcag2aa/wcag21a/wcag21aa rules, any impact, at 1280 and at 320 CSS px wide,

@@ -1,4 +1,4 @@
-"""SPEC screen 22 in Chromium: 「カレンダーに追加」 on 予約詳細 and 「カレンダー配信URL」 (コピー, 「URLを再発行」) under 予約確認・変更."""
+"""予約確認・変更's calendars in Chromium: 「カレンダーに追加」 on 予約詳細 and 「カレンダー配信URL」 (コピー, 「URLを再発行」) under 予約確認・変更."""
 
 from __future__ import annotations
 

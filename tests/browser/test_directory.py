@@ -1,4 +1,4 @@
-"""会員企業検索 in Chromium (SPEC screens 16-19): search (keyword, JSIC at any level), the results and
+"""会員企業検索 in Chromium (docs/product.md "会員企業検索"): search (keyword, JSIC at any level), the results and
 「自社」, 企業詳細 with its 設備 table, 戻る to the same results, 商談申込 → 確認 → 送信完了 with the mail
 in the local mailbox, My情報 「公開される情報」, a keyboard-only search and a 360 px phone.
 

@@ -1,5 +1,5 @@
 """メールマガジン配信 (issue 12) in the browser: staff write, count, test and send a newsletter; it reaches the
-members of its genre only; a member stops it from the mail's link (screen 20, 配信停止) in one click."""
+members of its genre only; a member stops it from the mail's link (配信停止) in one click."""
 
 from __future__ import annotations
 

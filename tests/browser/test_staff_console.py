@@ -1,4 +1,4 @@
-"""The staff console (SPEC 'Staff side'): the inquiry desk, staff-only profile fields, and every /admin screen with axe."""
+"""The staff console (docs/product.md "Staff console"): the inquiry desk, staff-only profile fields, and every /admin screen with axe."""
 
 from __future__ import annotations
 
@@ -158,7 +158,7 @@ def test_staff_only_profile_fields(local_stack: LocalStack, page: Page, member_p
     expect(page.get_by_label("公社メモ")).to_have_value("展示会出展に関心あり。\n次回フォロー：6月")
     shot(page, "admin-member-detail")
 
-    # the member: My情報管理 shows them under 公社登録情報, read-only (API.md: staff_fields read-only; SPEC: shown read-only)
+    # the member: My情報管理 shows them under 公社登録情報, read-only (staff_fields: the member cannot change them, and sees them read-only)
     login(member_page, base, acct.email, acct.password)
     member_page.goto(f"{base}/profile")
     staff_view = member_page.get_by_test_id("staff-fields")
@@ -306,7 +306,7 @@ def _keep_failed_mail(stack: LocalStack, to: str, subject: str) -> None:
 
 
 def test_staff_see_mails_waiting_for_retry(local_stack: LocalStack, page: Page) -> None:
-    """SPEC: a failed send never loses the action; it is retried and visible to staff (再送待ちメール)."""
+    """A failed send never loses the action; it is retried and visible to staff (再送待ちメール)."""
     to = f"outbox-{uuid.uuid4().hex[:6]}@example.jp"
     _keep_failed_mail(local_stack, to, "【ネットクラブ】パスワード再設定のご案内")
     login(page, local_stack.url, *STAFF)

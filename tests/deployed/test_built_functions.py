@@ -1,4 +1,4 @@
-"""What `sam build` makes is what must import and answer (DESIGN.md, "Parity with AWS": packaging).
+"""What `sam build` makes is what must import and answer (docs/architecture.md "Parity with AWS": packaging).
 
 Each function is started as Lambda starts it (tests/deployed/built.py): its code from
 .aws-sam/build/<Function>, the built layer (with its own boto3 and botocore) as a read-only /opt/python, boto3 as the runtime brings

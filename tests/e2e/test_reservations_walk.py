@@ -1,6 +1,6 @@
-"""Issue 3's walk over HTTP against the local stack started as `make dev` starts it: SPEC screens 8–11.
+"""Issue 3's walk over HTTP against the local stack started as `make dev` starts it: the screens of docs/product.md "予約確認・変更".
 
-予約確認・変更 (list) → 詳細 (with the read-only 会員情報 of screen 9) → 予約変更 (slots with 空き状況,
+予約確認・変更 (list) → 詳細 (with the read-only 会員情報) → 予約変更 (slots with 空き状況,
 a full slot refused, move to another slot) → 予約キャンセル (the seat back at once), the mails of every
 step; the expert counselling path (第一希望/第二希望 and a note, changed, cancelled); another member's
 reservation is 404; one live reservation per member and offering; Idempotency-Key on apply.

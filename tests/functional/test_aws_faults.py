@@ -1,4 +1,4 @@
-"""AWS's faults, injected on every writing route (DESIGN.md "Parity with AWS").
+"""AWS's faults, injected on every writing route (docs/architecture.md "Parity with AWS").
 
 moto never throttles, never cancels a transaction for a conflict and never loses SES. Here each
 route of template.yaml that writes is driven in-process (the real authorizer and handler, moto

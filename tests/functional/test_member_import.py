@@ -1,4 +1,4 @@
-"""会員データ移行 (API.md "Going live"): the old system's CSV uploaded, validated, imported through MemberImportQueue
+"""会員データ移行 (docs/deploy.md "Going live: bringing the old system's members over"): the old system's CSV uploaded, validated, imported through MemberImportQueue
 (the local stack's poller, moto's SQS), invitations and ご利用開始, re-runs, conflicts, retries."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""会員検索 for staff (API.md "GET /api/admin/members?q="): every member, any status, by 会員番号, address, company
+"""会員検索 for staff (GET /api/admin/members?q=): every member, any status, by 会員番号, address, company
 name or kana in part, phone digits, person's name; the index kept current by the table's stream (MemberChangesMapping)."""
 
 from __future__ import annotations

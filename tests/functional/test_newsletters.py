@@ -1,4 +1,4 @@
-"""メールマガジン配信 (API.md "会員への配信"): staff CRUD, the recipients' index, send through SQS, the
+"""メールマガジン配信 (docs/product.md "メールマガジン配信"): staff CRUD, the recipients' index, send through SQS, the
 worker (at most once per member, even when a batch is redelivered after a crash), one-click unsubscribe.
 
 The queue is read by local/event_sources.py's poller, the one the local stack runs: moto's SQS,

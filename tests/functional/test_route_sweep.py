@@ -104,7 +104,7 @@ BAD_REQUESTS: list[tuple[str, dict[str, str], bytes, int, str]] = [
 def test_every_route_with_a_body_refuses_other_content_types_and_deep_json(
     discovered: tuple[Any, Any, Any], env: Env, staff: Portal, member: Portal, what: str, headers: dict[str, str], body: bytes, status: int, code: str
 ) -> None:
-    """Only JSON is accepted (415 otherwise) and JSON nested too deep is a 400, in API.md's error shape, on every route that takes a body."""
+    """Only JSON is accepted (415 otherwise) and JSON nested too deep is a 400, in the API's error shape, on every route that takes a body."""
     functions, _, _ = discovered
     takes_body = {(m.upper(), re.sub(r"\{[^}]+\}", "nope", p)) for p, ops in merged(functions)["paths"].items() for m, op in ops.items() if "requestBody" in op}
     assert len(takes_body) > 25, takes_body

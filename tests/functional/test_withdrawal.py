@@ -1,4 +1,4 @@
-"""退会 (API.md "Personal data"): everything ends at once, the waiting list moves up, the address is free again."""
+"""退会 (docs/security.md "Personal data"): everything ends at once, the waiting list moves up, the address is free again."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every function initialises with the garbage collector paused and resumes it at the end of its init
-(netclub/coldstart.py; issue 14: the measured gain is in its docstring and the README)."""
+(netclub/coldstart.py; issue 14: the measured gain is in its docstring and docs/performance.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""会員企業検索's public view: an allow-list of the profile, nothing private ever in it (API.md)."""
+"""会員企業検索's public view: an allow-list of the profile, nothing private ever in it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rooms of the code (README "Standards"): every DynamoDB expression and condition lives in `netclub.store`;
+"""The rooms of the code (README "Working on it", docs/architecture.md "Code layout"): every DynamoDB expression and condition lives in `netclub.store`;
 the services hold the rules and only commit what the store's functions built (`dynamo.transact`); handlers are thin
 and reach DynamoDB only through the services."""
 

@@ -57,13 +57,17 @@ def test_csrf_needed_only_for_unsafe_methods(frozen) -> None:  # type: ignore[no
     assert sessions.csrf_ok(live, "PUT", new.csrf_token)
 
 
-def test_revoke_all_keeps_only_the_named_session(frozen) -> None:  # type: ignore[no-untyped-def]
+def test_revoke_ops_end_every_session_of_the_member_but_the_named_one(frozen) -> None:  # type: ignore[no-untyped-def]
+    from netclub.store import dynamo
+
     first = sessions.create("m1", "member")
     second = sessions.create("m1", "member")
     other = sessions.create("m2", "member")
     keep = sessions.resolve(first.token)
     assert keep is not None
-    assert sessions.revoke_all("m1", keep_session_id=keep.session_id) == 1
+    operations, later = sessions.revoke_ops("m1", keep_session_id=keep.session_id)
+    assert len(operations) == 1 and later == []
+    dynamo.transact(operations)  # as a password change commits them, with the change itself
     assert sessions.resolve(first.token) is not None
     assert sessions.resolve(second.token) is None
     assert sessions.resolve(other.token) is not None

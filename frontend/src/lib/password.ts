@@ -1,6 +1,6 @@
-// Password rules of the manual (p.9): 8+ characters, at least one
+// Password rules (docs/product.md "Passwords"): 8+ characters, at least one
 // letter, one digit and one symbol, symbols only from the listed set. The
-// manual prints the backslash as ¥ (Japanese fonts), so both are accepted.
+// members' manual (操作マニュアル) prints the backslash as ¥ (Japanese fonts), so both are accepted.
 
 export const PASSWORD_SYMBOLS = '`~!@#$%^&*()_-+={}[]\\¥|:;"\'<>,.?/'
 export const PASSWORD_MIN = 8

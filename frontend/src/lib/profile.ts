@@ -197,7 +197,7 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   cur[keys[keys.length - 1]] = value
 }
 
-/** The fields that become 必須 when 法人区分 is 法人 (manual p.18). */
+/** The fields that become 必須 when 法人区分 is 法人 (docs/product.md "My情報管理"). */
 export const CORPORATION_REQUIRED = [
   'industry.major',
   'industry.middle',

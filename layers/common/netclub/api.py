@@ -53,7 +53,7 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     listed: dict[str, Any] = {} if fields is None else {"fields": [ErrorField(field=f.field, message=f.message) for f in fields]}
-    detail = ErrorDetail(code=code, message=message, **listed)  # `fields` only for validation errors (API.md)
+    detail = ErrorDetail(code=code, message=message, **listed)  # `fields` only for validation errors (docs/architecture.md "The HTTP contract")
     body = ErrorResponse(error=detail).model_dump(exclude_unset=True)
     return Response(status_code=status, content_type=JSON_TYPE, body=body, headers=headers)
 
@@ -124,7 +124,7 @@ def _check_parameters(given: list[tuple[str, Any]]) -> None:
 
 
 def _read_body(event: Event) -> Any:
-    """Request bodies are JSON only (API.md), parsed without letting a hostile body reach the catch-all:
+    """Request bodies are JSON only, parsed without letting a hostile body reach the catch-all:
     another type is a 415, a body nested deeper than MAX_JSON_DEPTH (or ~1000 deep: RecursionError) a 400."""
     content_type = str(event.headers.get("content-type") or "").strip().lower()
     if content_type and content_type.split(";")[0].strip() != "application/json":
@@ -179,7 +179,7 @@ def declared_responses(rule: str, func: Callable[..., Any], responses: Mapping[i
 
 
 def handle_error(exc: Exception) -> Response:
-    """The one error map: every failure of a request, as the answer API.md gives it."""
+    """The one error map: every failure of a request, in the shape docs/architecture.md "The HTTP contract" gives."""
     if isinstance(exc, DomainError):
         return _domain_error(exc)
     if isinstance(exc, RequestValidationError):

@@ -4,7 +4,7 @@ Every `functions/*/app.py` imports this module first and calls `ready()` as its 
 (tests/unit/test_coldstart.py checks both). Loading boto3, pydantic, Powertools and the models
 allocates hundreds of thousands of objects and almost none of them is garbage, yet every 2,000
 container allocations start a collection, and the older generations are scanned again and again as
-the heap grows. Paused, the init takes 10-20% less CPU (README, "Performance: cold start"); `ready()`
+the heap grows. Paused, the init takes 10-20% less CPU (docs/performance.md, "Cold start"); `ready()`
 then moves everything loaded to the permanent generation (`gc.freeze()`: never scanned again, so
 later collections in the warm container are cheaper too) and turns the collector back on for the
 requests. What init left unreachable (600-800 objects, tens of KB) is frozen with the rest and stays:

@@ -3,7 +3,7 @@ import { passwordRules, passwordRulesOk, validateNewPassword } from '../password
 
 const ok = (pw: string) => passwordRulesOk(pw)
 
-describe('password rules (manual p.9)', () => {
+describe('password rules', () => {
   it('accepts 8+ chars with a letter, a digit and a symbol', () => {
     expect(ok('Demo#2026pass')).toBe(true)
     expect(ok('abc123!x')).toBe(true)

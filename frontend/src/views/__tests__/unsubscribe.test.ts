@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import UnsubscribeView from '../UnsubscribeView.vue'
 
-// 配信停止 (screen 20): the page changes nothing until the click; the click POSTs {token}.
+// 配信停止: the page changes nothing until the click; the click POSTs {token}.
 function answer(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 }

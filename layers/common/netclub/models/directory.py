@@ -1,4 +1,4 @@
-"""会員企業検索's answers (API.md): what other members may see of a published company, and nothing else."""
+"""会員企業検索's answers (docs/product.md "会員企業検索"): what other members may see of a published company, and nothing else."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """名簿出力 and 参加者名簿 as export jobs: started by staff, built by ExportWorkerFunction, fetched from S3 by a
-short-lived link (API.md "会員への配信"; docs/architecture.md, exports)."""
+short-lived link (docs/product.md "名簿出力"; docs/architecture.md "Long work in the background")."""
 
 from __future__ import annotations
 

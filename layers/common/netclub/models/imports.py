@@ -1,4 +1,4 @@
-"""会員データ移行 (member migration) and ご利用開始 (a migrated member's first password): API.md "Going live"."""
+"""会員データ移行 (member migration) and ご利用開始 (a migrated member's first password): docs/deploy.md "Going live: bringing the old system's members over"."""
 
 from __future__ import annotations
 

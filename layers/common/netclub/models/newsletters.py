@@ -1,4 +1,4 @@
-"""メールマガジン配信 (API.md "会員への配信"): the staff's newsletters and the one-click unsubscribe."""
+"""メールマガジン配信 (docs/product.md "メールマガジン配信"): the staff's newsletters and the one-click unsubscribe."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The company profile (My情報) as in API.md, with format checks and Japanese messages.
+"""The company profile (My情報) of docs/product.md "My情報管理", with format checks and Japanese messages.
 
 Type and format rules live on the fields; rules that span fields (required fields, the 法人
 rule, JSIC codes, employee breakdown) are in services.profiles so that every break is reported

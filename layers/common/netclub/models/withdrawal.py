@@ -1,4 +1,4 @@
-"""退会 (withdrawal): API.md "Personal data"."""
+"""退会 (withdrawal): docs/security.md "Personal data"."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """会員企業検索: which companies are published, and the only view of them other members get.
 
 A company is in the directory while its member is `active` and its profile says
-`publish_company_info: true`. Its public page is built here from an allow-list of fields
-(API.md): nothing else of the profile (the contact person, phones, fax, genders, subscriptions,
+`publish_company_info: true`. Its public page is built here from an allow-list of fields:
+nothing else of the profile (the contact person, phones, fax, genders, subscriptions,
 staff fields, officers, large-company investment, customers, subcontractors, affiliates) is
 ever copied into it. 個人事業者・創業予定者 show the prefecture and city, not a street address,
 and no representative.

@@ -1,4 +1,4 @@
-"""名簿出力: the postal and attendee lists staff open in Excel (API.md "会員への配信"), built in the background.
+"""名簿出力: the postal and attendee lists staff open in Excel (docs/product.md "名簿出力"), built in the background.
 
 POST /api/admin/exports starts a job (202): the job (`queued`) and its audit entry in one transaction (it is
 personal data leaving the system), then a message on ExportQueue. ExportWorkerFunction builds the CSV

@@ -1,4 +1,4 @@
-"""メールマガジン配信 (API.md "会員への配信"): compose, count the audience, send through SQS, unsubscribe.
+"""メールマガジン配信 (docs/product.md "メールマガジン配信"): compose, count the audience, send through SQS, unsubscribe.
 
 Recipients: `active` members with `subscriptions.mail_magazine` true and a genre of the newsletter.
 They are read from a sparse index (`NEWSGENRE#{genre}` items, store/newsletters.py) that every

@@ -1,4 +1,4 @@
-"""The staff view of mails waiting for a retry (SPEC: a failed send is retried and visible to staff).
+"""The staff view of mails waiting for a retry (a failed send is retried and visible to staff: docs/operations.md).
 
 Bodies stay out of it: they can carry a member's reset or verification link.
 """

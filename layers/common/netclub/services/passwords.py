@@ -1,4 +1,4 @@
-"""The password rule of the manual (p.9), common-password refusal, and argon2id hashing."""
+"""The password rule (docs/product.md "Passwords"), common-password refusal, and argon2id hashing."""
 
 from __future__ import annotations
 

@@ -119,14 +119,3 @@ def revoke_ops(member_id: str, keep_session_id: str | None = None) -> tuple[list
     digests = [d for d in accounts.session_digests_of(member_id) if not (keep_session_id and d.startswith(keep_session_id))]
     now, later = digests[:MAX_REVOKED_WITH_CHANGE], digests[MAX_REVOKED_WITH_CHANGE:]
     return [accounts.delete_session_op(d) for d in now], later
-
-
-def revoke_all(member_id: str, keep_session_id: str | None = None) -> int:
-    """Revoke every session of the member (but the one the change was made from, if named)."""
-    revoked = 0
-    for digest in accounts.session_digests_of(member_id):
-        if keep_session_id and digest.startswith(keep_session_id):
-            continue
-        accounts.delete_session(digest)
-        revoked += 1
-    return revoked
