@@ -91,3 +91,21 @@ def test_the_front_ends_copy_of_the_document_is_the_servers(discovered: tuple[An
     functions, routes, _ = discovered
     committed = json.loads((Path(__file__).parents[2] / "frontend" / "src" / "api" / "openapi.json").read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(merged(functions, routes))), "the API changed: run `make frontend-api` and follow it in the front end"
+
+
+def test_two_functions_declaring_one_operation_is_an_error_not_a_choice() -> None:
+    """Powertools' merge (OpenAPIMerge, on_conflict="error"): a route declared by two functions fails the document."""
+    from types import SimpleNamespace
+
+    import pytest
+    from aws_lambda_powertools.event_handler.openapi.exceptions import OpenAPIMergeError
+    from netclub.api import build_resolver
+
+    def function(name: str) -> Any:
+        app = build_resolver()
+        app.get("/api/me", summary=name)(lambda: {"who": name})
+        return SimpleNamespace(logical_id=name, load=lambda: SimpleNamespace(app=app))
+
+    assert set(merged({"A": function("A")})["paths"]) == {"/api/me"}
+    with pytest.raises(OpenAPIMergeError, match="GET /api/me"):
+        merged({"A": function("A"), "B": function("B")})
