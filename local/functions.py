@@ -90,6 +90,15 @@ class Route:
     pattern: re.Pattern[str]
 
 
+def resource_path(path: str) -> str:
+    """The part of a request's path API Gateway REST routes by: one trailing slash ignored (but the root's).
+
+    `/api/me/` reaches the `/api/me` resource and `/api/reservations/r1/` `/api/reservations/{id}` with id
+    `r1`; the event's `path` keeps the slash as it was sent. (Powertools' REST resolver routes so since its
+    issue 1552; netclub.http's router does the same.)"""
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
+
+
 def _pattern(path: str) -> re.Pattern[str]:
     regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))
     regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\}", r"(?P<\1>[^/]+)", regex)

@@ -1,6 +1,7 @@
 """A thin API Gateway (REST, proxy integration) in front of the real handlers.
 
-Only routes declared in template.yaml exist. The REQUEST authorizer runs as on AWS: a missing
+Only routes declared in template.yaml exist, reached as API Gateway REST reaches them: `/api/me/` is the
+`/api/me` resource (the event's `path` keeps the slash; local.functions.resource_path). The REQUEST authorizer runs as on AWS: a missing
 identity source or an "Unauthorized" error is a 401, a Deny policy a 403 (the template's
 gateway responses), and an Allow's context reaches the handler in requestContext.authorizer.
 """
@@ -23,7 +24,7 @@ from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
 
 from local import mailbox
-from local.functions import Function, Route
+from local.functions import Function, Route, resource_path
 
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 S3_PREFIX = "/_s3"  # the browser reaches moto's S3 here (settings.s3_public_endpoint)
@@ -323,9 +324,12 @@ class Gateway:
         return response
 
     def match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+        """The route of a request (and its path parameters), and whether its path names any resource at all
+        (another method's: a 403 as API Gateway answers). A trailing slash is routed as API Gateway REST does."""
         path_known = False
+        routed = resource_path(path)
         for route in self.routes:
-            found = route.pattern.match(path)
+            found = route.pattern.match(routed)
             if found:
                 path_known = True
                 if route.method in (method, "ANY"):

@@ -1,32 +1,78 @@
 """The reference tests/functional/test_lean_router.py compares netclub.http's router with: the same routes on
-Powertools' REST resolver (netclub.openapi_document.powertools_resolver), configured as netclub.api configured
-it before the lean router: its validation middleware with JSON-only bodies, the nesting limit and the
-parameter text rule, and the same error map."""
+Powertools' REST resolver, with what the API promises written here again, by other code than netclub.api's
+(none of its functions is used: a bug there shows as a difference, not twice):
+
+- request validation: Powertools' own middleware (3.x), with JSON-only bodies (415 for another type), a
+  body nested deeper than 32 refused, the path and query parameters under the text rule of every field
+  (netclub.models.common.check_text, the rule itself);
+- an answer its own return type refuses: Powertools' ResponseValidationError as a 500
+  (`response_validation_error_http_code`);
+- the error map: the one error body (`{"error": {"code", "message", "fields"?}}`) with the Japanese messages,
+  pydantic's errors read by netclub.validation (the messages per constraint), AWS still refusing a 503;
+- the success status: the one 2xx/3xx a route lists in `responses`, else its `status_code`;
+- JSON in UTF-8, compact.
+"""
 
 from __future__ import annotations
 
 import binascii
-from collections.abc import Callable
+import json
+from http import HTTPStatus
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler import Response as PowertoolsResponse
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from netclub import api, http
-from netclub.errors import DomainError, FieldError, UnsupportedMediaType, ValidationFailed
-from netclub.openapi_document import Resolver, powertools_resolver, powertools_response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError, ResponseValidationError
+from netclub import http
+from netclub.aws import refused_for_now
+from netclub.errors import DomainError, FieldError, Unavailable, UnsupportedMediaType, ValidationFailed
+from netclub.models.common import check_text
+from netclub.openapi_document import _as_powertools_handler
+from netclub.validation import field_errors_from_pydantic
+
+JSON_UTF8 = "application/json; charset=utf-8"
+DEEPEST = 32  # arrays and objects nested deeper than this: refused
+MALFORMED = "リクエストの形式が正しくありません。"
+TOO_DEEP = "リクエストの形式が正しくありません（JSONの入れ子が深すぎます）。"
+INVALID = "入力内容に誤りがあります。各項目のメッセージをご確認ください。"
+NOT_UTF8 = "リクエストの文字コードが正しくありません（UTF-8で送信してください）。"
+NOT_FOUND = "お探しのページが見つかりません。"
+INTERNAL = "システムエラーが発生しました。時間をおいてもう一度お試しください。"
 
 
-class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
-    """What netclub.api did on Powertools' middleware before the lean router: JSON bodies only (415),
-    no body nested deeper than MAX_JSON_DEPTH, path and query parameters under the text rule."""
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` deep, walked level by level."""
+    level, layer = 0, [value]
+    while layer:
+        containers = [item for item in layer if isinstance(item, dict | list)]
+        if not containers:
+            return False
+        level += 1
+        if level > limit:
+            return True
+        layer = [child for item in containers for child in (item.values() if isinstance(item, dict) else item)]
+    return False
+
+
+class _ApiValidation(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, and what the API adds to it: the text rule on path and query
+    parameters, JSON bodies only, no deep nesting."""
 
     def handler(self, app: Any, next_middleware: Any) -> Any:
         route = app.context["_route"]
-        given: list[tuple[str, Any]] = list((app.context.get("_route_args") or {}).items())
         names = {param.alias for param in route.dependant.query_params}
         query = app.current_event.multi_value_query_string_parameters or {}
+        given = list((app.context.get("_route_args") or {}).items())
         given += [(name, value) for name, values in query.items() if name in names for value in (values or [])]
-        api._check_parameters(given)
+        refused: dict[str, str] = {}
+        for name, value in given:
+            try:
+                check_text(str(value))
+            except ValueError as exc:
+                refused.setdefault(name, str(exc))
+        if refused:
+            raise ValidationFailed([FieldError(name, message) for name, message in refused.items()])
         return super().handler(app, next_middleware)
 
     def _get_body(self, app: Any) -> Any:
@@ -35,28 +81,54 @@ class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
             raise UnsupportedMediaType()
         try:
             body = super()._get_body(app)
-        except RecursionError:
-            body = None
+        except RecursionError:  # nested too deep for the JSON parser itself
             too_deep = True
         else:
-            too_deep = api._depth(body) > api.MAX_JSON_DEPTH
+            too_deep = _nested_deeper_than(body, DEEPEST)
         if too_deep:
-            raise ValidationFailed([FieldError("body", api.TOO_DEEP)], message="リクエストの形式が正しくありません。")
+            raise ValidationFailed([FieldError("body", TOO_DEEP)], message=MALFORMED)
         return body
 
 
-def reference_resolver(router: http.Router) -> Resolver:
-    """The router's routes on Powertools as netclub.api configured it before the lean router (the
-    reference the lean router is tested against): validation, the error map, JSON in UTF-8."""
-    app = powertools_resolver(router, serializer=api._dumps)
-    app._request_validation_middleware = _JsonBodyValidation()
+def _error(status: int, code: str, message: str, fields: list[Any] | None = None, headers: dict[str, str] | None = None) -> PowertoolsResponse[Any]:
+    detail: dict[str, Any] = {"code": code, "message": message}
+    if fields is not None:
+        detail["fields"] = [{"field": f.field, "message": f.message} for f in fields]
+    return PowertoolsResponse(status, JSON_UTF8, {"error": detail}, headers)
 
-    def answer(map_error: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        return lambda exc: powertools_response(map_error(exc))
 
-    app.exception_handler(DomainError)(answer(api._domain_error))
-    app.exception_handler(RequestValidationError)(answer(api._validation_error))
-    app.exception_handler([UnicodeDecodeError, binascii.Error])(answer(api._bad_encoding))
-    app.not_found(answer(api._not_found))
-    app.exception_handler(Exception)(answer(api._unexpected))
+def _domain(exc: DomainError) -> PowertoolsResponse[Any]:
+    retry_after = getattr(exc, "retry_after", None)
+    return _error(exc.status, exc.code, exc.message, getattr(exc, "fields", None), {"Retry-After": str(retry_after)} if retry_after else None)
+
+
+def _invalid(exc: RequestValidationError) -> PowertoolsResponse[Any]:
+    fields = field_errors_from_pydantic(exc.errors())
+    return _error(400, "validation_error", MALFORMED if any(f.field == "body" for f in fields) else INVALID, fields)
+
+
+def _unexpected(exc: Exception) -> PowertoolsResponse[Any]:
+    return _domain(Unavailable()) if refused_for_now(exc) else _error(500, "internal_error", INTERNAL)
+
+
+def _success_status(options: dict[str, Any]) -> int:
+    listed = [status for status in options.get("responses") or {} if 200 <= status < 400]
+    return listed[0] if len(listed) == 1 else int(options.get("status_code", 200))
+
+
+def reference_resolver(router: http.Router) -> APIGatewayRestResolver:
+    """The router's routes, in the same order and calling the same handlers, on Powertools' REST resolver
+    configured as above (the reference the lean router is tested against)."""
+    dumps = lambda body: json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)  # noqa: E731
+    app = APIGatewayRestResolver(enable_validation=True, serializer=dumps, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR)
+    app._request_validation_middleware = _ApiValidation()
+    for route in router.routes:
+        options = {k: v for k, v in route.options.items() if k not in ("responses", "status_code")}
+        app.route(route.rule, route.method, status_code=_success_status(route.options), **options)(_as_powertools_handler(route.func))
+    app.exception_handler(DomainError)(_domain)
+    app.exception_handler(RequestValidationError)(_invalid)
+    app.exception_handler(ResponseValidationError)(lambda _: _error(500, "internal_error", INTERNAL))
+    app.exception_handler([UnicodeDecodeError, binascii.Error])(lambda _: _error(400, "validation_error", NOT_UTF8))
+    app.not_found(lambda _: _error(404, "not_found", NOT_FOUND))
+    app.exception_handler(Exception)(_unexpected)
     return app

@@ -103,3 +103,21 @@ def test_each_function_registers_the_routes_its_declaration_read(discovered: tup
         app = getattr(fn.load(), "app", None)
         registered = sorted((r.method, re.sub(r"<(\w+)>", r"{\1}", r.rule)) for r in app.routes) if app is not None else []
         assert registered == sorted((method, path) for _, method, path in declared.routes(fn.code_dir / "app.py")), fn.logical_id
+
+
+def test_two_functions_declaring_one_operation_is_an_error_not_a_choice() -> None:
+    """Powertools' merge (OpenAPIMerge, on_conflict="error"): a route declared by two functions fails the document."""
+    from types import SimpleNamespace
+
+    import pytest
+    from aws_lambda_powertools.event_handler.openapi.exceptions import OpenAPIMergeError
+    from netclub.api import build_resolver
+
+    def function(name: str) -> Any:
+        app = build_resolver()
+        app.get("/api/me", summary=name)(lambda: {"who": name})
+        return SimpleNamespace(logical_id=name, load=lambda: SimpleNamespace(app=app))
+
+    assert set(merged({"A": function("A")})["paths"]) == {"/api/me"}
+    with pytest.raises(OpenAPIMergeError, match="GET /api/me"):
+        merged({"A": function("A"), "B": function("B")})

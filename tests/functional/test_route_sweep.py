@@ -118,3 +118,17 @@ def test_every_route_with_a_body_refuses_other_content_types_and_deep_json(
         if answer.status != status or error.get("code") != code or not _is_japanese(error.get("message", "")):
             wrong.append((method, path, answer.status, answer.raw[:160]))
     assert wrong == []
+
+
+def test_every_get_route_answers_the_same_with_a_trailing_slash(discovered: tuple[Any, Any, Any], staff: Portal, member: Portal) -> None:
+    """As API Gateway REST routes it: `/api/me/` is `/api/me` (the gateway and the function's router alike)."""
+    wrong, swept = [], 0
+    for method, path, _ in _routes(discovered):
+        if method != "GET":
+            continue
+        who = staff if path.startswith("/api/admin/") else member
+        plain, slashed = who.get(path), who.get(path + "/")
+        swept += 1
+        if (slashed.status, slashed.body) != (plain.status, plain.body):
+            wrong.append((path, plain.status, slashed.status, slashed.raw[:120]))
+    assert swept > 30 and wrong == []

@@ -12,13 +12,18 @@ quarter of a function's cold start. This router keeps what the functions used of
   validated by pydantic with the same annotation and constraints, errors with the same `loc`
   (("path", name), ("query", alias), ("body", ...)), the same value normalisation (multi-value query
   parameters, a single body not embedded); the answer validated and serialised by the return
-  annotation (JSON mode, by alias);
-- the same proxy answer (`statusCode`, `body`, `isBase64Encoded`, `multiValueHeaders`).
+  annotation (JSON mode, by alias), an answer its own type refuses being the server's fault
+  (`ResponseValidationError`: a 500 and an error log line, as Powertools answers with
+  `response_validation_error_http_code=500`; before, it was the client's 400 as Powertools' default);
+- the same proxy answer (`statusCode`, `body`, `isBase64Encoded`, `multiValueHeaders`);
+- API Gateway REST's routing of a trailing slash: `GET /api/me/` reaches the `/api/me` resource (the
+  event's `path` keeps the slash, the path parameters do not), as Powertools' REST resolver has routed it
+  since its issue 1552 (`resource_path`). Only one slash: that is what API Gateway is known to ignore.
 
 The OpenAPI document is still Powertools' own: `get_openapi_schema()` replays these registrations into
 its resolver (netclub.openapi_document, imported only then). tests/functional/test_lean_router.py checks,
-route by route, that the parameters are read as Powertools reads them and that both answer every
-sample event and bad input alike.
+route by route, that the parameters are read as Powertools reads them and that both answer every bad
+input and schemathesis' valid requests alike, byte for byte.
 """
 
 from __future__ import annotations
@@ -43,6 +48,15 @@ T = TypeVar("T")
 JSON_CONTENT_TYPE = "application/json"
 _DYNAMIC = re.compile(r"(<\w+>)")
 _GROUP = r"(?P\1[-._~()'!*:@,;=+&$%<> \[\]{}|^\\w]+)"  # Powertools' _NAMED_GROUP_BOUNDARY_PATTERN
+
+
+def resource_path(path: str) -> str:
+    """The path API Gateway REST matches against its resources: one trailing slash ignored (not the root's).
+
+    `/api/me/` reaches `/api/me` and `/api/reservations/r1/` reaches `/api/reservations/{id}` with id `r1`;
+    `/api/reservations/` is `/api/reservations` (a path parameter is never empty). local/functions.py plays
+    the gateway with the same rule."""
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
 
 
 class Response(Generic[T]):
@@ -100,6 +114,22 @@ class RequestValidationError(Exception):
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         super().__init__("request validation failed")
+        self._errors = errors
+
+    def errors(self) -> list[dict[str, Any]]:
+        return self._errors
+
+
+class ResponseValidationError(Exception):
+    """A handler's answer its own return type refuses: the server's fault (a 500), never the client's.
+
+    `route` is "METHOD rule", `model` the return type's name; `errors()` pydantic's error dicts (`loc` from
+    ("response", ...)), whose `input` may be personal data: only their `loc` and `type` may be logged."""
+
+    def __init__(self, route: str, model: str, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"the answer of {route} does not fit {model}")
+        self.route = route
+        self.model = model
         self._errors = errors
 
     def errors(self) -> list[dict[str, Any]]:
@@ -227,6 +257,13 @@ def _is_sequence(annotation: Any) -> bool:
     return inspect.isclass(annotation) and issubclass(annotation, (list, tuple, set, frozenset))
 
 
+def _type_name(annotation: Any) -> str:
+    """`MeResponse`, `list[Notice]`, `Session | MfaChallenge`: a return type as the code names it."""
+    if inspect.isclass(annotation) and not get_args(annotation):
+        return annotation.__name__
+    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])", "", str(annotation).replace("typing.", ""))
+
+
 def _missing(loc: tuple[Any, ...]) -> dict[str, Any]:
     return {"type": "missing", "loc": loc, "msg": "Field required", "input": None}
 
@@ -337,7 +374,7 @@ class Router:
             self._state.event = None
 
     def _dispatch(self, event: Event) -> Response[Any]:
-        method, path = event.http_method.upper(), event.path
+        method, path = event.http_method.upper(), resource_path(event.path)
         for route in self._matching:
             if route.method != method:
                 continue
@@ -425,7 +462,8 @@ class Router:
         try:
             value = adapter.validate_python(content, from_attributes=True)
         except ValidationError as exc:
-            raise RequestValidationError([{**e, "loc": ("response", *e.get("loc", ()))} for e in exc.errors(include_url=False)]) from None
+            errors = [{**e, "loc": ("response", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+            raise ResponseValidationError(f"{route.method} {route.rule}", _type_name(returned), errors) from None
         response.body = adapter.dump_python(value, mode="json", by_alias=True)
         return response
 

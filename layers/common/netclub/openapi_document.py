@@ -3,8 +3,8 @@
 Only the document (local/openapi.py, `make openapi`, the front end's types) and the tests import
 this: the handlers' routes are replayed into Powertools' REST resolver with Powertools' own markers
 in place of netclub.http's, so the document is exactly the one Powertools made when it was the
-router (tests/functional/powertools_reference.py configures the same replay as the router was, to
-answer every request with both and compare).
+router (tests/functional/powertools_reference.py replays the handlers the same way, into Powertools
+configured with what the API promises, to answer every request with both and compare).
 """
 
 from __future__ import annotations
