@@ -83,6 +83,15 @@ def test_each_policy_waits_within_its_budget_so_only_slow_tries_cut_it_short(nam
     assert sum(policy.cap(n) for n in range(policy.max_attempts - 1)) <= policy.budget
 
 
+def test_the_jitter_draws_from_the_system_not_from_a_state_a_snapshot_would_copy() -> None:
+    """Under SnapStart every environment restored from one snapshot shares what init made: a seeded generator would
+    give them the same waits, in step. os.urandom does not."""
+    assert isinstance(retry._random, random.SystemRandom)
+    clock = Clock()
+    _run(POLICY, clock, rand=None)
+    assert len(clock.slept) == POLICY.max_attempts - 1 and all(0 <= w <= POLICY.cap(n) for n, w in enumerate(clock.slept))
+
+
 def test_a_use_without_a_policy_is_an_error() -> None:
     with pytest.raises(KeyError):
         retry.policy("nobody.named.this")

@@ -68,8 +68,12 @@ def pause(seconds: float) -> None:
     time.sleep(seconds)
 
 
-_random = random.Random()  # noqa: S311 (jitter, not a secret)
+# each draw from os.urandom: no generator state made at init, which a SnapStart snapshot would give every
+# environment restored from it (the same waits in step: the collisions jitter is there to break up)
+_random = random.SystemRandom()
 
+# Each budget holds its longest waits (tests/unit/test_retry.py) with room for the tries themselves: the request
+# paths' (API functions time out at 10 s) stay well under it, the workers' (60-300 s) under theirs.
 POLICIES = {
     p.name: p
     for p in (
