@@ -192,9 +192,9 @@ def injected(monkeypatch: Any) -> Iterator[Faults]:
 
     monkeypatch.setattr(BotocoreStubber, "__call__", stub)
     monkeypatch.setattr(botocore.endpoint, "time", _Time)  # botocore's backoff between retries
-    import netclub.store.dynamo as dynamo
+    from netclub import retry
 
-    monkeypatch.setattr(dynamo, "time", _Time)  # the transaction's own waits between conflicts
+    monkeypatch.setattr(retry, "pause", _Time.sleep)  # the portal's own waits between its tries (transactions' conflicts & co.)
     yield faults
 
 

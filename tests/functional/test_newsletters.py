@@ -268,11 +268,14 @@ def test_a_crash_in_the_middle_of_a_batch_and_the_redelivery_send_nobody_twice(
 
 
 def test_ses_throttling_is_retried_and_a_member_who_left_meanwhile_is_skipped(env: Env, staff: Portal, queue: Queue, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
     from botocore.exceptions import ClientError
+    from netclub import retry
     from netclub.services import newsletters
 
-    monkeypatch.setattr(newsletters, "SES_ATTEMPTS", 2)
-    monkeypatch.setattr(newsletters.time, "sleep", lambda _s: None)
+    monkeypatch.setitem(retry.POLICIES, "ses.newsletter", replace(retry.policy("ses.newsletter"), max_attempts=2))
+    monkeypatch.setattr(retry, "pause", lambda _s: None)
     _subscriber("throttled@example.jp", ["netclub_magazine"])
     original = newsletters._deliver
     refusals = {"left": 3}

@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from netclub import retry
 from netclub.errors import Busy
 from netclub.store import dynamo
+
+ATTEMPTS = retry.policy("dynamo.transaction").max_attempts
 
 
 def _cancelled(*codes: str) -> ClientError:
@@ -53,10 +56,10 @@ def test_a_failed_condition_is_never_run_again(fake: Any) -> None:
 
 
 def test_lasting_contention_is_409_busy_not_a_5xx(fake: Any) -> None:
-    db = fake([_cancelled("TransactionConflict")] * dynamo.CONFLICT_ATTEMPTS)
+    db = fake([_cancelled("TransactionConflict")] * ATTEMPTS)
     with pytest.raises(Busy) as caught:
         dynamo.transact([{"ConditionCheck": {}}])
-    assert caught.value.status == 409 and caught.value.code == "busy" and db.calls == dynamo.CONFLICT_ATTEMPTS
+    assert caught.value.status == 409 and caught.value.code == "busy" and db.calls == ATTEMPTS
 
 
 @pytest.mark.parametrize("reason", ["ThrottlingError", "ProvisionedThroughputExceeded"])
@@ -70,10 +73,10 @@ def test_a_throttled_transaction_is_run_again_until_it_passes(fake: Any, reason:
 def test_lasting_throttling_is_503_unavailable_with_retry_after(fake: Any, reason: str) -> None:
     from netclub.errors import Unavailable
 
-    db = fake([_cancelled("None", reason)] * dynamo.CONFLICT_ATTEMPTS)
+    db = fake([_cancelled("None", reason)] * ATTEMPTS)
     with pytest.raises(Unavailable) as caught:
         dynamo.transact([{"ConditionCheck": {}}, {"ConditionCheck": {}}])
-    assert caught.value.status == 503 and caught.value.retry_after >= 1 and db.calls == dynamo.CONFLICT_ATTEMPTS
+    assert caught.value.status == 503 and caught.value.retry_after >= 1 and db.calls == ATTEMPTS
 
 
 def test_other_cancellations_are_not_hidden(fake: Any) -> None:

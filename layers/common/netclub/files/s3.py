@@ -1,4 +1,6 @@
-"""The private attachments bucket: presigned POST (browser upload) and GET (staff download), HeadObject, copy, delete.
+"""S3, the one adapter: the private attachments bucket (presigned POST for the browser's upload, GET for staff's
+download, HeadObject, copy, delete, read, write) and the conditional writes and reads of other buckets' objects
+(the search indexes: `put_if`, `get_if_changed`).
 
 Presigned URLs are built on a client for the address the browser uses: in AWS the bucket's own
 endpoint; on the local stack the gateway's `/_s3` proxy to moto (settings.s3_public_endpoint).
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
@@ -104,3 +106,39 @@ def read(key: str, max_size: int) -> bytes | None:
 def write(key: str, body: bytes, content_type: str, in_bucket: str | None = None) -> None:
     """The object (of the attachments bucket unless `in_bucket` names another), encrypted at rest (SSE-S3)."""
     client("s3").put_object(Bucket=in_bucket or bucket(), Key=key, Body=body, ContentType=content_type, ServerSideEncryption="AES256")
+
+
+class Changed(Exception):
+    """A conditional write found the object not at the version it named (another writer was first)."""
+
+
+def put_if(key: str, body: bytes, content_type: str, if_match: str | None, in_bucket: str) -> None:
+    """Replace the version `if_match` (an ETag) of the object; None: create it (it must not exist yet). Changed otherwise."""
+    condition = {"IfMatch": if_match} if if_match else {"IfNoneMatch": "*"}
+    try:
+        client("s3").put_object(Bucket=in_bucket, Key=key, Body=body, ContentType=content_type, **condition)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey") or status in (409, 412):
+            raise Changed() from exc
+        raise
+
+
+def get_if_changed(key: str, etag: str | None, in_bucket: str) -> tuple[Literal["new", "same", "missing"], bytes, str | None]:
+    """The object and its ETag unless it is still `etag` (one GetObject with If-None-Match): "same" (no bytes),
+    "missing" (none) or "new"."""
+    kwargs: dict[str, Any] = {"Bucket": in_bucket, "Key": key}
+    if etag:
+        kwargs["IfNoneMatch"] = etag
+    try:
+        answer = client("s3").get_object(**kwargs)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in ("304", "NotModified") or status == 304:
+            return "same", b"", etag
+        if code in ("NoSuchKey", "404") or status == 404:
+            return "missing", b"", None
+        raise
+    return "new", answer["Body"].read(), answer.get("ETag")

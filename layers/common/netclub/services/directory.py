@@ -18,6 +18,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from netclub import retry
 from netclub.config import snap_start_init
 from netclub.cursor import decode, encode
 from netclub.errors import FieldError, NotActive, NotFound, ValidationFailed, invalid
@@ -281,9 +282,7 @@ def search(
 # directory item within seconds (apply_changes), and a schedule rebuilds everything now and then in
 # case a change was ever lost (rebuild). Both read the index object, change it and write it back
 # conditionally on the version they read; a writer that lost the race reads again and redoes its
-# change, so neither ever undoes the other's.
-
-WRITE_ATTEMPTS = 8
+# change (retry policy "s3.index_write"), so neither ever undoes the other's.
 
 
 def _published_entries(pointers: dict[str, str]) -> tuple[list[Company], set[str]]:
@@ -301,7 +300,7 @@ def _published_entries(pointers: dict[str, str]) -> tuple[list[Company], set[str
 
 def _write(change: Any) -> dict[str, int]:
     """Read the index, `change(index or None) -> Index`, write it on the version read; again on a race."""
-    for attempt in range(WRITE_ATTEMPTS):
+    for attempt in retry.policy("s3.index_write").attempts():
         state, blob, etag = directory_store.fetch_index(None)
         current = None
         if state == "new":
@@ -315,7 +314,6 @@ def _write(change: Any) -> dict[str, int]:
             directory_store.put_index(out, etag if state == "new" else None)
         except directory_store.IndexChanged:
             logger.info("directory index changed meanwhile: redoing the change", extra={"attempt": attempt + 1})
-            time.sleep(0.05 * 2**attempt)
             continue
         return {"companies": len(new), "bytes": len(out)}
     raise RuntimeError("directory index: too many concurrent writers")  # the event source retries the batch

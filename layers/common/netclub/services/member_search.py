@@ -24,7 +24,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from netclub import clock
+from netclub import clock, retry
 from netclub.cursor import decode, encode
 from netclub.errors import invalid
 from netclub.services.directory_index import normalize
@@ -38,7 +38,6 @@ FORMAT = 1
 SEP = "\x00"
 STATUSES = ("pending_review", "active", "suspended", "withdrawn", "erased")
 REFRESH_SECONDS = 5.0
-WRITE_ATTEMPTS = 8
 _FORMS = (("(株)", "株式会社"), ("(有)", "有限会社"), ("(同)", "合同会社"), ("(社)", "社団法人"), ("(財)", "財団法人"))
 _PHONE_WORD = re.compile(r"^[0-9\-()]+$")
 _NOT_DIGIT = re.compile(r"\D")
@@ -180,7 +179,7 @@ class Cache:
 
 
 def _write(change: Any) -> dict[str, int]:
-    for attempt in range(WRITE_ATTEMPTS):
+    for _attempt in retry.policy("s3.index_write").attempts():
         state, blob, etag = index_store.fetch_index(None, KEY)
         current = None
         if state == "new":
@@ -193,7 +192,6 @@ def _write(change: Any) -> dict[str, int]:
         try:
             index_store.put_index(out, etag if state == "new" else None, KEY)
         except index_store.IndexChanged:
-            time.sleep(0.05 * 2**attempt)
             continue
         return {"members": len(new), "bytes": len(out)}
     raise RuntimeError("member index: too many concurrent writers")  # the event source retries the batch

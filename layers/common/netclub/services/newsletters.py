@@ -29,8 +29,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from netclub import clock, ids
-from netclub.aws import client, error_code
+from netclub import clock, ids, retry
+from netclub.aws import error_code
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Conflict, NotFound, invalid
@@ -438,7 +438,6 @@ class Throttled(Exception):
 
 
 _THROTTLING = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"})
-SES_ATTEMPTS = 5
 
 
 def _digest(token: str) -> str:
@@ -446,16 +445,17 @@ def _digest(token: str) -> str:
 
 
 def _send_with_retries(send: Callable[[], None]) -> None:
-    for attempt in range(SES_ATTEMPTS):
+    """SES's throttling (after the SDK's own retries) is tried again (retry policy "ses.newsletter"), then Throttled."""
+    throttled: ClientError | None = None
+    for _attempt in retry.policy("ses.newsletter").attempts():
         try:
             send()
             return
         except ClientError as exc:
             if error_code(exc) not in _THROTTLING:
                 raise
-            if attempt == SES_ATTEMPTS - 1:
-                raise Throttled() from exc
-            time.sleep(min(0.2 * 2**attempt, 3.0))
+            throttled = exc
+    raise Throttled() from throttled
 
 
 class _Pacer:
@@ -614,41 +614,37 @@ def redrive(staff_id: str, newsletter_id: str) -> NewsletterRedriven:
     if item["status"] != "sending":
         raise Conflict(NOT_SENDING, code="not_sending")
     audit.record(staff_id, "newsletter.redrive", f"newsletter:{newsletter_id}")
-    sqs = client("sqs")
+    from netclub import queue
+
     dlq = get_settings().need("newsletter_dead_letter_queue_url")
     others: list[str] = []
     moved = recipients = 0
     deadline = time.monotonic() + REDRIVE_SECONDS
     try:
         while time.monotonic() < deadline:
-            got = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=60, WaitTimeSeconds=0).get("Messages") or []
+            got = queue.receive(dlq, visibility_timeout=60)
             if not got:
                 break
-            mine: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+            mine: dict[str, tuple[queue.Received, dict[str, Any]]] = {}
             for n, m in enumerate(got):
                 try:
-                    body = json.loads(m["Body"])
+                    body = json.loads(m.body)
                 except ValueError:
                     body = None
                 if isinstance(body, dict) and str(body.get("newsletter_id")) == newsletter_id:
                     mine[str(n)] = (m, body)
                 else:
-                    others.append(m["ReceiptHandle"])
+                    others.append(m.receipt)
             if not mine:
                 continue
-            answer = sqs.send_message_batch(
-                QueueUrl=_queue_url(), Entries=[{"Id": k, "MessageBody": json.dumps({**body, "parked": m["MessageId"]})} for k, (m, body) in mine.items()]
-            )
-            sent = [mine[s["Id"]] for s in answer.get("Successful") or []]
-            others.extend(mine[f["Id"]][0]["ReceiptHandle"] for f in answer.get("Failed") or [])  # stays in the DLQ
-            if sent:
-                sqs.delete_message_batch(QueueUrl=dlq, Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, (m, _b) in enumerate(sent)])
+            taken = queue.send_batch(_queue_url(), {k: json.dumps({**body, "parked": m.message_id}) for k, (m, body) in mine.items()})
+            sent = [mine[k] for k in mine if k in taken]
+            others.extend(m.receipt for k, (m, _b) in mine.items() if k not in taken)  # stays in the DLQ
+            queue.delete(dlq, [m.receipt for m, _b in sent])
             moved += len(sent)
             recipients += sum(len(b.get("member_ids") or []) for _m, b in sent)
     finally:
-        for start in range(0, len(others), 10):  # left in the DLQ, visible again for the next 再送
-            entries = [{"Id": str(n), "ReceiptHandle": r, "VisibilityTimeout": 0} for n, r in enumerate(others[start : start + 10])]
-            sqs.change_message_visibility_batch(QueueUrl=dlq, Entries=entries)
+        queue.release(dlq, others)  # left in the DLQ, visible again for the next 再送
     return NewsletterRedriven(id=newsletter_id, messages=moved, recipients=recipients)
 
 

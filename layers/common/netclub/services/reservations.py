@@ -21,15 +21,13 @@ WAITLIST_ATTEMPTS times, then 409 busy. Nobody is promoted once the slot has sta
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from netclub import clock, ids, mail
+from netclub import clock, ids, mail, retry
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
 from netclub.errors import Busy, Conflict, DomainError, NotFound, Unavailable, invalid
@@ -60,7 +58,7 @@ DEADLINE = "申込期限を過ぎているため、お申込み・変更・キ�
 STARTED = "開始時刻を過ぎた日程のため、お申込み・変更・キャンセルはできません。"
 STALE = "ご予約の状態が変わりました。画面を更新して、もう一度お試しください。"
 WAITLIST_SEMINAR_ONLY = "キャンセル待ちはセミナーのみお申込みいただけます。専門家カウンセリングは第一・第二希望でお申込みください。"
-WAITLIST_ATTEMPTS = 8  # a step whose waiting list changed between its read and its commit is read and run again
+WAITLIST_ATTEMPTS = retry.policy("reservations.waitlist").max_attempts  # a step whose waiting list changed between its read and commit is run again
 
 
 def slot_starts_at(date: str, start_time: str) -> str:
@@ -323,12 +321,11 @@ def _again_or(exc: ConditionFailed, first_seat_op: int, meanings: Sequence[Domai
 
 def _repeat(step: Any) -> Any:
     """Run `step(consistent)` until it commits; a step that met a changed waiting list runs again, then 409 busy."""
-    for attempt in range(WAITLIST_ATTEMPTS):
+    for attempt in retry.policy("reservations.waitlist").attempts():
         try:
             return step(attempt > 0)
         except _Again:
             logger.info("waitlist step run again", extra={"attempt": attempt + 1})
-            time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not a secret): under 1 s in all
     raise Busy()
 
 

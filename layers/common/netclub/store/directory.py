@@ -27,10 +27,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from botocore.exceptions import ClientError
-
-from netclub.aws import client
 from netclub.config import get_settings
+from netclub.files import s3
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
 
@@ -137,30 +135,12 @@ class IndexChanged(Exception):
 def put_index(blob: bytes, if_match: str | None, key: str = INDEX_KEY) -> None:
     """Replace the version `if_match` of the index (None: create it; it must not exist yet). `key`: which index
     of the bucket (会員企業検索's, or the staff's member search: services/member_search.py)."""
-    condition = {"IfMatch": if_match} if if_match else {"IfNoneMatch": "*"}
     try:
-        client("s3").put_object(Bucket=_bucket(), Key=key, Body=blob, ContentType="application/gzip", **condition)
-    except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code in ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey") or status in (409, 412):
-            raise IndexChanged() from exc
-        raise
+        s3.put_if(key, blob, "application/gzip", if_match, in_bucket=_bucket())
+    except s3.Changed as exc:
+        raise IndexChanged() from exc
 
 
 def fetch_index(etag: str | None, key: str = INDEX_KEY) -> tuple[Literal["new", "same", "missing"], bytes, str | None]:
     """The stored index unless it is still `etag` (one GetObject with If-None-Match)."""
-    kwargs: dict[str, Any] = {"Bucket": _bucket(), "Key": key}
-    if etag:
-        kwargs["IfNoneMatch"] = etag
-    try:
-        answer = client("s3").get_object(**kwargs)
-    except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code in ("304", "NotModified") or status == 304:
-            return "same", b"", etag
-        if code in ("NoSuchKey", "404") or status == 404:
-            return "missing", b"", None
-        raise
-    return "new", answer["Body"].read(), answer.get("ETag")
+    return s3.get_if_changed(key, etag, in_bucket=_bucket())

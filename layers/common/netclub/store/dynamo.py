@@ -5,8 +5,6 @@ Every request-path read here is GetItem or Query; there is deliberately no scan 
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from netclub import retry
 from netclub.aws import client
 from netclub.config import get_settings
 from netclub.errors import Busy, Unavailable
@@ -266,13 +265,12 @@ def batch_get(pairs: Sequence[tuple[str, str]], projection: Sequence[str] | None
             request["ProjectionExpression"] = ", ".join(f"#p{i}" for i in range(len(projection)))
             request["ExpressionAttributeNames"] = {f"#p{i}": name for i, name in enumerate(projection)}
         pending: dict[str, Any] = {table(): request}
-        for attempt in range(8):
+        for _attempt in retry.policy("dynamo.batch_get").attempts():
             answer = client("dynamodb").batch_get_item(RequestItems=pending)
             found.extend(deserialize(i) for i in answer.get("Responses", {}).get(table(), []))
             pending = answer.get("UnprocessedKeys") or {}
             if not pending:
                 break
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 (jitter, not a secret)
         else:
             raise Unavailable()
     return found
@@ -334,7 +332,6 @@ def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = N
     return {"ConditionCheck": op}
 
 
-CONFLICT_ATTEMPTS = 5  # a transaction cancelled only by others' transactions on the same items is run again
 THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})  # cancellation reasons: too many requests
 
 
@@ -344,15 +341,16 @@ def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> 
     DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict:
     many members taking seats of one slot at once) or when an item's partition is throttled
     (ThrottlingError, ProvisionedThroughputExceeded). The SDK does not retry a cancellation. Its
-    conditions are checked again on every attempt, so running it again is safe; after
-    CONFLICT_ATTEMPTS the member is asked to retry: 409 busy for contention, 503 unavailable
-    (with Retry-After) for throttling; never a 500, and nothing of it is written.
+    conditions are checked again on every attempt, so running it again is safe (retry policy
+    "dynamo.transaction"); once its tries are spent the member is asked to retry: 409 busy for
+    contention, 503 unavailable (with Retry-After) for throttling; never a 500, and nothing of it
+    is written.
     """
     kwargs: dict[str, Any] = {"TransactItems": list(operations)}
     if token:
         kwargs["ClientRequestToken"] = token
     throttled = False
-    for attempt in range(CONFLICT_ATTEMPTS):
+    for _attempt in retry.policy("dynamo.transaction").attempts():
         try:
             client("dynamodb").transact_write_items(**kwargs)
             return
@@ -366,5 +364,4 @@ def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> 
             throttled = any(r in THROTTLED_REASONS for r in reasons)
             if not throttled and "TransactionConflict" not in reasons:
                 raise
-            time.sleep(random.uniform(0, 0.025 * 2**attempt))  # noqa: S311 (jitter, not a secret): 25, 50, 100, 200 ms at most
     raise Unavailable() if throttled else Busy()
