@@ -70,7 +70,7 @@ def login(request: LoginRequest, source_ip: str, device_token: str | None = None
                 account = accounts.get_member(member_id, consistent=True) or {}
                 challenge = mfa.challenge(account)
                 dynamo.transact([*checks, *settle, *challenge.operations])
-                return LoggedIn(me=None, session=None, device_token=new_device, challenge=MfaChallenge(mfa=challenge.state, mfa_token=challenge.token))  # type: ignore[arg-type]
+                return LoggedIn(me=None, session=None, device_token=new_device, challenge=MfaChallenge(mfa=challenge.state, mfa_token=challenge.token))
             session = sessions.create(member_id, member.get("role", "member"), also=[*checks, *settle])
             return LoggedIn(me=me_of(member), session=session, device_token=new_device)
         except ConditionFailed as exc:

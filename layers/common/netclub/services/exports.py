@@ -232,7 +232,7 @@ def _state(job: Item) -> ExportJob:
         kind=job["kind"],
         service=job.get("service"),
         offering_id=job.get("offering_id"),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         filename=str(job["filename"]),
         rows=int(job["rows"]) if job.get("rows") is not None else None,
         size=int(job["size"]) if job.get("size") is not None else None,

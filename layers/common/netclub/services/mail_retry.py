@@ -83,7 +83,7 @@ def run(limit: int = 100) -> dict[str, int]:
 
 def _park(mail: dict[str, object], reason: str) -> int:
     try:
-        outbox.park(mail, reason, clock.iso())  # type: ignore[arg-type]
+        outbox.park(mail, reason, clock.iso())
     except Exception as exc:
         _record_failure(mail, reason)
         logger.warning("mail retry: not parked", extra={"mail_id": mail.get("id"), "error": failure_name(exc)})

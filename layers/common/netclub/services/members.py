@@ -82,7 +82,7 @@ def _summary(member: dict[str, Any], status: str) -> MemberSummary:
         email=str(member["email"]),
         company_name=member.get("company_name", ""),
         user_name=member.get("user_name", ""),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         created_at=str(member["created_at"]),
         corporate_type=(member.get("profile") or {}).get("corporate_type"),
         member_number=staff_fields.get("member_number"),
