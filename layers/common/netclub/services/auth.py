@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ class LoggedIn:
 DISABLED_MESSAGE = "このアカウントは停止されています。管理者にお問い合わせください。"
 
 
-def me_of(member: dict[str, Any]) -> Me:
+def me_of(member: Mapping[str, Any]) -> Me:
     return Me(
         member_id=member["member_id"],
         email=member["email"],

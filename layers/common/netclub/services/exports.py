@@ -25,7 +25,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,7 @@ from netclub.store import accounts, dynamo
 from netclub.store import exports as store
 from netclub.store import reservations as reservation_store
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -91,7 +92,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return out.getvalue()
 
 
-def _member_row(member: dict[str, Any]) -> list[Any]:
+def _member_row(member: Mapping[str, Any]) -> list[Any]:
     profile = member.get("profile") or {}
     user = profile.get("user") or {}
     staff_fields = member.get("staff_fields") or profile.get("staff_fields") or {}
@@ -108,7 +109,7 @@ def _member_row(member: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _wants(member: dict[str, Any], service: Service | None) -> bool:
+def _wants(member: MemberItem, service: Service | None) -> bool:
     if member.get("role", "member") != "member":
         return False
     if service is None:

@@ -30,6 +30,7 @@ from netclub.services.departments import Desk
 from netclub.store import accounts, outbox
 from netclub.store import inquiries as store
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem
 
 MAX_CONTENT = 800
 DOWNLOAD_EXPIRES_SECONDS = 300
@@ -256,9 +257,9 @@ def staff_list(desk: Desk, status: str, cursor: str | None, limit: int = 50) -> 
     return StaffInquiryList(items=summaries, next_cursor=encode(last))
 
 
-def _staff_view(item: dict[str, Any], member: dict[str, Any] | None = None) -> StaffInquiry:
+def _staff_view(item: dict[str, Any], member: MemberItem | None = None) -> StaffInquiry:
     if member is None:
-        member = accounts.get_member(str(item["member_id"])) or {}
+        member = accounts.get_member(str(item["member_id"])) or MemberItem()
     files = [
         StaffAttachment(
             **{k: a[k] for k in ("attachment_id", "filename", "size", "content_type")},
@@ -308,13 +309,13 @@ def reply(desk: Desk, staff_id: str, inquiry_id: str, request: ReplyRequest) -> 
     if replied:
         mail.send_kept(replied)
     updated = {**item, "status": "answered", "updated_at": now, "replies": [*(item.get("replies") or []), entry]}
-    return _staff_view(updated, member or {})
+    return _staff_view(updated, member or MemberItem())
 
 
 def close(desk: Desk, staff_id: str, inquiry_id: str) -> StaffInquiry:
     item = _load(inquiry_id, desk)
     now = clock.iso()
-    member = accounts.get_member(str(item["member_id"])) or {}  # read before the commit: after it, nothing may fail the answer
+    member = accounts.get_member(str(item["member_id"])) or MemberItem()  # read before the commit: after it, nothing may fail the answer
     try:
         retention = (
             [store.attachment_retention_op(str(item["member_id"]), inquiry_id, now)] if item.get("attachments") else []

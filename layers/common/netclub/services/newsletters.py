@@ -50,6 +50,7 @@ from netclub.services import audit
 from netclub.store import dynamo
 from netclub.store import newsletters as store
 from netclub.store import profiles as profile_store
+from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -68,7 +69,7 @@ SENDER_CONTACT = "ネットクラブ事務局 電話 03-3251-7881（平日9:00�
 # --- who receives it: the sparse index and the consent record --------------------------------
 
 
-def subscribed_genres(member: dict[str, Any]) -> list[str]:
+def subscribed_genres(member: MemberItem) -> list[str]:
     """The genres a member receives now (none unless active, a member, and mail_magazine on)."""
     if member.get("status") != "active" or member.get("role", "member") != "member":
         return []
@@ -78,20 +79,20 @@ def subscribed_genres(member: dict[str, Any]) -> list[str]:
     return [g for g in GENRES if g in (subscriptions.get("mail_magazine_genres") or [])]
 
 
-def address_suppressed(member: dict[str, Any]) -> bool:
+def address_suppressed(member: MemberItem) -> bool:
     """Whether the member's current address bounced permanently or complained (`mail_suppressed`, set by
     handle_ses_event on the member whose address it was): a new address is not suppressed."""
     mark = str(member.get("mail_suppressed") or "")
     return bool(mark) and mark == str(member.get("email") or "").strip().lower()
 
 
-def indexed_genres(member: dict[str, Any]) -> list[str]:
+def indexed_genres(member: MemberItem) -> list[str]:
     """The genres whose index holds the member: those it receives, none while its address is suppressed
     (so the audience staff see and the recipients enqueued are the same members)."""
     return [] if address_suppressed(member) else subscribed_genres(member)
 
 
-def index_ops(member: dict[str, Any], at: str | None = None) -> list[dict[str, Any]]:
+def index_ops(member: MemberItem, at: str | None = None) -> list[dict[str, Any]]:
     """The recipients' index items of the member as `member` is: put or delete for each genre."""
     at = at or clock.iso()
     member_id = str(member["member_id"])
@@ -99,7 +100,7 @@ def index_ops(member: dict[str, Any], at: str | None = None) -> list[dict[str, A
     return [store.genre_put_op(g, member_id, at) if g in wanted else store.genre_delete_op(g, member_id) for g in GENRES]
 
 
-def subscription_ops(before: dict[str, Any] | None, after: dict[str, Any], via: str, at: str | None = None) -> list[dict[str, Any]]:
+def subscription_ops(before: MemberItem | None, after: MemberItem, via: str, at: str | None = None) -> list[dict[str, Any]]:
     """For a write that takes a member from `before` to `after`: the recipients' index items (put or
     delete for each genre) and, when the choice changed, the consent record, for the same transaction."""
     at = at or clock.iso()
@@ -147,7 +148,7 @@ def backfill_index(restart: bool, remaining_ms: Callable[[], int]) -> dict[str, 
         for member in page:
             address = str(member["email"]).strip().lower()
             mark = address if address in blocked and not address_suppressed(member) else None
-            after = {**member, "mail_suppressed": address} if mark else member
+            after: MemberItem = {**member, "mail_suppressed": address} if mark else member
             try:
                 dynamo.transact([store.member_unchanged_op(member, mark), *index_ops(after)])
                 members += 1
@@ -677,7 +678,7 @@ def _unsubscribe_member(member_id: str, newsletter_id: str | None, via: str) -> 
     if not subscriptions.get("mail_magazine"):
         return  # already off: harmless
     at = clock.iso()
-    after = {**member, "profile": {**member.get("profile", {}), "subscriptions": {**subscriptions, "mail_magazine": False}}}
+    after: MemberItem = {**member, "profile": {**member.get("profile", {}), "subscriptions": {**subscriptions, "mail_magazine": False}}}
     ops = [store.unsubscribe_member_op(member_id, at), *subscription_ops(member, after, via, at)]
     if newsletter_id:
         ops.append(store.count_unsubscribed_op(newsletter_id))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,7 @@ from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -236,7 +237,7 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
-def reservation_mail(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> dict[str, Any] | None:
+def reservation_mail(member: Mapping[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> dict[str, Any] | None:
     """The reservation's mail for the outbox: written by the transaction that makes what it tells (kept_ops), sent
     after the commit (send_kept). None when there is nobody to tell (the member is gone)."""
     if not member:
@@ -268,7 +269,7 @@ def send_kept(mails: Sequence[dict[str, Any] | None]) -> bool:
 # --- apply --------------------------------------------------------------------------------
 
 
-def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None, member: dict[str, Any] | None = None) -> Reservation:
+def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None, member: Mapping[str, Any] | None = None) -> Reservation:
     """Apply; `member`: the member's e-mail and names as the authorizer read them (else read here).
 
     With an Idempotency-Key, the key's record (store/requests.py) is one item of the reservation's
@@ -332,7 +333,7 @@ def _repeat(step: Any) -> Any:
     raise Busy()
 
 
-def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], Item | None, dict[str, Any] | None]:
+def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], Item | None, MemberItem | None]:
     """The operations that free one seat of a slot, read now: to the head of its waiting list (its reservation
     confirmed in the same transaction) when someone waits, else back to sale (on condition nobody waits).
     `waiting` = 0: the slot was just read with nobody waiting, no need to look for a head (if someone joined
@@ -345,7 +346,7 @@ def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = 
     return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
 
 
-def promotion_mail(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any]) -> dict[str, Any] | None:
+def promotion_mail(head: Item | None, member: Mapping[str, Any] | None, title: str, slot: dict[str, Any]) -> dict[str, Any] | None:
     """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation becomes confirmed: written to the
     outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
@@ -353,12 +354,14 @@ def promotion_mail(head: Item | None, member: dict[str, Any] | None, title: str,
     return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot})
 
 
-def _apply(member_id: str, body: ReservationCreate, key: str | None, member: dict[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
+def _apply(member_id: str, body: ReservationCreate, key: str | None, member: Mapping[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
     result: Reservation = _repeat(lambda consistent: _apply_once(member_id, body, key, consistent, member, keyed))
     return result
 
 
-def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consistent: bool, member: dict[str, Any] | None, keyed: _Keyed | None) -> Reservation:
+def _apply_once(
+    member_id: str, body: ReservationCreate, key: str | None, consistent: bool, member: Mapping[str, Any] | None, keyed: _Keyed | None
+) -> Reservation:
     offering, slot_list = store.offering_with_slots(body.offering_id, consistent=consistent)
     if not offering:
         raise invalid("offering_id", OFFERING_NOT_FOUND)
@@ -439,13 +442,13 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
 # --- change -------------------------------------------------------------------------------
 
 
-def change(member_id: str, reservation_id: str, body: ReservationChange, member: dict[str, Any] | None = None) -> Reservation:
+def change(member_id: str, reservation_id: str, body: ReservationChange, member: Mapping[str, Any] | None = None) -> Reservation:
     """`member`: the member's e-mail and names as the authorizer read them (else read here)."""
     result: Reservation = _repeat(lambda consistent: _change_once(member_id, reservation_id, body, consistent, member))
     return result
 
 
-def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool, known: dict[str, Any] | None) -> Reservation:
+def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool, known: Mapping[str, Any] | None) -> Reservation:
     res = _owned(member_id, reservation_id)
     offering, slot_list = store.offering_with_slots(res["offering_id"], consistent=consistent)
     if not offering:
@@ -457,7 +460,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
         raise Conflict("このご予約は変更できません。", code="not_changeable")
     _check_open(offering, now)
     head: Item | None = None
-    promoted_member: dict[str, Any] | None = None
+    promoted_member: Mapping[str, Any] | None = None
     first_seat_op = 0
     if res["kind"] == "seminar":
         old = slots.get(res["slot_id"]) or res["slot"]
@@ -543,13 +546,13 @@ def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str
 # --- cancel -------------------------------------------------------------------------------
 
 
-def cancel(member_id: str, reservation_id: str, member: dict[str, Any] | None = None) -> Reservation:
+def cancel(member_id: str, reservation_id: str, member: Mapping[str, Any] | None = None) -> Reservation:
     """`member`: the member's e-mail and names as the authorizer read them (else read here)."""
     result: Reservation = _repeat(lambda _consistent: _cancel_once(member_id, reservation_id, member))
     return result
 
 
-def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | None) -> Reservation:
+def _cancel_once(member_id: str, reservation_id: str, known: Mapping[str, Any] | None) -> Reservation:
     res = _owned(member_id, reservation_id)
     if res["status"] not in ("confirmed", "applied", "waitlisted"):
         raise Conflict("このご予約はキャンセルできません。", code="not_cancellable")
@@ -564,7 +567,7 @@ def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | No
     ]
     meanings: list[DomainError] = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), Conflict(STALE)]
     head: Item | None = None
-    promoted_member: dict[str, Any] | None = None
+    promoted_member: Mapping[str, Any] | None = None
     if res["status"] == "waitlisted":  # leaving the waiting list: no seat was held
         operations += store.leave_waitlist(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
         meanings += [Conflict(STALE), Conflict(STALE)]

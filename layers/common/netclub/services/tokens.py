@@ -16,7 +16,7 @@ from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import DomainError, InvalidToken
 from netclub.store import accounts
-from netclub.store.dynamo import Item
+from netclub.store.items import TokenItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -54,7 +54,7 @@ def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None
     return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operations
 
 
-def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[dict[str, Any]], Item]:
+def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[dict[str, Any]], TokenItem]:
     """The operations that use a live token of this purpose, and its record; InvalidToken if unknown, used or expired.
 
     Expiry is checked here as well as by TTL, because TTL deletion is lazy. The operations go into

@@ -33,6 +33,7 @@ from netclub.aws import client
 from netclub.config import get_settings
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import MemberItem, every
 
 __all__ = ["ConditionFailed", "Item"]
 
@@ -69,10 +70,10 @@ def listed() -> list[Item]:
     return dynamo.query_all(keys.DIRECTORY_GSI1PK, index="GSI1")
 
 
-def members(member_ids: list[str]) -> list[Item]:
+def members(member_ids: list[str]) -> list[MemberItem]:
     """The members (the fields a page is built from), by BatchGetItem, strongly consistent: an index
     update that follows a write must see that write."""
-    return dynamo.batch_get([keys.member(m) for m in member_ids], projection=MEMBER_FIELDS, consistent=True)
+    return every(MemberItem, dynamo.batch_get([keys.member(m) for m in member_ids], projection=MEMBER_FIELDS, consistent=True))
 
 
 def pointers(company_ids: list[str]) -> list[Item]:

@@ -28,6 +28,7 @@ from netclub import clock, ids
 from netclub.aws import client
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import MemberItem, every
 
 __all__ = ["ConditionFailed"]
 
@@ -319,8 +320,10 @@ def recipient_of_token(token_digest: str) -> Item | None:
     return items[0] if items else None
 
 
-def members(member_ids: list[str]) -> list[Item]:
-    return dynamo.batch_get([keys.member(m) for m in member_ids], projection=("member_id", "email", "status", "role", "profile"), consistent=True)
+def members(member_ids: list[str]) -> list[MemberItem]:
+    return every(
+        MemberItem, dynamo.batch_get([keys.member(m) for m in member_ids], projection=("member_id", "email", "status", "role", "profile"), consistent=True)
+    )
 
 
 def unsubscribe_member_op(member_id: str, at: str) -> dict[str, Any]:
@@ -373,12 +376,13 @@ def save_backfill_state(cursor: dict[str, Any] | None, members: int, at: str, do
     dynamo.put(item)
 
 
-def active_members_page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+def active_members_page(limit: int, start: dict[str, Any] | None) -> tuple[list[MemberItem], dict[str, Any] | None]:
     """A page of the active members (GSI1 `MEMBERS#active`: a bounded Query, never a Scan)."""
-    return dynamo.query(keys.members_by_status("active"), index="GSI1", limit=limit, start_key=start)
+    items, last = dynamo.query(keys.members_by_status("active"), index="GSI1", limit=limit, start_key=start)
+    return every(MemberItem, items), last
 
 
-def member_unchanged_op(member: dict[str, Any], mark_suppressed: str | None) -> dict[str, Any]:
+def member_unchanged_op(member: MemberItem, mark_suppressed: str | None) -> dict[str, Any]:
     """The member as read (same updated_at): the backfill's index items go in only with it. With
     mark_suppressed: also marks its address suppressed (an address suppressed before the mark existed)."""
     pk, sk = keys.member(str(member["member_id"]))

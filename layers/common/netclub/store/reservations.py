@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -309,7 +310,7 @@ def reservation_item(data: dict[str, Any]) -> Item:
     return {**data, "PK": pk, "SK": sk, "GSI1PK": f"RESERVATIONS#{data['member_id']}", "GSI1SK": f"{data['created_at']}#{data['id']}"}
 
 
-def holder_item(reservation: dict[str, Any], member: dict[str, Any]) -> Item:
+def holder_item(reservation: dict[str, Any], member: Mapping[str, Any]) -> Item:
     pk, sk = holder_key(reservation["offering_id"], reservation["member_id"])
     return {
         "PK": pk,
@@ -340,7 +341,7 @@ def erase_snapshot_ops(reservation: dict[str, Any], erased: str, at: str) -> lis
     ]
 
 
-def cancelled_item(reservation: dict[str, Any], member: dict[str, Any], cancelled_at: str) -> Item:
+def cancelled_item(reservation: dict[str, Any], member: Mapping[str, Any], cancelled_at: str) -> Item:
     """What the staff list keeps of a cancelled reservation (the holder snapshot, status cancelled)."""
     pk, sk = cancelled_key(reservation["offering_id"], reservation["id"])
     return {**holder_item(reservation, member), "PK": pk, "SK": sk, "status": "cancelled", "cancelled_at": cancelled_at}
@@ -576,7 +577,7 @@ def slots_by_key(pairs: list[tuple[str, str]]) -> list[Item]:
 # --- a member's reservation made, changed, cancelled; attended (staff) --------------------------
 
 
-def create_reservation(reservation: dict[str, Any], member: dict[str, Any]) -> list[dict[str, Any]]:
+def create_reservation(reservation: dict[str, Any], member: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The reservation and its holder item (one live reservation per member and offering: the holder's put fails)."""
     return [
         dynamo.t_put(reservation_item(reservation), condition="attribute_not_exists(PK)"),
@@ -662,7 +663,7 @@ def cancel_reservation(reservation: dict[str, Any], now: str) -> list[dict[str, 
     ]
 
 
-def keep_cancelled(reservation: dict[str, Any], member: dict[str, Any], now: str) -> dict[str, Any]:
+def keep_cancelled(reservation: dict[str, Any], member: Mapping[str, Any], now: str) -> dict[str, Any]:
     """The staff list keeps cancelled reservations."""
     return dynamo.t_put(cancelled_item(reservation, member, now))
 

@@ -1,0 +1,223 @@
+"""The stored items' types: one TypedDict per kind of item of the single table (and the idempotency table).
+
+An item as DynamoDB gives it back is `dynamo.Item` (a dict of anything); `one` and `every` are the one place
+where it becomes one of these types (no check at run time: the store writes these shapes, and only the store
+reads them). Every attribute is optional to the type (`total=False`): an item written before an attribute existed lacks it,
+the services build an item before the store adds its keys, and a projection (BatchGetItem's) reads a few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, TypeVar, cast
+
+from netclub.store.dynamo import Item
+
+
+class Keys(TypedDict, total=False):
+    """The table's key attributes and its two GSIs' (absent until the store writes the item)."""
+
+    PK: str
+    SK: str
+    GSI1PK: str
+    GSI1SK: str
+    GSI2PK: str
+    GSI2SK: str
+
+
+T = TypeVar("T", bound=Mapping[str, object])
+
+
+def one(kind: type[T], item: Item | None) -> T | None:
+    """A stored item (or None) as its kind's type: the typed boundary of a read."""
+    return cast("T | None", item)
+
+
+def every(kind: type[T], items: Iterable[Item]) -> list[T]:
+    """Stored items as their kind's type."""
+    return cast("list[T]", list(items))
+
+
+KEY_NAMES = frozenset(Keys.__annotations__)
+
+
+def unkeyed(item: T, names: Iterable[str] = KEY_NAMES) -> T:
+    """A copy of the item without these key attributes (by default all of them: the item's data alone)."""
+    dropped = frozenset(names)
+    return cast("T", {k: v for k, v in item.items() if k not in dropped})
+
+
+# --- members and staff (store/accounts.py, store/profiles.py, store/staff.py) ---
+
+
+class MemberItem(Keys, total=False):
+    """`MEMBER#<id>` / `MEMBER`: a member, or a staff account (role staff/admin). GSI1 MEMBERS#<status> (staff: STAFF)."""
+
+    member_id: str
+    email: str
+    role: str
+    status: str
+    password_hash: str
+    password_changed_at: str
+    company_name: str
+    user_name: str
+    profile: dict[str, Any]
+    staff_fields: dict[str, Any]
+    company_id: str | None  # None only in memory (a write leaves a None attribute out)
+    pending_email: dict[str, Any]  # address, until_epoch: a change of address waiting for its link
+    mail_suppressed: str
+    imported_from: str
+    created_at: str
+    updated_at: str
+    status_changed_at: str
+    last_login_at: str | None  # None only in memory
+    withdrawn_at: str
+    withdrawal: dict[str, Any]
+    erased_at: str
+    # staff accounts
+    departments: list[str]
+    mfa_enrolled: bool
+    mfa_secret: str
+    mfa_pending_secret: str
+    mfa_pending_at: str
+    mfa_enrolled_at: str
+    mfa_last_step: int
+    mfa_recovery: list[str]  # hashes (a string set in the table)
+
+
+class EmailItem(Keys, total=False):
+    """`EMAIL#<address>` / `EMAIL`: the address's member, and (with login_v) the login projection of it."""
+
+    member_id: str
+    password_hash: str
+    status: str
+    role: str
+    email: str
+    company_name: str
+    user_name: str
+    login_v: int
+
+
+class SessionItem(Keys, total=False):
+    """`SESSION#<token digest>` / `SESSION`, GSI1 SESSIONS#<member id>."""
+
+    member_id: str
+    role: str
+    csrf_token: str
+    created_at: int
+    last_seen: int
+    ttl_epoch: int
+    departments: list[str]
+
+
+class TokenItem(Keys, total=False):
+    """`TOKEN#<digest>` / `TOKEN`: a single-use link's token."""
+
+    purpose: str
+    subject: str
+    expires: int
+    ttl_epoch: int
+    data: dict[str, Any]
+    used: bool
+
+
+class LatestTokenItem(Keys, total=False):
+    """`TOKENS#<purpose>#<subject>` / `LATEST`: which token of them still works."""
+
+    digest: str
+    ttl_epoch: int
+
+
+class DepartmentItem(Keys, total=False):
+    """`DEPARTMENTS` / `DEPT#<id>`."""
+
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+
+
+class AdminCountItem(Keys, total=False):
+    """`STAFF#ADMINS` / `COUNT`: how many staff accounts are active admins."""
+
+    active_admins: int
+
+
+# --- audit, outbox, exports, imports, idempotency records ---
+
+
+class AuditItem(Keys, total=False):
+    """`AUDIT#<yyyy-mm>` / `<at>#<id>`, GSI1 AUDIT_ABOUT#<member id> for an entry about a member."""
+
+    id: str
+    at: str
+    actor_id: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+
+class OutboxItem(Keys, total=False):
+    """`OUTBOX` / `<created_at>#<id>`: a mail to send (again); `OUTBOX#PARKED` once the retry gave up on it."""
+
+    id: str
+    to: str
+    reply_to: str | None
+    subject: str
+    body: str
+    template: str
+    about: str
+    attempts: int
+    last_error: str
+    last_attempt_at: str
+    created_at: str
+    parked_at: str
+    parked_reason: str
+
+
+class ExportItem(Keys, total=False):
+    """`EXPORT#<id>` / `EXPORT`: a 名簿出力 / 参加者名簿 job and, once ready, its file."""
+
+    export_id: str
+    kind: str
+    service: str | None
+    offering_id: str | None
+    status: str
+    filename: str
+    created_by: str
+    created_at: str
+    updated_at: str
+    ttl_epoch: int
+    key: str
+    rows: int
+    size: int
+    failed_message: str
+
+
+class IdempotencyItem(TypedDict, total=False):
+    """An item of the idempotency table (its key is `id`): the first answer of a request."""
+
+    id: str
+    validation: str
+    data: str
+    status: str
+    expiration: int
+
+
+# --- calendar feeds (store/calendar.py) ---
+
+
+class CalendarFeedItem(Keys, total=False):
+    """`MEMBER#<id>` / `CALFEED`: the member's current feed token (its nonce and digest)."""
+
+    member_id: str
+    nonce: str
+    digest: str
+    created_at: str
+
+
+class CalendarTokenItem(Keys, total=False):
+    """`CALFEED#<digest>` / `CALFEED`: whose feed the token is."""
+
+    member_id: str
+    created_at: str
