@@ -32,6 +32,7 @@ from netclub.store import calendar as feeds
 from netclub.store import dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import CalendarFeedItem
 
 PRODID = "-//Net Club My Portal//企業Myポータル//JA"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -143,7 +144,7 @@ def _url(token: str) -> CalendarFeed:
     return CalendarFeed(url=f"{portal_url()}/api/calendar/{token}.ics")
 
 
-def _issue(member_id: str, previous: Item | None) -> CalendarFeed:
+def _issue(member_id: str, previous: CalendarFeedItem | None) -> CalendarFeed:
     nonce = secrets.token_urlsafe(16)
     token = _token(member_id, nonce)
     dynamo.transact(feeds.issue_ops(member_id, nonce, ids.digest(token), clock.iso(), previous))

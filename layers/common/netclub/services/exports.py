@@ -39,8 +39,8 @@ from netclub.services import audit
 from netclub.store import accounts, dynamo
 from netclub.store import exports as store
 from netclub.store import reservations as reservation_store
-from netclub.store.dynamo import ConditionFailed, Item
-from netclub.store.items import MemberItem
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ExportItem, MemberItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -109,7 +109,7 @@ def _member_row(member: Mapping[str, Any]) -> list[Any]:
     ]
 
 
-def _wants(member: MemberItem, service: Service | None) -> bool:
+def _wants(member: MemberItem, service: str | None) -> bool:
     if member.get("role", "member") != "member":
         return False
     if service is None:
@@ -117,7 +117,7 @@ def _wants(member: MemberItem, service: Service | None) -> bool:
     return bool(((member.get("profile") or {}).get("subscriptions") or {}).get(service))
 
 
-def member_rows(service: Service | None) -> list[list[Any]]:
+def member_rows(service: str | None) -> list[list[Any]]:
     """The rows of the active members who asked for `service` (every active member when None), by 会員番号,
     read a Query page at a time (only the rows are kept)."""
     rows: list[tuple[str, str, list[Any]]] = []
@@ -185,7 +185,7 @@ def start(staff_id: str, request: ExportCreate) -> ExportJob:
         action, target, subject = "members.export", f"members:{request.service or 'active'}", request.service or ""
     export_id = ids.new_id()
     at = clock.iso()
-    job: dict[str, Any] = {
+    job: ExportItem = {
         "export_id": export_id,
         "kind": request.kind,
         "service": request.service if request.kind == "members" else None,
@@ -209,11 +209,11 @@ def start(staff_id: str, request: ExportCreate) -> ExportJob:
     return _state(job)
 
 
-def _age(job: Item) -> float:
+def _age(job: ExportItem) -> float:
     return (clock.now() - datetime.fromisoformat(str(job["created_at"]))).total_seconds()
 
 
-def _state(job: Item) -> ExportJob:
+def _state(job: ExportItem) -> ExportJob:
     status = str(job["status"])
     answer: dict[str, Any] = {}
     if status in ("queued", "running") and _age(job) > STALE_SECONDS:

@@ -37,7 +37,7 @@ from netclub.services import audit, member_csv, passwords, profiles, sessions, t
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import imports as store
 from netclub.store.dynamo import ConditionFailed, Item
-from netclub.store.items import MemberItem
+from netclub.store.items import MemberItem, OutboxItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -307,7 +307,7 @@ def run_chunk(import_id: str, chunk: int) -> str:
     rows = [member_csv.Row(int(r["row"]), dict(r["values"])) for r in json.loads(raw)]
     done = store.row_markers(import_id, [r.number for r in rows])
     todo = [r for r in rows if r.number not in done]
-    mails: list[dict[str, Any]] = []
+    mails: list[OutboxItem] = []
     if todo:
         numbers, emails, members = _lookups(todo)
         for row in todo:
@@ -320,7 +320,7 @@ def run_chunk(import_id: str, chunk: int) -> str:
     return "imported"
 
 
-def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool) -> dict[str, Any] | None:
+def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool) -> OutboxItem | None:
     """Row n's member written with its marker (one transaction); its invitation mail when one was written."""
     expires = _expires()
     if target.error:
@@ -438,7 +438,7 @@ def _count_chunk(import_id: str, chunk: int, rows: list[member_csv.Row]) -> None
 # --- ご利用開始 (invitations) --------------------------------------------------------------------------
 
 
-def _invitation(member: MemberItem, at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _invitation(member: MemberItem, at: str) -> tuple[OutboxItem, list[dict[str, Any]]]:
     """The invitation's token (14 days, the latest only) and its mail for the outbox."""
     from netclub.mail.sender import kept_mail
     from netclub.mail.templates import render
@@ -455,7 +455,7 @@ def _invitation(member: MemberItem, at: str) -> tuple[dict[str, Any], list[dict[
     return kept_mail(str(member["email"]), subject, body, "member_invitation", f"member:{member['member_id']}", at), token_ops
 
 
-def send_invitations(mails: list[dict[str, Any]], sleep: Callable[[float], None] = time.sleep) -> int:
+def send_invitations(mails: list[OutboxItem], sleep: Callable[[float], None] = time.sleep) -> int:
     """The committed invitation mails, paced at INVITATION_SEND_RATE a second (under SES's account rate)."""
     interval = 1.0 / max(get_settings().invitation_send_rate, 0.1)
     from netclub.mail.sender import send_kept

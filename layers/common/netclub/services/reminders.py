@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -28,6 +27,7 @@ from netclub.services import calendar
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import OutboxItem
 
 logger = Logger(service="netclub", child=True)
 LISTED = ("confirmed", "won")
@@ -86,6 +86,6 @@ def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str
     return _send(mail)
 
 
-def _send(mail: dict[str, Any]) -> str:
+def _send(mail: OutboxItem) -> str:
     """The committed mail, now: out of the outbox when SES took it, else left there (with the attempt) for the retry."""
     return "reminded" if send_kept(mail) else "kept_for_retry"

@@ -49,7 +49,7 @@ from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, Item
-from netclub.store.items import MemberItem
+from netclub.store.items import IdempotencyItem, MemberItem, OutboxItem, one
 
 logger = Logger(service="netclub", child=True)
 
@@ -237,7 +237,7 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
-def reservation_mail(member: Mapping[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> dict[str, Any] | None:
+def reservation_mail(member: Mapping[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> OutboxItem | None:
     """The reservation's mail for the outbox: written by the transaction that makes what it tells (kept_ops), sent
     after the commit (send_kept). None when there is nobody to tell (the member is gone)."""
     if not member:
@@ -255,12 +255,12 @@ def reservation_mail(member: Mapping[str, Any] | None, template: str, res: dict[
     )
 
 
-def kept_ops(mails: Sequence[dict[str, Any] | None]) -> list[dict[str, Any]]:
+def kept_ops(mails: Sequence[OutboxItem | None]) -> list[dict[str, Any]]:
     """The mails as items of the transaction they are about (the outbox): a crash after its commit loses none."""
     return [outbox.put_op(m) for m in mails if m]
 
 
-def send_kept(mails: Sequence[dict[str, Any] | None]) -> bool:
+def send_kept(mails: Sequence[OutboxItem | None]) -> bool:
     """After the commit: the mails now, in order; once SES refused one, the rest wait in the outbox for the retry."""
     kept = [m for m in mails if m]
     return mail.send_all_kept(kept) if kept else True
@@ -302,7 +302,7 @@ class _Keyed:
     validation: str
 
 
-def _replay(keyed: _Keyed, record: Item) -> Reservation:
+def _replay(keyed: _Keyed, record: IdempotencyItem) -> Reservation:
     """The first answer of this key, or 409 when the key came with another payload."""
     if record.get("validation") != keyed.validation:
         raise Conflict("この Idempotency-Key は、内容の異なる別の申込ですでに使われています。新しいキーで送信してください。", code=KEY_REUSED_CODE)
@@ -346,7 +346,7 @@ def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = 
     return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
 
 
-def promotion_mail(head: Item | None, member: Mapping[str, Any] | None, title: str, slot: dict[str, Any]) -> dict[str, Any] | None:
+def promotion_mail(head: Item | None, member: Mapping[str, Any] | None, title: str, slot: dict[str, Any]) -> OutboxItem | None:
     """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation becomes confirmed: written to the
     outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
@@ -425,7 +425,7 @@ def _apply_once(
         dynamo.transact(operations)
     except ConditionFailed as exc:
         if keyed and exc.reasons[len(operations) - 1 : len(operations)] == ["ConditionalCheckFailed"] and exc.items[-1]:
-            return _replay(keyed, exc.items[-1])  # this key's request was done first (a repeat, or a concurrent twin)
+            return _replay(keyed, one(IdempotencyItem, exc.items[-1] or {}))  # this key's request was done first (a repeat, or a concurrent twin)
         meanings = [Conflict(STALE), Conflict(ALREADY, code="already_reserved"), Conflict(DEADLINE, code="deadline_passed")]
         if body.waitlist and offering["kind"] == "seminar":
             refusal = _again_or(exc, len(meanings), meanings)

@@ -18,7 +18,7 @@ from netclub.services import audit, departments, passwords, sessions, tokens
 from netclub.store import accounts, outbox
 from netclub.store import staff as store
 from netclub.store.dynamo import ConditionFailed
-from netclub.store.items import MemberItem
+from netclub.store.items import MemberItem, OutboxItem
 
 INVITE_PURPOSE = "staff-invite"
 INVITE_PATH = "/staff/invite"
@@ -82,7 +82,7 @@ def _invitation(staff: MemberItem) -> tuple[str, list[dict[str, Any]]]:
     return tokens.issue_ops(INVITE_PURPOSE, str(staff["member_id"]), INVITE_PATH, ttl_seconds=get_settings().staff_invitation_hours * 3600)
 
 
-def _invitation_mail(staff: MemberItem, link: str) -> dict[str, Any]:
+def _invitation_mail(staff: MemberItem, link: str) -> OutboxItem:
     """The invitation's mail for the outbox: written with its token, sent after the commit (mail.send_kept)."""
     return mail.compose(str(staff["email"]), "staff_invitation", about=f"staff:{staff['member_id']}", staff_name=staff.get("user_name", ""), link=link)
 

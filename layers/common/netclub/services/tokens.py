@@ -16,12 +16,12 @@ from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import DomainError, InvalidToken
 from netclub.store import accounts
-from netclub.store.items import TokenItem
+from netclub.store.items import OutboxItem, TokenItem
 
 logger = Logger(service="netclub", child=True)
 
 
-def issue_mailed_unless_refused(purpose: str, subject: str, path: str, to: str, template: str, about: str) -> dict[str, Any] | None:
+def issue_mailed_unless_refused(purpose: str, subject: str, path: str, to: str, template: str, about: str) -> OutboxItem | None:
     """A new token for `subject` and the mail carrying its link (`template`, given `link`), written to the outbox by
     the token's own transaction: the mail, to send now (mail.send_kept). For the answers that must not tell whether
     an address is registered (reset, registration): if AWS refuses the write (throttled, out), None and a "MAIL

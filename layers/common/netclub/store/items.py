@@ -9,7 +9,7 @@ the services build an item before the store adds its keys, and a projection (Bat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast, overload
 
 from netclub.store.dynamo import Item
 
@@ -28,6 +28,10 @@ class Keys(TypedDict, total=False):
 T = TypeVar("T", bound=Mapping[str, object])
 
 
+@overload
+def one(kind: type[T], item: Item) -> T: ...
+@overload
+def one(kind: type[T], item: Item | None) -> T | None: ...
 def one(kind: type[T], item: Item | None) -> T | None:
     """A stored item (or None) as its kind's type: the typed boundary of a read."""
     return cast("T | None", item)
