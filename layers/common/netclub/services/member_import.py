@@ -36,8 +36,8 @@ from netclub.models.inquiries import UploadForm
 from netclub.services import audit, member_csv, passwords, profiles, sessions, tokens
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import imports as store
-from netclub.store.dynamo import ConditionFailed, Item
-from netclub.store.items import MemberItem, OutboxItem
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ImportErrorsItem, ImportItem, MemberItem, OutboxItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -82,7 +82,7 @@ def start(actor_id: str, request: ImportCreate) -> ImportCreated:
     return ImportCreated(import_id=import_id, upload=UploadForm(url=form.url, fields=form.fields), max_size=MAX_SIZE)
 
 
-def _state(item: Item, errors: Item | None) -> ImportState:
+def _state(item: ImportItem, errors: ImportErrorsItem | None) -> ImportState:
     kept = [ImportRowError(row=int(e["row"]), column=str(e.get("column", "")), message=str(e["message"])) for e in (errors or {}).get("errors") or []]
     return ImportState(
         import_id=str(item["import_id"]),

@@ -225,3 +225,117 @@ class CalendarTokenItem(Keys, total=False):
 
     member_id: str
     created_at: str
+
+
+# --- 利用履歴 rows (GSI2 HISTORY#<member id>): a 商談申込 sent or received, an inquiry ---
+
+
+class HistoryFields(TypedDict, total=False):
+    """What the usage history (利用履歴) shows of an item under GSI2 HISTORY#<member id>."""
+
+    history_type: str
+    history_title: str
+    history_date: str
+    history_status: str
+    ref_id: str
+
+
+# --- 会員企業検索 and 商談申込 (store/directory.py) ---
+
+
+class DirectoryItem(Keys, total=False):
+    """`DIRECTORY#<company id>` / `COMPANY`, GSI1 DIRECTORY: which member a published company is."""
+
+    member_id: str
+    company_id: str
+    page_sha: str
+
+
+class ContactItem(Keys, HistoryFields, total=False):
+    """`MEMBER#<sender>` / `CONTACT#<id>`: a 商談申込 as sent (the recipient by id, never by address)."""
+
+    id: str
+    sender_id: str
+    recipient_id: str
+    company_id: str
+    subject: str
+    message: str
+    created_at: str
+    erased_at: str
+
+
+class ReceivedContactItem(Keys, HistoryFields, total=False):
+    """`MEMBER#<recipient>` / `CONTACT_IN#<id>`: the recipient's 利用履歴 row of a 商談申込."""
+
+    id: str
+    created_at: str
+
+
+# --- 会員CSV取込 (store/imports.py) ---
+
+
+class ImportItem(Keys, total=False):
+    """`IMPORT#<id>` / `IMPORT`, GSI1 IMPORTS: an import, its state and its counters."""
+
+    import_id: str
+    filename: str
+    size: int
+    status: str
+    created_by: str
+    created_at: str
+    updated_at: str
+    validate_requested_by: str
+    encoding: str
+    rows: int
+    valid: int
+    chunks: int
+    failed_message: str | None
+    run_at: str
+    run_by: str
+    send_invitations: bool
+    chunks_done: int
+    processed: int
+    created: int
+    updated: int
+    invited: int
+    error_count: int
+    finished_at: str
+
+
+class ImportErrorsItem(Keys, total=False):
+    """`IMPORT#<id>` / `ERRORS`: the first errors kept ({row, column, message}), how many in all, its version."""
+
+    errors: list[dict[str, Any]]
+    count: int
+    version: int
+
+
+class ImportRowItem(Keys, total=False):
+    """`IMPORT#<id>` / `ROW#<n>`: a row's outcome, written once."""
+
+    row: int
+    outcome: str
+    member_id: str
+    invited: bool
+    message: str
+    column: str
+    ttl_epoch: int
+
+
+class MemberNumberItem(Keys, total=False):
+    """`MEMBERNO#<会員番号>` / `MEMBERNO`: whose number it is."""
+
+    member_id: str
+
+
+# --- login limits (store/limits.py) ---
+
+
+class DeviceItem(Keys, total=False):
+    """`DEVICE#<cookie digest>` / `DEVICE`: a browser that logged in to the account before."""
+
+    account: str
+    member_id: str
+    created: int
+    expires: int
+    ttl_epoch: int
