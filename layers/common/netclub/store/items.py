@@ -339,3 +339,77 @@ class DeviceItem(Keys, total=False):
     created: int
     expires: int
     ttl_epoch: int
+
+
+# --- お問い合わせ (store/inquiries.py) ---
+
+
+class InquiryKindItem(Keys, total=False):
+    """`INQUIRY_KINDS` / `KIND#<id>`: a kind members can choose (and the department it belongs to)."""
+
+    id: str
+    name: str
+    description: str
+    sort_order: int
+    active: bool
+    department_id: str
+    created_at: str
+    updated_at: str
+
+
+class AttachmentItem(Keys, total=False):
+    """`ATTACHMENT#<id>` / `ATTACHMENT`: an upload; once claimed by an inquiry, its final key and no expiry."""
+
+    attachment_id: str
+    member_id: str
+    filename: str
+    content_type: str
+    size: int
+    upload_key: str
+    final_key: str
+    inquiry_id: str
+    created_at: str
+    created_epoch: int
+    ttl_epoch: int
+
+
+class InquiryItem(Keys, HistoryFields, total=False):
+    """`MEMBER#<id>` / `INQUIRY#<id>`, GSI1 INQUIRIES#<status>, GSI2 HISTORY#<member id>."""
+
+    id: str
+    member_id: str
+    receipt_no: str
+    kind_id: str
+    kind_name: str
+    content: str
+    attachments: list[dict[str, Any]]  # attachment_id, filename, size, content_type, key
+    attachments_deleted_at: str
+    status: str
+    replies: list[dict[str, Any]]  # body, replied_at, staff_id
+    company_name: str
+    user_name: str
+    created_at: str
+    updated_at: str
+    closed_at: str
+    erased_at: str
+
+
+class InquiryPointerItem(Keys, total=False):
+    """`INQUIRY#<id>` / `INQUIRY`: whose the inquiry is."""
+
+    member_id: str
+
+
+class InquiryKeyItem(Keys, total=False):
+    """`INQUIRY_KEY#<member id>#<key digest>` / `KEY`: the inquiry an Idempotency-Key made (24 hours)."""
+
+    inquiry_id: str
+    ttl_epoch: int
+
+
+class AttachmentRetentionItem(Keys, total=False):
+    """`RETENTION#attachments` / `<closed_at>#<inquiry id>`: a closed inquiry's attachments, due for deletion."""
+
+    member_id: str
+    inquiry_id: str
+    closed_at: str
