@@ -42,6 +42,11 @@ def every(kind: type[T], items: Iterable[Item]) -> list[T]:
     return cast("list[T]", list(items))
 
 
+def with_keys(item: T, keys: Keys) -> T:
+    """A copy of the item with these key attributes (PK, SK, GSI*): the typed boundary of a write's item."""
+    return cast("T", {**item, **keys})
+
+
 KEY_NAMES = frozenset(Keys.__annotations__)
 
 
@@ -413,3 +418,46 @@ class AttachmentRetentionItem(Keys, total=False):
     member_id: str
     inquiry_id: str
     closed_at: str
+
+
+# --- events, videos, notices (store/content.py) ---
+
+
+class EventItem(Keys, total=False):
+    """`EVENT#<id>` / `EVENT` (GSI2 EVENTS), and a copy per Tokyo month it touches: `EVENT#<id>` / `MONTH#<yyyy-mm>`."""
+
+    id: str
+    kind: str
+    rev: int
+    title: str
+    starts_at: str
+    ends_at: str
+    place: str
+    url: str
+    description: str
+
+
+class VideoItem(Keys, total=False):
+    """`VIDEO#<id>` / `VIDEO`, GSI1 VIDEOS."""
+
+    id: str
+    kind: str
+    title: str
+    description: str
+    url: str
+    thumbnail_url: str
+    duration_s: int
+    created_at: str
+
+
+class NoticeItem(Keys, total=False):
+    """`NOTICE#<id>` / `NOTICE`, GSI1 NOTICES."""
+
+    id: str
+    kind: str
+    title: str
+    body: str
+    published_at: str
+
+
+ContentItem = EventItem | VideoItem | NoticeItem
