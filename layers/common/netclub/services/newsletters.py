@@ -50,7 +50,7 @@ from netclub.services import audit
 from netclub.store import dynamo
 from netclub.store import newsletters as store
 from netclub.store import profiles as profile_store
-from netclub.store.items import MemberItem
+from netclub.store.items import MemberItem, NewsletterItem, unkeyed
 
 logger = Logger(service="netclub", child=True)
 
@@ -164,12 +164,12 @@ def backfill_index(restart: bool, remaining_ms: Callable[[], int]) -> dict[str, 
 # --- staff CRUD ----------------------------------------------------------------------------
 
 
-def _stats(item: dict[str, Any]) -> NewsletterStats:
+def _stats(item: NewsletterItem) -> NewsletterStats:
     raw = item.get("stats") or {}
     return NewsletterStats(**{k: int(raw.get(k, 0)) for k in NewsletterStats.model_fields})
 
 
-def _view(item: dict[str, Any], audience_now: int | None = None) -> Newsletter:
+def _view(item: NewsletterItem, audience_now: int | None = None) -> Newsletter:
     stats = _stats(item)
     return Newsletter(
         id=item["id"],
@@ -190,14 +190,14 @@ def _view(item: dict[str, Any], audience_now: int | None = None) -> Newsletter:
     )
 
 
-def _get(newsletter_id: str) -> dict[str, Any]:
+def _get(newsletter_id: str) -> NewsletterItem:
     item = store.get(newsletter_id)
     if not item:
         raise NotFound(NOT_FOUND)
     return item
 
 
-def _with_audience(item: dict[str, Any]) -> Newsletter:
+def _with_audience(item: NewsletterItem) -> Newsletter:
     return _view(item, len(audience(item["genres"])) if item["status"] in ("draft", "scheduled") else None)
 
 
@@ -216,7 +216,18 @@ def _empty_stats() -> dict[str, int]:
 
 def create(staff_id: str, body: NewsletterIn) -> Newsletter:
     at = clock.iso()
-    data = {"id": ids.new_id(), **body.model_dump(), "status": "draft", "created_at": at, "updated_at": at, "created_by": staff_id, "stats": _empty_stats()}
+    fields = body.model_dump()
+    data: NewsletterItem = {
+        "id": ids.new_id(),
+        "subject": fields["subject"],
+        "body": fields["body"],
+        "genres": fields["genres"],
+        "status": "draft",
+        "created_at": at,
+        "updated_at": at,
+        "created_by": staff_id,
+        "stats": _empty_stats(),
+    }
     dynamo.transact([store.create_op(data), audit.op(staff_id, "newsletter.create", f"newsletter:{data['id']}", {"genres": data["genres"]})])
     return _with_audience(data)
 
@@ -229,7 +240,14 @@ def update(staff_id: str, newsletter_id: str, body: NewsletterIn) -> Newsletter:
     item = _get(newsletter_id)
     if item["status"] != "draft":
         raise _not_draft()
-    data = {**{k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")}, **body.model_dump(), "updated_at": clock.iso()}
+    fields = body.model_dump()
+    data: NewsletterItem = {
+        **unkeyed(item, ("PK", "SK", "GSI1PK", "GSI1SK")),
+        "subject": fields["subject"],
+        "body": fields["body"],
+        "genres": fields["genres"],
+        "updated_at": clock.iso(),
+    }
     try:
         dynamo.transact([store.replace_draft_op(data), audit.op(staff_id, "newsletter.update", f"newsletter:{newsletter_id}")])
     except store.ConditionFailed:
@@ -260,7 +278,7 @@ def one_click_url(token: str) -> str:
     return f"{get_settings().need('frontend_url')}/api/unsubscribe?token={token}"
 
 
-def compose(item: dict[str, Any], token: str) -> tuple[str, str, list[dict[str, str]]]:
+def compose(item: NewsletterItem, token: str) -> tuple[str, str, list[dict[str, str]]]:
     """(subject, body with the 特定電子メール法 footer, the RFC 8058 headers) of one member's mail."""
     footer = (
         "\n\n──────────────────────────────\n"
@@ -316,7 +334,7 @@ def _held_ttl() -> int:
     return clock.epoch() + HELD_TTL_DAYS * 86400
 
 
-def _go(staff_id: str | None, item: dict[str, Any], expected: str) -> None:
+def _go(staff_id: str | None, item: NewsletterItem, expected: str) -> None:
     """The audience is written as the messages to queue (HELD#A<n>), then one transaction makes the newsletter
     `sending` with their count; then the messages are moved to the queue for PUMP_SECONDS. Whatever is left
     (a long list, SQS out, a crash) newsletter-dispatch moves on the next minute: nothing is lost or re-decided."""

@@ -461,3 +461,89 @@ class NoticeItem(Keys, total=False):
 
 
 ContentItem = EventItem | VideoItem | NoticeItem
+
+
+# --- メールマガジン (store/newsletters.py) ---
+
+
+class NewsletterItem(Keys, total=False):
+    """`NEWSLETTER#<id>` / `NEWSLETTER`, GSI1 NEWSLETTERS, GSI2 NEWSLETTERS#scheduled (by send_at) or NEWSLETTERS#held."""
+
+    id: str
+    subject: str
+    body: str
+    genres: list[str]
+    status: str
+    created_by: str
+    created_at: str
+    updated_at: str
+    send_at: str
+    sending_at: str
+    sent_at: str
+    paused_at: str
+    paused_reason: str
+    resumed_at: str
+    held: int  # messages still to queue
+    stats: dict[str, int]  # recipients, sent, failed, bounced, complained, unsubscribed, stuck, unknown, skipped, done (only ever ADDed)
+
+
+class HeldMessageItem(Keys, total=False):
+    """`NEWSLETTER#<id>` / `HELD#A<n>` (the audience at the send) or `HELD#P<id>` (held while paused): recipients to queue."""
+
+    member_ids: list[str]
+    ttl_epoch: int
+
+
+class StuckMessageItem(Keys, total=False):
+    """`NEWSLETTER#<id>` / `STUCK#<message id>`: a queue message given up at its last attempt (in the DLQ)."""
+
+    stuck_count: int
+    parked_at: str
+
+
+class RecipientItem(Keys, total=False):
+    """`NEWSLETTER#<id>` / `TO#<member id>`, GSI1 UNSUB#<token digest>: the per-recipient record, written before the send."""
+
+    member_id: str
+    newsletter_id: str
+    delivery: str  # claimed, then sent / failed / skipped / unknown
+    claimed_at: str
+    settled_at: str
+    ttl_epoch: int
+    bounced: str
+    complained: str
+
+
+class GenreMemberItem(Keys, total=False):
+    """`NEWSGENRE#<genre>` / `MEMBER#<member id>`: a subscriber of the genre."""
+
+    member_id: str
+    consented_at: str
+
+
+class ConsentItem(Keys, total=False):
+    """`MEMBER#<id>` / `NEWSCONSENT`: the member's mail magazine consent (特定電子メール法), each change appended."""
+
+    member_id: str
+    genres: list[str]
+    consented_at: str
+    withdrawn_at: str
+    updated_at: str
+    history: list[dict[str, Any]]  # at, via, genres
+
+
+class SuppressedItem(Keys, total=False):
+    """`SUPPRESSED#<address>` / `SUPPRESSED`: an address that bounced permanently or complained."""
+
+    reason: str
+    suppressed_at: str
+    updated_at: str
+
+
+class MaintenanceItem(Keys, total=False):
+    """`MAINT#<job>` / `STATE`: a one-off maintenance job's progress."""
+
+    members: int
+    cursor: dict[str, Any]
+    updated_at: str
+    done_at: str
