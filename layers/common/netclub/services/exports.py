@@ -40,7 +40,7 @@ from netclub.store import accounts, dynamo
 from netclub.store import exports as store
 from netclub.store import reservations as reservation_store
 from netclub.store.dynamo import ConditionFailed
-from netclub.store.items import ExportItem, MemberItem
+from netclub.store.items import ExportItem, HolderItem, MemberItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -138,11 +138,11 @@ def attendee_rows(offering_id: str) -> list[list[Any]] | None:
     slot_of = {s["id"]: s for s in slots}
     members = {str(m["member_id"]): m for m in accounts.members_by_id(sorted({str(h["member_id"]) for h in live}))}
 
-    def when(holder: dict[str, Any]) -> str:
+    def when(holder: HolderItem) -> str:
         slot = slot_of.get(str(holder.get("slot_id") or ""))
         return f"{slot['date']} {slot['start_time']}〜{slot['end_time']}" if slot else ""
 
-    def order(holder: dict[str, Any]) -> tuple[str, str]:
+    def order(holder: HolderItem) -> tuple[str, str]:
         slot = slot_of.get(str(holder.get("slot_id") or ""))
         return ((f"{slot['date']} {slot['start_time']}") if slot else "~", str(holder.get("created_at")))
 

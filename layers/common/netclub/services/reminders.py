@@ -26,8 +26,8 @@ from netclub.mail.templates import render
 from netclub.services import calendar
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import reservations as store
-from netclub.store.dynamo import ConditionFailed, Item
-from netclub.store.items import OutboxItem
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import HolderItem, OfferingItem, OutboxItem, SlotItem
 
 logger = Logger(service="netclub", child=True)
 LISTED = ("confirmed", "won")
@@ -38,7 +38,7 @@ def run(today: str | None = None) -> dict[str, int]:
     """Remind the reservations of the day after `today` (Tokyo; default: now). Counts, never raises for one reservation."""
     day = (date.fromisoformat(today or clock.today_jst()) + timedelta(days=1)).isoformat()
     now = clock.iso()
-    slots: dict[str, dict[str, Item]] = defaultdict(dict)
+    slots: dict[str, dict[str, SlotItem]] = defaultdict(dict)
     for slot in store.slots_on(day):
         if str(slot.get("starts_at", "")) > now:
             slots[str(slot["offering_id"])][str(slot["id"])] = slot
@@ -58,7 +58,7 @@ def run(today: str | None = None) -> dict[str, int]:
     return counts
 
 
-def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str:
+def _remind(offering: OfferingItem, holder: HolderItem, slot: SlotItem, day: str, now: str) -> str:
     member = accounts.get_member(str(holder["member_id"]))
     if not member or not member.get("email"):
         return "gone"

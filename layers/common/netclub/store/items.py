@@ -9,7 +9,7 @@ the services build an item before the store adds its keys, and a projection (Bat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypedDict, TypeVar, cast, overload
+from typing import Any, TypedDict, TypeVar, cast
 
 from netclub.store.dynamo import Item
 
@@ -28,13 +28,14 @@ class Keys(TypedDict, total=False):
 T = TypeVar("T", bound=Mapping[str, object])
 
 
-@overload
-def one(kind: type[T], item: Item) -> T: ...
-@overload
-def one(kind: type[T], item: Item | None) -> T | None: ...
 def one(kind: type[T], item: Item | None) -> T | None:
-    """A stored item (or None) as its kind's type: the typed boundary of a read."""
+    """A stored item (or None: not found) as its kind's type: the typed boundary of a read."""
     return cast("T | None", item)
+
+
+def the(kind: type[T], item: Item) -> T:
+    """A stored item as its kind's type (`one`, for an item that is there)."""
+    return cast("T", item)
 
 
 def every(kind: type[T], items: Iterable[Item]) -> list[T]:
@@ -243,6 +244,10 @@ class HistoryFields(TypedDict, total=False):
     history_date: str
     history_status: str
     ref_id: str
+
+
+class HistoryItem(Keys, HistoryFields, total=False):
+    """Any item under GSI2 HISTORY#<member id>, as the usage history reads it."""
 
 
 # --- 会員企業検索 and 商談申込 (store/directory.py) ---
@@ -547,3 +552,98 @@ class MaintenanceItem(Keys, total=False):
     cursor: dict[str, Any]
     updated_at: str
     done_at: str
+
+
+# --- セミナー / 専門家カウンセリング: offerings, slots, reservations (store/reservations.py) ---
+
+
+class OfferingItem(Keys, total=False):
+    """`OFFERING#<id>` / `META`, GSI1 OFFERINGS / <apply_until>#<id>: a seminar or a counselling offer."""
+
+    id: str
+    kind: str
+    title: str
+    description: str
+    apply_until: str
+    closing_at: str  # a staff delete under way
+    lottery_status: str  # counselling: drawing, then drawn
+    lottery_seed: int
+    lottery_started_at: str
+    lottery_by: str
+    lottery_at: str
+
+
+class SlotItem(Keys, total=False):
+    """`OFFERING#<id>` / `SLOT#<id>`, GSI2 SLOTMONTH#<yyyy-mm> / <date>#<starts_at>#<offering id>#<slot id>."""
+
+    id: str
+    offering_id: str
+    date: str
+    start_time: str
+    end_time: str
+    starts_at: str
+    place: str
+    capacity: int
+    seats_left: int
+    waitlist_seq: int  # the last number given to a waiting reservation
+    waitlist_count: int  # how many wait now
+    closing_at: str
+
+
+class ReservationItem(Keys, HistoryFields, total=False):
+    """`RES#<id>` / `RES`, GSI1 RESERVATIONS#<member id>; once attended GSI2 HISTORY#<member id> (利用履歴)."""
+
+    id: str
+    member_id: str
+    offering_id: str
+    offering_title: str
+    kind: str
+    status: str
+    slot_id: str | None
+    slot: dict[str, Any] | None  # the slot as it was when booked (a snapshot)
+    preferences: list[str]
+    preference_snapshots: list[dict[str, Any]]
+    note: str
+    request_key: str  # the digest of its Idempotency-Key
+    waitlist_seq: int
+    apply_until: str
+    created_at: str
+    updated_at: str
+    promoted_at: str
+    cancelled_at: str
+    attended_at: str
+    erased_at: str
+
+
+class HolderItem(Keys, total=False):
+    """`OFFERING#<id>` / `HOLDER#<member id>`: the member's live reservation of the offering (a snapshot for the staff
+    list and the lottery); `CANCELLED#<reservation id>` keeps one of a cancelled reservation."""
+
+    reservation_id: str
+    member_id: str
+    company_name: str
+    user_name: str
+    status: str
+    slot_id: str | None
+    preferences: list[str]
+    note: str
+    created_at: str
+    cancelled_at: str
+    erased_at: str
+
+
+class WaitItem(Keys, total=False):
+    """`OFFERING#<id>` / `WAIT#<slot id>#<seq>`: a reservation waiting for a seat of the slot (キャンセル待ち)."""
+
+    seq: int
+    reservation_id: str
+    member_id: str
+    created_at: str
+
+
+class ReminderItem(Keys, total=False):
+    """`RES#<id>` / `REMINDED#<date>`: the day-before mail of the reservation for that slot day was written."""
+
+    reminded_at: str
+    slot_id: str
+    ttl_epoch: int

@@ -38,6 +38,7 @@ from netclub.store.items import (
     StuckMessageItem,
     every,
     one,
+    the,
     with_keys,
 )
 
@@ -281,7 +282,7 @@ def claim(newsletter_id: str, member_id: str, token_digest: str, at: str, ttl_ep
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return one(RecipientItem, dynamo.deserialize(exc.response.get("Item") or {})) or {"delivery": "claimed"}
+            return the(RecipientItem, dynamo.deserialize(exc.response.get("Item") or {})) or {"delivery": "claimed"}
         raise
     del answer
     return None
@@ -329,7 +330,7 @@ def release(newsletter_id: str, member_id: str) -> None:
 
 def recipient_of_token(token_digest: str) -> RecipientItem | None:
     items, _ = dynamo.query(keys.unsubscribe_gsi1pk(token_digest), index="GSI1", limit=1)
-    return one(RecipientItem, items[0]) if items else None
+    return the(RecipientItem, items[0]) if items else None
 
 
 def members(member_ids: list[str]) -> list[MemberItem]:
