@@ -7,12 +7,14 @@ only here, never by the deployed functions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from netclub import clock, ids
 from netclub.config import local_accounts, local_staff_totp_secret
 from netclub.services import passwords
 from netclub.store import accounts
 from netclub.store import staff as staff_store
+from netclub.store.items import MemberItem
 
 DEMO_PROFILE = {
     "corporate_type": "corporation",
@@ -62,7 +64,7 @@ DEMO_PROFILE = {
 }
 
 
-def _member(email: str, password: str, role: str, company: str, user: str, profile: dict[str, object]) -> dict[str, object]:
+def _member(email: str, password: str, role: str, company: str, user: str, profile: dict[str, Any]) -> MemberItem:
     now = clock.iso()
     return {
         "member_id": ids.new_id(),
@@ -79,7 +81,7 @@ def _member(email: str, password: str, role: str, company: str, user: str, profi
     }
 
 
-def _listing(member: dict[str, object]) -> list[dict[str, object]]:
+def _listing(member: MemberItem) -> list[dict[str, Any]]:
     """A published member's company_id and directory item, as the portal's own writes make them."""
     from netclub.services import directory
 

@@ -4,11 +4,10 @@ search index built at the end of seeding, so that searches work as soon as `make
 
 from __future__ import annotations
 
-from typing import Any
-
 from netclub import clock, ids
 from netclub.services import directory, passwords
 from netclub.store import accounts
+from netclub.store.items import MemberItem
 
 from local.directory_data import companies
 
@@ -21,7 +20,7 @@ def seed(count: int = DEMO_COMPANIES) -> int:
     for n, profile in enumerate(companies(count)):
         email = f"company{n + 1}@directory.example"
         now = clock.iso()
-        member: dict[str, Any] = {
+        member: MemberItem = {
             "member_id": ids.new_id(),
             "email": email,
             "role": "member",

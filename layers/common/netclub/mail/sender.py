@@ -27,6 +27,7 @@ from netclub.aws import client, error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.mail.templates import render
 from netclub.store import outbox
+from netclub.store.items import OutboxItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -113,7 +114,7 @@ def send(to: str, template: str, *, about: str = "", reply_to: str | None = None
 # --- mails written to the outbox in the transaction of what they are about, sent after its commit ---
 
 
-def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: str, reply_to: str | None = None) -> dict[str, Any]:
+def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: str, reply_to: str | None = None) -> OutboxItem:
     """A mail for the outbox before its first send (attempts 0: mail_retry leaves it to its writer for a while).
     `reply_to` (a relayed 商談申込's sender) is kept with it, so a retry sets the same Reply-To."""
     return {
@@ -130,14 +131,14 @@ def kept_mail(to: str, subject: str, body: str, template: str, about: str, at: s
     }
 
 
-def compose(to: str, template: str, *, about: str, reply_to: str | None = None, created_at: str | None = None, **context: object) -> dict[str, Any]:
+def compose(to: str, template: str, *, about: str, reply_to: str | None = None, created_at: str | None = None, **context: object) -> OutboxItem:
     """The template rendered into a mail for the outbox (kept_mail): written with its cause, then `send_kept`.
     `about` names what it is about without personal data ("reservation:<id>", "member:<id>")."""
     subject, body = render(template, **context)
     return kept_mail(to, subject, body, template, about, created_at or clock.iso(), reply_to)
 
 
-def send_kept(mail: dict[str, Any]) -> bool:
+def send_kept(mail: OutboxItem) -> bool:
     """A committed outbox mail, now: out of the outbox when SES took it (True), else left there with the attempt
     for the scheduled retry (False). A sent mail whose entry could not be removed may go out once more: a
     duplicate beats a lost mail."""
@@ -160,7 +161,7 @@ def send_kept(mail: dict[str, Any]) -> bool:
     return True
 
 
-def drop_kept(mail: dict[str, Any]) -> None:
+def drop_kept(mail: OutboxItem) -> None:
     """A committed outbox mail that is not to go out after all (a cap reached after the commit): out of the
     outbox. If AWS refuses that, the retry sends it: one mail more than the cap, never an error."""
     try:
@@ -169,7 +170,7 @@ def drop_kept(mail: dict[str, Any]) -> None:
         logger.warning("capped mail still in the outbox", extra={"mail_id": mail["id"], "template": mail["template"], "error": failure_name(exc)})
 
 
-def send_all_kept(mails: list[dict[str, Any]]) -> bool:
+def send_all_kept(mails: list[OutboxItem]) -> bool:
     """The committed outbox mails of one action, in order. Once SES refused one, the rest are not tried: they
     wait in the outbox for the retry (the request does not wait for SES again). True when all went out."""
     return all(send_kept(mail) for mail in mails)  # all() stops at the first refusal

@@ -7,9 +7,10 @@ from typing import Any
 from netclub import clock, ids
 from netclub.cursor import decode, encode
 from netclub.store import audit as audit_store
+from netclub.store.items import AuditItem, unkeyed
 
 
-def entry(actor_id: str, action: str, target: str, detail: dict[str, Any] | None = None) -> dict[str, Any]:
+def entry(actor_id: str, action: str, target: str, detail: dict[str, Any] | None = None) -> AuditItem:
     return {"id": ids.new_id(), "at": clock.iso(), "actor_id": actor_id, "action": action, "target": target, "detail": detail or {}}
 
 
@@ -33,14 +34,14 @@ def _months_back(start: str, count: int) -> list[str]:
     return months
 
 
-def page(limit: int = 50, cursor: str | None = None, months: int = 24) -> tuple[list[dict[str, Any]], str | None]:
+def page(limit: int = 50, cursor: str | None = None, months: int = 24) -> tuple[list[AuditItem], str | None]:
     """Newest first across monthly partitions; the cursor carries the month and the Query position."""
     state = decode(cursor) or {"m": clock.iso()[:7], "k": None}
-    items: list[dict[str, Any]] = []
+    items: list[AuditItem] = []
     start = state.get("k")
     for month in _months_back(str(state.get("m", clock.iso()[:7]))[:7], months):
         found, start = audit_store.month_page(month, limit - len(items), start)
-        items.extend({k: v for k, v in i.items() if k not in ("PK", "SK")} for i in found)
+        items.extend(unkeyed(i, ("PK", "SK")) for i in found)
         if start:
             return items, encode({"m": month, "k": start})
         if len(items) >= limit:

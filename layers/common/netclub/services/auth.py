@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ class LoggedIn:
 DISABLED_MESSAGE = "このアカウントは停止されています。管理者にお問い合わせください。"
 
 
-def me_of(member: dict[str, Any]) -> Me:
+def me_of(member: Mapping[str, Any]) -> Me:
     return Me(
         member_id=member["member_id"],
         email=member["email"],
@@ -70,7 +71,7 @@ def login(request: LoginRequest, source_ip: str, device_token: str | None = None
                 account = accounts.get_member(member_id, consistent=True) or {}
                 challenge = mfa.challenge(account)
                 dynamo.transact([*checks, *settle, *challenge.operations])
-                return LoggedIn(me=None, session=None, device_token=new_device, challenge=MfaChallenge(mfa=challenge.state, mfa_token=challenge.token))  # type: ignore[arg-type]
+                return LoggedIn(me=None, session=None, device_token=new_device, challenge=MfaChallenge(mfa=challenge.state, mfa_token=challenge.token))
             session = sessions.create(member_id, member.get("role", "member"), also=[*checks, *settle])
             return LoggedIn(me=me_of(member), session=session, device_token=new_device)
         except ConditionFailed as exc:

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +32,8 @@ from netclub.services import content
 from netclub.store import calendar as feeds
 from netclub.store import dynamo
 from netclub.store import reservations as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import CalendarFeedItem, ReservationItem, SlotItem
 
 PRODID = "-//Net Club My Portal//企業Myポータル//JA"
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -76,7 +78,7 @@ def _calendar(name: str) -> Component:
     return cal.text("X-WR-CALNAME", name).text("X-WR-TIMEZONE", "Asia/Tokyo")
 
 
-def reservation_event(res: Item, slot: Item) -> Component:
+def reservation_event(res: Mapping[str, Any], slot: Mapping[str, Any]) -> Component:
     """One VEVENT of a reservation on its slot (the slot as it is now: staff may have moved it)."""
     event = Component("VEVENT").text("UID", reservation_uid(res["id"])).utc("DTSTAMP", clock.now())
     event.time("DTSTART", _at(slot["date"], slot["start_time"])).time("DTEND", _at(slot["date"], slot["end_time"]))
@@ -91,7 +93,7 @@ def reservation_event(res: Item, slot: Item) -> Component:
     return event.add(alarm.raw("TRIGGER", duration(timedelta(days=-1))))
 
 
-def _slot_of(res: Item) -> Item | None:
+def _slot_of(res: ReservationItem) -> Mapping[str, Any] | None:
     """The live slot of a reservation with a seat, else its snapshot (a slot staff deleted meanwhile)."""
     slot_id = res.get("slot_id")
     if not slot_id:
@@ -112,6 +114,7 @@ def reservation_ics(member_id: str, reservation_id: str) -> tuple[str, str]:
         res, live = store.get_reservation(reservation_id, consistent=True), None
     if not res or res.get("member_id") != member_id or res.get("status") not in LISTED:
         raise NotFound(NOT_FOUND)  # another member's reservation answers exactly like a missing one
+    slot: Mapping[str, Any] | None
     if named and res["offering_id"] == named[0] and res.get("slot_id") == named[1]:
         slot = live or res.get("slot")  # as _slot_of
     else:
@@ -143,7 +146,7 @@ def _url(token: str) -> CalendarFeed:
     return CalendarFeed(url=f"{portal_url()}/api/calendar/{token}.ics")
 
 
-def _issue(member_id: str, previous: Item | None) -> CalendarFeed:
+def _issue(member_id: str, previous: CalendarFeedItem | None) -> CalendarFeed:
     nonce = secrets.token_urlsafe(16)
     token = _token(member_id, nonce)
     dynamo.transact(feeds.issue_ops(member_id, nonce, ids.digest(token), clock.iso(), previous))
@@ -191,17 +194,17 @@ def feed_ics(name: str) -> str:
         raise NotFound(FEED_NOT_FOUND)
     since = (date.fromisoformat(clock.today_jst()) - timedelta(days=FEED_PAST_DAYS)).isoformat()
     listed = [r for r in _all_reservations(member_id) if r.get("status") in LISTED and r.get("slot_id")]
-    slots = _slots({(r["offering_id"], r["slot_id"]) for r in listed})
+    slots = _slots({(r["offering_id"], str(r["slot_id"])) for r in listed})
     cal = _calendar("企業Myポータル ご予約")
     for res in sorted(listed, key=lambda r: r["id"]):
-        slot = slots.get((res["offering_id"], res["slot_id"])) or res.get("slot")
+        slot = slots.get((res["offering_id"], str(res["slot_id"]))) or res.get("slot")
         if slot and str(slot["date"]) >= since:
             cal.add(reservation_event(res, slot))
     return write(cal)
 
 
-def _all_reservations(member_id: str) -> list[Item]:
-    found: list[Item] = []
+def _all_reservations(member_id: str) -> list[ReservationItem]:
+    found: list[ReservationItem] = []
     start: dict[str, Any] | None = None
     while True:
         page, start = store.reservations_of(member_id, 100, start)
@@ -210,7 +213,7 @@ def _all_reservations(member_id: str) -> list[Item]:
             return found
 
 
-def _slots(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+def _slots(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], SlotItem]:
     if not pairs:
         return {}
     items = store.slots_by_key(sorted(pairs))

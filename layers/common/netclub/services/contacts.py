@@ -18,6 +18,7 @@ from netclub.services import audit
 from netclub.services.directory import NOT_FOUND, is_published
 from netclub.store import accounts, limits, outbox
 from netclub.store import directory as directory_store
+from netclub.store.items import ContactItem, ReceivedContactItem
 
 CONTACTS_PER_DAY = 10  # per sending member, the day in Asia/Tokyo
 CONTACT_SCOPE = "business-contact"  # the LIMIT# counter of store/limits.py
@@ -80,7 +81,7 @@ def _contact(sender_id: str, company_id: str, request: ContactRequest, key: str 
     sender_company = str(sender.get("company_name") or (sender.get("profile") or {}).get("company_name") or "")
     recipient_company = str(recipient.get("company_name") or (recipient.get("profile") or {}).get("company_name") or "")
     day, left = _jst_day()
-    sent = {
+    sent: ContactItem = {
         "id": contact_id,
         "sender_id": sender_id,
         "recipient_id": recipient["member_id"],
@@ -94,7 +95,7 @@ def _contact(sender_id: str, company_id: str, request: ContactRequest, key: str 
         "history_status": "sent",
         "ref_id": contact_id,
     }
-    received = {
+    received: ReceivedContactItem = {
         "id": contact_id,
         "created_at": now,
         "history_type": "business_contact",

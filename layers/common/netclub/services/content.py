@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from netclub.services import audit
 from netclub.store import content as store
 from netclub.store import dynamo
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ContentItem, EventItem, NoticeItem, VideoItem
 
 MAX_RANGE_DAYS = 366
 MAX_EVENT_DAYS = 366  # at most 13 month copies: an event write stays one small transaction
@@ -88,11 +90,11 @@ def admin_events(cursor: str | None, limit: int = 50) -> AdminEventList:
     return AdminEventList(items=[Event(**_fields(Event, i)) for i in found], next_cursor=encode(last))
 
 
-def _fields(model: type, item: dict[str, Any]) -> dict[str, Any]:
+def _fields(model: type, item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: item.get(k) for k in model.model_fields if k in item}  # type: ignore[attr-defined]
 
 
-def _event_data(event_id: str, body: EventIn) -> dict[str, Any]:
+def _event_data(event_id: str, body: EventIn) -> EventItem:
     if body.ends_at - body.starts_at > timedelta(days=MAX_EVENT_DAYS):
         raise invalid("ends_at", f"開催期間は{MAX_EVENT_DAYS}日以内で指定してください。")
     return {
@@ -126,11 +128,20 @@ def admin_notices(cursor: str | None, limit: int = 20) -> AdminNoticeList:
     return AdminNoticeList(items=items, next_cursor=encode(last))
 
 
-def _video_data(video_id: str, body: VideoIn, created_at: str) -> dict[str, Any]:
-    return {**body.model_dump(), "id": video_id, "created_at": created_at}
+def _video_data(video_id: str, body: VideoIn, created_at: str) -> VideoItem:
+    fields = body.model_dump()
+    return VideoItem(
+        title=fields["title"],
+        description=fields["description"],
+        url=fields["url"],
+        thumbnail_url=fields["thumbnail_url"],
+        duration_s=fields["duration_s"],
+        id=video_id,
+        created_at=created_at,
+    )
 
 
-def _notice_data(notice_id: str, body: NoticeIn, current: str | None = None) -> dict[str, Any]:
+def _notice_data(notice_id: str, body: NoticeIn, current: str | None = None) -> NoticeItem:
     published = clock.iso(body.published_at) if body.published_at else (current or clock.iso())
     return {"id": notice_id, "title": body.title, "body": body.body, "published_at": published}
 
@@ -138,7 +149,7 @@ def _notice_data(notice_id: str, body: NoticeIn, current: str | None = None) -> 
 # --- staff writes (each one transaction with its audit entry) ---------------------------
 
 
-def _save(staff_id: str, kind: store.Kind, data: dict[str, Any], *, create: bool) -> None:
+def _save(staff_id: str, kind: store.Kind, data: ContentItem, *, create: bool) -> None:
     action = f"{kind}.{'create' if create else 'update'}"
     try:
         dynamo.transact([store.put_op(kind, data, create=create), audit.op(staff_id, action, f"{kind}:{data['id']}", {"title": data.get("title", "")})])

@@ -15,6 +15,7 @@ from netclub.services import audit
 from netclub.store import inquiries as inquiry_store
 from netclub.store import staff as store
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import DepartmentItem, unkeyed
 
 
 def _view(item: Mapping[str, object]) -> Department:
@@ -40,7 +41,7 @@ def checked_ids(department_ids: Iterable[str], field: str = "departments") -> li
 
 def create(actor_id: str, actor_name: str, request: DepartmentInput) -> Department:
     now = clock.iso()
-    department = {"id": ids.new_id(), "name": request.name, "created_at": now, "updated_at": now}
+    department: DepartmentItem = {"id": ids.new_id(), "name": request.name, "created_at": now, "updated_at": now}
     entry = audit.op(actor_id, "department.create", f"department:{department['id']}", {"actor_name": actor_name, "name": request.name})
     store.transact([store.put_department_op(department, create=True), entry])
     return _view(department)
@@ -50,7 +51,7 @@ def update(actor_id: str, actor_name: str, department_id: str, request: Departme
     current = store.get_department(department_id)
     if not current:
         raise NotFound("担当部署が見つかりません。")
-    department = {**{k: v for k, v in current.items() if k not in ("PK", "SK")}, "name": request.name, "updated_at": clock.iso()}
+    department: DepartmentItem = {**unkeyed(current, ("PK", "SK")), "name": request.name, "updated_at": clock.iso()}
     entry = audit.op(actor_id, "department.update", f"department:{department_id}", {"actor_name": actor_name, "name": request.name})
     try:
         store.transact([store.put_department_op(department, create=False), entry])

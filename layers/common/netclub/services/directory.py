@@ -27,6 +27,7 @@ from netclub.services import industries
 from netclub.services.directory_index import Company, Index, company_from
 from netclub.store import accounts
 from netclub.store import directory as directory_store
+from netclub.store.items import MemberItem
 
 SUMMARY_LENGTH = 120
 logger = Logger(service="netclub", child=True)
@@ -34,7 +35,7 @@ _PREFECTURE = re.compile(r"^\s*(東京都|北海道|京都府|大阪府|[^\s都�
 _CITY = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区町村])")
 
 
-def is_published(member: dict[str, Any]) -> bool:
+def is_published(member: MemberItem) -> bool:
     return member.get("status") == "active" and member.get("role", "member") == "member" and bool((member.get("profile") or {}).get("publish_company_info"))
 
 
@@ -124,7 +125,7 @@ def new_company_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def listing(member_after: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]]]:
+def listing(member_after: MemberItem) -> tuple[str | None, list[dict[str, Any]]]:
     """For a write that leaves the member as `member_after`: the company_id to keep on the member
     item (a new one the first time the company is published; None: nothing to set) and the
     directory item's operation for the same transaction (put when published, else delete)."""

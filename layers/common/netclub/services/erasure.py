@@ -28,7 +28,8 @@ from netclub.store import accounts, dynamo
 from netclub.store import directory as directory_store
 from netclub.store import inquiries as inquiry_store
 from netclub.store import reservations as reservation_store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ReservationItem
 
 logger = Logger(service="netclub", child=True)
 ERASED = "（削除請求により削除）"
@@ -86,8 +87,8 @@ def erase(member_id: str, actor_id: str, detail: dict[str, Any]) -> ErasureResul
     return ErasureResult(member_id=member_id, status="erased", **counts)
 
 
-def _reservations(member_id: str) -> list[Item]:
-    found: list[Item] = []
+def _reservations(member_id: str) -> list[ReservationItem]:
+    found: list[ReservationItem] = []
     start: dict[str, Any] | None = None
     while True:
         page, start = reservation_store.reservations_of(member_id, 100, start)

@@ -25,7 +25,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +39,8 @@ from netclub.services import audit
 from netclub.store import accounts, dynamo
 from netclub.store import exports as store
 from netclub.store import reservations as reservation_store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ExportItem, HolderItem, MemberItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -91,7 +92,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return out.getvalue()
 
 
-def _member_row(member: dict[str, Any]) -> list[Any]:
+def _member_row(member: Mapping[str, Any]) -> list[Any]:
     profile = member.get("profile") or {}
     user = profile.get("user") or {}
     staff_fields = member.get("staff_fields") or profile.get("staff_fields") or {}
@@ -108,7 +109,7 @@ def _member_row(member: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _wants(member: dict[str, Any], service: Service | None) -> bool:
+def _wants(member: MemberItem, service: str | None) -> bool:
     if member.get("role", "member") != "member":
         return False
     if service is None:
@@ -116,7 +117,7 @@ def _wants(member: dict[str, Any], service: Service | None) -> bool:
     return bool(((member.get("profile") or {}).get("subscriptions") or {}).get(service))
 
 
-def member_rows(service: Service | None) -> list[list[Any]]:
+def member_rows(service: str | None) -> list[list[Any]]:
     """The rows of the active members who asked for `service` (every active member when None), by 会員番号,
     read a Query page at a time (only the rows are kept)."""
     rows: list[tuple[str, str, list[Any]]] = []
@@ -137,11 +138,11 @@ def attendee_rows(offering_id: str) -> list[list[Any]] | None:
     slot_of = {s["id"]: s for s in slots}
     members = {str(m["member_id"]): m for m in accounts.members_by_id(sorted({str(h["member_id"]) for h in live}))}
 
-    def when(holder: dict[str, Any]) -> str:
+    def when(holder: HolderItem) -> str:
         slot = slot_of.get(str(holder.get("slot_id") or ""))
         return f"{slot['date']} {slot['start_time']}〜{slot['end_time']}" if slot else ""
 
-    def order(holder: dict[str, Any]) -> tuple[str, str]:
+    def order(holder: HolderItem) -> tuple[str, str]:
         slot = slot_of.get(str(holder.get("slot_id") or ""))
         return ((f"{slot['date']} {slot['start_time']}") if slot else "~", str(holder.get("created_at")))
 
@@ -184,7 +185,7 @@ def start(staff_id: str, request: ExportCreate) -> ExportJob:
         action, target, subject = "members.export", f"members:{request.service or 'active'}", request.service or ""
     export_id = ids.new_id()
     at = clock.iso()
-    job: dict[str, Any] = {
+    job: ExportItem = {
         "export_id": export_id,
         "kind": request.kind,
         "service": request.service if request.kind == "members" else None,
@@ -208,11 +209,11 @@ def start(staff_id: str, request: ExportCreate) -> ExportJob:
     return _state(job)
 
 
-def _age(job: Item) -> float:
+def _age(job: ExportItem) -> float:
     return (clock.now() - datetime.fromisoformat(str(job["created_at"]))).total_seconds()
 
 
-def _state(job: Item) -> ExportJob:
+def _state(job: ExportItem) -> ExportJob:
     status = str(job["status"])
     answer: dict[str, Any] = {}
     if status in ("queued", "running") and _age(job) > STALE_SECONDS:
@@ -232,7 +233,7 @@ def _state(job: Item) -> ExportJob:
         kind=job["kind"],
         service=job.get("service"),
         offering_id=job.get("offering_id"),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         filename=str(job["filename"]),
         rows=int(job["rows"]) if job.get("rows") is not None else None,
         size=int(job["size"]) if job.get("size") is not None else None,

@@ -30,6 +30,7 @@ from netclub.services.departments import Desk
 from netclub.store import accounts, outbox
 from netclub.store import inquiries as store
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import InquiryItem, InquiryKindItem, MemberItem, unkeyed
 
 MAX_CONTENT = 800
 DOWNLOAD_EXPIRES_SECONDS = 300
@@ -51,11 +52,11 @@ def count_characters(text: str) -> int:
 # --- kinds --------------------------------------------------------------------------------
 
 
-def _kind_admin(item: dict[str, Any]) -> InquiryKindAdmin:
+def _kind_admin(item: InquiryKindItem) -> InquiryKindAdmin:
     return InquiryKindAdmin.model_validate(item)
 
 
-def _sorted_kinds() -> list[dict[str, Any]]:
+def _sorted_kinds() -> list[InquiryKindItem]:
     return sorted(store.list_kinds(), key=lambda k: (int(k.get("sort_order", 0)), k.get("created_at", ""), k["id"]))
 
 
@@ -67,9 +68,9 @@ def staff_kinds() -> InquiryKindAdminList:
     return InquiryKindAdminList(items=[_kind_admin(k) for k in _sorted_kinds()])
 
 
-def _kind_fields(request: InquiryKindInput) -> dict[str, Any]:
+def _kind_fields(request: InquiryKindInput) -> InquiryKindItem:
     """The kind's fields; its department must exist (none: every staff member's)."""
-    fields = request.model_dump(exclude={"department_id"})
+    fields = InquiryKindItem(name=request.name, description=request.description, sort_order=request.sort_order, active=request.active)
     if request.department_id:
         fields["department_id"] = departments.checked_ids([request.department_id], field="department_id")[0]
     return fields
@@ -77,7 +78,7 @@ def _kind_fields(request: InquiryKindInput) -> dict[str, Any]:
 
 def create_kind(staff_id: str, request: InquiryKindInput) -> InquiryKindAdmin:
     now = clock.iso()
-    kind = {"id": ids.new_id(), **_kind_fields(request), "created_at": now, "updated_at": now}
+    kind: InquiryKindItem = {"id": ids.new_id(), **_kind_fields(request), "created_at": now, "updated_at": now}
     store.transact([store.put_kind_op(kind, create=True), audit.op(staff_id, "inquiry_kind.create", f"inquiry_kind:{kind['id']}", {"name": kind["name"]})])
     return _kind_admin(kind)
 
@@ -86,7 +87,7 @@ def update_kind(staff_id: str, kind_id: str, request: InquiryKindInput) -> Inqui
     current = store.get_kind(kind_id)
     if not current:
         raise NotFound("お問い合わせの種類が見つかりません。")
-    kind = {**{k: v for k, v in current.items() if k not in ("PK", "SK", "department_id")}, **_kind_fields(request), "updated_at": clock.iso()}
+    kind: InquiryKindItem = {**unkeyed(current, ("PK", "SK", "department_id")), **_kind_fields(request), "updated_at": clock.iso()}
     try:
         store.transact([store.put_kind_op(kind, create=False), audit.op(staff_id, "inquiry_kind.update", f"inquiry_kind:{kind_id}", {"name": kind["name"]})])
     except ConditionFailed:
@@ -105,7 +106,7 @@ def delete_kind(staff_id: str, kind_id: str) -> None:
 # --- the member's inquiries ---------------------------------------------------------------
 
 
-def _inquiry(item: dict[str, Any]) -> Inquiry:
+def _inquiry(item: InquiryItem) -> Inquiry:
     return Inquiry.model_validate(item)
 
 
@@ -113,7 +114,7 @@ def _receipt_no(inquiry_id: str) -> str:
     return f"Q{clock.today_jst().replace('-', '')}-{inquiry_id[-6:].upper()}"
 
 
-def _check_request(request: InquiryRequest) -> dict[str, Any]:
+def _check_request(request: InquiryRequest) -> InquiryKindItem:
     errors: list[FieldError] = []
     kind = store.get_kind(request.kind_id)
     if not kind or not kind.get("active", True):
@@ -166,7 +167,7 @@ def _submit(member_id: str, request: InquiryRequest, key: str | None = None) -> 
         copied.append(target)
         claims.append(store.claim_attachment_op(item.attachment_id, member_id, inquiry_id, target))
         infos.append({**item.info(), "key": target})
-    inquiry = {
+    inquiry: InquiryItem = {
         "id": inquiry_id,
         "member_id": member_id,
         "receipt_no": _receipt_no(inquiry_id),
@@ -241,7 +242,7 @@ def member_get(member_id: str, inquiry_id: str) -> Inquiry:
 # Each call takes the staff member's Desk (services/departments.py): which kinds' inquiries they may see.
 
 
-def _load(inquiry_id: str, desk: Desk) -> dict[str, Any]:
+def _load(inquiry_id: str, desk: Desk) -> InquiryItem:
     """The inquiry, if this staff member's desk has it (another department's is not found, like an unknown one)."""
     member_id = store.owner_of(inquiry_id)
     item = store.get_inquiry(member_id, inquiry_id) if member_id else None
@@ -256,9 +257,9 @@ def staff_list(desk: Desk, status: str, cursor: str | None, limit: int = 50) -> 
     return StaffInquiryList(items=summaries, next_cursor=encode(last))
 
 
-def _staff_view(item: dict[str, Any], member: dict[str, Any] | None = None) -> StaffInquiry:
+def _staff_view(item: InquiryItem, member: MemberItem | None = None) -> StaffInquiry:
     if member is None:
-        member = accounts.get_member(str(item["member_id"])) or {}
+        member = accounts.get_member(str(item["member_id"])) or MemberItem()
     files = [
         StaffAttachment(
             **{k: a[k] for k in ("attachment_id", "filename", "size", "content_type")},
@@ -307,14 +308,14 @@ def reply(desk: Desk, staff_id: str, inquiry_id: str, request: ReplyRequest) -> 
         raise Conflict("このお問い合わせは完了しているため、回答できません。", code="inquiry_closed") from None
     if replied:
         mail.send_kept(replied)
-    updated = {**item, "status": "answered", "updated_at": now, "replies": [*(item.get("replies") or []), entry]}
-    return _staff_view(updated, member or {})
+    updated: InquiryItem = {**item, "status": "answered", "updated_at": now, "replies": [*(item.get("replies") or []), entry]}
+    return _staff_view(updated, member or MemberItem())
 
 
 def close(desk: Desk, staff_id: str, inquiry_id: str) -> StaffInquiry:
     item = _load(inquiry_id, desk)
     now = clock.iso()
-    member = accounts.get_member(str(item["member_id"])) or {}  # read before the commit: after it, nothing may fail the answer
+    member = accounts.get_member(str(item["member_id"])) or MemberItem()  # read before the commit: after it, nothing may fail the answer
     try:
         retention = (
             [store.attachment_retention_op(str(item["member_id"]), inquiry_id, now)] if item.get("attachments") else []

@@ -30,6 +30,7 @@ from netclub.services.reservations import OFFERING_NOT_FOUND, kept_ops, reservat
 from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import HolderItem, OfferingItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -50,7 +51,7 @@ def assign(applicants: Sequence[tuple[str, Sequence[str]]], capacities: Mapping[
     return result
 
 
-def _state(offering: dict[str, Any], holders: list[dict[str, Any]]) -> LotteryState:
+def _state(offering: OfferingItem, holders: list[HolderItem]) -> LotteryState:
     taking_part = [h for h in holders if h.get("status") in ("applied", "won", "lost")]
     drawn = [h for h in taking_part if h["status"] in ("won", "lost")]
     results = [

@@ -17,6 +17,7 @@ from netclub import clock
 from netclub.aws import refused_for_now
 from netclub.mail.sender import ACCOUNT_REFUSALS, deliver, failure_name
 from netclub.store import outbox
+from netclub.store.items import OutboxItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -28,7 +29,7 @@ logger = Logger(service="netclub", child=True)
 FIRST_SEND_SECONDS = 120
 
 
-def _first_send_pending(mail: dict[str, object], now: datetime) -> bool:
+def _first_send_pending(mail: OutboxItem, now: datetime) -> bool:
     """A mail written to the outbox before its first send (attempts 0), so recently that its writer is still
     sending it: not retried yet, or it would go out twice. A writer that died meanwhile (a crash between the
     commit and the send), or that did not try it after SES refused an earlier mail, leaves it to a later run."""
@@ -81,9 +82,9 @@ def run(limit: int = 100) -> dict[str, int]:
     return {"sent": sent, "failed": failed, "parked": parked}
 
 
-def _park(mail: dict[str, object], reason: str) -> int:
+def _park(mail: OutboxItem, reason: str) -> int:
     try:
-        outbox.park(mail, reason, clock.iso())  # type: ignore[arg-type]
+        outbox.park(mail, reason, clock.iso())
     except Exception as exc:
         _record_failure(mail, reason)
         logger.warning("mail retry: not parked", extra={"mail_id": mail.get("id"), "error": failure_name(exc)})
@@ -95,7 +96,7 @@ def _park(mail: dict[str, object], reason: str) -> int:
     return 1
 
 
-def _record_failure(mail: dict[str, object], error: str) -> None:
+def _record_failure(mail: OutboxItem, error: str) -> None:
     try:
         outbox.record_attempt(str(mail["SK"]), error, clock.iso())
     except Exception as exc:

@@ -307,7 +307,7 @@ def parse_row(number: int, columns: list[Column], record: list[str]) -> Row:
 def overlay(profile: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """`profile` (a stored one, or {} for a new member) with the row's profile columns written over it: a
     blank cell clears its field, a column the file does not have leaves it as it is."""
-    merged = _copy(profile)
+    merged: dict[str, Any] = _copy(profile)
     for path, value in values.items():
         if not path.startswith("profile."):
             continue

@@ -36,7 +36,8 @@ from netclub.models.inquiries import UploadForm
 from netclub.services import audit, member_csv, passwords, profiles, sessions, tokens
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import imports as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ImportErrorsItem, ImportItem, MemberItem, OutboxItem
 
 logger = Logger(service="netclub", child=True)
 
@@ -81,7 +82,7 @@ def start(actor_id: str, request: ImportCreate) -> ImportCreated:
     return ImportCreated(import_id=import_id, upload=UploadForm(url=form.url, fields=form.fields), max_size=MAX_SIZE)
 
 
-def _state(item: Item, errors: Item | None) -> ImportState:
+def _state(item: ImportItem, errors: ImportErrorsItem | None) -> ImportState:
     kept = [ImportRowError(row=int(e["row"]), column=str(e.get("column", "")), message=str(e["message"])) for e in (errors or {}).get("errors") or []]
     return ImportState(
         import_id=str(item["import_id"]),
@@ -187,11 +188,11 @@ def handle(message: dict[str, Any]) -> str:
 class Target:
     """Where a row goes: a new member, or the existing one it updates."""
 
-    member: Item | None
+    member: MemberItem | None
     error: tuple[str, str] | None = None  # (column, message)
 
 
-def _lookups(rows: list[member_csv.Row]) -> tuple[dict[str, str], dict[str, str], dict[str, Item]]:
+def _lookups(rows: list[member_csv.Row]) -> tuple[dict[str, str], dict[str, str], dict[str, MemberItem]]:
     numbers = store.members_of_numbers(sorted({r.member_number for r in rows}))
     emails = store.members_of_emails(sorted({r.email for r in rows}))
     member_ids = sorted(set(numbers.values()) | set(emails.values()))
@@ -199,7 +200,7 @@ def _lookups(rows: list[member_csv.Row]) -> tuple[dict[str, str], dict[str, str]
     return numbers, emails, members
 
 
-def _target(row: member_csv.Row, numbers: dict[str, str], emails: dict[str, str], members: dict[str, Item]) -> Target:
+def _target(row: member_csv.Row, numbers: dict[str, str], emails: dict[str, str], members: dict[str, MemberItem]) -> Target:
     """The member a row updates (by 会員番号, else by address) or None for a new one, or why it cannot go in."""
     by_number = members.get(numbers.get(row.member_number, ""))
     if by_number and (by_number.get("staff_fields") or {}).get("member_number") != row.member_number:
@@ -221,7 +222,7 @@ def _target(row: member_csv.Row, numbers: dict[str, str], emails: dict[str, str]
     return Target(member)
 
 
-def _profile_of(row: member_csv.Row, member: Item | None) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+def _profile_of(row: member_csv.Row, member: MemberItem | None) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """The row's profile columns over the member's stored profile (or none), checked by the profile rules."""
     merged = member_csv.overlay((member or {}).get("profile") or {}, row.values)
     merged["user"] = {**(merged.get("user") or {}), "email": row.email}
@@ -306,7 +307,7 @@ def run_chunk(import_id: str, chunk: int) -> str:
     rows = [member_csv.Row(int(r["row"]), dict(r["values"])) for r in json.loads(raw)]
     done = store.row_markers(import_id, [r.number for r in rows])
     todo = [r for r in rows if r.number not in done]
-    mails: list[dict[str, Any]] = []
+    mails: list[OutboxItem] = []
     if todo:
         numbers, emails, members = _lookups(todo)
         for row in todo:
@@ -319,7 +320,7 @@ def run_chunk(import_id: str, chunk: int) -> str:
     return "imported"
 
 
-def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool) -> dict[str, Any] | None:
+def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool) -> OutboxItem | None:
     """Row n's member written with its marker (one transaction); its invitation mail when one was written."""
     expires = _expires()
     if target.error:
@@ -341,7 +342,7 @@ def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool
     from netclub.services import directory, newsletters
 
     if member is None:
-        after: dict[str, Any] = {
+        after: MemberItem = {
             "member_id": ids.new_id(),
             "email": row.email,
             "role": "member",
@@ -379,7 +380,7 @@ def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool
     return mail
 
 
-def _update_ops(before: Item, after: dict[str, Any], company_id: str | None, at: str) -> list[dict[str, Any]]:
+def _update_ops(before: MemberItem, after: MemberItem, company_id: str | None, at: str) -> list[dict[str, Any]]:
     from netclub.store import profiles as profile_store
 
     if after["email"] != before["email"]:  # the old system has a new address: it moves, as a staff edit moves it
@@ -437,7 +438,7 @@ def _count_chunk(import_id: str, chunk: int, rows: list[member_csv.Row]) -> None
 # --- ご利用開始 (invitations) --------------------------------------------------------------------------
 
 
-def _invitation(member: dict[str, Any], at: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _invitation(member: MemberItem, at: str) -> tuple[OutboxItem, list[dict[str, Any]]]:
     """The invitation's token (14 days, the latest only) and its mail for the outbox."""
     from netclub.mail.sender import kept_mail
     from netclub.mail.templates import render
@@ -454,7 +455,7 @@ def _invitation(member: dict[str, Any], at: str) -> tuple[dict[str, Any], list[d
     return kept_mail(str(member["email"]), subject, body, "member_invitation", f"member:{member['member_id']}", at), token_ops
 
 
-def send_invitations(mails: list[dict[str, Any]], sleep: Callable[[float], None] = time.sleep) -> int:
+def send_invitations(mails: list[OutboxItem], sleep: Callable[[float], None] = time.sleep) -> int:
     """The committed invitation mails, paced at INVITATION_SEND_RATE a second (under SES's account rate)."""
     interval = 1.0 / max(get_settings().invitation_send_rate, 0.1)
     from netclub.mail.sender import send_kept

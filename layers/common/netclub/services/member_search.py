@@ -30,7 +30,7 @@ from netclub.errors import invalid
 from netclub.services.directory_index import normalize
 from netclub.store import accounts
 from netclub.store import directory as index_store
-from netclub.store.dynamo import Item
+from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
 KEY = "staff/members.json.gz"
@@ -65,7 +65,7 @@ class Row:
     shown: dict[str, Any]  # what a hit answers (MemberSummary)
 
 
-def row_of(member: Item) -> Row | None:
+def row_of(member: MemberItem) -> Row | None:
     """The member's row, or None for what is not a member (staff accounts)."""
     if member.get("role", "member") != "member" or not member.get("member_id"):
         return None

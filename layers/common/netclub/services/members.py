@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from netclub import clock, mail
 from netclub.config import get_settings
 from netclub.cursor import decode, encode
@@ -12,6 +10,7 @@ from netclub.models.auth import MemberList, MemberSummary, Status
 from netclub.services import audit, directory, newsletters
 from netclub.store import accounts, dynamo, outbox
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem
 
 
 def list_by_status(status: Status, cursor: str | None, limit: int = 50) -> MemberList:
@@ -75,14 +74,14 @@ def approve(staff_id: str, member_id: str) -> MemberSummary:
 MAX_SESSIONS_ENDED = 80  # in the suspension's own transaction; the authorizer refuses a suspended member's others anyway
 
 
-def _summary(member: dict[str, Any], status: str) -> MemberSummary:
+def _summary(member: MemberItem, status: str) -> MemberSummary:
     staff_fields = member.get("staff_fields") or {}
     return MemberSummary(
         member_id=str(member["member_id"]),
         email=str(member["email"]),
         company_name=member.get("company_name", ""),
         user_name=member.get("user_name", ""),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         created_at=str(member["created_at"]),
         corporate_type=(member.get("profile") or {}).get("corporate_type"),
         member_number=staff_fields.get("member_number"),
@@ -103,7 +102,7 @@ def _change_status(actor_id: str, actor_name: str, member_id: str, expected: str
     if member.get("status") != expected:
         raise Conflict("利用中の会員だけを停止でき、停止中の会員だけを再開できます。", code="status_changed")
     at = clock.iso()
-    after = {**member, "status": status}
+    after: MemberItem = {**member, "status": status}
     company_id, listing_ops = directory.listing(after)
     operations = [
         *accounts.set_status_ops(member_id, str(member["email"]), expected, status, at, company_id),

@@ -28,7 +28,8 @@ from netclub.models.staff import MfaEnrolment
 from netclub.services import sessions, tokens
 from netclub.store import accounts, limits
 from netclub.store import staff as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem, TokenItem
 
 PURPOSE = "mfa"
 TOKEN_SECONDS = 300
@@ -45,7 +46,7 @@ class Challenge:
     operations: list[dict[str, Any]]  # the token, written with the login's own transaction
 
 
-def challenge(member: Item) -> Challenge:
+def challenge(member: MemberItem) -> Challenge:
     """After a staff account's right password: the token of the second step (the caller commits it)."""
     token = ids.new_secret()
     state = "verify" if member.get("mfa_enrolled") else "enrol"
@@ -54,12 +55,12 @@ def challenge(member: Item) -> Challenge:
     return Challenge(state=state, token=token, operations=operations)
 
 
-def _live_token(mfa_token: str) -> tuple[list[dict[str, Any]], Item]:
+def _live_token(mfa_token: str) -> tuple[list[dict[str, Any]], TokenItem]:
     """The operations that use the token (in the session's transaction), and its record (subject: the account)."""
     return tokens.redeem(mfa_token, PURPOSE, MfaTokenInvalid())
 
 
-def _staff_of(record: Item) -> Item:
+def _staff_of(record: TokenItem) -> MemberItem:
     member = accounts.get_member(str(record["subject"]), consistent=True)
     if not member or member.get("role") not in STAFF_ROLES or member.get("status") != "active":
         raise MfaTokenInvalid()
@@ -123,7 +124,7 @@ def new_recovery_codes() -> list[str]:
 
 @dataclass(frozen=True)
 class Verified:
-    member: Item
+    member: MemberItem
     session: sessions.NewSession
     recovery_codes: list[str] | None
 

@@ -50,6 +50,7 @@ from netclub.services import audit
 from netclub.store import dynamo
 from netclub.store import newsletters as store
 from netclub.store import profiles as profile_store
+from netclub.store.items import MemberItem, NewsletterItem, unkeyed
 
 logger = Logger(service="netclub", child=True)
 
@@ -68,7 +69,7 @@ SENDER_CONTACT = "ネットクラブ事務局 電話 03-3251-7881（平日9:00�
 # --- who receives it: the sparse index and the consent record --------------------------------
 
 
-def subscribed_genres(member: dict[str, Any]) -> list[str]:
+def subscribed_genres(member: MemberItem) -> list[str]:
     """The genres a member receives now (none unless active, a member, and mail_magazine on)."""
     if member.get("status") != "active" or member.get("role", "member") != "member":
         return []
@@ -78,20 +79,20 @@ def subscribed_genres(member: dict[str, Any]) -> list[str]:
     return [g for g in GENRES if g in (subscriptions.get("mail_magazine_genres") or [])]
 
 
-def address_suppressed(member: dict[str, Any]) -> bool:
+def address_suppressed(member: MemberItem) -> bool:
     """Whether the member's current address bounced permanently or complained (`mail_suppressed`, set by
     handle_ses_event on the member whose address it was): a new address is not suppressed."""
     mark = str(member.get("mail_suppressed") or "")
     return bool(mark) and mark == str(member.get("email") or "").strip().lower()
 
 
-def indexed_genres(member: dict[str, Any]) -> list[str]:
+def indexed_genres(member: MemberItem) -> list[str]:
     """The genres whose index holds the member: those it receives, none while its address is suppressed
     (so the audience staff see and the recipients enqueued are the same members)."""
     return [] if address_suppressed(member) else subscribed_genres(member)
 
 
-def index_ops(member: dict[str, Any], at: str | None = None) -> list[dict[str, Any]]:
+def index_ops(member: MemberItem, at: str | None = None) -> list[dict[str, Any]]:
     """The recipients' index items of the member as `member` is: put or delete for each genre."""
     at = at or clock.iso()
     member_id = str(member["member_id"])
@@ -99,7 +100,7 @@ def index_ops(member: dict[str, Any], at: str | None = None) -> list[dict[str, A
     return [store.genre_put_op(g, member_id, at) if g in wanted else store.genre_delete_op(g, member_id) for g in GENRES]
 
 
-def subscription_ops(before: dict[str, Any] | None, after: dict[str, Any], via: str, at: str | None = None) -> list[dict[str, Any]]:
+def subscription_ops(before: MemberItem | None, after: MemberItem, via: str, at: str | None = None) -> list[dict[str, Any]]:
     """For a write that takes a member from `before` to `after`: the recipients' index items (put or
     delete for each genre) and, when the choice changed, the consent record, for the same transaction."""
     at = at or clock.iso()
@@ -147,7 +148,7 @@ def backfill_index(restart: bool, remaining_ms: Callable[[], int]) -> dict[str, 
         for member in page:
             address = str(member["email"]).strip().lower()
             mark = address if address in blocked and not address_suppressed(member) else None
-            after = {**member, "mail_suppressed": address} if mark else member
+            after: MemberItem = {**member, "mail_suppressed": address} if mark else member
             try:
                 dynamo.transact([store.member_unchanged_op(member, mark), *index_ops(after)])
                 members += 1
@@ -163,12 +164,12 @@ def backfill_index(restart: bool, remaining_ms: Callable[[], int]) -> dict[str, 
 # --- staff CRUD ----------------------------------------------------------------------------
 
 
-def _stats(item: dict[str, Any]) -> NewsletterStats:
+def _stats(item: NewsletterItem) -> NewsletterStats:
     raw = item.get("stats") or {}
     return NewsletterStats(**{k: int(raw.get(k, 0)) for k in NewsletterStats.model_fields})
 
 
-def _view(item: dict[str, Any], audience_now: int | None = None) -> Newsletter:
+def _view(item: NewsletterItem, audience_now: int | None = None) -> Newsletter:
     stats = _stats(item)
     return Newsletter(
         id=item["id"],
@@ -189,14 +190,14 @@ def _view(item: dict[str, Any], audience_now: int | None = None) -> Newsletter:
     )
 
 
-def _get(newsletter_id: str) -> dict[str, Any]:
+def _get(newsletter_id: str) -> NewsletterItem:
     item = store.get(newsletter_id)
     if not item:
         raise NotFound(NOT_FOUND)
     return item
 
 
-def _with_audience(item: dict[str, Any]) -> Newsletter:
+def _with_audience(item: NewsletterItem) -> Newsletter:
     return _view(item, len(audience(item["genres"])) if item["status"] in ("draft", "scheduled") else None)
 
 
@@ -215,7 +216,18 @@ def _empty_stats() -> dict[str, int]:
 
 def create(staff_id: str, body: NewsletterIn) -> Newsletter:
     at = clock.iso()
-    data = {"id": ids.new_id(), **body.model_dump(), "status": "draft", "created_at": at, "updated_at": at, "created_by": staff_id, "stats": _empty_stats()}
+    fields = body.model_dump()
+    data: NewsletterItem = {
+        "id": ids.new_id(),
+        "subject": fields["subject"],
+        "body": fields["body"],
+        "genres": fields["genres"],
+        "status": "draft",
+        "created_at": at,
+        "updated_at": at,
+        "created_by": staff_id,
+        "stats": _empty_stats(),
+    }
     dynamo.transact([store.create_op(data), audit.op(staff_id, "newsletter.create", f"newsletter:{data['id']}", {"genres": data["genres"]})])
     return _with_audience(data)
 
@@ -228,7 +240,14 @@ def update(staff_id: str, newsletter_id: str, body: NewsletterIn) -> Newsletter:
     item = _get(newsletter_id)
     if item["status"] != "draft":
         raise _not_draft()
-    data = {**{k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")}, **body.model_dump(), "updated_at": clock.iso()}
+    fields = body.model_dump()
+    data: NewsletterItem = {
+        **unkeyed(item, ("PK", "SK", "GSI1PK", "GSI1SK")),
+        "subject": fields["subject"],
+        "body": fields["body"],
+        "genres": fields["genres"],
+        "updated_at": clock.iso(),
+    }
     try:
         dynamo.transact([store.replace_draft_op(data), audit.op(staff_id, "newsletter.update", f"newsletter:{newsletter_id}")])
     except store.ConditionFailed:
@@ -259,7 +278,7 @@ def one_click_url(token: str) -> str:
     return f"{get_settings().need('frontend_url')}/api/unsubscribe?token={token}"
 
 
-def compose(item: dict[str, Any], token: str) -> tuple[str, str, list[dict[str, str]]]:
+def compose(item: NewsletterItem, token: str) -> tuple[str, str, list[dict[str, str]]]:
     """(subject, body with the 特定電子メール法 footer, the RFC 8058 headers) of one member's mail."""
     footer = (
         "\n\n──────────────────────────────\n"
@@ -315,7 +334,7 @@ def _held_ttl() -> int:
     return clock.epoch() + HELD_TTL_DAYS * 86400
 
 
-def _go(staff_id: str | None, item: dict[str, Any], expected: str) -> None:
+def _go(staff_id: str | None, item: NewsletterItem, expected: str) -> None:
     """The audience is written as the messages to queue (HELD#A<n>), then one transaction makes the newsletter
     `sending` with their count; then the messages are moved to the queue for PUMP_SECONDS. Whatever is left
     (a long list, SQS out, a crash) newsletter-dispatch moves on the next minute: nothing is lost or re-decided."""
@@ -673,7 +692,7 @@ def _unsubscribe_member(member_id: str, newsletter_id: str | None, via: str) -> 
     if not subscriptions.get("mail_magazine"):
         return  # already off: harmless
     at = clock.iso()
-    after = {**member, "profile": {**member.get("profile", {}), "subscriptions": {**subscriptions, "mail_magazine": False}}}
+    after: MemberItem = {**member, "profile": {**member.get("profile", {}), "subscriptions": {**subscriptions, "mail_magazine": False}}}
     ops = [store.unsubscribe_member_op(member_id, at), *subscription_ops(member, after, via, at)]
     if newsletter_id:
         ops.append(store.count_unsubscribed_op(newsletter_id))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -15,13 +14,14 @@ from netclub.services import audit, reservations
 from netclub.services.reservations import OFFERING_NOT_FOUND, offering_view, slot_starts_at, slot_view
 from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import OfferingItem, SlotItem
 
 SLOT_NOT_FOUND = "日程が見つかりません。"
 logger = Logger(service="netclub", child=True)
 
 
-def _offering(offering_id: str) -> tuple[Item, list[Item]]:
+def _offering(offering_id: str) -> tuple[OfferingItem, list[SlotItem]]:
     offering, slots = store.offering_with_slots(offering_id, consistent=True)
     if not offering:
         raise NotFound(OFFERING_NOT_FOUND)
@@ -66,7 +66,13 @@ def reservations_of(offering_id: str) -> AdminReservationList:
 
 
 def create(staff_id: str, body: OfferingIn) -> OfferingDetail:
-    data = {"id": ids.new_id(), "kind": body.kind, "title": body.title, "description": body.description, "apply_until": clock.iso(body.apply_until)}
+    data: OfferingItem = {
+        "id": ids.new_id(),
+        "kind": body.kind,
+        "title": body.title,
+        "description": body.description,
+        "apply_until": clock.iso(body.apply_until),
+    }
     dynamo.transact(
         [
             store.create_offering(data),
@@ -90,7 +96,7 @@ def update(staff_id: str, offering_id: str, body: OfferingIn) -> OfferingDetail:
         )
     except ConditionFailed:
         raise NotFound(OFFERING_NOT_FOUND) from None
-    updated = {**offering, "title": body.title, "description": body.description, "apply_until": apply_until}
+    updated: OfferingItem = {**offering, "title": body.title, "description": body.description, "apply_until": apply_until}
     return OfferingDetail(**offering_view(updated).model_dump(), slots=[slot_view(s) for s in slots])
 
 
@@ -131,7 +137,7 @@ def delete(staff_id: str, offering_id: str) -> Deleted:
     return Deleted(id=offering_id)
 
 
-def _slot_data(slot_id: str, body: SlotIn) -> dict[str, Any]:
+def _slot_data(slot_id: str, body: SlotIn) -> SlotItem:
     day = body.date.isoformat()
     return {
         "id": slot_id,
@@ -145,7 +151,7 @@ def _slot_data(slot_id: str, body: SlotIn) -> dict[str, Any]:
 
 def add_slot(staff_id: str, offering_id: str, body: SlotIn) -> Slot:
     _offering(offering_id)
-    data = {**_slot_data(ids.new_id(), body), "capacity": body.capacity, "seats_left": body.capacity}
+    data: SlotItem = {**_slot_data(ids.new_id(), body), "capacity": body.capacity, "seats_left": body.capacity}
     try:
         dynamo.transact(
             [
@@ -158,7 +164,7 @@ def add_slot(staff_id: str, offering_id: str, body: SlotIn) -> Slot:
     return slot_view(data)
 
 
-def _slot(offering_id: str, slot_id: str) -> Item:
+def _slot(offering_id: str, slot_id: str) -> SlotItem:
     slot = store.get_slot(offering_id, slot_id, consistent=True)
     if not slot:
         raise NotFound(SLOT_NOT_FOUND)

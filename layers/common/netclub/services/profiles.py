@@ -13,6 +13,7 @@ from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profil
 from netclub.services import audit, industries, throttle, tokens
 from netclub.store import accounts, outbox
 from netclub.store import profiles as profile_store
+from netclub.store.items import MemberItem
 from netclub.validation import field_errors_from_pydantic, validation_failed
 
 REQUIRED = "必須項目です。入力してください。"
@@ -84,7 +85,7 @@ EMAIL_PURPOSE = "email_change"
 EMAIL_TAKEN = "このメールアドレスは、他の会員が使用しているため登録できません。"
 
 
-def _active_member(member_id: str) -> dict[str, Any]:
+def _active_member(member_id: str) -> MemberItem:
     member = profile_store.get_member(member_id, consistent=True)
     if not member:
         raise NotFound()
@@ -93,7 +94,7 @@ def _active_member(member_id: str) -> dict[str, Any]:
     return member
 
 
-def _waiting_address(member: dict[str, Any]) -> str | None:
+def _waiting_address(member: MemberItem) -> str | None:
     """The new address of an e-mail change whose link has not been followed yet (and is still valid)."""
     pending = member.get("pending_email") or {}
     if pending.get("address") and int(pending.get("until_epoch", 0)) > clock.epoch():
@@ -104,7 +105,7 @@ def _waiting_address(member: dict[str, Any]) -> str | None:
 STAFF_ONLY_FIELDS = ("note",)  # 公社メモ: the organisation's, never shown to the member (nor in its data export)
 
 
-def _view(member: dict[str, Any], pending_email: str | None = None, staff: bool = False) -> ProfileView:
+def _view(member: MemberItem, pending_email: str | None = None, staff: bool = False) -> ProfileView:
     pending_email = pending_email or _waiting_address(member)
     stored = dict(member.get("profile") or {})
     stored["user"] = {**(stored.get("user") or {}), "email": member["email"]}
@@ -219,7 +220,7 @@ def admin_get(member_id: str) -> AdminMemberDetail:
     return _admin_detail(member)
 
 
-def _admin_detail(member: dict[str, Any]) -> AdminMemberDetail:
+def _admin_detail(member: MemberItem) -> AdminMemberDetail:
     view = _view(member, staff=True)
     return AdminMemberDetail(
         member=AdminMemberSummary(
@@ -308,6 +309,6 @@ def admin_update(staff_id: str, member_id: str, raw: Any) -> AdminMemberDetail:
             if profile_store.get_member(member_id, consistent=True):
                 raise Conflict() from None  # changed meanwhile (its address suppressed by a bounce): try again
             raise NotFound("会員が見つかりません。") from None
-    updated = {**member, "profile": item, "staff_fields": staff_fields, "email": email, "updated_at": at}
+    updated: MemberItem = {**member, "profile": item, "staff_fields": staff_fields, "email": email, "updated_at": at}
     updated["company_name"], updated["user_name"] = profile.company_name or "", profile.user.name or ""
     return _admin_detail(updated)

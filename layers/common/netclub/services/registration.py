@@ -12,6 +12,7 @@ from netclub.models.registration import RegistrationConfirm
 from netclub.services import passwords, profiles, throttle, tokens
 from netclub.store import accounts, outbox
 from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem
 
 PURPOSE = "registration"
 ANSWER_SECONDS = 0.4  # a registered address answers after the same time as a new one
@@ -52,7 +53,7 @@ def confirm_registration(request: RegistrationConfirm) -> RegistrationCreated:
     if errors or profile is None:
         raise ValidationFailed(errors)
     now = clock.iso()
-    member = {
+    member: MemberItem = {
         "member_id": ids.new_id(),
         "email": email,
         "role": "member",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -27,7 +26,8 @@ from netclub.mail.templates import render
 from netclub.services import calendar
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import reservations as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import HolderItem, OfferingItem, OutboxItem, SlotItem
 
 logger = Logger(service="netclub", child=True)
 LISTED = ("confirmed", "won")
@@ -38,7 +38,7 @@ def run(today: str | None = None) -> dict[str, int]:
     """Remind the reservations of the day after `today` (Tokyo; default: now). Counts, never raises for one reservation."""
     day = (date.fromisoformat(today or clock.today_jst()) + timedelta(days=1)).isoformat()
     now = clock.iso()
-    slots: dict[str, dict[str, Item]] = defaultdict(dict)
+    slots: dict[str, dict[str, SlotItem]] = defaultdict(dict)
     for slot in store.slots_on(day):
         if str(slot.get("starts_at", "")) > now:
             slots[str(slot["offering_id"])][str(slot["id"])] = slot
@@ -58,7 +58,7 @@ def run(today: str | None = None) -> dict[str, int]:
     return counts
 
 
-def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str:
+def _remind(offering: OfferingItem, holder: HolderItem, slot: SlotItem, day: str, now: str) -> str:
     member = accounts.get_member(str(holder["member_id"]))
     if not member or not member.get("email"):
         return "gone"
@@ -86,6 +86,6 @@ def _remind(offering: Item, holder: Item, slot: Item, day: str, now: str) -> str
     return _send(mail)
 
 
-def _send(mail: dict[str, Any]) -> str:
+def _send(mail: OutboxItem) -> str:
     """The committed mail, now: out of the outbox when SES took it, else left there (with the attempt) for the retry."""
     return "reminded" if send_kept(mail) else "kept_for_retry"

@@ -21,7 +21,7 @@ WAITLIST_ATTEMPTS times, then 409 busy. Nobody is promoted once the slot has sta
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +46,8 @@ from netclub.models.reservations import (
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import IdempotencyItem, MemberItem, OfferingItem, OutboxItem, SlotItem, WaitItem, the
 
 logger = Logger(service="netclub", child=True)
 
@@ -65,23 +66,23 @@ def slot_starts_at(date: str, start_time: str) -> str:
     return f"{date}T{start_time}:00+09:00"
 
 
-def slot_view(slot: dict[str, Any]) -> Slot:
+def slot_view(slot: Mapping[str, Any]) -> Slot:
     return Slot(
         **{k: slot[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "seats_left")},
         waitlist_count=int(slot.get("waitlist_count") or 0),
     )
 
 
-def _free(slot: dict[str, Any]) -> bool:
+def _free(slot: Mapping[str, Any]) -> bool:
     """A seat can be taken: one is left and nobody waits for it."""
     return int(slot["seats_left"]) > 0 and int(slot.get("waitlist_count") or 0) <= 0
 
 
-def _snapshot(slot: dict[str, Any]) -> dict[str, Any]:
+def _snapshot(slot: Mapping[str, Any]) -> dict[str, Any]:
     return {k: slot[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "seats_left", "starts_at")}
 
 
-def offering_view(offering: dict[str, Any]) -> Offering:
+def offering_view(offering: OfferingItem) -> Offering:
     return Offering(**{k: offering.get(k) for k in Offering.model_fields})
 
 
@@ -102,7 +103,9 @@ def offering_detail(offering_id: str) -> OfferingDetail:
 # --- views ------------------------------------------------------------------------------
 
 
-def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: list[Item] | None = None, position: int | None = None) -> Reservation:
+def view(
+    res: Mapping[str, Any], offering: OfferingItem | None = None, slots: Sequence[Mapping[str, Any]] | None = None, position: int | None = None
+) -> Reservation:
     """The reservation as the member sees it; with the offering's live data when given (detail)."""
     now = clock.iso()
     live = {s["id"]: s for s in slots or []}
@@ -136,14 +139,14 @@ def view(res: dict[str, Any], offering: dict[str, Any] | None = None, slots: lis
     )
 
 
-def _position(res: dict[str, Any]) -> int | None:
+def _position(res: Mapping[str, Any]) -> int | None:
     """A waiting reservation's place in its slot's list: the entries before it still waiting, + 1 (one Query, COUNT)."""
     if res["status"] != "waitlisted":
         return None
     return store.waiting_up_to(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
 
 
-def _owned(member_id: str, reservation_id: str) -> dict[str, Any]:
+def _owned(member_id: str, reservation_id: str) -> Mapping[str, Any]:
     res = store.get_reservation(reservation_id, consistent=True)
     if not res or res.get("member_id") != member_id:
         raise NotFound(NOT_FOUND)  # another member's reservation answers exactly like a missing one
@@ -159,6 +162,7 @@ def detail(member_id: str, reservation_id: str) -> Reservation:
     """One BatchGetItem when the id names the offering and slot (store.new_reservation_id) and that slot is all the
     view needs (a seminar seat not moved since); else the reservation, then its offering with every slot."""
     named = store.reservation_id_parts(reservation_id)
+    res: Mapping[str, Any] | None
     if named:
         res, offering, slot = store.reservation_with_slot(reservation_id, *named)
         if not res or res.get("member_id") != member_id:
@@ -175,12 +179,12 @@ def detail(member_id: str, reservation_id: str) -> Reservation:
 # --- rules shared by apply and change -----------------------------------------------------
 
 
-def _check_open(offering: dict[str, Any], now: str) -> None:
+def _check_open(offering: OfferingItem, now: str) -> None:
     if offering["apply_until"] <= now or offering.get("lottery_status"):
         raise Conflict(DEADLINE, code="deadline_passed")
 
 
-def _seminar_slot(slots: dict[str, Item], slot_id: str | None, now: str, waitlist: bool = False) -> Item:
+def _seminar_slot(slots: Mapping[str, SlotItem], slot_id: str | None, now: str, waitlist: bool = False) -> SlotItem:
     if not slot_id:
         raise invalid("slot_id", "日程を選択してください。")
     slot = slots.get(slot_id)
@@ -193,7 +197,7 @@ def _seminar_slot(slots: dict[str, Item], slot_id: str | None, now: str, waitlis
     return slot
 
 
-def _preferences(slots: dict[str, Item], preferences: list[str] | None) -> list[str]:
+def _preferences(slots: Mapping[str, SlotItem], preferences: list[str] | None) -> list[str]:
     if not preferences:
         raise invalid("preferences", "第一希望の日程を選択してください。")
     if len(set(preferences)) != len(preferences):
@@ -203,7 +207,7 @@ def _preferences(slots: dict[str, Item], preferences: list[str] | None) -> list[
     return list(preferences)
 
 
-def _preference_snapshots(slots: dict[str, Item], preferences: list[str]) -> list[dict[str, Any]]:
+def _preference_snapshots(slots: Mapping[str, SlotItem], preferences: list[str]) -> list[dict[str, Any]]:
     """Date, time and place of the chosen slots, kept on the reservation so later mails (cancel) can name them."""
     return [{k: slots[p][k] for k in ("id", "date", "start_time", "end_time", "place")} for p in preferences]
 
@@ -216,11 +220,11 @@ def _explain(exc: ConditionFailed, meanings: list[DomainError]) -> DomainError:
     return Conflict(STALE)
 
 
-def _seat_error(slot: Item, now: str) -> DomainError:
+def _seat_error(slot: SlotItem, now: str) -> DomainError:
     return Conflict(STARTED, code="deadline_passed") if slot["starts_at"] <= now else Conflict(SLOT_FULL, code="slot_full")
 
 
-def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
+def _details(res: Mapping[str, Any], slots: dict[str, SlotItem] | None = None) -> str:
     if res.get("slot"):  # a seminar seat, or the slot a counselling lottery assigned
         s = res["slot"]
         return f"日程：{clock.date_text(s['date'])} {s['start_time']}〜{s['end_time']}\n場所：{s['place']}"
@@ -234,7 +238,7 @@ def _details(res: dict[str, Any], slots: dict[str, Item] | None = None) -> str:
     return "\n".join(lines)
 
 
-def reservation_mail(member: dict[str, Any] | None, template: str, res: dict[str, Any], slots: dict[str, Item] | None = None) -> dict[str, Any] | None:
+def reservation_mail(member: Mapping[str, Any] | None, template: str, res: Mapping[str, Any], slots: dict[str, SlotItem] | None = None) -> OutboxItem | None:
     """The reservation's mail for the outbox: written by the transaction that makes what it tells (kept_ops), sent
     after the commit (send_kept). None when there is nobody to tell (the member is gone)."""
     if not member:
@@ -252,12 +256,12 @@ def reservation_mail(member: dict[str, Any] | None, template: str, res: dict[str
     )
 
 
-def kept_ops(mails: Sequence[dict[str, Any] | None]) -> list[dict[str, Any]]:
+def kept_ops(mails: Sequence[OutboxItem | None]) -> list[dict[str, Any]]:
     """The mails as items of the transaction they are about (the outbox): a crash after its commit loses none."""
     return [outbox.put_op(m) for m in mails if m]
 
 
-def send_kept(mails: Sequence[dict[str, Any] | None]) -> bool:
+def send_kept(mails: Sequence[OutboxItem | None]) -> bool:
     """After the commit: the mails now, in order; once SES refused one, the rest wait in the outbox for the retry."""
     kept = [m for m in mails if m]
     return mail.send_all_kept(kept) if kept else True
@@ -266,7 +270,7 @@ def send_kept(mails: Sequence[dict[str, Any] | None]) -> bool:
 # --- apply --------------------------------------------------------------------------------
 
 
-def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None, member: dict[str, Any] | None = None) -> Reservation:
+def apply(member_id: str, body: ReservationCreate, idempotency_key: str | None, member: Mapping[str, Any] | None = None) -> Reservation:
     """Apply; `member`: the member's e-mail and names as the authorizer read them (else read here).
 
     With an Idempotency-Key, the key's record (store/requests.py) is one item of the reservation's
@@ -299,7 +303,7 @@ class _Keyed:
     validation: str
 
 
-def _replay(keyed: _Keyed, record: Item) -> Reservation:
+def _replay(keyed: _Keyed, record: IdempotencyItem) -> Reservation:
     """The first answer of this key, or 409 when the key came with another payload."""
     if record.get("validation") != keyed.validation:
         raise Conflict("この Idempotency-Key は、内容の異なる別の申込ですでに使われています。新しいキーで送信してください。", code=KEY_REUSED_CODE)
@@ -329,7 +333,7 @@ def _repeat(step: Any) -> Any:
     raise Busy()
 
 
-def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], Item | None, dict[str, Any] | None]:
+def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], WaitItem | None, MemberItem | None]:
     """The operations that free one seat of a slot, read now: to the head of its waiting list (its reservation
     confirmed in the same transaction) when someone waits, else back to sale (on condition nobody waits).
     `waiting` = 0: the slot was just read with nobody waiting, no need to look for a head (if someone joined
@@ -342,7 +346,7 @@ def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = 
     return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
 
 
-def promotion_mail(head: Item | None, member: dict[str, Any] | None, title: str, slot: dict[str, Any]) -> dict[str, Any] | None:
+def promotion_mail(head: WaitItem | None, member: Mapping[str, Any] | None, title: str, slot: Mapping[str, Any]) -> OutboxItem | None:
     """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation becomes confirmed: written to the
     outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
@@ -350,12 +354,14 @@ def promotion_mail(head: Item | None, member: dict[str, Any] | None, title: str,
     return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot})
 
 
-def _apply(member_id: str, body: ReservationCreate, key: str | None, member: dict[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
+def _apply(member_id: str, body: ReservationCreate, key: str | None, member: Mapping[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
     result: Reservation = _repeat(lambda consistent: _apply_once(member_id, body, key, consistent, member, keyed))
     return result
 
 
-def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consistent: bool, member: dict[str, Any] | None, keyed: _Keyed | None) -> Reservation:
+def _apply_once(
+    member_id: str, body: ReservationCreate, key: str | None, consistent: bool, member: Mapping[str, Any] | None, keyed: _Keyed | None
+) -> Reservation:
     offering, slot_list = store.offering_with_slots(body.offering_id, consistent=consistent)
     if not offering:
         raise invalid("offering_id", OFFERING_NOT_FOUND)
@@ -419,7 +425,7 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
         dynamo.transact(operations)
     except ConditionFailed as exc:
         if keyed and exc.reasons[len(operations) - 1 : len(operations)] == ["ConditionalCheckFailed"] and exc.items[-1]:
-            return _replay(keyed, exc.items[-1])  # this key's request was done first (a repeat, or a concurrent twin)
+            return _replay(keyed, the(IdempotencyItem, exc.items[-1] or {}))  # this key's request was done first (a repeat, or a concurrent twin)
         meanings = [Conflict(STALE), Conflict(ALREADY, code="already_reserved"), Conflict(DEADLINE, code="deadline_passed")]
         if body.waitlist and offering["kind"] == "seminar":
             refusal = _again_or(exc, len(meanings), meanings)
@@ -436,13 +442,13 @@ def _apply_once(member_id: str, body: ReservationCreate, key: str | None, consis
 # --- change -------------------------------------------------------------------------------
 
 
-def change(member_id: str, reservation_id: str, body: ReservationChange, member: dict[str, Any] | None = None) -> Reservation:
+def change(member_id: str, reservation_id: str, body: ReservationChange, member: Mapping[str, Any] | None = None) -> Reservation:
     """`member`: the member's e-mail and names as the authorizer read them (else read here)."""
     result: Reservation = _repeat(lambda consistent: _change_once(member_id, reservation_id, body, consistent, member))
     return result
 
 
-def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool, known: dict[str, Any] | None) -> Reservation:
+def _change_once(member_id: str, reservation_id: str, body: ReservationChange, consistent: bool, known: Mapping[str, Any] | None) -> Reservation:
     res = _owned(member_id, reservation_id)
     offering, slot_list = store.offering_with_slots(res["offering_id"], consistent=consistent)
     if not offering:
@@ -453,8 +459,8 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
     if res["status"] != expected:
         raise Conflict("このご予約は変更できません。", code="not_changeable")
     _check_open(offering, now)
-    head: Item | None = None
-    promoted_member: dict[str, Any] | None = None
+    head: WaitItem | None = None
+    promoted_member: Mapping[str, Any] | None = None
     first_seat_op = 0
     if res["kind"] == "seminar":
         old = slots.get(res["slot_id"]) or res["slot"]
@@ -511,7 +517,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
     return view(updated, offering, _after_change(slot_list, res, updated, promoted=head is not None))
 
 
-def _change_seminar_note(res: dict[str, Any], note: str, offering: dict[str, Any], slot_list: list[Item], now: str) -> Reservation:
+def _change_seminar_note(res: Mapping[str, Any], note: str, offering: OfferingItem, slot_list: list[SlotItem], now: str) -> Reservation:
     """Only the note of a seminar reservation changes (the same slot): no seat moves, no mail (nothing the member
     needs to be told: they see it at once)."""
     try:
@@ -521,7 +527,7 @@ def _change_seminar_note(res: dict[str, Any], note: str, offering: dict[str, Any
     return view({**res, "note": note, "updated_at": now}, offering, slot_list)
 
 
-def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str, Any], promoted: bool = False) -> list[Item]:
+def _after_change(slot_list: list[SlotItem], before: Mapping[str, Any], after: Mapping[str, Any], promoted: bool = False) -> list[SlotItem]:
     """The slots as the committed transaction left them (no re-read): a seminar move gave one seat back (or passed
     it to the head of the old slot's waiting list) and took one."""
     if before["kind"] != "seminar":
@@ -540,13 +546,13 @@ def _after_change(slot_list: list[Item], before: dict[str, Any], after: dict[str
 # --- cancel -------------------------------------------------------------------------------
 
 
-def cancel(member_id: str, reservation_id: str, member: dict[str, Any] | None = None) -> Reservation:
+def cancel(member_id: str, reservation_id: str, member: Mapping[str, Any] | None = None) -> Reservation:
     """`member`: the member's e-mail and names as the authorizer read them (else read here)."""
     result: Reservation = _repeat(lambda _consistent: _cancel_once(member_id, reservation_id, member))
     return result
 
 
-def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | None) -> Reservation:
+def _cancel_once(member_id: str, reservation_id: str, known: Mapping[str, Any] | None) -> Reservation:
     res = _owned(member_id, reservation_id)
     if res["status"] not in ("confirmed", "applied", "waitlisted"):
         raise Conflict("このご予約はキャンセルできません。", code="not_cancellable")
@@ -560,8 +566,8 @@ def _cancel_once(member_id: str, reservation_id: str, known: dict[str, Any] | No
         store.keep_cancelled(res, member or {}, now),
     ]
     meanings: list[DomainError] = [Conflict(STALE), Conflict(STALE), Conflict(DEADLINE, code="deadline_passed"), Conflict(STALE)]
-    head: Item | None = None
-    promoted_member: dict[str, Any] | None = None
+    head: WaitItem | None = None
+    promoted_member: Mapping[str, Any] | None = None
     if res["status"] == "waitlisted":  # leaving the waiting list: no seat was held
         operations += store.leave_waitlist(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
         meanings += [Conflict(STALE), Conflict(STALE)]

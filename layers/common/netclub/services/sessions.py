@@ -15,6 +15,7 @@ from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.aws import error_code
 from netclub.config import get_settings
 from netclub.store import accounts
+from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -65,7 +66,7 @@ def resolve(token: str | None) -> ActiveSession | None:
     settings = get_settings()
     digest = ids.digest(token)
     member_id, dot, _ = token.partition(".")
-    member: dict[str, Any] | None = None
+    member: MemberItem | None = None
     if dot and member_id:
         item, member = accounts.session_and_member(digest, member_id)
     else:  # a session made before the member id was part of the cookie

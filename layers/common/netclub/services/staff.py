@@ -17,7 +17,8 @@ from netclub.models.staff import FirstAdminRequest, FirstAdminResult, StaffInvit
 from netclub.services import audit, departments, passwords, sessions, tokens
 from netclub.store import accounts, outbox
 from netclub.store import staff as store
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem, OutboxItem
 
 INVITE_PURPOSE = "staff-invite"
 INVITE_PATH = "/staff/invite"
@@ -26,7 +27,7 @@ EMAIL_TAKEN = "このメールアドレスはすでに登録されています�
 ORGANISATION = "公益財団法人東京都中小企業振興公社"
 
 
-def _view(item: Item) -> StaffMember:
+def _view(item: MemberItem) -> StaffMember:
     return StaffMember(
         staff_id=str(item["member_id"]),
         email=str(item["email"]),
@@ -49,7 +50,7 @@ def _actor(actor_name: str) -> dict[str, str]:
     return {"actor_name": actor_name}
 
 
-def _load(staff_id: str) -> Item:
+def _load(staff_id: str) -> MemberItem:
     item = store.get(staff_id)
     if not item:
         raise NotFound("職員が見つかりません。")
@@ -60,7 +61,7 @@ class ChangedMeanwhile(Conflict):
     """The account changed since it was read (another admin's change): reload and try again."""
 
 
-def _admin_delta(before: Item, role: str, status: str) -> int:
+def _admin_delta(before: MemberItem, role: str, status: str) -> int:
     was = before.get("role") == "admin" and before.get("status") == "active"
     will = role == "admin" and status == "active"
     return int(will) - int(was)
@@ -77,16 +78,16 @@ def _commit(operations: list[dict[str, Any]], delta: int) -> None:
         raise ChangedMeanwhile() from None
 
 
-def _invitation(staff: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+def _invitation(staff: MemberItem) -> tuple[str, list[dict[str, Any]]]:
     return tokens.issue_ops(INVITE_PURPOSE, str(staff["member_id"]), INVITE_PATH, ttl_seconds=get_settings().staff_invitation_hours * 3600)
 
 
-def _invitation_mail(staff: dict[str, Any], link: str) -> dict[str, Any]:
+def _invitation_mail(staff: MemberItem, link: str) -> OutboxItem:
     """The invitation's mail for the outbox: written with its token, sent after the commit (mail.send_kept)."""
     return mail.compose(str(staff["email"]), "staff_invitation", about=f"staff:{staff['member_id']}", staff_name=staff.get("user_name", ""), link=link)
 
 
-def _new_staff(email: str, name: str, role: str, department_ids: list[str]) -> dict[str, Any]:
+def _new_staff(email: str, name: str, role: str, department_ids: list[str]) -> MemberItem:
     now = clock.iso()
     return {
         "member_id": ids.new_id(),
@@ -198,7 +199,7 @@ def first_admin(request: FirstAdminRequest) -> FirstAdminResult:
     existing = store.get(existing_id) if existing_id else None
     if existing_id and not (existing and existing.get("role") == "admin" and existing.get("status") == "invited"):
         return FirstAdminResult(outcome="refused", message="このメールアドレスは、すでに別のアカウントで使われています。")
-    staff = dict(existing) if existing else _new_staff(request.email, request.name, "admin", [])
+    staff = existing.copy() if existing else _new_staff(request.email, request.name, "admin", [])
     link, token_ops = _invitation(staff)
     invitation = _invitation_mail(staff, link)
     entry = audit.op("system", "staff.first_admin", f"staff:{staff['member_id']}", {"actor_name": "初期設定コマンド (make first-admin)"})

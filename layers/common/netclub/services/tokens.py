@@ -16,12 +16,12 @@ from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import DomainError, InvalidToken
 from netclub.store import accounts
-from netclub.store.dynamo import Item
+from netclub.store.items import OutboxItem, TokenItem
 
 logger = Logger(service="netclub", child=True)
 
 
-def issue_mailed_unless_refused(purpose: str, subject: str, path: str, to: str, template: str, about: str) -> dict[str, Any] | None:
+def issue_mailed_unless_refused(purpose: str, subject: str, path: str, to: str, template: str, about: str) -> OutboxItem | None:
     """A new token for `subject` and the mail carrying its link (`template`, given `link`), written to the outbox by
     the token's own transaction: the mail, to send now (mail.send_kept). For the answers that must not tell whether
     an address is registered (reset, registration): if AWS refuses the write (throttled, out), None and a "MAIL
@@ -54,7 +54,7 @@ def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None
     return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operations
 
 
-def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[dict[str, Any]], Item]:
+def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[dict[str, Any]], TokenItem]:
     """The operations that use a live token of this purpose, and its record; InvalidToken if unknown, used or expired.
 
     Expiry is checked here as well as by TTL, because TTL deletion is lazy. The operations go into

@@ -21,7 +21,8 @@ from netclub.models.withdrawal import Withdrawal, WithdrawalRequest, WithdrawalR
 from netclub.services import audit, passwords
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import calendar as feeds
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
 LIVE = ("confirmed", "applied", "waitlisted")
@@ -53,7 +54,7 @@ def withdraw_by_staff(actor_id: str, actor_name: str, member_id: str, reason: st
     return _withdraw(member, Withdrawal(reason=reason, by="staff"), actor_id, actor_name)
 
 
-def _cancel_future_reservations(member: Item) -> int:
+def _cancel_future_reservations(member: MemberItem) -> int:
     from netclub.services import reservations
     from netclub.store import reservations as store
 
@@ -73,7 +74,7 @@ def _cancel_future_reservations(member: Item) -> int:
             return cancelled
 
 
-def _withdraw(member: Item, withdrawal: Withdrawal, actor_id: str, actor_name: str) -> WithdrawalResult:
+def _withdraw(member: MemberItem, withdrawal: Withdrawal, actor_id: str, actor_name: str) -> WithdrawalResult:
     from netclub.mail.sender import kept_mail, send_kept
     from netclub.mail.templates import render
     from netclub.services import directory, newsletters
@@ -82,7 +83,7 @@ def _withdraw(member: Item, withdrawal: Withdrawal, actor_id: str, actor_name: s
     cancelled = _cancel_future_reservations(member)
     at, day = clock.iso(), clock.today_jst()
     staff_fields = {**(member.get("staff_fields") or {}), "withdrawn_on": day}
-    after = {**member, "status": "withdrawn", "staff_fields": staff_fields}
+    after: MemberItem = {**member, "status": "withdrawn", "staff_fields": staff_fields}
     _, listing_ops = directory.listing(after)  # not published any more: the directory item goes
     subject, body = render("withdrawal_done", company_name=member.get("company_name", ""), user_name=member.get("user_name", ""))
     mail = kept_mail(str(member["email"]), subject, body, "withdrawal_done", f"member:{member_id}", at)

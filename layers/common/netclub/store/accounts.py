@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import EmailItem, MemberItem, SessionItem, TokenItem, every, one
 
 __all__ = ["ConditionFailed"]
 
@@ -15,8 +16,8 @@ __all__ = ["ConditionFailed"]
 # --- members ----------------------------------------------------------------------------
 
 
-def get_member(member_id: str, consistent: bool = False) -> Item | None:
-    return dynamo.get(*keys.member(member_id), consistent=consistent)
+def get_member(member_id: str, consistent: bool = False) -> MemberItem | None:
+    return one(MemberItem, dynamo.get(*keys.member(member_id), consistent=consistent))
 
 
 def member_id_for_email(address: str) -> str | None:
@@ -35,16 +36,16 @@ LOGIN_FIELDS = ("password_hash", "status", "role", "email", "company_name", "use
 LOGIN_MARK = "login_v"  # the EMAIL# item has the whole projection (a partial one, written to an older item, does not count)
 
 
-def login_record(address: str) -> Item | None:
+def login_record(address: str) -> EmailItem | None:
     """The EMAIL# item of the address (strongly consistent): its member_id and, when it has LOGIN_MARK, the projection."""
-    return dynamo.get(*keys.email(address), consistent=True)
+    return one(EmailItem, dynamo.get(*keys.email(address), consistent=True))
 
 
-def has_login_projection(record: Item) -> bool:
+def has_login_projection(record: EmailItem) -> bool:
     return bool(record.get(LOGIN_MARK))
 
 
-def login_projection(member: dict[str, Any]) -> dict[str, Any]:
+def login_projection(member: Mapping[str, Any]) -> dict[str, Any]:
     """The projection of a member (an attribute the member item lacks is lacking here too)."""
     return {f: member[f] for f in LOGIN_FIELDS if member.get(f) is not None}
 
@@ -60,7 +61,7 @@ def login_fields_op(address: str, member_id: str, changed: dict[str, Any]) -> di
     return dynamo.t_update(*keys.email(address), expression, vals=vals, names=names, condition="member_id = :m")
 
 
-def login_guard_op(member: dict[str, Any]) -> dict[str, Any]:
+def login_guard_op(member: Mapping[str, Any]) -> dict[str, Any]:
     """A ConditionCheck that the member item still has the projected values the login used (else ConditionFailed)."""
     names, vals, parts = {}, {}, ["attribute_exists(PK)"]
     for i, field in enumerate(LOGIN_FIELDS):
@@ -73,13 +74,13 @@ def login_guard_op(member: dict[str, Any]) -> dict[str, Any]:
     return dynamo.t_check(*keys.member(str(member["member_id"])), " AND ".join(parts), vals=vals, names=names)
 
 
-def login_repair_op(address: str, member: dict[str, Any]) -> dict[str, Any]:
+def login_repair_op(address: str, member: Mapping[str, Any]) -> dict[str, Any]:
     """The whole projection (and LOGIN_MARK) written to the EMAIL# item, with login_guard_op in the same
     transaction: as the member item is at that moment. Only while the address is still the member's."""
     return login_fields_op(address, str(member["member_id"]), {**login_projection(member), LOGIN_MARK: 1})
 
 
-def member_item(member: dict[str, Any]) -> Item:
+def member_item(member: MemberItem) -> MemberItem:
     pk, sk = keys.member(member["member_id"])
     return {
         **member,
@@ -90,7 +91,7 @@ def member_item(member: dict[str, Any]) -> Item:
     }
 
 
-def create_member_ops(member: dict[str, Any]) -> list[dict[str, Any]]:
+def create_member_ops(member: MemberItem) -> list[dict[str, Any]]:
     """A new member and its unique e-mail claim (with the login projection), as transaction items."""
     email_pk, email_sk = keys.email(member["email"])
     return [
@@ -102,7 +103,7 @@ def create_member_ops(member: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def create_member(member: dict[str, Any], token_ops: list[dict[str, Any]] | None = None, also: list[dict[str, Any]] | None = None) -> None:
+def create_member(member: MemberItem, token_ops: list[dict[str, Any]] | None = None, also: list[dict[str, Any]] | None = None) -> None:
     """Member + unique e-mail claim (+ consuming the registration token: consume_ops, + `also`: its mail), all or nothing."""
     dynamo.transact([*create_member_ops(member), *(token_ops or []), *(also or [])])
 
@@ -124,7 +125,7 @@ def set_status_ops(member_id: str, email: str, expected: str, status: str, at: s
     ]
 
 
-def withdraw_ops(member: dict[str, Any], at: str, staff_fields: dict[str, Any], withdrawal: dict[str, Any]) -> list[dict[str, Any]]:
+def withdraw_ops(member: MemberItem, at: str, staff_fields: dict[str, Any], withdrawal: dict[str, Any]) -> list[dict[str, Any]]:
     """退会: the member `withdrawn` (only from active, only at the address read) with its 退会日 and reason, and its
     address released (EMAIL# deleted): the address may register again, and a login with it finds no account."""
     pk, sk = keys.member(str(member["member_id"]))
@@ -145,7 +146,7 @@ def withdraw_ops(member: dict[str, Any], at: str, staff_fields: dict[str, Any], 
     ]
 
 
-def erase_ops(member: dict[str, Any], at: str, kept_staff_fields: dict[str, Any], erased_name: str) -> list[dict[str, Any]]:
+def erase_ops(member: MemberItem, at: str, kept_staff_fields: dict[str, Any], erased_name: str) -> list[dict[str, Any]]:
     """削除請求 / retention: the member item keeps its id, its dates and 会員番号 (the organisation's accounting), and
     loses everything else that names or reaches a person; `erased` (GSI1 MEMBERS#erased). Only from withdrawn."""
     pk, sk = keys.member(str(member["member_id"]))
@@ -168,10 +169,10 @@ def erase_ops(member: dict[str, Any], at: str, kept_staff_fields: dict[str, Any]
     return [dynamo.t_update(pk, sk, expression, names={"#st": "status"}, vals=vals, condition="#st = :withdrawn AND attribute_exists(withdrawal)")]
 
 
-def withdrawn_before(cutoff: str, limit: int) -> list[Item]:
+def withdrawn_before(cutoff: str, limit: int) -> list[MemberItem]:
     """Withdrawn members whose withdrawal is older than `cutoff` (GSI1 MEMBERS#withdrawn, keyed by withdrawal time)."""
     items, _ = dynamo.query(keys.members_by_status("withdrawn"), index="GSI1", sk_between=("0", cutoff), limit=limit)
-    return items
+    return every(MemberItem, items)
 
 
 def set_status(member_id: str, expected: str, status: str, at: str) -> None:
@@ -181,21 +182,22 @@ def set_status(member_id: str, expected: str, status: str, at: str) -> None:
     dynamo.transact(set_status_ops(member_id, str(member["email"]), expected, status, at))
 
 
-def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
-    return dynamo.query(keys.members_by_status(status), index="GSI1", forward=False, limit=limit, start_key=start)
+def members_with_status(status: str, limit: int, start: dict[str, Any] | None) -> tuple[list[MemberItem], dict[str, Any] | None]:
+    items, last = dynamo.query(keys.members_by_status(status), index="GSI1", forward=False, limit=limit, start_key=start)
+    return every(MemberItem, items), last
 
 
-def all_members_with_status(status: str) -> list[Item]:
+def all_members_with_status(status: str) -> list[MemberItem]:
     """Every member of a status (the GSI1 partition, all pages): the staff's exports."""
-    return dynamo.query_all(keys.members_by_status(status), index="GSI1")
+    return every(MemberItem, dynamo.query_all(keys.members_by_status(status), index="GSI1"))
 
 
-def member_pages_with_status(status: str) -> Iterator[list[Item]]:
+def member_pages_with_status(status: str) -> Iterator[list[MemberItem]]:
     """Every member of a status, a Query page (1 MB) at a time: an export of 30,000 keeps one page in memory."""
     start: dict[str, Any] | None = None
     while True:
         page, start = dynamo.query(keys.members_by_status(status), index="GSI1", start_key=start)
-        yield page
+        yield every(MemberItem, page)
         if not start:
             return
 
@@ -206,33 +208,33 @@ def member_partition(member_id: str) -> list[Item]:
     return dynamo.query_all(keys.member(member_id)[0], consistent=True)
 
 
-def members_by_id(member_ids: list[str]) -> list[Item]:
+def members_by_id(member_ids: list[str]) -> list[MemberItem]:
     """These members (BatchGetItem), those that exist."""
-    return dynamo.batch_get([keys.member(m) for m in member_ids])
+    return every(MemberItem, dynamo.batch_get([keys.member(m) for m in member_ids]))
 
 
 # --- sessions ---------------------------------------------------------------------------
 
 
-def put_session(token_digest: str, session: dict[str, Any], also: list[dict[str, Any]] | None = None) -> None:
+def put_session(token_digest: str, session: SessionItem, also: list[dict[str, Any]] | None = None) -> None:
     """The session item; with `also`, in one transaction with those items."""
     pk, sk = keys.session(token_digest)
-    item = {**session, "PK": pk, "SK": sk, "GSI1PK": keys.sessions_of(session["member_id"]), "GSI1SK": f"{session['created_at']:012d}"}
+    item: SessionItem = {**session, "PK": pk, "SK": sk, "GSI1PK": keys.sessions_of(session["member_id"]), "GSI1SK": f"{session['created_at']:012d}"}
     if also:
         dynamo.transact([dynamo.t_put(item, condition="attribute_not_exists(PK)"), *also])
     else:
         dynamo.put(item, condition="attribute_not_exists(PK)")
 
 
-def get_session(token_digest: str) -> Item | None:
-    return dynamo.get(*keys.session(token_digest), consistent=True)
+def get_session(token_digest: str) -> SessionItem | None:
+    return one(SessionItem, dynamo.get(*keys.session(token_digest), consistent=True))
 
 
-def session_and_member(token_digest: str, member_id: str) -> tuple[Item | None, Item | None]:
+def session_and_member(token_digest: str, member_id: str) -> tuple[SessionItem | None, MemberItem | None]:
     """The session and its member's authorizer_context.MEMBER_FIELDS, in one BatchGetItem (strongly consistent, as get_session)."""
     fields = ["PK", "member_id", "role", "csrf_token", "created_at", "last_seen", "ttl_epoch", "departments", *MEMBER_FIELDS]
     found = {str(i["PK"]): i for i in dynamo.batch_get([keys.session(token_digest), keys.member(member_id)], projection=fields, consistent=True)}
-    return found.get(keys.session(token_digest)[0]), found.get(keys.member(member_id)[0])
+    return one(SessionItem, found.get(keys.session(token_digest)[0])), one(MemberItem, found.get(keys.member(member_id)[0]))
 
 
 def touch_session(token_digest: str, at: int) -> None:
@@ -262,7 +264,7 @@ def session_digests_of(member_id: str) -> list[str]:
 # link, or any link used, ends every earlier link of that purpose and subject.
 
 
-def _token_item(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None) -> Item:
+def _token_item(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None) -> TokenItem:
     pk, sk = keys.token(token_digest)
     return {"PK": pk, "SK": sk, "purpose": purpose, "subject": subject, "expires": expires, "ttl_epoch": expires + 86400, "data": data or {}}
 
@@ -276,8 +278,8 @@ def issue_token_ops(token_digest: str, purpose: str, subject: str, expires: int,
     ]
 
 
-def get_token(token_digest: str) -> Item | None:
-    return dynamo.get(*keys.token(token_digest), consistent=True)
+def get_token(token_digest: str) -> TokenItem | None:
+    return one(TokenItem, dynamo.get(*keys.token(token_digest), consistent=True))
 
 
 def consume_ops(token_digest: str, purpose: str, subject: str) -> list[dict[str, Any]]:

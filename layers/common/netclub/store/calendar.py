@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import Item
+from netclub.store.items import CalendarFeedItem, CalendarTokenItem, one
 
 SK = "CALFEED"
 
@@ -27,21 +27,21 @@ def token_key(digest: str) -> tuple[str, str]:
     return f"CALFEED#{digest}", SK
 
 
-def feed_of(member_id: str) -> Item | None:
-    return dynamo.get(*feed_key(member_id), consistent=True)
+def feed_of(member_id: str) -> CalendarFeedItem | None:
+    return one(CalendarFeedItem, dynamo.get(*feed_key(member_id), consistent=True))
 
 
 def member_of(digest: str) -> str | None:
     """The member whose current feed token has this digest (consistent: a re-issued one is gone at once)."""
-    item = dynamo.get(*token_key(digest), consistent=True)
+    item = one(CalendarTokenItem, dynamo.get(*token_key(digest), consistent=True))
     return str(item["member_id"]) if item else None
 
 
-def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: Item | None) -> list[dict[str, Any]]:
+def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: CalendarFeedItem | None) -> list[dict[str, Any]]:
     """Make the member's feed (previous None: only if none exists) or replace `previous` (only if still current)."""
     pk, sk = feed_key(member_id)
-    feed = {"PK": pk, "SK": sk, "member_id": member_id, "nonce": nonce, "digest": digest, "created_at": now}
-    token = {"PK": token_key(digest)[0], "SK": SK, "member_id": member_id, "created_at": now}
+    feed: CalendarFeedItem = {"PK": pk, "SK": sk, "member_id": member_id, "nonce": nonce, "digest": digest, "created_at": now}
+    token: CalendarTokenItem = {"PK": token_key(digest)[0], "SK": SK, "member_id": member_id, "created_at": now}
     if previous is None:
         put_feed = dynamo.t_put(feed, condition="attribute_not_exists(PK)")
     else:
@@ -52,7 +52,7 @@ def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: Item 
     return operations
 
 
-def end_ops(current: Item) -> list[dict[str, Any]]:
+def end_ops(current: CalendarFeedItem) -> list[dict[str, Any]]:
     """The member's feed ended (退会): its URL answers 404 from the commit on."""
     return [
         dynamo.t_delete(*feed_key(str(current["member_id"])), condition="digest = :d", vals={":d": current["digest"]}),

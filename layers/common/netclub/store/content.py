@@ -19,23 +19,25 @@ before that key existed gets it on its next update (the local stack and the test
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, overload
 
 from netclub.errors import invalid
 from netclub.store import dynamo
-from netclub.store.dynamo import Item
+from netclub.store.items import ContentItem, EventItem, Keys, NoticeItem, VideoItem, every, one, with_keys
 
 Kind = Literal["event", "video", "notice"]
 _TAG: dict[str, str] = {"event": "EVENT", "video": "VIDEO", "notice": "NOTICE"}
 _HIDDEN = {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "kind", "rev"}
 ALL_EVENTS = "EVENTS"  # GSI2PK of every event's own item
+_TYPES: dict[str, type[ContentItem]] = {"event": EventItem, "video": VideoItem, "notice": NoticeItem}
 
 
 def key(kind: Kind, item_id: str) -> tuple[str, str]:
     return f"{_TAG[kind]}#{item_id}", _TAG[kind]
 
 
-def index_keys(kind: Kind, data: dict[str, Any]) -> dict[str, str]:
+def index_keys(kind: Kind, data: Mapping[str, Any]) -> Keys:
     if kind == "event":
         return {"GSI2PK": ALL_EVENTS, "GSI2SK": f"{data['starts_at']}#{data['id']}"}  # calendar: month copies (event_month_item)
     if kind == "video":
@@ -43,20 +45,28 @@ def index_keys(kind: Kind, data: dict[str, Any]) -> dict[str, str]:
     return {"GSI1PK": "NOTICES", "GSI1SK": f"{data['published_at']}#{data['id']}"}
 
 
-def plain(item: Item) -> dict[str, Any]:
+def plain(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in _HIDDEN}
 
 
-def item(kind: Kind, data: dict[str, Any]) -> Item:
+def item(kind: Kind, data: ContentItem) -> ContentItem:
     pk, sk = key(kind, data["id"])
-    return {**data, "PK": pk, "SK": sk, "kind": kind, **index_keys(kind, data)}
+    stored = with_keys(data, {"PK": pk, "SK": sk, **index_keys(kind, data)})
+    stored["kind"] = kind
+    return stored
 
 
-def get(kind: Kind, item_id: str) -> Item | None:
-    return dynamo.get(*key(kind, item_id))
+@overload
+def get(kind: Literal["event"], item_id: str) -> EventItem | None: ...
+@overload
+def get(kind: Literal["video"], item_id: str) -> VideoItem | None: ...
+@overload
+def get(kind: Literal["notice"], item_id: str) -> NoticeItem | None: ...
+def get(kind: Kind, item_id: str) -> ContentItem | None:
+    return one(_TYPES[kind], dynamo.get(*key(kind, item_id)))
 
 
-def put_op(kind: Kind, data: dict[str, Any], *, create: bool) -> dict[str, Any]:
+def put_op(kind: Kind, data: ContentItem, *, create: bool) -> dict[str, Any]:
     """Create (the id must be new) or replace (the item must exist) as a transaction item."""
     return dynamo.t_put(item(kind, data), condition="attribute_not_exists(PK)" if create else "attribute_exists(PK)")
 
@@ -77,15 +87,15 @@ def months_between(first: str, last: str) -> list[str]:
     return months
 
 
-def event_month_item(data: dict[str, Any], month: str) -> Item:
+def event_month_item(data: EventItem, month: str) -> EventItem:
     pk, _ = key("event", data["id"])
     return {**data, "PK": pk, "SK": f"MONTH#{month}", "kind": "event", "GSI1PK": f"EVENTS#{month}", "GSI1SK": f"{data['starts_at']}#{data['id']}"}
 
 
-def event_partition(event_id: str) -> tuple[Item | None, list[str]]:
+def event_partition(event_id: str) -> tuple[EventItem | None, list[str]]:
     """The event and the months it is listed under (one consistent Query)."""
     pk, sk = key("event", event_id)
-    items = dynamo.query_all(pk, consistent=True)
+    items = every(EventItem, dynamo.query_all(pk, consistent=True))
     event = next((i for i in items if i["SK"] == sk), None)
     return event, [str(i["SK"])[len("MONTH#") :] for i in items if str(i["SK"]).startswith("MONTH#")]
 
@@ -97,13 +107,13 @@ def _at_rev(rev: int | None) -> dict[str, Any]:
     return {"condition": "attribute_exists(PK) AND rev = :rev", "vals": {":rev": rev}}
 
 
-def event_write_ops(data: dict[str, Any], listed_months: list[str], current: Item | None) -> list[dict[str, Any]]:
+def event_write_ops(data: EventItem, listed_months: list[str], current: EventItem | None) -> list[dict[str, Any]]:
     """Put the event (new when `current` is None, else only over the revision read) and its month copies;
     drop the copies of months it left. An event stored before month copies loses its own index keys here."""
     pk, _ = key("event", data["id"])
     months = months_between(data["starts_at"], data["ends_at"])
     rev = None if current is None else current.get("rev")
-    saved = {**data, "rev": 0 if rev is None else int(rev) + 1}
+    saved: EventItem = {**data, "rev": 0 if rev is None else int(rev) + 1}
     if current is None:
         main = dynamo.t_put(item("event", saved), condition="attribute_not_exists(PK)")
     else:
@@ -113,7 +123,7 @@ def event_write_ops(data: dict[str, Any], listed_months: list[str], current: Ite
     return [main, *puts, *drops]
 
 
-def event_delete_ops(event_id: str, listed_months: list[str], current: Item) -> list[dict[str, Any]]:
+def event_delete_ops(event_id: str, listed_months: list[str], current: EventItem) -> list[dict[str, Any]]:
     """Delete the event (only at the revision read, so no month copy written since is left behind) and its copies."""
     pk, sk = key("event", event_id)
     rev = current.get("rev")
@@ -121,19 +131,19 @@ def event_delete_ops(event_id: str, listed_months: list[str], current: Item) -> 
     return [main, *[dynamo.t_delete(pk, f"MONTH#{m}") for m in listed_months]]
 
 
-def events_of_month(month: str, starting_until: str) -> list[Item]:
+def events_of_month(month: str, starting_until: str) -> list[EventItem]:
     """Events that touch `month` and start at or before `starting_until` (GSI1SK is the start)."""
-    return dynamo.query_all(f"EVENTS#{month}", index="GSI1", sk_between=("0", starting_until))
+    return every(EventItem, dynamo.query_all(f"EVENTS#{month}", index="GSI1", sk_between=("0", starting_until)))
 
 
-def all_events(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+def all_events(limit: int, start: dict[str, Any] | None) -> tuple[list[EventItem], dict[str, Any] | None]:
     """Every event (its own item, not the month copies), latest start first: one Query of `limit` + 1
     items, so the last page has no cursor; a page cut short by DynamoDB's 1 MB goes on from where it stopped."""
     found, last = dynamo.query(ALL_EVENTS, index="GSI2", forward=False, limit=limit + 1, start_key=_event_position(start))
     if len(found) > limit:
         found = found[:limit]
         last = {name: {"S": str(found[-1][name])} for name in ("PK", "SK", "GSI2PK", "GSI2SK")}
-    return found, last
+    return every(EventItem, found), last
 
 
 def _event_position(start: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -148,13 +158,15 @@ def _event_position(start: dict[str, Any] | None) -> dict[str, Any] | None:
     return start
 
 
-def videos(limit: int = 100) -> list[Item]:
+def videos(limit: int = 100) -> list[VideoItem]:
     found, _ = dynamo.query("VIDEOS", index="GSI1", forward=False, limit=limit)
-    return found
+    return every(VideoItem, found)
 
 
-def notices(until: str | None, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+def notices(until: str | None, limit: int, start: dict[str, Any] | None) -> tuple[list[NoticeItem], dict[str, Any] | None]:
     """Published notices (published_at <= until), newest first; until None: every notice, scheduled ones included (staff)."""
     if until is None:
-        return dynamo.query("NOTICES", index="GSI1", forward=False, limit=limit, start_key=start)
-    return dynamo.query("NOTICES", index="GSI1", sk_between=("0", until + "#~"), forward=False, limit=limit, start_key=start)
+        found, last = dynamo.query("NOTICES", index="GSI1", forward=False, limit=limit, start_key=start)
+    else:
+        found, last = dynamo.query("NOTICES", index="GSI1", sk_between=("0", until + "#~"), forward=False, limit=limit, start_key=start)
+    return every(NoticeItem, found), last

@@ -31,6 +31,7 @@ from netclub.config import get_settings
 from netclub.files import s3
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import ContactItem, DirectoryItem, Keys, MemberItem, ReceivedContactItem, every, one
 
 __all__ = ["ConditionFailed", "Item"]
 
@@ -43,7 +44,7 @@ DIRECTORY_PREFIX = "DIRECTORY#"
 
 def put_op(company_id: str, member_id: str, page_sha: str) -> dict[str, Any]:
     pk, sk = keys.directory(company_id)
-    item = {"PK": pk, "SK": sk, "member_id": member_id, "company_id": company_id, "page_sha": page_sha}
+    item: DirectoryItem = {"PK": pk, "SK": sk, "member_id": member_id, "company_id": company_id, "page_sha": page_sha}
     return dynamo.t_put({**item, "GSI1PK": keys.DIRECTORY_GSI1PK, "GSI1SK": company_id})
 
 
@@ -58,24 +59,24 @@ def delete_op(company_id: str) -> dict[str, Any]:
     return dynamo.t_delete(pk, sk)
 
 
-def get(company_id: str) -> Item | None:
-    return dynamo.get(*keys.directory(company_id))
+def get(company_id: str) -> DirectoryItem | None:
+    return one(DirectoryItem, dynamo.get(*keys.directory(company_id)))
 
 
-def listed() -> list[Item]:
+def listed() -> list[DirectoryItem]:
     """Every directory item (the GSI1 partition DIRECTORY, all pages)."""
-    return dynamo.query_all(keys.DIRECTORY_GSI1PK, index="GSI1")
+    return every(DirectoryItem, dynamo.query_all(keys.DIRECTORY_GSI1PK, index="GSI1"))
 
 
-def members(member_ids: list[str]) -> list[Item]:
+def members(member_ids: list[str]) -> list[MemberItem]:
     """The members (the fields a page is built from), by BatchGetItem, strongly consistent: an index
     update that follows a write must see that write."""
-    return dynamo.batch_get([keys.member(m) for m in member_ids], projection=MEMBER_FIELDS, consistent=True)
+    return every(MemberItem, dynamo.batch_get([keys.member(m) for m in member_ids], projection=MEMBER_FIELDS, consistent=True))
 
 
-def pointers(company_ids: list[str]) -> list[Item]:
+def pointers(company_ids: list[str]) -> list[DirectoryItem]:
     """The directory items of these companies that exist now (strongly consistent BatchGetItem)."""
-    return dynamo.batch_get([keys.directory(c) for c in company_ids], consistent=True)
+    return every(DirectoryItem, dynamo.batch_get([keys.directory(c) for c in company_ids], consistent=True))
 
 
 # --- 商談申込 -----------------------------------------------------------------------------
@@ -89,21 +90,21 @@ def received_key(member_id: str, contact_id: str) -> tuple[str, str]:
     return keys.member(member_id)[0], f"CONTACT_IN#{contact_id}"
 
 
-def _history(member_id: str, created_at: str, contact_id: str) -> dict[str, str]:
+def _history(member_id: str, created_at: str, contact_id: str) -> Keys:
     return {"GSI2PK": f"HISTORY#{member_id}", "GSI2SK": f"{created_at}#{contact_id}"}
 
 
-def contact_put_op(contact: dict[str, Any]) -> dict[str, Any]:
+def contact_put_op(contact: ContactItem) -> dict[str, Any]:
     """The sender's record and 利用履歴 row; never a second one with the same id."""
     pk, sk = contact_key(contact["sender_id"], contact["id"])
-    item = {**contact, "PK": pk, "SK": sk, **_history(contact["sender_id"], contact["created_at"], contact["id"])}
+    item: ContactItem = {**contact, "PK": pk, "SK": sk, **_history(contact["sender_id"], contact["created_at"], contact["id"])}
     return dynamo.t_put(item, condition="attribute_not_exists(PK)")
 
 
-def received_put_op(recipient_id: str, row: dict[str, Any]) -> dict[str, Any]:
+def received_put_op(recipient_id: str, row: ReceivedContactItem) -> dict[str, Any]:
     """The recipient's 利用履歴 row."""
     pk, sk = received_key(recipient_id, row["id"])
-    item = {**row, "PK": pk, "SK": sk, **_history(recipient_id, row["created_at"], row["id"])}
+    item: ReceivedContactItem = {**row, "PK": pk, "SK": sk, **_history(recipient_id, row["created_at"], row["id"])}
     return dynamo.t_put(item, condition="attribute_not_exists(PK)")
 
 
@@ -113,8 +114,8 @@ def erase_contact_op(member_id: str, contact_id: str, erased: str, at: str) -> d
     return dynamo.t_update(pk, sk, "SET subject = :e, message = :e, erased_at = :at", vals={":e": erased, ":at": at}, condition="attribute_exists(PK)")
 
 
-def get_contact(member_id: str, contact_id: str) -> Item | None:
-    return dynamo.get(*contact_key(member_id, contact_id), consistent=True)
+def get_contact(member_id: str, contact_id: str) -> ContactItem | None:
+    return one(ContactItem, dynamo.get(*contact_key(member_id, contact_id), consistent=True))
 
 
 def transact(operations: list[dict[str, Any]]) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import ExportItem, one
 
 __all__ = ["ConditionFailed"]
 
@@ -19,13 +20,13 @@ def _key(export_id: str) -> tuple[str, str]:
     return f"EXPORT#{export_id}", "EXPORT"
 
 
-def create_op(job: dict[str, Any]) -> dict[str, Any]:
+def create_op(job: ExportItem) -> dict[str, Any]:
     pk, sk = _key(job["export_id"])
     return dynamo.t_put({**job, "PK": pk, "SK": sk}, condition="attribute_not_exists(PK)")
 
 
-def get(export_id: str) -> Item | None:
-    return dynamo.get(*_key(export_id), consistent=True)
+def get(export_id: str) -> ExportItem | None:
+    return one(ExportItem, dynamo.get(*_key(export_id), consistent=True))
 
 
 def set_status(export_id: str, expected: tuple[str, ...], status: str, at: str, also: dict[str, Any] | None = None) -> None:

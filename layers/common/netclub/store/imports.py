@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import EmailItem, ImportErrorsItem, ImportItem, ImportRowItem, MemberNumberItem, every, one
 
 __all__ = ["ConditionFailed"]
 
@@ -32,24 +33,30 @@ def member_number(number: str) -> tuple[str, str]:
     return f"MEMBERNO#{number.strip()}", "MEMBERNO"
 
 
-def create(state: dict[str, Any]) -> None:
-    item = {**state, "PK": _pk(state["import_id"]), "SK": "IMPORT", "GSI1PK": IMPORTS_GSI1PK, "GSI1SK": f"{state['created_at']}#{state['import_id']}"}
+def create(state: ImportItem) -> None:
+    item: ImportItem = {
+        **state,
+        "PK": _pk(state["import_id"]),
+        "SK": "IMPORT",
+        "GSI1PK": IMPORTS_GSI1PK,
+        "GSI1SK": f"{state['created_at']}#{state['import_id']}",
+    }
     dynamo.put(item, condition="attribute_not_exists(PK)")
 
 
-def get(import_id: str) -> Item | None:
-    return dynamo.get(_pk(import_id), "IMPORT", consistent=True)
+def get(import_id: str) -> ImportItem | None:
+    return one(ImportItem, dynamo.get(_pk(import_id), "IMPORT", consistent=True))
 
 
-def get_with_errors(import_id: str) -> tuple[Item | None, Item | None]:
+def get_with_errors(import_id: str) -> tuple[ImportItem | None, ImportErrorsItem | None]:
     """The import and its errors item, in one BatchGetItem."""
     found = {str(i["SK"]): i for i in dynamo.batch_get([(_pk(import_id), "IMPORT"), (_pk(import_id), "ERRORS")], consistent=True)}
-    return found.get("IMPORT"), found.get("ERRORS")
+    return one(ImportItem, found.get("IMPORT")), one(ImportErrorsItem, found.get("ERRORS"))
 
 
-def recent(limit: int) -> list[Item]:
+def recent(limit: int) -> list[ImportItem]:
     items, _ = dynamo.query(IMPORTS_GSI1PK, index="GSI1", forward=False, limit=limit)
-    return items
+    return every(ImportItem, items)
 
 
 def set_status(import_id: str, expected: tuple[str, ...], status: str, at: str, also: dict[str, Any] | None = None) -> None:
@@ -82,14 +89,14 @@ def validated(import_id: str, at: str, result: dict[str, Any], errors: list[dict
     dynamo.transact(
         [
             dynamo.t_update(_pk(import_id), "IMPORT", expression, vals=vals, names=names, condition="#st = :from"),
-            dynamo.t_put({"PK": _pk(import_id), "SK": "ERRORS", "errors": errors, "count": error_count, "version": 0}),
+            dynamo.t_put(ImportErrorsItem(PK=_pk(import_id), SK="ERRORS", errors=errors, count=error_count, version=0)),
         ]
     )
 
 
-def row_markers(import_id: str, rows: list[int]) -> dict[int, Item]:
+def row_markers(import_id: str, rows: list[int]) -> dict[int, ImportRowItem]:
     """The rows of these numbers already written (their markers), by row number."""
-    found = dynamo.batch_get([(_pk(import_id), _row_sk(r)) for r in rows], consistent=True)
+    found = every(ImportRowItem, dynamo.batch_get([(_pk(import_id), _row_sk(r)) for r in rows], consistent=True))
     return {int(str(i["SK"]).removeprefix("ROW#")): i for i in found}
 
 
@@ -97,19 +104,27 @@ def row_marker_op(
     import_id: str, row: int, outcome: str, expires: int, member_id: str = "", invited: bool = False, message: str = "", column: str = ""
 ) -> dict[str, Any]:
     """Row n's outcome (created / updated / error): written once, with what it records."""
-    item = {"PK": _pk(import_id), "SK": _row_sk(row), "row": row, "outcome": outcome, "member_id": member_id, "invited": invited, "ttl_epoch": expires}
+    item: ImportRowItem = {
+        "PK": _pk(import_id),
+        "SK": _row_sk(row),
+        "row": row,
+        "outcome": outcome,
+        "member_id": member_id,
+        "invited": invited,
+        "ttl_epoch": expires,
+    }
     if message:
         item |= {"message": message, "column": column}
     return dynamo.t_put(item, condition="attribute_not_exists(PK)")
 
 
-def chunk_rows(import_id: str, first: int, last: int) -> list[Item]:
+def chunk_rows(import_id: str, first: int, last: int) -> list[ImportRowItem]:
     """The markers of rows first..last (a chunk's own rows)."""
-    return dynamo.query_all(_pk(import_id), sk_between=(_row_sk(first), _row_sk(last)), consistent=True)
+    return every(ImportRowItem, dynamo.query_all(_pk(import_id), sk_between=(_row_sk(first), _row_sk(last)), consistent=True))
 
 
 def chunk_done(
-    import_id: str, chunk: int, counts: dict[str, int], errors_item: Item | None, new_errors: list[dict[str, Any]], keep: int, expires: int, at: str
+    import_id: str, chunk: int, counts: dict[str, int], errors_item: ImportErrorsItem | None, new_errors: list[dict[str, Any]], keep: int, expires: int, at: str
 ) -> None:
     """Chunk n counted once: its marker, the import's counters and its refused rows appended to the kept errors
     (up to `keep`), in one transaction; the errors item must be as read (ConditionFailed: read it again)."""
@@ -125,14 +140,19 @@ def chunk_done(
     if new_errors:
         kept = list((errors_item or {}).get("errors") or [])
         version = int((errors_item or {}).get("version", 0))
-        item = {"PK": _pk(import_id), "SK": "ERRORS", "errors": (kept + new_errors)[:keep], "count": int((errors_item or {}).get("count", 0)) + len(new_errors)}
+        item: ImportErrorsItem = {
+            "PK": _pk(import_id),
+            "SK": "ERRORS",
+            "errors": (kept + new_errors)[:keep],
+            "count": int((errors_item or {}).get("count", 0)) + len(new_errors),
+        }
         condition = "version = :v" if errors_item else "attribute_not_exists(PK)"
         operations.append(dynamo.t_put({**item, "version": version + 1}, condition=condition, vals={":v": version} if errors_item else None))
     dynamo.transact(operations)
 
 
-def errors_item(import_id: str) -> Item | None:
-    return dynamo.get(_pk(import_id), "ERRORS", consistent=True)
+def errors_item(import_id: str) -> ImportErrorsItem | None:
+    return one(ImportErrorsItem, dynamo.get(_pk(import_id), "ERRORS", consistent=True))
 
 
 def chunk_is_done(import_id: str, chunk: int) -> bool:
@@ -160,13 +180,13 @@ def finish_if_complete(import_id: str, at: str) -> bool:
 
 def members_of_numbers(numbers: list[str]) -> dict[str, str]:
     """会員番号 → member_id, for those known."""
-    found = dynamo.batch_get([member_number(n) for n in numbers])
+    found = every(MemberNumberItem, dynamo.batch_get([member_number(n) for n in numbers]))
     return {str(i["PK"]).removeprefix("MEMBERNO#"): str(i["member_id"]) for i in found}
 
 
 def members_of_emails(addresses: list[str]) -> dict[str, str]:
     """Address → member_id, for those registered (their EMAIL# items)."""
-    found = dynamo.batch_get([keys.email(a) for a in addresses], projection=["PK", "member_id"])
+    found = every(EmailItem, dynamo.batch_get([keys.email(a) for a in addresses], projection=["PK", "member_id"]))
     return {str(i["PK"]).removeprefix("EMAIL#"): str(i["member_id"]) for i in found}
 
 

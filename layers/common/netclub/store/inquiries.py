@@ -17,7 +17,17 @@ from typing import Any
 
 from netclub import ids
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import (
+    AttachmentItem,
+    AttachmentRetentionItem,
+    InquiryItem,
+    InquiryKeyItem,
+    InquiryKindItem,
+    InquiryPointerItem,
+    every,
+    one,
+)
 
 __all__ = ["ConditionFailed"]
 
@@ -51,15 +61,15 @@ def history_of(member_id: str) -> str:  # GSI2PK (contract 2, usage history)
 # --- kinds --------------------------------------------------------------------------------
 
 
-def list_kinds() -> list[Item]:
-    return dynamo.query_all(KINDS_PK, sk_prefix="KIND#")
+def list_kinds() -> list[InquiryKindItem]:
+    return every(InquiryKindItem, dynamo.query_all(KINDS_PK, sk_prefix="KIND#"))
 
 
-def get_kind(kind_id: str) -> Item | None:
-    return dynamo.get(*kind_key(kind_id))
+def get_kind(kind_id: str) -> InquiryKindItem | None:
+    return one(InquiryKindItem, dynamo.get(*kind_key(kind_id)))
 
 
-def put_kind_op(kind: dict[str, Any], create: bool) -> dict[str, Any]:
+def put_kind_op(kind: InquiryKindItem, create: bool) -> dict[str, Any]:
     pk, sk = kind_key(kind["id"])
     condition = "attribute_not_exists(PK)" if create else "attribute_exists(PK)"
     return dynamo.t_put({**kind, "PK": pk, "SK": sk}, condition=condition)
@@ -69,7 +79,7 @@ def delete_kind_op(kind_id: str) -> dict[str, Any]:
     return dynamo.t_delete(*kind_key(kind_id), condition="attribute_exists(PK)")
 
 
-def put_kind(kind: dict[str, Any]) -> None:
+def put_kind(kind: InquiryKindItem) -> None:
     pk, sk = kind_key(kind["id"])
     dynamo.put({**kind, "PK": pk, "SK": sk})
 
@@ -77,13 +87,13 @@ def put_kind(kind: dict[str, Any]) -> None:
 # --- attachments --------------------------------------------------------------------------
 
 
-def put_attachment(record: dict[str, Any]) -> None:
+def put_attachment(record: AttachmentItem) -> None:
     pk, sk = attachment_key(record["attachment_id"])
     dynamo.put({**record, "PK": pk, "SK": sk}, condition="attribute_not_exists(PK)")
 
 
-def get_attachment(attachment_id: str) -> Item | None:
-    return dynamo.get(*attachment_key(attachment_id), consistent=True)
+def get_attachment(attachment_id: str) -> AttachmentItem | None:
+    return one(AttachmentItem, dynamo.get(*attachment_key(attachment_id), consistent=True))
 
 
 def claim_attachment_op(attachment_id: str, member_id: str, inquiry_id: str, final_key: str) -> dict[str, Any]:
@@ -107,22 +117,22 @@ def key_record_key(member_id: str, idempotency_key: str) -> tuple[str, str]:
 
 def key_record_op(member_id: str, idempotency_key: str, inquiry_id: str, expires_epoch: int) -> dict[str, Any]:
     pk, sk = key_record_key(member_id, idempotency_key)
-    return dynamo.t_put({"PK": pk, "SK": sk, "inquiry_id": inquiry_id, "ttl_epoch": expires_epoch}, condition="attribute_not_exists(PK)")
+    return dynamo.t_put(InquiryKeyItem(PK=pk, SK=sk, inquiry_id=inquiry_id, ttl_epoch=expires_epoch), condition="attribute_not_exists(PK)")
 
 
-def inquiry_for_key(member_id: str, idempotency_key: str, now_epoch: int) -> Item | None:
+def inquiry_for_key(member_id: str, idempotency_key: str, now_epoch: int) -> InquiryItem | None:
     """The inquiry a previous request with this key created (within the key's 24 hours), if any."""
-    record = dynamo.get(*key_record_key(member_id, idempotency_key), consistent=True)
+    record = one(InquiryKeyItem, dynamo.get(*key_record_key(member_id, idempotency_key), consistent=True))
     if not record or int(record.get("ttl_epoch", 0)) <= now_epoch:
         return None
-    return dynamo.get(*inquiry_key(member_id, str(record["inquiry_id"])), consistent=True)
+    return one(InquiryItem, dynamo.get(*inquiry_key(member_id, str(record["inquiry_id"])), consistent=True))
 
 
-def create_inquiry(inquiry: dict[str, Any], extra: list[dict[str, Any]]) -> None:
+def create_inquiry(inquiry: InquiryItem, extra: list[dict[str, Any]]) -> None:
     pk, sk = inquiry_key(inquiry["member_id"], inquiry["id"])
     ppk, psk = pointer_key(inquiry["id"])
     created = f"{inquiry['created_at']}#{inquiry['id']}"
-    item = {
+    item: InquiryItem = {
         **inquiry,
         "PK": pk,
         "SK": sk,
@@ -134,23 +144,24 @@ def create_inquiry(inquiry: dict[str, Any], extra: list[dict[str, Any]]) -> None
     dynamo.transact(
         [
             dynamo.t_put(item, condition="attribute_not_exists(PK)"),
-            dynamo.t_put({"PK": ppk, "SK": psk, "member_id": inquiry["member_id"]}, condition="attribute_not_exists(PK)"),
+            dynamo.t_put(InquiryPointerItem(PK=ppk, SK=psk, member_id=inquiry["member_id"]), condition="attribute_not_exists(PK)"),
             *extra,
         ]
     )
 
 
-def get_inquiry(member_id: str, inquiry_id: str) -> Item | None:
-    return dynamo.get(*inquiry_key(member_id, inquiry_id))
+def get_inquiry(member_id: str, inquiry_id: str) -> InquiryItem | None:
+    return one(InquiryItem, dynamo.get(*inquiry_key(member_id, inquiry_id)))
 
 
 def owner_of(inquiry_id: str) -> str | None:
-    item = dynamo.get(*pointer_key(inquiry_id))
+    item = one(InquiryPointerItem, dynamo.get(*pointer_key(inquiry_id)))
     return str(item["member_id"]) if item else None
 
 
-def member_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
-    return dynamo.query(keys.member(member_id)[0], sk_prefix="INQUIRY#", forward=False, limit=limit, start_key=start)
+def member_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[InquiryItem], dict[str, Any] | None]:
+    items, last = dynamo.query(keys.member(member_id)[0], sk_prefix="INQUIRY#", forward=False, limit=limit, start_key=start)
+    return every(InquiryItem, items), last
 
 
 def _not_of_kinds(hidden_kinds: frozenset[str] | None) -> dynamo.Filter | None:
@@ -162,9 +173,12 @@ def _not_of_kinds(hidden_kinds: frozenset[str] | None) -> dynamo.Filter | None:
     return dynamo.Filter(f"NOT (#kind IN ({', '.join(vals)}))", {"#kind": "kind_id"}, vals)
 
 
-def status_page(status: str, limit: int, start: dict[str, Any] | None, hidden_kinds: frozenset[str] | None = None) -> tuple[list[Item], dict[str, Any] | None]:
+def status_page(
+    status: str, limit: int, start: dict[str, Any] | None, hidden_kinds: frozenset[str] | None = None
+) -> tuple[list[InquiryItem], dict[str, Any] | None]:
     """A page of the inquiries of a status, newest first; without those of the hidden kinds (a page may then be short)."""
-    return dynamo.query(by_status(status), index="GSI1", forward=False, limit=limit, start_key=start, where=_not_of_kinds(hidden_kinds))
+    items, last = dynamo.query(by_status(status), index="GSI1", forward=False, limit=limit, start_key=start, where=_not_of_kinds(hidden_kinds))
+    return every(InquiryItem, items), last
 
 
 def reply_op(member_id: str, inquiry_id: str, reply: dict[str, Any], at: str) -> dict[str, Any]:
@@ -200,17 +214,23 @@ ATTACHMENT_RETENTION_PK = "RETENTION#attachments"
 
 def attachment_retention_op(member_id: str, inquiry_id: str, closed_at: str) -> dict[str, Any]:
     """A closed inquiry with attachments, due for their deletion (personal-data-retention reads them by date)."""
-    item = {"PK": ATTACHMENT_RETENTION_PK, "SK": f"{closed_at}#{inquiry_id}", "member_id": member_id, "inquiry_id": inquiry_id, "closed_at": closed_at}
+    item: AttachmentRetentionItem = {
+        "PK": ATTACHMENT_RETENTION_PK,
+        "SK": f"{closed_at}#{inquiry_id}",
+        "member_id": member_id,
+        "inquiry_id": inquiry_id,
+        "closed_at": closed_at,
+    }
     return dynamo.t_put(item)
 
 
-def attachment_retention_due(cutoff: str, limit: int) -> list[Item]:
+def attachment_retention_due(cutoff: str, limit: int) -> list[AttachmentRetentionItem]:
     """The markers of inquiries closed before `cutoff`, oldest first (a bounded Query on the marker partition)."""
     items, _ = dynamo.query(ATTACHMENT_RETENTION_PK, sk_between=("0", cutoff), limit=limit, consistent=True)
-    return items
+    return every(AttachmentRetentionItem, items)
 
 
-def attachments_cleared(marker: Item, inquiry_exists: bool, at: str) -> None:
+def attachments_cleared(marker: AttachmentRetentionItem, inquiry_exists: bool, at: str) -> None:
     """The inquiry's attachment list emptied (their files deleted before) and its marker removed, together."""
     operations = [dynamo.t_delete(str(marker["PK"]), str(marker["SK"]))]
     if inquiry_exists:

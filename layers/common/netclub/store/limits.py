@@ -12,6 +12,7 @@ from typing import Any
 
 from netclub.store import dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import DeviceItem
 
 __all__ = ["ConditionFailed", "Item"]
 
@@ -106,7 +107,7 @@ def device_check_op(device_digest: str, account: str, now: int) -> dict[str, Any
 
 def device_put_op(device_digest: str, account: str, member_id: str, now: int, expires: int) -> dict[str, Any]:
     pk, sk = keys.device(device_digest)
-    return dynamo.t_put({"PK": pk, "SK": sk, "account": hashed(account), "member_id": member_id, "created": now, "expires": expires, "ttl_epoch": expires})
+    return dynamo.t_put(DeviceItem(PK=pk, SK=sk, account=hashed(account), member_id=member_id, created=now, expires=expires, ttl_epoch=expires))
 
 
 def transact(operations: list[dict[str, Any]]) -> None:

@@ -27,23 +27,36 @@ from botocore.exceptions import ClientError
 from netclub import clock, ids
 from netclub.aws import client
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import (
+    ConsentItem,
+    HeldMessageItem,
+    MaintenanceItem,
+    MemberItem,
+    NewsletterItem,
+    RecipientItem,
+    StuckMessageItem,
+    every,
+    one,
+    the,
+    with_keys,
+)
 
 __all__ = ["ConditionFailed"]
 
 RECIPIENT_TTL_DAYS = 400  # the per-recipient record (and its unsubscribe token) lives a little over a year
 
 
-def _newsletter_item(data: dict[str, Any]) -> dict[str, Any]:
+def _newsletter_item(data: NewsletterItem) -> NewsletterItem:
     pk, sk = keys.newsletter(data["id"])
-    return {"PK": pk, "SK": sk, **data, "GSI1PK": keys.NEWSLETTERS_GSI1PK, "GSI1SK": f"{data['created_at']}#{data['id']}"}
+    return with_keys(data, {"PK": pk, "SK": sk, "GSI1PK": keys.NEWSLETTERS_GSI1PK, "GSI1SK": f"{data['created_at']}#{data['id']}"})
 
 
-def create_op(data: dict[str, Any]) -> dict[str, Any]:
+def create_op(data: NewsletterItem) -> dict[str, Any]:
     return dynamo.t_put(_newsletter_item(data), condition="attribute_not_exists(PK)")
 
 
-def replace_draft_op(data: dict[str, Any]) -> dict[str, Any]:
+def replace_draft_op(data: NewsletterItem) -> dict[str, Any]:
     """Overwrite a newsletter that is still a draft (else the transaction fails)."""
     return dynamo.t_put(_newsletter_item(data), condition="attribute_exists(PK) AND #st = :draft", vals={":draft": "draft"}, names={"#st": "status"})
 
@@ -55,20 +68,21 @@ def delete_draft_op(newsletter_id: str) -> dict[str, Any]:
     return op
 
 
-def get(newsletter_id: str, consistent: bool = True) -> Item | None:
-    return dynamo.get(*keys.newsletter(newsletter_id), consistent=consistent)
+def get(newsletter_id: str, consistent: bool = True) -> NewsletterItem | None:
+    return one(NewsletterItem, dynamo.get(*keys.newsletter(newsletter_id), consistent=consistent))
 
 
-def page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+def page(limit: int, start: dict[str, Any] | None) -> tuple[list[NewsletterItem], dict[str, Any] | None]:
     """Newest first (GSI1 NEWSLETTERS)."""
-    return dynamo.query(keys.NEWSLETTERS_GSI1PK, index="GSI1", forward=False, limit=limit, start_key=start)
+    items, last = dynamo.query(keys.NEWSLETTERS_GSI1PK, index="GSI1", forward=False, limit=limit, start_key=start)
+    return every(NewsletterItem, items), last
 
 
 def held_ops(newsletter_id: str, messages: list[list[str]], ttl_epoch: int) -> list[dict[str, Any]]:
     """The audience as the messages to queue (HELD#A<n>, n = 0…): written before the send, overwritten by a
     repeated one; inert until the newsletter is sending."""
     return [
-        dynamo.t_put({"PK": pk, "SK": sk, "member_ids": ids, "ttl_epoch": ttl_epoch})
+        dynamo.t_put(HeldMessageItem(PK=pk, SK=sk, member_ids=ids, ttl_epoch=ttl_epoch))
         for n, ids in enumerate(messages)
         for pk, sk in [keys.newsletter_held(newsletter_id, f"A{n:05d}")]
     ]
@@ -88,10 +102,10 @@ def start_sending_op(newsletter_id: str, expected: str, recipients: int, message
     return dynamo.t_update(pk, sk, expression, vals=vals, condition="attribute_exists(PK) AND #st = :expected", names={"#st": "status"})
 
 
-def held_page(newsletter_id: str, limit: int) -> list[Item]:
+def held_page(newsletter_id: str, limit: int) -> list[HeldMessageItem]:
     pk, _ = keys.newsletter(newsletter_id)
     items, _ = dynamo.query(pk, sk_prefix="HELD#", limit=limit, consistent=True)
-    return items
+    return every(HeldMessageItem, items)
 
 
 def unhold_ops(newsletter_id: str, sort_keys: list[str]) -> list[dict[str, Any]]:
@@ -108,7 +122,7 @@ def hold_ops(newsletter_id: str, member_ids: list[str], at: str, ttl_epoch: int)
     pk, sk = keys.newsletter(newsletter_id)
     hpk, hsk = keys.newsletter_held(newsletter_id, f"P{ids.new_id()}")
     return [
-        dynamo.t_put({"PK": hpk, "SK": hsk, "member_ids": member_ids, "ttl_epoch": ttl_epoch}),
+        dynamo.t_put(HeldMessageItem(PK=hpk, SK=hsk, member_ids=member_ids, ttl_epoch=ttl_epoch)),
         dynamo.t_update(pk, sk, "ADD held :one SET GSI2PK = :g, GSI2SK = :at", vals={":one": 1, ":g": keys.NEWSLETTERS_HELD_GSI2PK, ":at": at}),
     ]
 
@@ -122,9 +136,9 @@ def unmark_when_queued(newsletter_id: str) -> None:
         pass
 
 
-def with_held() -> list[Item]:
+def with_held() -> list[NewsletterItem]:
     """Newsletters with messages still to queue (GSI2 NEWSLETTERS#held): newsletter-dispatch resumes them."""
-    return dynamo.query_all(keys.NEWSLETTERS_HELD_GSI2PK, index="GSI2")
+    return every(NewsletterItem, dynamo.query_all(keys.NEWSLETTERS_HELD_GSI2PK, index="GSI2"))
 
 
 def pause(newsletter_id: str, reason: str, at: str) -> bool:
@@ -169,9 +183,9 @@ def schedule_op(newsletter_id: str, send_at: str, at: str) -> dict[str, Any]:
     )
 
 
-def due(now: str) -> list[Item]:
+def due(now: str) -> list[NewsletterItem]:
     """Scheduled newsletters whose send_at has come (GSI2 NEWSLETTERS#scheduled, send_at ≤ now)."""
-    return dynamo.query_all(keys.NEWSLETTERS_SCHEDULED_GSI2PK, index="GSI2", sk_between=("0000", now))
+    return every(NewsletterItem, dynamo.query_all(keys.NEWSLETTERS_SCHEDULED_GSI2PK, index="GSI2", sk_between=("0000", now)))
 
 
 def finish_if_done(newsletter_id: str, at: str) -> bool:
@@ -217,8 +231,8 @@ def consent_op(member_id: str, genres: list[str], at: str, via: str, consented_a
     return dynamo.t_update(pk, sk, expression, vals=vals)
 
 
-def consent(member_id: str) -> Item | None:
-    return dynamo.get(*keys.news_consent(member_id), consistent=True)
+def consent(member_id: str) -> ConsentItem | None:
+    return one(ConsentItem, dynamo.get(*keys.news_consent(member_id), consistent=True))
 
 
 def genre_members(genre: str) -> list[str]:
@@ -245,10 +259,10 @@ def genre_members(genre: str) -> list[str]:
 # --- the worker: per-recipient records and counters --------------------------------------------
 
 
-def claim(newsletter_id: str, member_id: str, token_digest: str, at: str, ttl_epoch: int) -> Item | None:
+def claim(newsletter_id: str, member_id: str, token_digest: str, at: str, ttl_epoch: int) -> RecipientItem | None:
     """Write the recipient's record unless it exists: None when written (send now), else the record as it was."""
     pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
-    item = {
+    item: RecipientItem = {
         "PK": pk,
         "SK": sk,
         "member_id": member_id,
@@ -268,7 +282,7 @@ def claim(newsletter_id: str, member_id: str, token_digest: str, at: str, ttl_ep
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            return dynamo.deserialize(exc.response.get("Item") or {}) or {"delivery": "claimed"}
+            return the(RecipientItem, dynamo.deserialize(exc.response.get("Item") or {})) or {"delivery": "claimed"}
         raise
     del answer
     return None
@@ -289,13 +303,13 @@ def park_ops(newsletter_id: str, message_id: str, count: int, at: str) -> list[d
     pk, sk = keys.newsletter_stuck(newsletter_id, message_id)
     npk, nsk = keys.newsletter(newsletter_id)
     return [
-        dynamo.t_put({"PK": pk, "SK": sk, "stuck_count": count, "parked_at": at}, condition="attribute_not_exists(PK)"),
+        dynamo.t_put(StuckMessageItem(PK=pk, SK=sk, stuck_count=count, parked_at=at), condition="attribute_not_exists(PK)"),
         dynamo.t_update(npk, nsk, "ADD stats.stuck :n", vals={":n": count}, condition="attribute_exists(PK)"),
     ]
 
 
-def parked(newsletter_id: str, message_id: str) -> Item | None:
-    return dynamo.get(*keys.newsletter_stuck(newsletter_id, message_id), consistent=True)
+def parked(newsletter_id: str, message_id: str) -> StuckMessageItem | None:
+    return one(StuckMessageItem, dynamo.get(*keys.newsletter_stuck(newsletter_id, message_id), consistent=True))
 
 
 def unpark_ops(newsletter_id: str, message_id: str, count: int) -> list[dict[str, Any]]:
@@ -314,13 +328,15 @@ def release(newsletter_id: str, member_id: str) -> None:
     dynamo.delete(pk, sk, condition="delivery = :claimed", vals={":claimed": "claimed"})
 
 
-def recipient_of_token(token_digest: str) -> Item | None:
+def recipient_of_token(token_digest: str) -> RecipientItem | None:
     items, _ = dynamo.query(keys.unsubscribe_gsi1pk(token_digest), index="GSI1", limit=1)
-    return items[0] if items else None
+    return the(RecipientItem, items[0]) if items else None
 
 
-def members(member_ids: list[str]) -> list[Item]:
-    return dynamo.batch_get([keys.member(m) for m in member_ids], projection=("member_id", "email", "status", "role", "profile"), consistent=True)
+def members(member_ids: list[str]) -> list[MemberItem]:
+    return every(
+        MemberItem, dynamo.batch_get([keys.member(m) for m in member_ids], projection=("member_id", "email", "status", "role", "profile"), consistent=True)
+    )
 
 
 def unsubscribe_member_op(member_id: str, at: str) -> dict[str, Any]:
@@ -359,13 +375,13 @@ def mark_suppressed_op(member_id: str, address: str) -> dict[str, Any]:
 BACKFILL_JOB = "newsletter-index"
 
 
-def backfill_state() -> Item:
-    return dynamo.get(*keys.maintenance(BACKFILL_JOB), consistent=True) or {}
+def backfill_state() -> MaintenanceItem:
+    return one(MaintenanceItem, dynamo.get(*keys.maintenance(BACKFILL_JOB), consistent=True)) or {}
 
 
 def save_backfill_state(cursor: dict[str, Any] | None, members: int, at: str, done: bool) -> None:
     pk, sk = keys.maintenance(BACKFILL_JOB)
-    item: dict[str, Any] = {"PK": pk, "SK": sk, "members": members, "updated_at": at}
+    item: MaintenanceItem = {"PK": pk, "SK": sk, "members": members, "updated_at": at}
     if cursor:
         item["cursor"] = cursor
     if done:
@@ -373,12 +389,13 @@ def save_backfill_state(cursor: dict[str, Any] | None, members: int, at: str, do
     dynamo.put(item)
 
 
-def active_members_page(limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+def active_members_page(limit: int, start: dict[str, Any] | None) -> tuple[list[MemberItem], dict[str, Any] | None]:
     """A page of the active members (GSI1 `MEMBERS#active`: a bounded Query, never a Scan)."""
-    return dynamo.query(keys.members_by_status("active"), index="GSI1", limit=limit, start_key=start)
+    items, last = dynamo.query(keys.members_by_status("active"), index="GSI1", limit=limit, start_key=start)
+    return every(MemberItem, items), last
 
 
-def member_unchanged_op(member: dict[str, Any], mark_suppressed: str | None) -> dict[str, Any]:
+def member_unchanged_op(member: MemberItem, mark_suppressed: str | None) -> dict[str, Any]:
     """The member as read (same updated_at): the backfill's index items go in only with it. With
     mark_suppressed: also marks its address suppressed (an address suppressed before the mark existed)."""
     pk, sk = keys.member(str(member["member_id"]))

@@ -5,25 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import Item
+from netclub.store.items import OutboxItem, every, unkeyed
 
 
-def item(mail: dict[str, Any]) -> Item:
+def item(mail: OutboxItem) -> OutboxItem:
     return {**mail, "PK": keys.OUTBOX_PK, "SK": f"{mail['created_at']}#{mail['id']}"}
 
 
-def put(mail: dict[str, Any]) -> None:
+def put(mail: OutboxItem) -> None:
     dynamo.put(item(mail))
 
 
-def put_op(mail: dict[str, Any]) -> dict[str, Any]:
+def put_op(mail: OutboxItem) -> dict[str, Any]:
     """The mail kept in the outbox as a transaction item (written with what it is about; sent after the commit)."""
     return dynamo.t_put(item(mail), condition="attribute_not_exists(PK)")
 
 
-def pending(limit: int = 100) -> list[Item]:
+def pending(limit: int = 100) -> list[OutboxItem]:
     items, _ = dynamo.query(keys.OUTBOX_PK, limit=limit)
-    return items
+    return every(OutboxItem, items)
 
 
 def remove(sk: str) -> None:
@@ -37,9 +37,9 @@ def record_attempt(sk: str, error: str, at: str) -> None:
 PARKED_PK = "OUTBOX#PARKED"  # mails the retry gave up on: out of the queue's way, kept for staff (no TTL)
 
 
-def park(mail: Item, reason: str, at: str) -> None:
+def park(mail: OutboxItem, reason: str, at: str) -> None:
     """The mail out of the retry queue into the parked partition, in one transaction (only while it is still queued)."""
-    kept = {k: v for k, v in mail.items() if k not in ("PK", "SK")}
+    kept = unkeyed(mail, ("PK", "SK"))
     dynamo.transact(
         [
             dynamo.t_put({**kept, "PK": PARKED_PK, "SK": str(mail["SK"]), "parked_at": at, "parked_reason": reason}),
@@ -48,9 +48,10 @@ def park(mail: Item, reason: str, at: str) -> None:
     )
 
 
-def page(limit: int, start: dict[str, Any] | None, parked: bool = False) -> tuple[list[Item], dict[str, Any] | None]:
+def page(limit: int, start: dict[str, Any] | None, parked: bool = False) -> tuple[list[OutboxItem], dict[str, Any] | None]:
     """Newest first, for the staff view: the mails waiting for a retry, or (parked) those given up."""
-    return dynamo.query(PARKED_PK if parked else keys.OUTBOX_PK, forward=False, limit=limit, start_key=start)
+    items, last = dynamo.query(PARKED_PK if parked else keys.OUTBOX_PK, forward=False, limit=limit, start_key=start)
+    return every(OutboxItem, items), last
 
 
 def count() -> int:

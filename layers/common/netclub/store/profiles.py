@@ -6,10 +6,12 @@ in the same transaction as the member's update.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from netclub.store import accounts, dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed
+from netclub.store.items import MemberItem
 
 __all__ = ["ConditionFailed", "EmailTaken"]
 
@@ -18,7 +20,7 @@ class EmailTaken(Exception):
     """The new address belongs to another member."""
 
 
-def get_member(member_id: str, consistent: bool = False) -> Item | None:
+def get_member(member_id: str, consistent: bool = False) -> MemberItem | None:
     return accounts.get_member(member_id, consistent=consistent)
 
 
@@ -109,7 +111,7 @@ CLAIM_INDEX = 1  # position of the new address's claim in change_email_ops
 
 
 def change_email_ops(
-    member: dict[str, Any], old: str, new: str, profile: dict[str, Any], at: str, also_set: dict[str, Any] | None = None
+    member: Mapping[str, Any], old: str, new: str, profile: dict[str, Any], at: str, also_set: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Release EMAIL#old, claim EMAIL#new (must be free) with the member's login projection, update the member
     (only if still at `old`, and still with the projected values copied from `member`, the member as read).

@@ -16,7 +16,8 @@ from typing import Any
 
 from netclub.aws import client
 from netclub.config import get_settings
-from netclub.store.dynamo import Item, deserialize, serialize
+from netclub.store.dynamo import deserialize, serialize
+from netclub.store.items import IdempotencyItem, one
 
 
 def _table() -> str:
@@ -33,7 +34,13 @@ def payload_hash(payload: Any) -> str:
 
 def put_op(record: str, validation: str, answer: dict[str, Any], now: int, expires: int) -> dict[str, Any]:
     """The record as a transaction item: only when none is live (an expired one, not yet removed by TTL, is replaced)."""
-    item = {"id": record, "validation": validation, "data": json.dumps(answer, ensure_ascii=False), "status": "COMPLETED", "expiration": expires}
+    item: IdempotencyItem = {
+        "id": record,
+        "validation": validation,
+        "data": json.dumps(answer, ensure_ascii=False),
+        "status": "COMPLETED",
+        "expiration": expires,
+    }
     return {
         "Put": {
             "TableName": _table(),
@@ -45,11 +52,11 @@ def put_op(record: str, validation: str, answer: dict[str, Any], now: int, expir
     }
 
 
-def get(record: str) -> Item | None:
+def get(record: str) -> IdempotencyItem | None:
     answer = client("dynamodb").get_item(TableName=_table(), Key={"id": {"S": record}}, ConsistentRead=True)
-    return deserialize(answer["Item"]) if answer.get("Item") else None
+    return one(IdempotencyItem, deserialize(answer["Item"]) if answer.get("Item") else None)
 
 
-def answer_of(item: Item) -> dict[str, Any]:
+def answer_of(item: IdempotencyItem) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(str(item["data"]))
     return data

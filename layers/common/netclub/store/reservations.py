@@ -35,12 +35,28 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from netclub import clock, ids
 from netclub.store import dynamo
 from netclub.store.dynamo import Item
+from netclub.store.items import (
+    HistoryItem,
+    HolderItem,
+    Keys,
+    OfferingItem,
+    ReminderItem,
+    ReservationItem,
+    SlotItem,
+    WaitItem,
+    every,
+    one,
+    the,
+    unkeyed,
+    with_keys,
+)
 
 META = "META"
 
@@ -114,53 +130,72 @@ def history_pk(member_id: str) -> str:
 
 
 def plain(item: Item) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")}
+    return unkeyed(item)
+
+
+# the items as the services see them: without their key attributes
+
+
+def _offering(item: Item) -> OfferingItem:
+    return unkeyed(the(OfferingItem, item))
+
+
+def _slot(item: Item) -> SlotItem:
+    return unkeyed(the(SlotItem, item))
+
+
+def _holder(item: Item) -> HolderItem:
+    return unkeyed(the(HolderItem, item))
+
+
+def _reservation(item: Item) -> ReservationItem:
+    return unkeyed(the(ReservationItem, item))
 
 
 # --- reads ------------------------------------------------------------------------------
 
 
-def offering_with_slots(offering_id: str, consistent: bool = False) -> tuple[Item | None, list[Item]]:
+def offering_with_slots(offering_id: str, consistent: bool = False) -> tuple[OfferingItem | None, list[SlotItem]]:
     """The offering and its slots in one Query (holders excluded by the key range)."""
     pk, _ = offering_key(offering_id)
     items = dynamo.query_all(pk, sk_between=(META, "SLOT#\uffff"), consistent=consistent)
-    offering = next((plain(i) for i in items if i["SK"] == META), None)
-    slots = sorted((plain(i) for i in items if str(i["SK"]).startswith("SLOT#")), key=lambda s: (s["date"], s["start_time"], s["id"]))
+    offering = next((_offering(i) for i in items if i["SK"] == META), None)
+    slots = sorted((_slot(i) for i in items if str(i["SK"]).startswith("SLOT#")), key=lambda s: (s["date"], s["start_time"], s["id"]))
     return offering, slots
 
 
-def holders(offering_id: str, consistent: bool = False) -> list[Item]:
+def holders(offering_id: str, consistent: bool = False) -> list[HolderItem]:
     pk, _ = offering_key(offering_id)
-    return [plain(i) for i in dynamo.query_all(pk, sk_prefix="HOLDER#", consistent=consistent)]
+    return [_holder(i) for i in dynamo.query_all(pk, sk_prefix="HOLDER#", consistent=consistent)]
 
 
-def offering_partition(offering_id: str) -> tuple[Item | None, list[Item], list[Item], list[Item]]:
+def offering_partition(offering_id: str) -> tuple[OfferingItem | None, list[SlotItem], list[HolderItem], list[HolderItem]]:
     """The offering, its slots, holders (live reservations) and cancelled reservations: one consistent Query."""
     pk, _ = offering_key(offering_id)
     items = dynamo.query_all(pk, consistent=True)
-    offering = next((plain(i) for i in items if i["SK"] == META), None)
-    slots = sorted((plain(i) for i in items if str(i["SK"]).startswith("SLOT#")), key=lambda s: (s["date"], s["start_time"], s["id"]))
-    live = [plain(i) for i in items if str(i["SK"]).startswith("HOLDER#")]
-    cancelled = [plain(i) for i in items if str(i["SK"]).startswith("CANCELLED#")]
+    offering = next((_offering(i) for i in items if i["SK"] == META), None)
+    slots = sorted((_slot(i) for i in items if str(i["SK"]).startswith("SLOT#")), key=lambda s: (s["date"], s["start_time"], s["id"]))
+    live = [_holder(i) for i in items if str(i["SK"]).startswith("HOLDER#")]
+    cancelled = [_holder(i) for i in items if str(i["SK"]).startswith("CANCELLED#")]
     return offering, slots, live, cancelled
 
 
-def offerings(open_after: str | None) -> list[Item]:
+def offerings(open_after: str | None) -> list[OfferingItem]:
     """All offerings, or (member list) those whose deadline is after `open_after`, by deadline."""
     if open_after is None:
-        return [plain(i) for i in dynamo.query_all("OFFERINGS", index="GSI1")]
-    return [plain(i) for i in dynamo.query_all("OFFERINGS", index="GSI1", sk_between=(open_after, "\uffff"))]
+        return [_offering(i) for i in dynamo.query_all("OFFERINGS", index="GSI1")]
+    return [_offering(i) for i in dynamo.query_all("OFFERINGS", index="GSI1", sk_between=(open_after, "\uffff"))]
 
 
-def holder(offering_id: str, member_id: str) -> Item | None:
-    return dynamo.get(*holder_key(offering_id, member_id), consistent=True)
+def holder(offering_id: str, member_id: str) -> HolderItem | None:
+    return one(HolderItem, dynamo.get(*holder_key(offering_id, member_id), consistent=True))
 
 
-def waiting_heads(offering_id: str, slot_id: str, limit: int) -> list[Item]:
+def waiting_heads(offering_id: str, slot_id: str, limit: int) -> list[WaitItem]:
     """The earliest `limit` waiting entries of a slot, in join order (one consistent Query)."""
     pk, _ = offering_key(offering_id)
     found, _ = dynamo.query(pk, sk_prefix=wait_prefix(slot_id), limit=limit, consistent=True)
-    return [plain(i) for i in found]
+    return [unkeyed(i) for i in every(WaitItem, found)]
 
 
 def waiting_up_to(offering_id: str, slot_id: str, seq: int) -> int:
@@ -169,67 +204,77 @@ def waiting_up_to(offering_id: str, slot_id: str, seq: int) -> int:
     return dynamo.count(pk, sk_between=(wait_prefix(slot_id), wait_key(offering_id, slot_id, seq)[1]), consistent=True)
 
 
-def get_reservation(reservation_id: str, consistent: bool = False) -> Item | None:
+def get_reservation(reservation_id: str, consistent: bool = False) -> ReservationItem | None:
     item = dynamo.get(*reservation_key(reservation_id), consistent=consistent)
-    return plain(item) if item else None
+    return _reservation(item) if item else None
 
 
-def reservations_by_id(reservation_ids: list[str], consistent: bool = False) -> dict[str, Item]:
+def reservations_by_id(reservation_ids: list[str], consistent: bool = False) -> dict[str, ReservationItem]:
     """These reservations (BatchGetItem, 100 a request), by id: those that exist."""
     found = dynamo.batch_get([reservation_key(r) for r in reservation_ids], consistent=consistent)
-    return {str(i["PK"]).removeprefix("RES#"): plain(i) for i in found}
+    return {str(i["PK"]).removeprefix("RES#"): _reservation(i) for i in found}
 
 
-def reservation_with_slot(reservation_id: str, offering_id: str, slot_id: str, with_offering: bool = True) -> tuple[Item | None, Item | None, Item | None]:
+def reservation_with_slot(
+    reservation_id: str, offering_id: str, slot_id: str, with_offering: bool = True
+) -> tuple[ReservationItem | None, OfferingItem | None, SlotItem | None]:
     """The reservation, the offering (with_offering) and the slot named by its id (reservation_id_parts): one
     BatchGetItem, strongly consistent. The caller checks that the reservation is the member's and of that offering."""
     res_key, offering, slot = reservation_key(reservation_id), offering_key(offering_id), slot_key(offering_id, slot_id)
     wanted = [res_key, offering, slot] if with_offering else [res_key, slot]
-    found = {(str(i["PK"]), str(i["SK"])): plain(i) for i in dynamo.batch_get(wanted, consistent=True)}
-    return found.get(res_key), found.get(offering), found.get(slot)
+    found = {(str(i["PK"]), str(i["SK"])): i for i in dynamo.batch_get(wanted, consistent=True)}
+    res_item, offering_item_, slot_item_ = found.get(res_key), found.get(offering), found.get(slot)
+    return (
+        _reservation(res_item) if res_item else None,
+        _offering(offering_item_) if offering_item_ else None,
+        _slot(slot_item_) if slot_item_ else None,
+    )
 
 
-def reservations_of(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
+def reservations_of(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[ReservationItem], dict[str, Any] | None]:
     found, last = dynamo.query(f"RESERVATIONS#{member_id}", index="GSI1", forward=False, limit=limit, start_key=start)
-    return [plain(i) for i in found], last
+    return [_reservation(i) for i in found], last
 
 
-def history_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[Item], dict[str, Any] | None]:
-    return dynamo.query(history_pk(member_id), index="GSI2", forward=False, limit=limit, start_key=start)
+def history_page(member_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[HistoryItem], dict[str, Any] | None]:
+    """The member's 利用履歴 rows (GSI2 HISTORY#<member id>): attended reservations, inquiries, 商談申込 sent and received."""
+    items, last = dynamo.query(history_pk(member_id), index="GSI2", forward=False, limit=limit, start_key=start)
+    return every(HistoryItem, items), last
 
 
 # --- items and transaction operations ---------------------------------------------------
 
 
-def offering_item(data: dict[str, Any]) -> Item:
+def offering_item(data: OfferingItem) -> OfferingItem:
     pk, sk = offering_key(data["id"])
-    return {**data, "PK": pk, "SK": sk, "GSI1PK": "OFFERINGS", "GSI1SK": f"{data['apply_until']}#{data['id']}"}
+    return with_keys(data, {"PK": pk, "SK": sk, "GSI1PK": "OFFERINGS", "GSI1SK": f"{data['apply_until']}#{data['id']}"})
 
 
 SLOT_MONTH = "SLOTMONTH#"
 
 
-def slot_day_keys(offering_id: str, slot_id: str, day: str, starts_at: str) -> dict[str, str]:
+def slot_day_keys(offering_id: str, slot_id: str, day: str, starts_at: str) -> Keys:
     """The slot's place in GSI2: the partition of its Tokyo month, sorted by its date and start (SLOTMONTH#<yyyy-mm>)."""
     return {"GSI2PK": f"{SLOT_MONTH}{day[:7]}", "GSI2SK": f"{day}#{starts_at}#{offering_id}#{slot_id}"}
 
 
-def slot_item(offering_id: str, data: dict[str, Any]) -> Item:
+def slot_item(offering_id: str, data: SlotItem) -> SlotItem:
     pk, sk = slot_key(offering_id, data["id"])
-    return {**data, "PK": pk, "SK": sk, "offering_id": offering_id, **slot_day_keys(offering_id, data["id"], data["date"], data["starts_at"])}
+    slot: SlotItem = {**data, "offering_id": offering_id}
+    return with_keys(slot, {"PK": pk, "SK": sk, **slot_day_keys(offering_id, data["id"], data["date"], data["starts_at"])})
 
 
-def slots_on(day: str) -> list[Item]:
+def slots_on(day: str) -> list[SlotItem]:
     """Every slot on this Tokyo date, of every offering: one Query of its month's partition, by prefix."""
-    return [plain(i) for i in dynamo.query_all(f"{SLOT_MONTH}{day[:7]}", index="GSI2", sk_prefix=f"{day}#")]
+    return [_slot(i) for i in dynamo.query_all(f"{SLOT_MONTH}{day[:7]}", index="GSI2", sk_prefix=f"{day}#")]
 
 
-def slots_between(first: str, last: str) -> list[Item]:
+def slots_between(first: str, last: str) -> list[SlotItem]:
     """Every slot from the Tokyo date `first` to `last` (both included), in date and start order: one Query per month touched."""
-    found: list[Item] = []
+    found: list[SlotItem] = []
     for month in _months(first, last):
         lo, hi = max(first, f"{month}-01"), min(last, f"{month}-31")
-        found += [plain(i) for i in dynamo.query_all(f"{SLOT_MONTH}{month}", index="GSI2", sk_between=(f"{lo}#", f"{hi}#\uffff"))]
+        found += [_slot(i) for i in dynamo.query_all(f"{SLOT_MONTH}{month}", index="GSI2", sk_between=(f"{lo}#", f"{hi}#\uffff"))]
     return found
 
 
@@ -247,9 +292,9 @@ def offering_ids() -> list[str]:
     return [str(i["PK"]).removeprefix("OFFERING#") for i in dynamo.query_all("OFFERINGS", index="GSI1")]
 
 
-def slots_of(offering_id: str) -> list[Item]:
+def slots_of(offering_id: str) -> list[SlotItem]:
     """The slot items of one offering, as stored (consistent Query of its partition, SK prefix SLOT#)."""
-    return dynamo.query_all(f"OFFERING#{offering_id}", sk_prefix="SLOT#", consistent=True)
+    return every(SlotItem, dynamo.query_all(f"OFFERING#{offering_id}", sk_prefix="SLOT#", consistent=True))
 
 
 def rekey_slot(offering_id: str, slot_id: str, day: str, starts_at: str) -> None:
@@ -287,13 +332,13 @@ def reminder_key(reservation_id: str, day: str) -> tuple[str, str]:
     return f"RES#{reservation_id}", f"REMINDED#{day}"
 
 
-def reminder_ops(holder: Item, offering_id: str, day: str, now: str, expires: int) -> list[dict[str, Any]]:
+def reminder_ops(holder: HolderItem, offering_id: str, day: str, now: str, expires: int) -> list[dict[str, Any]]:
     """The day-before mail's marker (only once per reservation and day) and the check that the reservation
     is still live on a slot of that day (a cancel or a change away in the meantime: no mail)."""
     pk, sk = reminder_key(str(holder["reservation_id"]), day)
     hpk, hsk = holder_key(offering_id, str(holder["member_id"]))
     return [
-        dynamo.t_put({"PK": pk, "SK": sk, "reminded_at": now, "slot_id": holder["slot_id"], "ttl_epoch": expires}, condition="attribute_not_exists(PK)"),
+        dynamo.t_put(ReminderItem(PK=pk, SK=sk, reminded_at=now, slot_id=str(holder["slot_id"]), ttl_epoch=expires), condition="attribute_not_exists(PK)"),
         dynamo.t_check(
             hpk,
             hsk,
@@ -304,12 +349,14 @@ def reminder_ops(holder: Item, offering_id: str, day: str, now: str, expires: in
     ]
 
 
-def reservation_item(data: dict[str, Any]) -> Item:
+def reservation_item(data: Mapping[str, Any]) -> ReservationItem:
     pk, sk = reservation_key(data["id"])
-    return {**data, "PK": pk, "SK": sk, "GSI1PK": f"RESERVATIONS#{data['member_id']}", "GSI1SK": f"{data['created_at']}#{data['id']}"}
+    return with_keys(
+        the(ReservationItem, dict(data)), {"PK": pk, "SK": sk, "GSI1PK": f"RESERVATIONS#{data['member_id']}", "GSI1SK": f"{data['created_at']}#{data['id']}"}
+    )
 
 
-def holder_item(reservation: dict[str, Any], member: dict[str, Any]) -> Item:
+def holder_item(reservation: Mapping[str, Any], member: Mapping[str, Any]) -> HolderItem:
     pk, sk = holder_key(reservation["offering_id"], reservation["member_id"])
     return {
         "PK": pk,
@@ -326,7 +373,7 @@ def holder_item(reservation: dict[str, Any], member: dict[str, Any]) -> Item:
     }
 
 
-def erase_snapshot_ops(reservation: dict[str, Any], erased: str, at: str) -> list[dict[str, Any]]:
+def erase_snapshot_ops(reservation: Mapping[str, Any], erased: str, at: str) -> list[dict[str, Any]]:
     """削除請求: the member's names and note on the reservation and on the staff list's snapshots of it (the live
     holder, or the cancelled one), each where it exists. Seats, statuses and dates stay."""
     names = "SET company_name = :e, user_name = :blank, note = :blank, erased_at = :at"
@@ -340,7 +387,7 @@ def erase_snapshot_ops(reservation: dict[str, Any], erased: str, at: str) -> lis
     ]
 
 
-def cancelled_item(reservation: dict[str, Any], member: dict[str, Any], cancelled_at: str) -> Item:
+def cancelled_item(reservation: Mapping[str, Any], member: Mapping[str, Any], cancelled_at: str) -> HolderItem:
     """What the staff list keeps of a cancelled reservation (the holder snapshot, status cancelled)."""
     pk, sk = cancelled_key(reservation["offering_id"], reservation["id"])
     return {**holder_item(reservation, member), "PK": pk, "SK": sk, "status": "cancelled", "cancelled_at": cancelled_at}
@@ -412,7 +459,7 @@ def leave_waitlist(offering_id: str, slot_id: str, seq: int) -> list[dict[str, A
     ]
 
 
-def wait_item(reservation: dict[str, Any]) -> Item:
+def wait_item(reservation: Mapping[str, Any]) -> WaitItem:
     pk, sk = wait_key(reservation["offering_id"], reservation["slot_id"], int(reservation["waitlist_seq"]))
     return {
         "PK": pk,
@@ -424,7 +471,7 @@ def wait_item(reservation: dict[str, Any]) -> Item:
     }
 
 
-def promote_ops(offering_id: str, slot_id: str, entry: Item, now: str) -> list[dict[str, Any]]:
+def promote_ops(offering_id: str, slot_id: str, entry: WaitItem, now: str) -> list[dict[str, Any]]:
     """The waiting reservation of `entry` becomes confirmed: only if it still waits on this slot (it may have left)."""
     pk, sk = reservation_key(entry["reservation_id"])
     hpk, hsk = holder_key(offering_id, entry["member_id"])
@@ -484,7 +531,7 @@ def reopen_slot(offering_id: str, slot_id: str) -> None:
     dynamo.update(*slot_key(offering_id, slot_id), "REMOVE closing_at", condition="attribute_exists(PK)")
 
 
-def edit_slot(offering_id: str, slot_id: str, data: dict[str, Any], capacity: int, old_capacity: int, promoted: int, waiting: int, now: str) -> dict[str, Any]:
+def edit_slot(offering_id: str, slot_id: str, data: SlotItem, capacity: int, old_capacity: int, promoted: int, waiting: int, now: str) -> dict[str, Any]:
     """Staff edit of a slot as read (capacity `old_capacity`, `waiting` on its list): never below the seats taken;
     `promoted` of the freed seats go to the head of the waiting list (promote_ops), the rest on sale."""
     pk, sk = slot_key(offering_id, slot_id)
@@ -530,7 +577,7 @@ def delete_free_slot(offering_id: str, slot_id: str) -> dict[str, Any]:
 # --- offerings and slots made, edited and deleted by staff ------------------------------------
 
 
-def create_offering(data: dict[str, Any]) -> dict[str, Any]:
+def create_offering(data: OfferingItem) -> dict[str, Any]:
     return dynamo.t_put(offering_item(data), condition="attribute_not_exists(PK)")
 
 
@@ -552,7 +599,7 @@ def delete_cancelled(offering_id: str, reservation_id: str) -> None:
     dynamo.delete(*cancelled_key(offering_id, reservation_id))
 
 
-def create_slot(offering_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+def create_slot(offering_id: str, data: SlotItem) -> list[dict[str, Any]]:
     """A new slot, only while its offering exists."""
     return [
         dynamo.t_put(slot_item(offering_id, data), condition="attribute_not_exists(PK)"),
@@ -560,23 +607,23 @@ def create_slot(offering_id: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def get_slot(offering_id: str, slot_id: str, consistent: bool = False) -> Item | None:
-    return dynamo.get(*slot_key(offering_id, slot_id), consistent=consistent)
+def get_slot(offering_id: str, slot_id: str, consistent: bool = False) -> SlotItem | None:
+    return one(SlotItem, dynamo.get(*slot_key(offering_id, slot_id), consistent=consistent))
 
 
-def get_offering(offering_id: str) -> Item | None:
-    return dynamo.get(*offering_key(offering_id))
+def get_offering(offering_id: str) -> OfferingItem | None:
+    return one(OfferingItem, dynamo.get(*offering_key(offering_id)))
 
 
-def slots_by_key(pairs: list[tuple[str, str]]) -> list[Item]:
+def slots_by_key(pairs: list[tuple[str, str]]) -> list[SlotItem]:
     """Slots named by (offering id, slot id), in one BatchGetItem per 100."""
-    return dynamo.batch_get([slot_key(oid, sid) for oid, sid in pairs])
+    return every(SlotItem, dynamo.batch_get([slot_key(oid, sid) for oid, sid in pairs]))
 
 
 # --- a member's reservation made, changed, cancelled; attended (staff) --------------------------
 
 
-def create_reservation(reservation: dict[str, Any], member: dict[str, Any]) -> list[dict[str, Any]]:
+def create_reservation(reservation: Mapping[str, Any], member: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The reservation and its holder item (one live reservation per member and offering: the holder's put fails)."""
     return [
         dynamo.t_put(reservation_item(reservation), condition="attribute_not_exists(PK)"),
@@ -584,7 +631,7 @@ def create_reservation(reservation: dict[str, Any], member: dict[str, Any]) -> l
     ]
 
 
-def add_to_waitlist(reservation: dict[str, Any]) -> dict[str, Any]:
+def add_to_waitlist(reservation: Mapping[str, Any]) -> dict[str, Any]:
     return dynamo.t_put(wait_item(reservation), condition="attribute_not_exists(PK)")
 
 
@@ -643,7 +690,7 @@ def change_preferences(
     ]
 
 
-def cancel_reservation(reservation: dict[str, Any], now: str) -> list[dict[str, Any]]:
+def cancel_reservation(reservation: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     """The reservation cancelled while its status (and a seminar's slot) are as read; its holder item goes."""
     vals: dict[str, Any] = {":st": reservation["status"], ":cancelled": "cancelled", ":now": now}
     condition = "#st = :st"
@@ -662,12 +709,12 @@ def cancel_reservation(reservation: dict[str, Any], now: str) -> list[dict[str, 
     ]
 
 
-def keep_cancelled(reservation: dict[str, Any], member: dict[str, Any], now: str) -> dict[str, Any]:
+def keep_cancelled(reservation: Mapping[str, Any], member: Mapping[str, Any], now: str) -> dict[str, Any]:
     """The staff list keeps cancelled reservations."""
     return dynamo.t_put(cancelled_item(reservation, member, now))
 
 
-def mark_attended(reservation: dict[str, Any], now: str) -> list[dict[str, Any]]:
+def mark_attended(reservation: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     """Staff mark a reservation attended (while its status is as read): it joins the member's 利用履歴 (GSI2)."""
     day = str(reservation["slot"]["date"])
     return [

@@ -19,16 +19,17 @@ from typing import Any
 
 from netclub.store import accounts, dynamo, keys
 from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.items import AdminCountItem, DepartmentItem, MemberItem, every, one
 
 __all__ = ["ConditionFailed", "Item"]
 
 
-def staff_item(staff: dict[str, Any]) -> Item:
+def staff_item(staff: MemberItem) -> MemberItem:
     pk, sk = keys.member(staff["member_id"])
     return {**staff, "PK": pk, "SK": sk, "GSI1PK": keys.STAFF_GSI1PK, "GSI1SK": f"{staff['created_at']}#{staff['member_id']}"}
 
 
-def create_ops(staff: dict[str, Any]) -> list[dict[str, Any]]:
+def create_ops(staff: MemberItem) -> list[dict[str, Any]]:
     """The account and its address's uniqueness item (with the login projection), only if both are new."""
     email_pk, email_sk = keys.email(staff["email"])
     return [
@@ -40,12 +41,12 @@ def create_ops(staff: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def list_all() -> list[Item]:
-    return dynamo.query_all(keys.STAFF_GSI1PK, index="GSI1")
+def list_all() -> list[MemberItem]:
+    return every(MemberItem, dynamo.query_all(keys.STAFF_GSI1PK, index="GSI1"))
 
 
-def get(staff_id: str, consistent: bool = True) -> Item | None:
-    item = dynamo.get(*keys.member(staff_id), consistent=consistent)
+def get(staff_id: str, consistent: bool = True) -> MemberItem | None:
+    item = one(MemberItem, dynamo.get(*keys.member(staff_id), consistent=consistent))
     return item if item and item.get("GSI1PK") == keys.STAFF_GSI1PK else None
 
 
@@ -54,7 +55,7 @@ def _is(status: str, role: str) -> tuple[str, dict[str, str], dict[str, Any]]:
     return "attribute_exists(PK) AND #st = :was_st AND #role = :was_role", {"#st": "status", "#role": "role"}, {":was_st": status, ":was_role": role}
 
 
-def activate_ops(staff: Item, password_hash: str, at: str) -> list[dict[str, Any]]:
+def activate_ops(staff: MemberItem, password_hash: str, at: str) -> list[dict[str, Any]]:
     """An invitation accepted: the password set and the account active (only from `invited`)."""
     condition, names, vals = _is("invited", str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
@@ -71,7 +72,7 @@ def activate_ops(staff: Item, password_hash: str, at: str) -> list[dict[str, Any
     ]
 
 
-def set_status_ops(staff: Item, status: str, at: str) -> list[dict[str, Any]]:
+def set_status_ops(staff: MemberItem, status: str, at: str) -> list[dict[str, Any]]:
     """停止 / 再開 (from the status the account has now)."""
     condition, names, vals = _is(str(staff["status"]), str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
@@ -81,7 +82,7 @@ def set_status_ops(staff: Item, status: str, at: str) -> list[dict[str, Any]]:
     ]
 
 
-def update_ops(staff: Item, name: str, role: str, departments: list[str], at: str) -> list[dict[str, Any]]:
+def update_ops(staff: MemberItem, name: str, role: str, departments: list[str], at: str) -> list[dict[str, Any]]:
     """Name, role and departments (from the status and role the account has now)."""
     condition, names, vals = _is(str(staff["status"]), str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
@@ -102,7 +103,7 @@ def update_ops(staff: Item, name: str, role: str, departments: list[str], at: st
 
 
 def active_admins() -> int:
-    item = dynamo.get(*keys.active_admins(), consistent=True)
+    item = one(AdminCountItem, dynamo.get(*keys.active_admins(), consistent=True))
     return int(item["active_admins"]) if item else 0
 
 
@@ -171,7 +172,7 @@ def use_recovery_code_op(staff_id: str, code_hash: str, at: str) -> dict[str, An
     )
 
 
-def reset_mfa_op(staff: Item, at: str) -> dict[str, Any]:
+def reset_mfa_op(staff: MemberItem, at: str) -> dict[str, Any]:
     """2段階認証のリセット: the next login enrols again."""
     pk, sk = keys.member(str(staff["member_id"]))
     return dynamo.t_update(
@@ -186,15 +187,15 @@ def reset_mfa_op(staff: Item, at: str) -> dict[str, Any]:
 # --- departments -----------------------------------------------------------------------------
 
 
-def departments() -> list[Item]:
-    return dynamo.query_all(keys.DEPARTMENTS_PK, sk_prefix="DEPT#")
+def departments() -> list[DepartmentItem]:
+    return every(DepartmentItem, dynamo.query_all(keys.DEPARTMENTS_PK, sk_prefix="DEPT#"))
 
 
-def get_department(department_id: str) -> Item | None:
-    return dynamo.get(*keys.department(department_id))
+def get_department(department_id: str) -> DepartmentItem | None:
+    return one(DepartmentItem, dynamo.get(*keys.department(department_id)))
 
 
-def put_department_op(department: dict[str, Any], create: bool) -> dict[str, Any]:
+def put_department_op(department: DepartmentItem, create: bool) -> dict[str, Any]:
     pk, sk = keys.department(department["id"])
     return dynamo.t_put({**department, "PK": pk, "SK": sk}, condition="attribute_not_exists(PK)" if create else "attribute_exists(PK)")
 
