@@ -8,6 +8,7 @@ against its own field.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -88,7 +89,7 @@ def _year_month(value: str) -> str:
 Text50 = Annotated[str, Field(max_length=50)]
 
 
-def _chosen(label: str, listed: tuple[str, ...], mapping: Any) -> Any:
+def _chosen(label: str, listed: tuple[str, ...], mapping: Callable[[str], str | None]) -> AfterValidator:
     """お取引エリア / 加工分類: a request sends values of the list only (each once); a stored profile read back
     (context {"stored": True}) shows a value from before the list as the list value it means, or as written."""
 
