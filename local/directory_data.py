@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from netclub.data.choices import PROCESSING_CATEGORIES, TRADE_AREAS
 from netclub.services.industries import classification
 
 # (kanji, kana) parts of company names
@@ -64,30 +65,11 @@ TRADES = [
     ("エンジニアリング", "エンジニアリング"),
 ]
 FORMS = [("株式会社", "カブシキガイシャ"), ("有限会社", "ユウゲンガイシャ"), ("合同会社", "ゴウドウガイシャ")]
-PROCESSING = [
-    "切削",
-    "研削",
-    "研磨",
-    "プレス",
-    "板金",
-    "溶接",
-    "鋳造",
-    "鍛造",
-    "金型",
-    "樹脂成形",
-    "塗装",
-    "メッキ",
-    "熱処理",
-    "組立",
-    "検査",
-    "設計",
-    "試作",
-    "表面処理",
-]
+PROCESSING = [c for c in PROCESSING_CATEGORIES if c not in ("編立", "縫製", "印刷", "電子部品実装", "その他")]  # the metalworking kinds
 MATERIALS = ["ステンレス", "アルミ", "チタン", "鉄", "銅", "真鍮", "樹脂", "マグネシウム"]
 PRODUCTS = ["自動車部品", "医療機器部品", "半導体製造装置部品", "精密機械部品", "電子部品", "航空機部品", "住宅設備", "治具", "試作品"]
 STRENGTHS = ["短納期対応", "小ロット対応", "一貫生産", "高精度加工", "品質管理体制（ISO9001認証）", "多品種少量生産", "試作から量産まで"]
-AREAS = ["東京都内", "関東", "東北", "中部", "関西", "中国・四国", "九州・沖縄", "全国", "海外"]
+AREAS = list(TRADE_AREAS)
 EQUIPMENT = [
     ("マシニングセンタ", "オークマ"),
     ("NC旋盤", "DMG森精機"),

@@ -37,7 +37,7 @@ DEMO_PROFILE = {
     "publish_company_info": True,
     "public_info": "ニット製品の企画・製造・販売",
     "business_summary": "小ロット・短納期のニット製品づくりを強みとしています。",
-    "trade_areas": ["東京都", "関東"],
+    "trade_areas": ["東京都内", "関東"],
     "shipping_sales": "百貨店、専門店向け",
     "processing_categories": ["編立", "縫製"],
     "equipment": [{"capability_class": "編機", "name": "コンピュータ横編機", "domestic": True, "maker": "島精機製作所", "count": 4, "note": ""}],

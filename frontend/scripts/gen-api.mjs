@@ -16,15 +16,33 @@ function stringPattern(property) {
   return string?.pattern
 }
 
-/** The patterns the server declares (pydantic field → OpenAPI `pattern`), checked to be one rule. */
+/** The Profile that PUT /api/profile takes (a request body the document writes out in full). */
+function acceptedProfile(document) {
+  const schema = document.paths['/api/profile']?.put?.requestBody?.content?.['application/json']?.schema
+  if (!schema?.properties) throw new Error('PUT /api/profile declares no Profile body')
+  return schema
+}
+
+function listChoices(profile, field) {
+  const values = profile.properties[field]?.items?.enum
+  if (!Array.isArray(values) || !values.length) throw new Error(`Profile.${field} declares no list (items.enum)`)
+  return values
+}
+
+/** The patterns and lists the server declares (pydantic field → OpenAPI `pattern`, `enum`), checked to be one rule. */
 export function rules(document) {
   const schemas = document.components.schemas
-  const phones = [schemas.Profile.properties.phone, schemas.User.properties.phone, schemas.User.properties.fax].map(stringPattern)
+  const profile = acceptedProfile(document)
+  const phones = [profile.properties.phone, schemas.User.properties.phone, schemas.User.properties.fax].map(stringPattern)
   if (!phones[0] || phones.some((p) => p !== phones[0])) throw new Error(`phone patterns missing or different: ${JSON.stringify(phones)}`)
   return (
     NOTICE +
     '\n/** 電話番号・FAX (Profile.phone, User.phone, User.fax): the server\'s rule, blank allowed. */\n' +
-    `export const PHONE_PATTERN = ${JSON.stringify(phones[0])}\n`
+    `export const PHONE_PATTERN = ${JSON.stringify(phones[0])}\n` +
+    '\n/** お取引エリア (Profile.trade_areas): the server\'s list (netclub/data/choices.py), in its order. My情報 and 会員企業検索 offer it. */\n' +
+    `export const TRADE_AREA_CHOICES: readonly string[] = ${JSON.stringify(listChoices(profile, 'trade_areas'))}\n` +
+    '\n/** 加工分類 (Profile.processing_categories): the server\'s list (netclub/data/choices.py), in its order. */\n' +
+    `export const PROCESSING_CHOICES: readonly string[] = ${JSON.stringify(listChoices(profile, 'processing_categories'))}\n`
   )
 }
 

@@ -283,8 +283,13 @@ def test_profile_update(local_stack: LocalStack, page: Page) -> None:
     page.locator("#f-equipment-0-name").fill("NC旋盤")
     page.locator("#f-equipment-0-count").fill("2")
     page.locator("#f-subscriptions-mail_magazine_genres-e_argus").check()
+    # お取引エリア・加工分類: checkboxes of the lists 会員企業検索 searches (no free text)
+    page.get_by_role("group", name="お取引エリア【複数選択可】").get_by_label("全国").check()
+    page.locator("#f-trade_areas").check()  # the first choice: 東京都内
+    page.get_by_role("group", name="加工分類【複数選択可】").get_by_label("プレス").check()
     page.get_by_test_id("profile-confirm").click()
     expect(page.get_by_role("heading", level=1, name="My情報更新確認")).to_be_visible()
+    expect(page.get_by_test_id("profile-display").locator("[data-field='trade_areas']")).to_have_text("東京都内\n全国")
     shot(page, "p19-profile-confirm")
     page.get_by_test_id("profile-save").click()
     expect(page.get_by_role("heading", level=1, name="My情報更新完了")).to_be_visible()
@@ -293,6 +298,7 @@ def test_profile_update(local_stack: LocalStack, page: Page) -> None:
     page.goto(f"{base}/profile")
     expect(page.get_by_test_id("profile-display")).to_contain_text("大森事業所")
     expect(page.get_by_test_id("profile-display")).to_contain_text("NC旋盤")
+    expect(page.get_by_test_id("profile-display").locator("[data-field='processing_categories']")).to_have_text("プレス")
 
 
 def test_password_change_logout_and_reset(local_stack: LocalStack, page: Page) -> None:

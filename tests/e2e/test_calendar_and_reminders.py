@@ -81,6 +81,6 @@ def test_calendar_feed_and_the_day_before_mail(local_stack: LocalStack, staff: B
     assert len(reminders) == 1
     body = reminders[0]["body"]
     assert "15:00〜17:00" in body and "秋葉原庁舎 第3会議室" in body and title in body
-    assert f"{local_stack.url}/reservations/{rid}" in body and f"{local_stack.url}/api/reservations/{rid}/calendar.ics" in body
+    assert f"こちらの予約ページから「カレンダーに追加」を押してください。\n{local_stack.url}/reservations/{rid}" in body and "/calendar.ics" not in body
     events = Browserish(local_stack.url).get("/api/events.ics")
     assert events.status == 200 and "BEGIN:VCALENDAR" in events.body

@@ -459,3 +459,19 @@ def test_public_view_needs_an_active_session(env: Env, member: Portal, portal: P
     assert portal.get("/api/profile/public-view").status == 401
     accounts.set_status(env.accounts["member"], "active", "pending_review", clock.iso())
     assert member.get("/api/profile/public-view").status == 403
+
+
+def test_a_company_stored_with_free_text_areas_is_found_by_the_list_value(env: Env, other: Portal) -> None:
+    """お取引エリア・加工分類 written before the lists (「東京都」, 「プレス加工」): its page, card and the index show
+    the list value they mean, so the list's search finds it; a search with the old text asks for the same."""
+    from netclub.store import dynamo, keys
+
+    stored = dynamo.get(*keys.member(env.accounts["member"]))
+    assert stored and stored["profile"]["publish_company_info"]
+    old = {"trade_areas": ["東京都", "多摩地区"], "processing_categories": ["プレス加工", "ﾒｯｷ"]}
+    dynamo.put({**stored, "profile": {**stored["profile"], **old}})
+    rebuild(env)
+    for area, processing in (("東京都内", "プレス"), ("東京都", "プレス加工"), ("多摩地区", "メッキ")):
+        (card,) = search(other, area=area, processing=processing)["items"]
+        assert card["trade_areas"] == ["東京都内", "多摩地区"] and card["processing_categories"] == ["プレス", "メッキ"]
+    assert search(other, area="関東")["items"] == []

@@ -67,7 +67,7 @@ def _rows(state: dict[str, Any]) -> list[list[str]]:
     raw, query = _download(state["download_url"])
     assert query["response-content-type"] == "text/csv; charset=utf-8"
     disposition = query["response-content-disposition"]
-    assert disposition == "attachment; filename*=UTF-8''" + urllib.parse.quote(state["filename"], safe="")
+    assert disposition == "attachment; filename=\"download.csv\"; filename*=UTF-8''" + urllib.parse.quote(state["filename"], safe="")
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
     assert state["size"] == len(raw)
     text = raw.decode("utf-8")

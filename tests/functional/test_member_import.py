@@ -234,3 +234,31 @@ def test_the_mail_cap_of_an_address_does_not_hold_back_its_invitation(env: Env, 
 def test_only_admins_migrate(env: Env, member: Portal, queue: ImportQueue) -> None:
     assert member.get("/api/admin/member-imports").status == 403
     assert member.post("/api/admin/member-imports", {"filename": "k.csv", "size": 10}).status == 403
+
+
+def test_trade_areas_and_processing_map_onto_the_lists_and_an_unlisted_value_is_reported(staff: Portal, queue: ImportQueue) -> None:
+    """お取引エリア・加工分類 (issue 27): the old system's free text as the list value it means; a value that means none
+    is refused by name (never dropped), also one a member had stored before the lists."""
+    header = [*HEADER, "お取引エリア", "加工分類"]
+    rows = [
+        row(1, **{"お取引エリア": "東京都、関東地方,関東", "加工分類": "ﾌﾟﾚｽ加工／めっき\n組み立て"}),
+        row(2, **{"お取引エリア": "中国・四国", "加工分類": ""}),
+        row(3, **{"お取引エリア": "中国"}),  # 中国地方 or China: not guessed
+    ]
+    state = _validated(staff, queue, csv_bytes(rows, header=header))
+    assert state["valid"] == 2 and [(e["row"], e["column"]) for e in state["errors"]] == [(3, "お取引エリア")], state["errors"]
+    assert "「中国」は選択肢にありません" in state["errors"][0]["message"] and "東京都内、関東" in state["errors"][0]["message"]
+    assert _run(staff, queue, state["import_id"])["created"] == 2
+    first = _member_of("member000001@migrated.example")["profile"]
+    assert first["trade_areas"] == ["東京都内", "関東"] and first["processing_categories"] == ["プレス", "メッキ", "組立"]
+    assert _member_of("member000002@migrated.example")["profile"]["trade_areas"] == ["中国・四国"]
+
+    # a member whose profile was stored before the lists: re-imported without the columns
+    member = _member_of("member000002@migrated.example")
+    dynamo.put({**member, "profile": {**member["profile"], "trade_areas": ["東京", "多摩地区"], "processing_categories": ["プレス加工"]}})
+    refused = _validated(staff, queue, csv_bytes([row(2)]))
+    assert [(e["row"], e["column"]) for e in refused["errors"]] == [(1, "お取引エリア")] and "「多摩地区」" in refused["errors"][0]["message"]
+    chosen = _validated(staff, queue, csv_bytes([row(2, **{"お取引エリア": "東京都内、関東"})], header=[*HEADER, "お取引エリア"]))
+    assert chosen["valid"] == 1 and _run(staff, queue, chosen["import_id"])["updated"] == 1
+    profile = _member_of("member000002@migrated.example")["profile"]
+    assert profile["trade_areas"] == ["東京都内", "関東"] and profile["processing_categories"] == ["プレス"]  # the stored one mapped

@@ -121,6 +121,38 @@ def test_corporation_rule_and_field_messages(member: Portal) -> None:
     assert member.put("/api/profile", body).status == 200
 
 
+def test_trade_areas_and_processing_are_chosen_from_the_lists(env: Env, member: Portal) -> None:
+    """お取引エリア・加工分類 (issue 27): the lists of 会員企業検索 only; a value from before the lists is read back as
+    the list value it means, or as written (the form asks to choose again); nothing is dropped by a read."""
+    body = _editable(_profile(member))
+    body["trade_areas"], body["processing_categories"] = ["東京都"], ["編立", "ﾌﾟﾚｽ加工"]
+    refused = member.put("/api/profile", body)
+    assert refused.status == 400
+    fields = refused.field_messages()
+    assert fields == {
+        "trade_areas": "お取引エリアは選択肢の中から選んでください（「東京都」は選択肢にありません）。",
+        "processing_categories": "加工分類は選択肢の中から選んでください（「ﾌﾟﾚｽ加工」は選択肢にありません）。",
+    }
+    body["trade_areas"], body["processing_categories"] = ["東京都内", "北海道", "東京都内"], ["編立", "縫製"]
+    accepted = member.put("/api/profile", body)
+    assert accepted.status == 200, accepted.body
+    assert _profile(member)["trade_areas"] == ["東京都内", "北海道"]  # each once
+
+    from netclub.store import dynamo, keys
+
+    stored = dynamo.get(*keys.member(env.accounts["member"]))
+    assert stored
+    dynamo.put({**stored, "profile": {**stored["profile"], "trade_areas": ["東京", "関東地方", "多摩地区"], "processing_categories": ["ﾆｯﾄ", "縫製加工"]}})
+    view = _profile(member)
+    assert view["trade_areas"] == ["東京都内", "関東", "多摩地区"] and view["processing_categories"] == ["編立", "縫製"]
+    again = member.put("/api/profile", _editable(view))  # saved as read: the unlisted value must be chosen again
+    assert again.status == 400 and "「多摩地区」" in again.field_messages()["trade_areas"]
+    assert dynamo.get(*keys.member(env.accounts["member"]))["profile"]["trade_areas"] == ["東京", "関東地方", "多摩地区"]  # type: ignore[index]
+    view["trade_areas"] = ["東京都内", "関東"]
+    assert member.put("/api/profile", _editable(view)).status == 200
+    assert _profile(member)["trade_areas"] == ["東京都内", "関東"]
+
+
 @pytest.mark.parametrize(
     ("industry", "field"),
     [

@@ -50,7 +50,7 @@ MULTI_LINE = {
     ("StaffWithdrawalRequest", "reason"),
     *(
         (model, name)
-        for model in ("Profile", "ProfileUpdate")
+        for model in ("Profile", "ProfileUpdate", "StoredProfile")  # StoredProfile: Profile's fields (a body's keys find both)
         for name in ("public_info", "business_summary", "shipping_sales", "affiliated_companies", "main_customers", "main_subcontractors")
     ),
 }

@@ -2,3 +2,9 @@
 
 /** 電話番号・FAX (Profile.phone, User.phone, User.fax): the server's rule, blank allowed. */
 export const PHONE_PATTERN = "^(?:0\\d{9,10}|0\\d{4}-\\d{1}-\\d{4}|0\\d{4}-\\d{2}-\\d{3}|0\\d{3,4}-\\d{2}-\\d{4}|0\\d{6,7}-\\d{3}|0\\d{3,4}-\\d{3}-\\d{3}|0\\d{2,3}-\\d{3}-\\d{4}|0\\d{5,6}-\\d{4}|0\\d{2,3}-\\d{4}-\\d{3}|0\\d{1,2}-\\d{4}-\\d{4}|0\\d{4}-\\d{5}|0\\d{3,4}-\\d{6}|0\\d{2,3}-\\d{7}|0\\d{1,2}-\\d{8})?$"
+
+/** お取引エリア (Profile.trade_areas): the server's list (netclub/data/choices.py), in its order. My情報 and 会員企業検索 offer it. */
+export const TRADE_AREA_CHOICES: readonly string[] = ["東京都内","関東","北海道","東北","中部","関西","中国・四国","九州・沖縄","全国","海外"]
+
+/** 加工分類 (Profile.processing_categories): the server's list (netclub/data/choices.py), in its order. */
+export const PROCESSING_CHOICES: readonly string[] = ["切削","研削","研磨","プレス","板金","溶接","鋳造","鍛造","金型","樹脂成形","塗装","メッキ","熱処理","表面処理","組立","検査","設計","試作","編立","縫製","印刷","電子部品実装","その他"]

@@ -1597,7 +1597,7 @@ export interface components {
          */
         AdminMemberDetail: {
             member: components["schemas"]["AdminMemberSummary"];
-            profile: components["schemas"]["Profile"];
+            profile: components["schemas"]["StoredProfile"];
             /** Staff Fields */
             staff_fields?: {
                 [key: string]: unknown;
@@ -3083,68 +3083,6 @@ export interface components {
             email_confirm: string;
         };
         /**
-         * Profile
-         * @description Everything the member may edit. staff_fields are separate and read-only for members.
-         */
-        Profile: {
-            /** Corporate Type */
-            corporate_type?: ("corporation" | "sole_proprietor" | "founder") | null;
-            /** Company Name */
-            company_name?: string | null;
-            /** Company Name Kana */
-            company_name_kana?: string | null;
-            /** Common Name */
-            common_name?: string | null;
-            /** Office Name */
-            office_name?: string | null;
-            /** Postal Code */
-            postal_code?: string | null;
-            /** Address */
-            address?: string | null;
-            /** Phone */
-            phone?: string | null;
-            representative?: components["schemas"]["Representative"];
-            industry?: components["schemas"]["Industry"];
-            /** Capital Thousand Yen */
-            capital_thousand_yen?: number | null;
-            /** Large Company Investment Thousand Yen */
-            large_company_investment_thousand_yen?: number | null;
-            /** Founded On */
-            founded_on?: string | null;
-            /** Established Year Month */
-            established_year_month?: string | null;
-            /** Officers Count */
-            officers_count?: number | null;
-            employees?: components["schemas"]["Employees"];
-            /** Homepage Url */
-            homepage_url?: string | null;
-            /**
-             * Publish Company Info
-             * @default false
-             */
-            publish_company_info: boolean;
-            /** Public Info */
-            public_info?: string | null;
-            /** Business Summary */
-            business_summary?: string | null;
-            /** Trade Areas */
-            trade_areas?: string[];
-            /** Shipping Sales */
-            shipping_sales?: string | null;
-            /** Processing Categories */
-            processing_categories?: string[];
-            /** Equipment */
-            equipment?: components["schemas"]["Equipment"][];
-            /** Affiliated Companies */
-            affiliated_companies?: string | null;
-            /** Main Customers */
-            main_customers?: string | null;
-            /** Main Subcontractors */
-            main_subcontractors?: string | null;
-            user?: components["schemas"]["User"];
-            subscriptions?: components["schemas"]["Subscriptions"];
-        };
-        /**
          * ProfileView
          * @description What GET /api/profile answers: the profile plus the staff-registered fields (read-only).
          */
@@ -3189,11 +3127,17 @@ export interface components {
             public_info?: string | null;
             /** Business Summary */
             business_summary?: string | null;
-            /** Trade Areas */
+            /**
+             * Trade Areas
+             * @description the list's values; a value from before the list that maps onto none, as written (to choose again)
+             */
             trade_areas?: string[];
             /** Shipping Sales */
             shipping_sales?: string | null;
-            /** Processing Categories */
+            /**
+             * Processing Categories
+             * @description the list's values; a value from before the list that maps onto none, as written (to choose again)
+             */
             processing_categories?: string[];
             /** Equipment */
             equipment?: components["schemas"]["Equipment"][];
@@ -3289,12 +3233,18 @@ export interface components {
                 public_info?: string | null;
                 /** Business Summary */
                 business_summary?: string | null;
-                /** Trade Areas */
-                trade_areas?: string[];
+                /**
+                 * Trade Areas
+                 * @description values of the list only (the enum), each once
+                 */
+                trade_areas?: ("東京都内" | "関東" | "北海道" | "東北" | "中部" | "関西" | "中国・四国" | "九州・沖縄" | "全国" | "海外")[];
                 /** Shipping Sales */
                 shipping_sales?: string | null;
-                /** Processing Categories */
-                processing_categories?: string[];
+                /**
+                 * Processing Categories
+                 * @description values of the list only (the enum), each once
+                 */
+                processing_categories?: ("切削" | "研削" | "研磨" | "プレス" | "板金" | "溶接" | "鋳造" | "鍛造" | "金型" | "樹脂成形" | "塗装" | "メッキ" | "熱処理" | "表面処理" | "組立" | "検査" | "設計" | "試作" | "編立" | "縫製" | "印刷" | "電子部品実装" | "その他")[];
                 /** Equipment */
                 equipment?: components["schemas"]["Equipment"][];
                 /** Affiliated Companies */
@@ -3686,6 +3636,75 @@ export interface components {
         StaffWithdrawalRequest: {
             /** Reason */
             reason?: string | null;
+        };
+        /**
+         * StoredProfile
+         * @description A profile as stored, read back: お取引エリア and 加工分類 from before their lists show as the list value
+         *     they mean (「東京都」 → 東京都内), or as written when they mean none, for the member to choose again.
+         */
+        StoredProfile: {
+            /** Corporate Type */
+            corporate_type?: ("corporation" | "sole_proprietor" | "founder") | null;
+            /** Company Name */
+            company_name?: string | null;
+            /** Company Name Kana */
+            company_name_kana?: string | null;
+            /** Common Name */
+            common_name?: string | null;
+            /** Office Name */
+            office_name?: string | null;
+            /** Postal Code */
+            postal_code?: string | null;
+            /** Address */
+            address?: string | null;
+            /** Phone */
+            phone?: string | null;
+            representative?: components["schemas"]["Representative"];
+            industry?: components["schemas"]["Industry"];
+            /** Capital Thousand Yen */
+            capital_thousand_yen?: number | null;
+            /** Large Company Investment Thousand Yen */
+            large_company_investment_thousand_yen?: number | null;
+            /** Founded On */
+            founded_on?: string | null;
+            /** Established Year Month */
+            established_year_month?: string | null;
+            /** Officers Count */
+            officers_count?: number | null;
+            employees?: components["schemas"]["Employees"];
+            /** Homepage Url */
+            homepage_url?: string | null;
+            /**
+             * Publish Company Info
+             * @default false
+             */
+            publish_company_info: boolean;
+            /** Public Info */
+            public_info?: string | null;
+            /** Business Summary */
+            business_summary?: string | null;
+            /**
+             * Trade Areas
+             * @description the list's values; a value from before the list that maps onto none, as written (to choose again)
+             */
+            trade_areas?: string[];
+            /** Shipping Sales */
+            shipping_sales?: string | null;
+            /**
+             * Processing Categories
+             * @description the list's values; a value from before the list that maps onto none, as written (to choose again)
+             */
+            processing_categories?: string[];
+            /** Equipment */
+            equipment?: components["schemas"]["Equipment"][];
+            /** Affiliated Companies */
+            affiliated_companies?: string | null;
+            /** Main Customers */
+            main_customers?: string | null;
+            /** Main Subcontractors */
+            main_subcontractors?: string | null;
+            user?: components["schemas"]["User"];
+            subscriptions?: components["schemas"]["Subscriptions"];
         };
         /** Subscriptions */
         Subscriptions: {
@@ -6399,12 +6418,18 @@ export interface operations {
                     public_info?: string | null;
                     /** Business Summary */
                     business_summary?: string | null;
-                    /** Trade Areas */
-                    trade_areas?: string[];
+                    /**
+                     * Trade Areas
+                     * @description values of the list only (the enum), each once
+                     */
+                    trade_areas?: ("東京都内" | "関東" | "北海道" | "東北" | "中部" | "関西" | "中国・四国" | "九州・沖縄" | "全国" | "海外")[];
                     /** Shipping Sales */
                     shipping_sales?: string | null;
-                    /** Processing Categories */
-                    processing_categories?: string[];
+                    /**
+                     * Processing Categories
+                     * @description values of the list only (the enum), each once
+                     */
+                    processing_categories?: ("切削" | "研削" | "研磨" | "プレス" | "板金" | "溶接" | "鋳造" | "鍛造" | "金型" | "樹脂成形" | "塗装" | "メッキ" | "熱処理" | "表面処理" | "組立" | "検査" | "設計" | "試作" | "編立" | "縫製" | "印刷" | "電子部品実装" | "その他")[];
                     /** Equipment */
                     equipment?: components["schemas"]["Equipment"][];
                     /** Affiliated Companies */
@@ -11637,12 +11662,18 @@ export interface operations {
                     public_info?: string | null;
                     /** Business Summary */
                     business_summary?: string | null;
-                    /** Trade Areas */
-                    trade_areas?: string[];
+                    /**
+                     * Trade Areas
+                     * @description values of the list only (the enum), each once
+                     */
+                    trade_areas?: ("東京都内" | "関東" | "北海道" | "東北" | "中部" | "関西" | "中国・四国" | "九州・沖縄" | "全国" | "海外")[];
                     /** Shipping Sales */
                     shipping_sales?: string | null;
-                    /** Processing Categories */
-                    processing_categories?: string[];
+                    /**
+                     * Processing Categories
+                     * @description values of the list only (the enum), each once
+                     */
+                    processing_categories?: ("切削" | "研削" | "研磨" | "プレス" | "板金" | "溶接" | "鋳造" | "鍛造" | "金型" | "樹脂成形" | "塗装" | "メッキ" | "熱処理" | "表面処理" | "組立" | "検査" | "設計" | "試作" | "編立" | "縫製" | "印刷" | "電子部品実装" | "その他")[];
                     /** Equipment */
                     equipment?: components["schemas"]["Equipment"][];
                     /** Affiliated Companies */

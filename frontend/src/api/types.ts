@@ -49,8 +49,9 @@ export type AuditEntry = Schemas['AuditEntry']
 export type OutboxMail = Schemas['OutboxMail']
 export type Dashboard = Schemas['Dashboard']
 export type UpcomingSlot = Schemas['UpcomingSlot']
-/** A company profile as the API takes it (PUT /api/profile) and gives it (GET, with staff_fields). */
-export type ApiProfile = Schemas['Profile']
+/** A company profile as the API gives it (GET /api/profile, the staff's member view): the fields PUT /api/profile
+ * takes, お取引エリア・加工分類 as plain strings (a value from before the lists may still be stored). */
+export type ApiProfile = Schemas['StoredProfile']
 export type ProfileView = Schemas['ProfileView']
 export type ApiEquipment = Schemas['Equipment']
 

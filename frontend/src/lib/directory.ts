@@ -19,29 +19,9 @@ export const PAGE_SIZE = 20
 export const SUBJECT_MAX_CHARS = 100
 export const MESSAGE_MAX_CHARS = 2000
 
-/** お取引エリア: the examples the My情報 form gives (「東京都内、関東、全国、海外」) and the other regions members enter. */
-export const TRADE_AREA_CHOICES = ['東京都内', '関東', '東北', '中部', '関西', '中国・四国', '九州・沖縄', '全国', '海外']
-/** 加工分類: the processing kinds members commonly register (the form takes free text; these are suggestions). */
-export const PROCESSING_CHOICES = [
-  '切削',
-  '研削',
-  '研磨',
-  'プレス',
-  '板金',
-  '溶接',
-  '鋳造',
-  '鍛造',
-  '金型',
-  '樹脂成形',
-  '塗装',
-  'メッキ',
-  '熱処理',
-  '表面処理',
-  '組立',
-  '検査',
-  '設計',
-  '試作',
-]
+/** お取引エリア and 加工分類: the server's lists (the OpenAPI enum of Profile; netclub/data/choices.py), the same
+ * ones My情報 offers, so what a member chose is what the search finds. */
+export { PROCESSING_CHOICES, TRADE_AREA_CHOICES } from '../api/rules'
 
 const one = (v: LocationQuery[string]): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).toString()
 

@@ -1,4 +1,4 @@
-import { PHONE_PATTERN } from '../api/rules'
+import { PHONE_PATTERN, PROCESSING_CHOICES, TRADE_AREA_CHOICES } from '../api/rules'
 import type { ApiEquipment, ApiProfile, IndustryNode } from '../api/types'
 
 /** One row of the equipment table as the form edits it (blank strings rather than null). */
@@ -234,7 +234,7 @@ export type FieldType =
   | 'publish'
   | 'wish'
   | 'genres'
-  | 'lines'
+  | 'choices'
   | 'industry'
   | 'equipment'
 
@@ -245,6 +245,8 @@ export interface FieldDef {
   hint?: string
   autocomplete?: string
   maxLength?: number
+  /** 'choices': the server's list the checkboxes offer (several may be chosen) */
+  choices?: readonly string[]
 }
 
 export interface SectionDef {
@@ -257,7 +259,9 @@ export const PROFILE_SECTIONS: SectionDef[] = [
   {
     id: 'trade',
     title: 'お取引エリア',
-    fields: [{ path: 'trade_areas', label: 'お取引エリア', type: 'lines', hint: '1行に1つずつ入力してください（例：東京都内、関東、全国、海外）。' }],
+    fields: [
+      { path: 'trade_areas', label: 'お取引エリア', type: 'choices', choices: TRADE_AREA_CHOICES, hint: '当てはまるものをすべて選んでください。会員企業検索のお取引エリアで探せます。' },
+    ],
   },
   {
     id: 'company',
@@ -303,7 +307,13 @@ export const PROFILE_SECTIONS: SectionDef[] = [
     fields: [
       { path: 'shipping_sales', label: '出荷・販売', type: 'textarea' },
       { path: 'equipment', label: '設備', type: 'equipment' },
-      { path: 'processing_categories', label: '加工分類', type: 'lines', hint: '1行に1つずつ入力してください。' },
+      {
+        path: 'processing_categories',
+        label: '加工分類',
+        type: 'choices',
+        choices: PROCESSING_CHOICES,
+        hint: '当てはまるものをすべて選んでください。会員企業検索の加工分類で探せます。',
+      },
       { path: 'affiliated_companies', label: '関係会社', type: 'textarea' },
       { path: 'main_customers', label: '主要受注先', type: 'textarea' },
       { path: 'main_subcontractors', label: '主要外注先', type: 'textarea' },
@@ -399,6 +409,30 @@ export function isWebUrl(value: string): boolean {
   return !!hostPort && (!hostPort[2] || Number(hostPort[2]) <= 65535)
 }
 
+/** The 'choices' fields (お取引エリア, 加工分類). */
+export const CHOICE_FIELDS: FieldDef[] = PROFILE_SECTIONS.flatMap((s) => s.fields.filter((f) => f.type === 'choices'))
+
+/** Values of a 'choices' field that its list does not have: written before the lists (free text) and not
+ * mapped onto them by the server. The form shows them checked, with a request to choose again. */
+export function unlistedChoices(p: Profile, f: FieldDef): string[] {
+  const values = (getPath(p, f.path) as string[] | undefined) ?? []
+  return values.filter((v) => !(f.choices ?? []).includes(v))
+}
+
+/** A 'choices' field's values after (un)checking one: the list's order, then what is left of the unlisted ones. */
+export function toggledChoices(p: Profile, f: FieldDef, value: string, on: boolean): string[] {
+  const chosen = new Set((getPath(p, f.path) as string[] | undefined) ?? [])
+  if (on) chosen.add(value)
+  else chosen.delete(value)
+  const listed = (f.choices ?? []).filter((c) => chosen.has(c))
+  return [...listed, ...unlistedChoices(p, f).filter((v) => chosen.has(v))]
+}
+
+/** The message for values that are not in the list (the same words the form shows above the checkboxes). */
+export function unlistedMessage(label: string, values: string[]): string {
+  return `${label}の「${values.join('」「')}」は選択肢にありません。チェックを外して、当てはまるものを選び直してください。`
+}
+
 /** Client-side checks that mirror the API's rules (the server answer wins). */
 export function validateProfile(p: Profile, opts: { requireEmail?: boolean } = {}): Record<string, string> {
   const err: Record<string, string> = {}
@@ -434,6 +468,10 @@ export function validateProfile(p: Profile, opts: { requireEmail?: boolean } = {
   p.equipment.forEach((e, i) => {
     if (typeof e.count === 'number' && e.count < 0) err[`equipment.${i}.count`] = '台数は0以上の数値で入力してください。'
   })
+  for (const f of CHOICE_FIELDS) {
+    const unlisted = unlistedChoices(p, f)
+    if (unlisted.length) err[f.path] = unlistedMessage(f.label, unlisted)
+  }
   return err
 }
 

@@ -19,6 +19,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
+from netclub.content_disposition import attachment
 from netclub.cookies import SESSION_COOKIE, cookie_from_header, session_token_from_cookie_header
 from netclub.errors import DomainError, FieldError, Unauthenticated, Unavailable, UnsupportedMediaType, ValidationFailed
 from netclub.http import Event, NotFound, RequestValidationError, Response, ResponseValidationError, Router
@@ -295,19 +296,6 @@ def cleared_session_cookie() -> Cookie:
 
 def json_response(status: int, body: Any, cookies: list[Cookie] | None = None) -> Response:
     return Response(status_code=status, content_type=JSON_TYPE, body=body, cookies=cookies)
-
-
-def attachment(filename: str, fallback: str = "download") -> str:
-    """Content-Disposition for a download name that may be Japanese (RFC 6266): an ASCII `filename` (the name's
-    ASCII characters, else `fallback` plus its extension) and the UTF-8 `filename*` every current browser uses."""
-    import urllib.parse
-
-    _stem, dot, extension = filename.rpartition(".")
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "")
-    if ascii_name != filename:
-        ascii_name = f"{fallback}.{extension}" if dot else fallback
-        return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(filename)}"
-    return f'attachment; filename="{ascii_name}"'
 
 
 def file_response(body: str, content_type: str, filename: str | None = None, cache: str = "private, no-store") -> Response:

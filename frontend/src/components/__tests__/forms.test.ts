@@ -8,7 +8,8 @@ import NewPasswordFields from '../NewPasswordFields.vue'
 import EmailTwiceFields from '../EmailTwiceFields.vue'
 import PagedListFrame from '../PagedListFrame.vue'
 import ProfileForm from '../ProfileForm.vue'
-import { emptyProfile } from '../../lib/profile'
+import { emptyProfile, validateProfile } from '../../lib/profile'
+import { PROCESSING_CHOICES, TRADE_AREA_CHOICES } from '../../api/rules'
 
 describe('PasswordChecklist', () => {
   it('ticks rules live as the password grows', async () => {
@@ -111,6 +112,39 @@ describe('ProfileForm', () => {
     await w.get('#f-subscriptions-mail_magazine_genres').setValue(true)
     await w.get('#f-subscriptions-mail_magazine_genres-e_argus').setValue(true)
     expect(profile.subscriptions.mail_magazine_genres).toEqual(['netclub_magazine', 'e_argus'])
+  })
+
+  it('offers お取引エリア and 加工分類 as the server\'s lists, kept in the list\'s order', async () => {
+    const profile = reactive(emptyProfile())
+    const w = mount(ProfileForm, { props: { profile, errors: {}, industries } })
+    const areas = w.get('[data-testid="choices-trade_areas"]').findAll('input[type=checkbox]')
+    expect(areas.map((a) => a.attributes('value'))).toEqual([...TRADE_AREA_CHOICES])
+    expect(w.get('[data-testid="choices-processing_categories"]').findAll('input').map((a) => a.attributes('value'))).toEqual([...PROCESSING_CHOICES])
+    expect(w.find('#f-trade_areas').attributes('value')).toBe('東京都内')
+    expect(w.find('textarea#f-trade_areas').exists()).toBe(false) // no free text any more
+    await areas[8].setValue(true) // 全国
+    await areas[1].setValue(true) // 関東
+    expect(profile.trade_areas).toEqual(['関東', '全国'])
+    await areas[1].setValue(false)
+    expect(profile.trade_areas).toEqual(['全国'])
+  })
+
+  it('shows a stored value the list does not have checked, asks to choose again, and drops it only when unchecked', async () => {
+    const profile = reactive({ ...emptyProfile(), trade_areas: ['東京都内', '多摩地区'] })
+    expect(validateProfile(profile).trade_areas).toBe(
+      'お取引エリアの「多摩地区」は選択肢にありません。チェックを外して、当てはまるものを選び直してください。',
+    )
+    const w = mount(ProfileForm, { props: { profile, errors: {}, industries } })
+    expect(w.get('[data-testid="unlisted-trade_areas"]').text()).toContain('「多摩地区」は選択肢にありません')
+    const old = w.get('[data-testid="choices-trade_areas"] input[value="多摩地区"]')
+    expect((old.element as HTMLInputElement).checked).toBe(true)
+    expect(old.element.parentElement?.textContent).toContain('（選択肢にありません）')
+    await w.get('[data-testid="choices-trade_areas"] input[value="関東"]').setValue(true)
+    expect(profile.trade_areas).toEqual(['東京都内', '関東', '多摩地区']) // kept while it is checked
+    await old.setValue(false)
+    expect(profile.trade_areas).toEqual(['東京都内', '関東'])
+    expect(w.find('[data-testid="unlisted-trade_areas"]').exists()).toBe(false)
+    expect(validateProfile(profile).trade_areas).toBeUndefined()
   })
 })
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
-from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
 from netclub.aws import client, new_client
 from netclub.config import get_settings
+from netclub.content_disposition import attachment
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,7 @@ def presigned_post(key: str, content_type: str, max_size: int, expires_in: int) 
 def presigned_get(key: str, filename: str, expires_in: int, in_bucket: str | None = None, content_type: str | None = None) -> str:
     """A short-lived download link that saves under the original (display) file name (of the attachments
     bucket unless `in_bucket` names another; `content_type` overrides the stored one)."""
-    disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
-    params = {"Bucket": in_bucket or bucket(), "Key": key, "ResponseContentDisposition": disposition}
+    params = {"Bucket": in_bucket or bucket(), "Key": key, "ResponseContentDisposition": attachment(filename)}
     if content_type:
         params["ResponseContentType"] = content_type
     return str(_presigner().generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in))

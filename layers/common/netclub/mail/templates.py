@@ -9,6 +9,10 @@ SIGNATURE = """
 ※本メールは送信専用です。ご返信いただいてもお答えできません。
 ──────────────────────────────"""
 
+CALENDAR_LINE = "カレンダーに追加する場合は、こちらの予約ページから「カレンダーに追加」を押してください。\n"
+"""`{calendar}` of a reservation's mail while the reservation holds a date (confirmed, won): the .ics download
+needs the member's session, so the mail links the reservation's page, where 「カレンダーに追加」 is."""
+
 TEMPLATES: dict[str, tuple[str, str]] = {
     "member_invitation": (
         "【企業Myポータル】ご利用開始のご案内",
@@ -152,7 +156,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 予約番号：{number}
 
 ご予約の確認・変更・キャンセルは、企業Myポータルの「予約確認・変更」から行えます。
-{link}""",
+{calendar}{link}""",
     ),
     "counseling_applied": (
         "【ネットクラブ】専門家カウンセリングのお申込みを受け付けました",
@@ -179,7 +183,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 お申込み：{title}
 {details}
 予約番号：{number}
-{link}""",
+
+{calendar}{link}""",
     ),
     "reservation_cancelled": (
         "【ネットクラブ】ご予約のキャンセルを受け付けました",
@@ -221,7 +226,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 予約番号：{number}
 
 ご都合が悪くなった場合は、企業Myポータルの「予約確認・変更」からキャンセルしてください。
-{link}""",
+{calendar}{link}""",
     ),
     "lottery_won": (
         "【ネットクラブ】専門家カウンセリング 抽選結果のお知らせ（当選）",
@@ -236,7 +241,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 予約番号：{number}
 
 時間は決定後、ご連絡いたします。
-{link}""",
+{calendar}{link}""",
     ),
     "lottery_lost": (
         "【ネットクラブ】専門家カウンセリング 抽選結果のお知らせ",
@@ -264,10 +269,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 予約番号：{number}
 
 ご予約の確認・変更・キャンセルは、企業Myポータルの「予約確認・変更」から行えます。
-{link}
-
-カレンダーに追加（.ics）：
-{ics_link}""",
+{calendar}{link}""",
     ),
     # -- reservation mails (issue 3): insert above this line --
     "email_change_verify": (

@@ -8,11 +8,13 @@ against its own field.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo
 
+from netclub.data import choices
 from netclub.models.common import EMAIL_RE, MULTI_LINE, AnswerModel, DocumentedAs, JsonObject, RequestModel, SchemaPattern, WebUrl
 
 CorporateType = Literal["corporation", "sole_proprietor", "founder"]
@@ -85,6 +87,34 @@ def _year_month(value: str) -> str:
 
 
 Text50 = Annotated[str, Field(max_length=50)]
+
+
+def _chosen(label: str, listed: tuple[str, ...], mapping: Callable[[str], str | None]) -> AfterValidator:
+    """お取引エリア / 加工分類: a request sends values of the list only (each once); a stored profile read back
+    (context {"stored": True}) shows a value from before the list as the list value it means, or as written."""
+
+    def check(values: list[str], info: ValidationInfo) -> list[str]:
+        if isinstance(info.context, dict) and info.context.get("stored"):
+            return choices.read_back(values, mapping)
+        wrong = choices.unlisted(values, listed)
+        if wrong:
+            raise ValueError(f"{label}は選択肢の中から選んでください（「{wrong[0]}」は選択肢にありません）。")
+        return list(dict.fromkeys(values))
+
+    return AfterValidator(check)
+
+
+TradeAreas = Annotated[
+    list[Annotated[str, Field(max_length=50, json_schema_extra={"enum": list(choices.TRADE_AREAS)})]],
+    Field(max_length=50),
+    _chosen("お取引エリア", choices.TRADE_AREAS, choices.trade_area),
+]
+ProcessingCategories = Annotated[
+    list[Annotated[str, Field(max_length=50, json_schema_extra={"enum": list(choices.PROCESSING_CATEGORIES)})]],
+    Field(max_length=50),
+    _chosen("加工分類", choices.PROCESSING_CATEGORIES, choices.processing_category),
+]
+StoredChoices = Annotated[list[Text50], Field(max_length=50)]
 Text100 = Annotated[str, Field(max_length=100)]
 Text200 = Annotated[str, Field(max_length=200)]
 Text2000 = Annotated[str, Field(max_length=2000), MULTI_LINE]
@@ -176,9 +206,9 @@ class Profile(Part):
     publish_company_info: bool = False
     public_info: Text2000 | None = None
     business_summary: Text2000 | None = None
-    trade_areas: Annotated[list[Text50], Field(max_length=50)] = Field(default_factory=list)
+    trade_areas: TradeAreas = Field(default_factory=list, description="values of the list only (the enum), each once")
     shipping_sales: Text2000 | None = None
-    processing_categories: Annotated[list[Text50], Field(max_length=50)] = Field(default_factory=list)
+    processing_categories: ProcessingCategories = Field(default_factory=list, description="values of the list only (the enum), each once")
     equipment: Annotated[list[Equipment], Field(max_length=100)] = Field(default_factory=list)
     affiliated_companies: Text2000 | None = None
     main_customers: Text2000 | None = None
@@ -209,7 +239,19 @@ ProfileBody = Annotated[JsonObject, DocumentedAs(Profile)]
 StaffProfileBody = Annotated[JsonObject, DocumentedAs(ProfileUpdate)]
 
 
-class ProfileView(Profile):
+class StoredProfile(Profile):
+    """A profile as stored, read back: お取引エリア and 加工分類 from before their lists show as the list value
+    they mean (「東京都」 → 東京都内), or as written when they mean none, for the member to choose again."""
+
+    trade_areas: Annotated[StoredChoices, AfterValidator(lambda v: choices.read_back(v, choices.trade_area))] = Field(
+        default_factory=list, description="the list's values; a value from before the list that maps onto none, as written (to choose again)"
+    )
+    processing_categories: Annotated[StoredChoices, AfterValidator(lambda v: choices.read_back(v, choices.processing_category))] = Field(
+        default_factory=list, description="the list's values; a value from before the list that maps onto none, as written (to choose again)"
+    )
+
+
+class ProfileView(StoredProfile):
     """What GET /api/profile answers: the profile plus the staff-registered fields (read-only)."""
 
     staff_fields: dict[str, Any] = Field(default_factory=dict, description="registered by the organisation; read-only for members")
@@ -246,7 +288,7 @@ class AdminMemberDetail(AnswerModel):
     model_config = ConfigDict(defer_build=True)
 
     member: AdminMemberSummary
-    profile: Profile
+    profile: StoredProfile
     staff_fields: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -59,10 +59,6 @@ def reservation_link(reservation_id: str) -> str:
     return f"{portal_url()}/reservations/{reservation_id}"
 
 
-def ics_link(reservation_id: str) -> str:
-    return f"{portal_url()}/api/reservations/{reservation_id}/calendar.ics"
-
-
 def _at(day: str, hhmm: str) -> datetime:
     return datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=TOKYO)
 

@@ -21,6 +21,7 @@ from aws_lambda_powertools import Logger
 from netclub import retry
 from netclub.config import snap_start_init
 from netclub.cursor import decode, encode
+from netclub.data import choices
 from netclub.errors import FieldError, NotActive, NotFound, ValidationFailed, invalid
 from netclub.models.directory import CompanyCard, CompanyList, CompanyPage, EquipmentView, IndustryView, PublicView, RepresentativeView
 from netclub.services import industries
@@ -72,8 +73,9 @@ def page_of(company_id: str, profile: dict[str, Any]) -> CompanyPage:
         industry=_industry(profile),
         prefecture=prefecture,
         summary=summary[:SUMMARY_LENGTH],
-        processing_categories=list(profile.get("processing_categories") or []),
-        trade_areas=list(profile.get("trade_areas") or []),
+        # a value from before the lists as the list value it means (the page, its card and the index alike)
+        processing_categories=choices.read_back(map(str, profile.get("processing_categories") or []), choices.processing_category),
+        trade_areas=choices.read_back(map(str, profile.get("trade_areas") or []), choices.trade_area),
         homepage_url=profile.get("homepage_url"),
         office_name=profile.get("office_name"),
         address=("".join(p for p in (prefecture, city) if p) or None) if individual else profile.get("address"),
@@ -270,7 +272,9 @@ def search(
         raise ValidationFailed(errors)
     _requester(requester_id, requester_status)
     index = cache.current()
-    found = index.search(q or "", code, area or "", processing or "")
+    area = choices.trade_area(area) or area if area else ""  # 「東京都」 asks for 東京都内; text of no list value, as it is
+    processing = choices.processing_category(processing) or processing if processing else ""
+    found = index.search(q or "", code, area, processing)
     page = found[offset : offset + limit]
     more = offset + limit < len(found)
     return CompanyList(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from netclub.data import choices
 from netclub.errors import FieldError
 from netclub.models.common import EMAIL_RE
 from netclub.models.profile import GENRE_LABELS
@@ -136,6 +137,36 @@ def genres(value: str) -> list[str]:
     return found
 
 
+def _chosen(label: str, listed: tuple[str, ...], mapping: Callable[[str], str | None]) -> Callable[[str], list[str]]:
+    """お取引エリア・加工分類: several values in one cell (「、」「,」「;」「/」 or a line break between them; not 「・」, which
+    「中国・四国」 holds), each as the list value it means (「東京都」 → 東京都内, 「プレス加工」 → プレス); one that means
+    none is refused by name, never dropped."""
+
+    def read(value: str) -> list[str]:
+        found: list[str] = []
+        for part in re.split(r"[、,，;；/／\n]", value):
+            if not part.strip():
+                continue
+            chosen = mapping(part)
+            if chosen is None:
+                raise BadValue(f"{label}「{part.strip()}」は選択肢にありません（{'、'.join(listed)}）。")
+            if chosen not in found:
+                found.append(chosen)
+        return found
+
+    return read
+
+
+def read_back_choices(profile: dict[str, Any]) -> dict[str, Any]:
+    """A stored profile whose お取引エリア・加工分類 predate the lists: the values as the lists know them (one that
+    maps onto none stays, and the profile rules then name it against its column)."""
+    out = dict(profile)
+    for name, mapping in (("trade_areas", choices.trade_area), ("processing_categories", choices.processing_category)):
+        if out.get(name):
+            out[name] = choices.read_back(map(str, out[name]), mapping)
+    return out
+
+
 def text(value: str) -> str | None:
     stripped = value.strip()
     return stripped or None
@@ -186,6 +217,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("各種DM送付", "profile.subscriptions.direct_mail", flag),
     Column("メールマガジン配信", "profile.subscriptions.mail_magazine", flag),
     Column("メールマガジンジャンル", "profile.subscriptions.mail_magazine_genres", genres),
+    Column("お取引エリア", "profile.trade_areas", _chosen("お取引エリア", choices.TRADE_AREAS, choices.trade_area)),
+    Column("加工分類", "profile.processing_categories", _chosen("加工分類", choices.PROCESSING_CATEGORIES, choices.processing_category)),
     Column("備考", "note", lambda v: v.strip() or None),
 )
 _BY_HEADER = {_nfkc(c.header): c for c in COLUMNS}

@@ -224,7 +224,7 @@ def _target(row: member_csv.Row, numbers: dict[str, str], emails: dict[str, str]
 
 def _profile_of(row: member_csv.Row, member: MemberItem | None) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """The row's profile columns over the member's stored profile (or none), checked by the profile rules."""
-    merged = member_csv.overlay((member or {}).get("profile") or {}, row.values)
+    merged = member_csv.overlay(member_csv.read_back_choices((member or {}).get("profile") or {}), row.values)
     merged["user"] = {**(merged.get("user") or {}), "email": row.email}
     profile, errors = profiles.validate(merged)
     if errors or profile is None:

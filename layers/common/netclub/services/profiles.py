@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from netclub import clock, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotActive, NotFound, ValidationFailed
-from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields
+from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profile, ProfileView, StaffFields, StoredProfile
 from netclub.services import audit, industries, throttle, tokens
 from netclub.store import accounts, outbox
 from netclub.store import profiles as profile_store
@@ -233,7 +233,7 @@ def _admin_detail(member: MemberItem) -> AdminMemberDetail:
             updated_at=member.get("updated_at"),
             password_set=bool(member.get("password_hash")),
         ),
-        profile=Profile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email", "company_id"}), context={"stored": True}),
+        profile=StoredProfile.model_validate(view.model_dump(exclude={"staff_fields", "pending_email", "company_id"}), context={"stored": True}),
         staff_fields=view.staff_fields,
     )
 

@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger
 
 from netclub import clock, ids
 from netclub.mail.sender import failure_name, kept_mail, send_kept
-from netclub.mail.templates import render
+from netclub.mail.templates import CALENDAR_LINE, render
 from netclub.services import calendar
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import reservations as store
@@ -74,7 +74,7 @@ def _remind(offering: OfferingItem, holder: HolderItem, slot: SlotItem, day: str
         place=slot.get("place", ""),
         number=ids.reference(rid),
         link=calendar.reservation_link(rid),
-        ics_link=calendar.ics_link(rid),
+        calendar=CALENDAR_LINE,  # a reminder is for a confirmed or won reservation
     )
     mail = kept_mail(member["email"], subject, body, "reservation_reminder", f"reservation:{rid}", now)
     expires = int(datetime.fromisoformat(now).timestamp()) + MARKER_DAYS * 86400

@@ -243,6 +243,8 @@ def reservation_mail(member: Mapping[str, Any] | None, template: str, res: Mappi
     after the commit (send_kept). None when there is nobody to tell (the member is gone)."""
     if not member:
         return None
+    from netclub.mail.templates import CALENDAR_LINE  # with the mail: a function that reads reservations loads no texts
+
     return mail.compose(
         member["email"],
         template,
@@ -253,6 +255,7 @@ def reservation_mail(member: Mapping[str, Any] | None, template: str, res: Mappi
         details=_details(res, slots),
         number=ids.reference(res["id"]),
         link=f"{get_settings().need('frontend_url')}/reservations/{res['id']}",
+        calendar=CALENDAR_LINE if res.get("status") in ("confirmed", "won") else "",
     )
 
 
@@ -351,7 +354,7 @@ def promotion_mail(head: WaitItem | None, member: Mapping[str, Any] | None, titl
     outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
         return None
-    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "offering_title": title, "slot": slot})
+    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "status": "confirmed", "offering_title": title, "slot": slot})
 
 
 def _apply(member_id: str, body: ReservationCreate, key: str | None, member: Mapping[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
