@@ -47,7 +47,7 @@ from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed
-from netclub.store.items import IdempotencyItem, MemberItem, OfferingItem, OutboxItem, SlotItem, WaitItem, the
+from netclub.store.items import IdempotencyItem, MemberItem, OfferingItem, OutboxItem, ReservationItem, SlotItem, WaitItem, the
 
 logger = Logger(service="netclub", child=True)
 
@@ -104,7 +104,7 @@ def offering_detail(offering_id: str) -> OfferingDetail:
 
 
 def view(
-    res: Mapping[str, Any], offering: OfferingItem | None = None, slots: Sequence[Mapping[str, Any]] | None = None, position: int | None = None
+    res: ReservationItem, offering: OfferingItem | None = None, slots: Sequence[Mapping[str, Any]] | None = None, position: int | None = None
 ) -> Reservation:
     """The reservation as the member sees it; with the offering's live data when given (detail)."""
     now = clock.iso()
@@ -123,7 +123,7 @@ def view(
         id=res["id"],
         number=ids.reference(res["id"]),
         offering_id=res["offering_id"],
-        offering_title=str((offering or res).get("title" if offering else "offering_title", "")),
+        offering_title=str(offering.get("title", "") if offering else res.get("offering_title", "")),
         kind=res["kind"],
         status=res["status"],
         slot=slot_view(slot_data) if slot_data else None,
@@ -139,14 +139,14 @@ def view(
     )
 
 
-def _position(res: Mapping[str, Any]) -> int | None:
+def _position(res: ReservationItem) -> int | None:
     """A waiting reservation's place in its slot's list: the entries before it still waiting, + 1 (one Query, COUNT)."""
     if res["status"] != "waitlisted":
         return None
-    return store.waiting_up_to(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
+    return store.waiting_up_to(res["offering_id"], str(res["slot_id"]), int(res["waitlist_seq"]))
 
 
-def _owned(member_id: str, reservation_id: str) -> Mapping[str, Any]:
+def _owned(member_id: str, reservation_id: str) -> ReservationItem:
     res = store.get_reservation(reservation_id, consistent=True)
     if not res or res.get("member_id") != member_id:
         raise NotFound(NOT_FOUND)  # another member's reservation answers exactly like a missing one
@@ -162,7 +162,7 @@ def detail(member_id: str, reservation_id: str) -> Reservation:
     """One BatchGetItem when the id names the offering and slot (store.new_reservation_id) and that slot is all the
     view needs (a seminar seat not moved since); else the reservation, then its offering with every slot."""
     named = store.reservation_id_parts(reservation_id)
-    res: Mapping[str, Any] | None
+    res: ReservationItem | None
     if named:
         res, offering, slot = store.reservation_with_slot(reservation_id, *named)
         if not res or res.get("member_id") != member_id:
@@ -224,21 +224,22 @@ def _seat_error(slot: SlotItem, now: str) -> DomainError:
     return Conflict(STARTED, code="deadline_passed") if slot["starts_at"] <= now else Conflict(SLOT_FULL, code="slot_full")
 
 
-def _details(res: Mapping[str, Any], slots: dict[str, SlotItem] | None = None) -> str:
-    if res.get("slot"):  # a seminar seat, or the slot a counselling lottery assigned
-        s = res["slot"]
+def _details(res: ReservationItem, slots: dict[str, SlotItem] | None = None) -> str:
+    s = res.get("slot")
+    if s:  # a seminar seat, or the slot a counselling lottery assigned
         return f"日程：{clock.date_text(s['date'])} {s['start_time']}〜{s['end_time']}\n場所：{s['place']}"
     lines = []
-    known = {s["id"]: s for s in res.get("preference_snapshots") or []} | (slots or {})
+    known: dict[str, Mapping[str, Any]] = {p["id"]: p for p in res.get("preference_snapshots") or []}
+    known |= slots or {}
     for label, slot_id in zip(("第一希望", "第二希望"), res.get("preferences") or [], strict=False):
-        s = known.get(slot_id)
-        lines.append(f"{label}：{clock.date_text(s['date'])} {s['place']}" if s else f"{label}：（日程は「予約確認・変更」でご確認ください）")
+        wished = known.get(slot_id)
+        lines.append(f"{label}：{clock.date_text(wished['date'])} {wished['place']}" if wished else f"{label}：（日程は「予約確認・変更」でご確認ください）")
     if res.get("note"):
         lines.append(f"ご希望・ご相談内容：{res['note']}")
     return "\n".join(lines)
 
 
-def reservation_mail(member: Mapping[str, Any] | None, template: str, res: Mapping[str, Any], slots: dict[str, SlotItem] | None = None) -> OutboxItem | None:
+def reservation_mail(member: Mapping[str, Any] | None, template: str, res: ReservationItem, slots: dict[str, SlotItem] | None = None) -> OutboxItem | None:
     """The reservation's mail for the outbox: written by the transaction that makes what it tells (kept_ops), sent
     after the commit (send_kept). None when there is nobody to tell (the member is gone)."""
     if not member:
@@ -354,7 +355,7 @@ def promotion_mail(head: WaitItem | None, member: Mapping[str, Any] | None, titl
     outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
         return None
-    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "status": "confirmed", "offering_title": title, "slot": slot})
+    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "status": "confirmed", "offering_title": title, "slot": dict(slot)})
 
 
 def _apply(member_id: str, body: ReservationCreate, key: str | None, member: Mapping[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:
@@ -374,7 +375,7 @@ def _apply_once(
     _check_open(offering, now)
     slots = {s["id"]: s for s in slot_list}
     named_slot = body.slot_id if offering["kind"] == "seminar" or not body.preferences else body.preferences[0]
-    res: dict[str, Any] = {
+    res: ReservationItem = {
         "id": store.new_reservation_id(offering["id"], named_slot),  # names the slot: the detail reads it with the reservation
         "member_id": member_id,
         "offering_id": offering["id"],
@@ -393,17 +394,20 @@ def _apply_once(
     if offering["kind"] == "seminar":
         slot = _seminar_slot(slots, body.slot_id, now, body.waitlist)
         if _free(slot):
-            res.update(status="confirmed", slot_id=slot["id"], slot=_snapshot({**slot, "seats_left": int(slot["seats_left"]) - 1}), preferences=[])
+            res.update(
+                {"status": "confirmed", "slot_id": slot["id"], "slot": _snapshot({**slot, "seats_left": int(slot["seats_left"]) - 1}), "preferences": []}
+            )
             seat_ops = [store.take_seat(offering["id"], slot["id"], now)]
         else:  # full (or others wait), and the member asked to wait: the next number of the slot's list
             seq, waiting = int(slot.get("waitlist_seq") or 0) + 1, int(slot.get("waitlist_count") or 0)
-            res.update(status="waitlisted", slot_id=slot["id"], slot=_snapshot(slot), preferences=[], waitlist_seq=seq)
+            res.update({"status": "waitlisted", "slot_id": slot["id"], "slot": _snapshot(slot), "preferences": [], "waitlist_seq": seq})
             seat_ops = [store.join_waitlist(offering["id"], slot["id"], seq, waiting, now)]
             extra = [store.add_to_waitlist(res)]
             position = waiting + 1
         seat_errors: list[DomainError] = [_seat_error(slot, now)]
     else:
-        res.update(status="applied", slot_id=None, slot=None, preferences=_preferences(slots, body.preferences or ([body.slot_id] if body.slot_id else None)))
+        preferences = _preferences(slots, body.preferences or ([body.slot_id] if body.slot_id else None))
+        res.update({"status": "applied", "slot_id": None, "slot": None, "preferences": preferences})
         res["preference_snapshots"] = _preference_snapshots(slots, res["preferences"])
         seat_ops = [store.slot_exists(offering["id"], p, now) for p in res["preferences"]]
         seat_errors = [invalid("preferences", "選択された日程が見つかりません。")] * len(seat_ops)
@@ -433,7 +437,7 @@ def _apply_once(
         if body.waitlist and offering["kind"] == "seminar":
             refusal = _again_or(exc, len(meanings), meanings)
             if refusal is None:  # seats freed, another member joined first, or the slot filled: read again
-                if slots[res["slot_id"]]["starts_at"] <= now:
+                if slots[str(res["slot_id"])]["starts_at"] <= now:
                     raise Conflict(STARTED, code="deadline_passed") from None
                 raise _Again() from None
             raise refusal from None
@@ -465,8 +469,10 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
     head: WaitItem | None = None
     promoted_member: Mapping[str, Any] | None = None
     first_seat_op = 0
+    updated: ReservationItem
     if res["kind"] == "seminar":
-        old = slots.get(res["slot_id"]) or res["slot"]
+        old_slot_id = str(res["slot_id"])  # a confirmed seminar reservation holds a seat of this slot
+        old: Mapping[str, Any] = slots.get(old_slot_id) or res["slot"] or {}
         if old["starts_at"] <= now:
             raise Conflict(STARTED, code="deadline_passed")
         note_changes = body.note is not None and body.note != res.get("note", "")
@@ -475,16 +481,15 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
                 return view(res, offering, slot_list)  # nothing changes
             return _change_seminar_note(res, str(body.note), offering, slot_list, now)
         new = _seminar_slot(slots, body.slot_id, now)
-        updated = {**res, "slot_id": new["id"], "slot": _snapshot({**new, "seats_left": int(new["seats_left"]) - 1}), "updated_at": now}
-        if note_changes:
+        snapshot = _snapshot({**new, "seats_left": int(new["seats_left"]) - 1})
+        updated = {**res, "slot_id": new["id"], "slot": snapshot, "updated_at": now}
+        if note_changes and body.note is not None:
             updated["note"] = body.note
         updated.pop("waitlist_seq", None)  # a place in the old slot's queue (a promoted reservation's): meaningless on the new slot
-        waiting = int(slots[res["slot_id"]].get("waitlist_count") or 0) if res["slot_id"] in slots else None
-        freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now, waiting)
+        waiting = int(slots[old_slot_id].get("waitlist_count") or 0) if old_slot_id in slots else None
+        freed, head, promoted_member = _freed_seat(res["offering_id"], old_slot_id, now, waiting)
         operations = [
-            *store.move_to_slot(
-                reservation_id, res["offering_id"], member_id, res["slot_id"], new["id"], updated["slot"], now, body.note if note_changes else None
-            ),
+            *store.move_to_slot(reservation_id, res["offering_id"], member_id, old_slot_id, new["id"], snapshot, now, body.note if note_changes else None),
             store.offering_open(res["offering_id"], now),
             store.take_seat(res["offering_id"], new["id"], now),
             *freed,
@@ -505,7 +510,7 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
     member = known or accounts.get_member(member_id)  # read before the commit: after it, nothing may fail the answer
     mails = [reservation_mail(member, "reservation_changed", updated, slots)]
     if res["kind"] == "seminar":
-        mails.append(promotion_mail(head, promoted_member, res["offering_title"], slots.get(res["slot_id"]) or res["slot"]))
+        mails.append(promotion_mail(head, promoted_member, res["offering_title"], slots.get(str(res["slot_id"])) or res["slot"] or {}))
     operations += kept_ops(mails)
     try:
         dynamo.transact(operations)
@@ -520,17 +525,17 @@ def _change_once(member_id: str, reservation_id: str, body: ReservationChange, c
     return view(updated, offering, _after_change(slot_list, res, updated, promoted=head is not None))
 
 
-def _change_seminar_note(res: Mapping[str, Any], note: str, offering: OfferingItem, slot_list: list[SlotItem], now: str) -> Reservation:
+def _change_seminar_note(res: ReservationItem, note: str, offering: OfferingItem, slot_list: list[SlotItem], now: str) -> Reservation:
     """Only the note of a seminar reservation changes (the same slot): no seat moves, no mail (nothing the member
     needs to be told: they see it at once)."""
     try:
-        dynamo.transact(store.change_seminar_note(res["id"], res["offering_id"], res["member_id"], res["slot_id"], note, now))
+        dynamo.transact(store.change_seminar_note(res["id"], res["offering_id"], res["member_id"], str(res["slot_id"]), note, now))
     except ConditionFailed:
         raise Conflict(STALE) from None
     return view({**res, "note": note, "updated_at": now}, offering, slot_list)
 
 
-def _after_change(slot_list: list[SlotItem], before: Mapping[str, Any], after: Mapping[str, Any], promoted: bool = False) -> list[SlotItem]:
+def _after_change(slot_list: list[SlotItem], before: ReservationItem, after: ReservationItem, promoted: bool = False) -> list[SlotItem]:
     """The slots as the committed transaction left them (no re-read): a seminar move gave one seat back (or passed
     it to the head of the old slot's waiting list) and took one."""
     if before["kind"] != "seminar":
@@ -572,12 +577,12 @@ def _cancel_once(member_id: str, reservation_id: str, known: Mapping[str, Any] |
     head: WaitItem | None = None
     promoted_member: Mapping[str, Any] | None = None
     if res["status"] == "waitlisted":  # leaving the waiting list: no seat was held
-        operations += store.leave_waitlist(res["offering_id"], res["slot_id"], int(res["waitlist_seq"]))
+        operations += store.leave_waitlist(res["offering_id"], str(res["slot_id"]), int(res["waitlist_seq"]))
         meanings += [Conflict(STALE), Conflict(STALE)]
     elif res["kind"] == "seminar":
-        freed, head, promoted_member = _freed_seat(res["offering_id"], res["slot_id"], now)
+        freed, head, promoted_member = _freed_seat(res["offering_id"], str(res["slot_id"]), now)
         operations += freed
-    cancelled = {**res, "status": "cancelled", "updated_at": now}
+    cancelled: ReservationItem = {**res, "status": "cancelled", "updated_at": now}
     mails = [reservation_mail(member, "reservation_cancelled", cancelled), promotion_mail(head, promoted_member, res["offering_title"], res.get("slot") or {})]
     operations += kept_ops(mails)
     try:

@@ -349,14 +349,12 @@ def reminder_ops(holder: HolderItem, offering_id: str, day: str, now: str, expir
     ]
 
 
-def reservation_item(data: Mapping[str, Any]) -> ReservationItem:
+def reservation_item(data: ReservationItem) -> ReservationItem:
     pk, sk = reservation_key(data["id"])
-    return with_keys(
-        the(ReservationItem, dict(data)), {"PK": pk, "SK": sk, "GSI1PK": f"RESERVATIONS#{data['member_id']}", "GSI1SK": f"{data['created_at']}#{data['id']}"}
-    )
+    return with_keys(data, {"PK": pk, "SK": sk, "GSI1PK": f"RESERVATIONS#{data['member_id']}", "GSI1SK": f"{data['created_at']}#{data['id']}"})
 
 
-def holder_item(reservation: Mapping[str, Any], member: Mapping[str, Any]) -> HolderItem:
+def holder_item(reservation: ReservationItem, member: Mapping[str, Any]) -> HolderItem:
     pk, sk = holder_key(reservation["offering_id"], reservation["member_id"])
     return {
         "PK": pk,
@@ -373,7 +371,7 @@ def holder_item(reservation: Mapping[str, Any], member: Mapping[str, Any]) -> Ho
     }
 
 
-def erase_snapshot_ops(reservation: Mapping[str, Any], erased: str, at: str) -> list[dict[str, Any]]:
+def erase_snapshot_ops(reservation: ReservationItem, erased: str, at: str) -> list[dict[str, Any]]:
     """削除請求: the member's names and note on the reservation and on the staff list's snapshots of it (the live
     holder, or the cancelled one), each where it exists. Seats, statuses and dates stay."""
     names = "SET company_name = :e, user_name = :blank, note = :blank, erased_at = :at"
@@ -387,7 +385,7 @@ def erase_snapshot_ops(reservation: Mapping[str, Any], erased: str, at: str) -> 
     ]
 
 
-def cancelled_item(reservation: Mapping[str, Any], member: Mapping[str, Any], cancelled_at: str) -> HolderItem:
+def cancelled_item(reservation: ReservationItem, member: Mapping[str, Any], cancelled_at: str) -> HolderItem:
     """What the staff list keeps of a cancelled reservation (the holder snapshot, status cancelled)."""
     pk, sk = cancelled_key(reservation["offering_id"], reservation["id"])
     return {**holder_item(reservation, member), "PK": pk, "SK": sk, "status": "cancelled", "cancelled_at": cancelled_at}
@@ -459,8 +457,8 @@ def leave_waitlist(offering_id: str, slot_id: str, seq: int) -> list[dict[str, A
     ]
 
 
-def wait_item(reservation: Mapping[str, Any]) -> WaitItem:
-    pk, sk = wait_key(reservation["offering_id"], reservation["slot_id"], int(reservation["waitlist_seq"]))
+def wait_item(reservation: ReservationItem) -> WaitItem:
+    pk, sk = wait_key(reservation["offering_id"], str(reservation["slot_id"]), int(reservation["waitlist_seq"]))
     return {
         "PK": pk,
         "SK": sk,
@@ -623,7 +621,7 @@ def slots_by_key(pairs: list[tuple[str, str]]) -> list[SlotItem]:
 # --- a member's reservation made, changed, cancelled; attended (staff) --------------------------
 
 
-def create_reservation(reservation: Mapping[str, Any], member: Mapping[str, Any]) -> list[dict[str, Any]]:
+def create_reservation(reservation: ReservationItem, member: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The reservation and its holder item (one live reservation per member and offering: the holder's put fails)."""
     return [
         dynamo.t_put(reservation_item(reservation), condition="attribute_not_exists(PK)"),
@@ -631,7 +629,7 @@ def create_reservation(reservation: Mapping[str, Any], member: Mapping[str, Any]
     ]
 
 
-def add_to_waitlist(reservation: Mapping[str, Any]) -> dict[str, Any]:
+def add_to_waitlist(reservation: ReservationItem) -> dict[str, Any]:
     return dynamo.t_put(wait_item(reservation), condition="attribute_not_exists(PK)")
 
 
@@ -690,7 +688,7 @@ def change_preferences(
     ]
 
 
-def cancel_reservation(reservation: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
+def cancel_reservation(reservation: ReservationItem, now: str) -> list[dict[str, Any]]:
     """The reservation cancelled while its status (and a seminar's slot) are as read; its holder item goes."""
     vals: dict[str, Any] = {":st": reservation["status"], ":cancelled": "cancelled", ":now": now}
     condition = "#st = :st"
@@ -709,14 +707,14 @@ def cancel_reservation(reservation: Mapping[str, Any], now: str) -> list[dict[st
     ]
 
 
-def keep_cancelled(reservation: Mapping[str, Any], member: Mapping[str, Any], now: str) -> dict[str, Any]:
+def keep_cancelled(reservation: ReservationItem, member: Mapping[str, Any], now: str) -> dict[str, Any]:
     """The staff list keeps cancelled reservations."""
     return dynamo.t_put(cancelled_item(reservation, member, now))
 
 
-def mark_attended(reservation: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
+def mark_attended(reservation: ReservationItem, now: str) -> list[dict[str, Any]]:
     """Staff mark a reservation attended (while its status is as read): it joins the member's 利用履歴 (GSI2)."""
-    day = str(reservation["slot"]["date"])
+    day = str((reservation.get("slot") or {})["date"])  # staff mark only a reservation with its slot
     return [
         dynamo.t_update(
             *reservation_key(reservation["id"]),
