@@ -14,6 +14,7 @@ from netclub.config import local_accounts, local_staff_totp_secret
 from netclub.services import passwords
 from netclub.store import accounts
 from netclub.store import staff as staff_store
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import MemberItem
 
 DEMO_PROFILE = {
@@ -81,7 +82,7 @@ def _member(email: str, password: str, role: str, company: str, user: str, profi
     }
 
 
-def _listing(member: MemberItem) -> list[dict[str, Any]]:
+def _listing(member: MemberItem) -> list[TransactOp]:
     """A published member's company_id and directory item, as the portal's own writes make them."""
     from netclub.services import directory
 

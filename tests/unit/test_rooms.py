@@ -15,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted((ROOT / "layers/common/netclub/services").glob("*.py"))
 HANDLERS = sorted((ROOT / "functions").glob("*/app.py"))
-# what a service may take from netclub.store.dynamo: the commit of operations the store built, and its error and item types
-SERVICE_MAY_USE = {"transact", "ConditionFailed", "Item", "TransactionConflict"}
+# what a service may take from netclub.store.dynamo: the commit of operations the store built, its error and item types, and
+# the type of those operations (TransactOp, to pass them on; not PutOp & co., which would build one)
+SERVICE_MAY_USE = {"transact", "ConditionFailed", "Item", "TransactionConflict", "TransactOp"}
 EXPRESSION = re.compile(r"^(SET|ADD|REMOVE|DELETE) \w|attribute_(not_)?exists\(|begins_with\(|\w+ = :\w+|#\w+ (=|<>|IN) ")
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from netclub import clock, ids
 from netclub.cursor import decode, encode
 from netclub.store import audit as audit_store
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import AuditItem, unkeyed
 
 
@@ -18,7 +19,7 @@ def record(actor_id: str, action: str, target: str, detail: dict[str, Any] | Non
     audit_store.put_entry(entry(actor_id, action, target, detail))
 
 
-def op(actor_id: str, action: str, target: str, detail: dict[str, Any] | None = None) -> dict[str, Any]:
+def op(actor_id: str, action: str, target: str, detail: dict[str, Any] | None = None) -> TransactOp:
     """The audit entry as a transaction item, to commit it with the write it describes."""
     return audit_store.entry_op(entry(actor_id, action, target, detail))
 

@@ -28,6 +28,7 @@ from netclub.services import industries
 from netclub.services.directory_index import Company, Index, company_from
 from netclub.store import accounts
 from netclub.store import directory as directory_store
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import MemberItem
 
 SUMMARY_LENGTH = 120
@@ -127,7 +128,7 @@ def new_company_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def listing(member_after: MemberItem) -> tuple[str | None, list[dict[str, Any]]]:
+def listing(member_after: MemberItem) -> tuple[str | None, list[TransactOp]]:
     """For a write that leaves the member as `member_after`: the company_id to keep on the member
     item (a new one the first time the company is published; None: nothing to set) and the
     directory item's operation for the same transaction (put when published, else delete)."""

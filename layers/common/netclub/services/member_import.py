@@ -36,7 +36,7 @@ from netclub.models.inquiries import UploadForm
 from netclub.services import audit, member_csv, passwords, profiles, sessions, tokens
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import imports as store
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import ImportErrorsItem, ImportItem, MemberItem, OutboxItem
 
 logger = Logger(service="netclub", child=True)
@@ -380,7 +380,7 @@ def _write_row(import_id: str, row: member_csv.Row, target: Target, invite: bool
     return mail
 
 
-def _update_ops(before: MemberItem, after: MemberItem, company_id: str | None, at: str) -> list[dict[str, Any]]:
+def _update_ops(before: MemberItem, after: MemberItem, company_id: str | None, at: str) -> list[TransactOp]:
     from netclub.store import profiles as profile_store
 
     if after["email"] != before["email"]:  # the old system has a new address: it moves, as a staff edit moves it
@@ -438,7 +438,7 @@ def _count_chunk(import_id: str, chunk: int, rows: list[member_csv.Row]) -> None
 # --- ご利用開始 (invitations) --------------------------------------------------------------------------
 
 
-def _invitation(member: MemberItem, at: str) -> tuple[OutboxItem, list[dict[str, Any]]]:
+def _invitation(member: MemberItem, at: str) -> tuple[OutboxItem, list[TransactOp]]:
     """The invitation's token (14 days, the latest only) and its mail for the outbox."""
     from netclub.mail.sender import kept_mail
     from netclub.mail.templates import render

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from netclub import clock, ids, totp
 from netclub.access import STAFF_ROLES
@@ -28,7 +27,7 @@ from netclub.models.staff import MfaEnrolment
 from netclub.services import sessions, tokens
 from netclub.store import accounts, limits
 from netclub.store import staff as store
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import MemberItem, TokenItem
 
 PURPOSE = "mfa"
@@ -43,7 +42,7 @@ GUESSES_MESSAGE = "確認コードの誤りが続いたため、一時的に確�
 class Challenge:
     state: str  # enrol | verify
     token: str
-    operations: list[dict[str, Any]]  # the token, written with the login's own transaction
+    operations: list[TransactOp]  # the token, written with the login's own transaction
 
 
 def challenge(member: MemberItem) -> Challenge:
@@ -55,7 +54,7 @@ def challenge(member: MemberItem) -> Challenge:
     return Challenge(state=state, token=token, operations=operations)
 
 
-def _live_token(mfa_token: str) -> tuple[list[dict[str, Any]], TokenItem]:
+def _live_token(mfa_token: str) -> tuple[list[TransactOp], TokenItem]:
     """The operations that use the token (in the session's transaction), and its record (subject: the account)."""
     return tokens.redeem(mfa_token, PURPOSE, MfaTokenInvalid())
 

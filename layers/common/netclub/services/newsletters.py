@@ -50,6 +50,7 @@ from netclub.services import audit
 from netclub.store import dynamo
 from netclub.store import newsletters as store
 from netclub.store import profiles as profile_store
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import MemberItem, NewsletterItem, unkeyed
 
 logger = Logger(service="netclub", child=True)
@@ -92,7 +93,7 @@ def indexed_genres(member: MemberItem) -> list[str]:
     return [] if address_suppressed(member) else subscribed_genres(member)
 
 
-def index_ops(member: MemberItem, at: str | None = None) -> list[dict[str, Any]]:
+def index_ops(member: MemberItem, at: str | None = None) -> list[TransactOp]:
     """The recipients' index items of the member as `member` is: put or delete for each genre."""
     at = at or clock.iso()
     member_id = str(member["member_id"])
@@ -100,7 +101,7 @@ def index_ops(member: MemberItem, at: str | None = None) -> list[dict[str, Any]]
     return [store.genre_put_op(g, member_id, at) if g in wanted else store.genre_delete_op(g, member_id) for g in GENRES]
 
 
-def subscription_ops(before: MemberItem | None, after: MemberItem, via: str, at: str | None = None) -> list[dict[str, Any]]:
+def subscription_ops(before: MemberItem | None, after: MemberItem, via: str, at: str | None = None) -> list[TransactOp]:
     """For a write that takes a member from `before` to `after`: the recipients' index items (put or
     delete for each genre) and, when the choice changed, the consent record, for the same transaction."""
     at = at or clock.iso()

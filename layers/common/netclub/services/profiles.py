@@ -13,6 +13,7 @@ from netclub.models.profile import AdminMemberDetail, AdminMemberSummary, Profil
 from netclub.services import audit, industries, throttle, tokens
 from netclub.store import accounts, outbox
 from netclub.store import profiles as profile_store
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import MemberItem
 from netclub.validation import field_errors_from_pydantic, validation_failed
 
@@ -148,7 +149,7 @@ def update_profile(member_id: str, raw: Any, dry_run: bool = False) -> ProfileVi
     if dry_run:
         return _view({**member, "profile": item}, pending_email=new_email)
     waiting = {"address": new_email, "until_epoch": clock.epoch() + get_settings().token_ttl_minutes * 60} if new_email else None
-    link, token_ops = "", list[dict[str, Any]]()
+    link, token_ops = "", list[TransactOp]()
     if new_email:  # the confirmation token is written with the profile: a change waiting for a link always has one
         link, token_ops = tokens.issue_ops(EMAIL_PURPOSE, member["member_id"], "/profile/email/confirm", data={"old": member["email"], "new": new_email})
     from netclub.services import directory, newsletters  # on writes only: reading or validating a profile needs neither

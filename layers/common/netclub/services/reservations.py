@@ -46,7 +46,7 @@ from netclub.models.reservations import (
 from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import IdempotencyItem, MemberItem, OfferingItem, OutboxItem, ReservationItem, SlotItem, WaitItem, the
 
 logger = Logger(service="netclub", child=True)
@@ -260,7 +260,7 @@ def reservation_mail(member: Mapping[str, Any] | None, template: str, res: Reser
     )
 
 
-def kept_ops(mails: Sequence[OutboxItem | None]) -> list[dict[str, Any]]:
+def kept_ops(mails: Sequence[OutboxItem | None]) -> list[TransactOp]:
     """The mails as items of the transaction they are about (the outbox): a crash after its commit loses none."""
     return [outbox.put_op(m) for m in mails if m]
 
@@ -337,7 +337,7 @@ def _repeat(step: Any) -> Any:
     raise Busy()
 
 
-def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[dict[str, Any]], WaitItem | None, MemberItem | None]:
+def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = None) -> tuple[list[TransactOp], WaitItem | None, MemberItem | None]:
     """The operations that free one seat of a slot, read now: to the head of its waiting list (its reservation
     confirmed in the same transaction) when someone waits, else back to sale (on condition nobody waits).
     `waiting` = 0: the slot was just read with nobody waiting, no need to look for a head (if someone joined
@@ -389,7 +389,7 @@ def _apply_once(
     if key:
         res["request_key"] = ids.digest(key)  # only its digest: the key is the client's
     member = member or accounts.get_member(member_id)
-    extra: list[dict[str, Any]] = []
+    extra: list[TransactOp] = []
     position = None
     if offering["kind"] == "seminar":
         slot = _seminar_slot(slots, body.slot_id, now, body.waitlist)

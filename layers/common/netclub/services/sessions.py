@@ -6,7 +6,6 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -15,6 +14,7 @@ from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.aws import error_code
 from netclub.config import get_settings
 from netclub.store import accounts
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import MemberItem
 
 logger = Logger(service="netclub", child=True)
@@ -42,7 +42,7 @@ class ActiveSession:
     departments: tuple[str, ...] = ()  # a staff member's 担当部署 (services/departments.py), as the account has them now
 
 
-def create(member_id: str, role: str, also: list[dict[str, Any]] | None = None) -> NewSession:
+def create(member_id: str, role: str, also: list[TransactOp] | None = None) -> NewSession:
     """A new session; `also`: transaction items written with it (the login's throttle settlement)."""
     settings = get_settings()
     now = clock.epoch()
@@ -114,7 +114,7 @@ def revoke(token: str) -> None:
 MAX_REVOKED_WITH_CHANGE = 90  # a transaction holds 100 items: the change, its token, and this many sessions
 
 
-def revoke_ops(member_id: str, keep_session_id: str | None = None) -> tuple[list[dict[str, object]], list[str]]:
+def revoke_ops(member_id: str, keep_session_id: str | None = None) -> tuple[list[TransactOp], list[str]]:
     """Deleting every session of the member (but the one named) as transaction items; the rest (beyond
     MAX_REVOKED_WITH_CHANGE, in practice never) as digests to revoke one by one afterwards."""
     digests = [d for d in accounts.session_digests_of(member_id) if not (keep_session_id and d.startswith(keep_session_id))]

@@ -8,8 +8,6 @@ that one is left (409 last_admin), so two admins demoting each other at once can
 
 from __future__ import annotations
 
-from typing import Any
-
 from netclub import clock, ids, mail
 from netclub.config import get_settings
 from netclub.errors import Conflict, FieldError, InvalidToken, NotFound, ValidationFailed
@@ -17,7 +15,7 @@ from netclub.models.staff import FirstAdminRequest, FirstAdminResult, StaffInvit
 from netclub.services import audit, departments, passwords, sessions, tokens
 from netclub.store import accounts, outbox
 from netclub.store import staff as store
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import MemberItem, OutboxItem
 
 INVITE_PURPOSE = "staff-invite"
@@ -67,7 +65,7 @@ def _admin_delta(before: MemberItem, role: str, status: str) -> int:
     return int(will) - int(was)
 
 
-def _commit(operations: list[dict[str, Any]], delta: int) -> None:
+def _commit(operations: list[TransactOp], delta: int) -> None:
     """The change (with its audit entry) and, when it makes or unmakes an active admin, the count: all or nothing."""
     counted = [store.admins_changed_op(delta)] if delta else []
     try:
@@ -78,7 +76,7 @@ def _commit(operations: list[dict[str, Any]], delta: int) -> None:
         raise ChangedMeanwhile() from None
 
 
-def _invitation(staff: MemberItem) -> tuple[str, list[dict[str, Any]]]:
+def _invitation(staff: MemberItem) -> tuple[str, list[TransactOp]]:
     return tokens.issue_ops(INVITE_PURPOSE, str(staff["member_id"]), INVITE_PATH, ttl_seconds=get_settings().staff_invitation_hours * 3600)
 
 

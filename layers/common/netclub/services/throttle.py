@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -32,6 +31,7 @@ from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import Busy, TooManyRequests
 from netclub.store import limits
+from netclub.store.dynamo import TransactOp
 
 logger = Logger(service="netclub", child=True)
 
@@ -105,7 +105,7 @@ def begin(email: str, source: str, device_token: str | None = None) -> Attempt:
     raise TooManyRequests(1, LOCKED_MESSAGE)  # the streak moved under us: an attempt at the same moment
 
 
-def success_ops(attempt: Attempt, member_id: str) -> tuple[list[dict[str, Any]], str | None]:
+def success_ops(attempt: Attempt, member_id: str) -> tuple[list[TransactOp], str | None]:
     """What a successful login writes with its session, and the new device cookie's value (None when the
     browser is known already)."""
     if attempt.known_device:

@@ -16,6 +16,7 @@ from netclub.aws import error_code, refused_for_now
 from netclub.config import get_settings
 from netclub.errors import DomainError, InvalidToken
 from netclub.store import accounts
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import OutboxItem, TokenItem
 
 logger = Logger(service="netclub", child=True)
@@ -44,7 +45,7 @@ def issue_mailed_unless_refused(purpose: str, subject: str, path: str, to: str, 
     return kept
 
 
-def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None, ttl_seconds: int | None = None) -> tuple[str, list[dict[str, Any]]]:
+def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None = None, ttl_seconds: int | None = None) -> tuple[str, list[TransactOp]]:
     """A new token for `subject`, written by the caller's transaction: (the front-end link that carries it,
     transaction items). The link lives `ttl_seconds` (default: the 60 minutes of TOKEN_TTL_MINUTES)."""
     settings = get_settings()
@@ -54,7 +55,7 @@ def issue_ops(purpose: str, subject: str, path: str, data: dict[str, Any] | None
     return f"{settings.need('frontend_url')}{path}?token={quote(token)}", operations
 
 
-def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[dict[str, Any]], TokenItem]:
+def redeem(token: str, purpose: str, invalid: DomainError | None = None) -> tuple[list[TransactOp], TokenItem]:
     """The operations that use a live token of this purpose, and its record; InvalidToken if unknown, used or expired.
 
     Expiry is checked here as well as by TTL, because TTL deletion is lazy. The operations go into

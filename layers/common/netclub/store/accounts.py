@@ -7,7 +7,7 @@ from typing import Any
 
 from netclub.authorizer_context import MEMBER_FIELDS
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed, Item, TransactOp
 from netclub.store.items import EmailItem, MemberItem, SessionItem, TokenItem, every, one
 
 __all__ = ["ConditionFailed"]
@@ -50,7 +50,7 @@ def login_projection(member: Mapping[str, Any]) -> dict[str, Any]:
     return {f: member[f] for f in LOGIN_FIELDS if member.get(f) is not None}
 
 
-def login_fields_op(address: str, member_id: str, changed: dict[str, Any]) -> dict[str, Any]:
+def login_fields_op(address: str, member_id: str, changed: dict[str, Any]) -> TransactOp:
     """The changed projected attributes on the member's EMAIL# item, as a transaction item: with the member
     item's own update, in the same transaction. It fails (and so the transaction) if the address is no longer
     the member's."""
@@ -61,7 +61,7 @@ def login_fields_op(address: str, member_id: str, changed: dict[str, Any]) -> di
     return dynamo.t_update(*keys.email(address), expression, vals=vals, names=names, condition="member_id = :m")
 
 
-def login_guard_op(member: Mapping[str, Any]) -> dict[str, Any]:
+def login_guard_op(member: Mapping[str, Any]) -> TransactOp:
     """A ConditionCheck that the member item still has the projected values the login used (else ConditionFailed)."""
     names, vals, parts = {}, {}, ["attribute_exists(PK)"]
     for i, field in enumerate(LOGIN_FIELDS):
@@ -74,7 +74,7 @@ def login_guard_op(member: Mapping[str, Any]) -> dict[str, Any]:
     return dynamo.t_check(*keys.member(str(member["member_id"])), " AND ".join(parts), vals=vals, names=names)
 
 
-def login_repair_op(address: str, member: Mapping[str, Any]) -> dict[str, Any]:
+def login_repair_op(address: str, member: Mapping[str, Any]) -> TransactOp:
     """The whole projection (and LOGIN_MARK) written to the EMAIL# item, with login_guard_op in the same
     transaction: as the member item is at that moment. Only while the address is still the member's."""
     return login_fields_op(address, str(member["member_id"]), {**login_projection(member), LOGIN_MARK: 1})
@@ -91,7 +91,7 @@ def member_item(member: MemberItem) -> MemberItem:
     }
 
 
-def create_member_ops(member: MemberItem) -> list[dict[str, Any]]:
+def create_member_ops(member: MemberItem) -> list[TransactOp]:
     """A new member and its unique e-mail claim (with the login projection), as transaction items."""
     email_pk, email_sk = keys.email(member["email"])
     return [
@@ -103,12 +103,12 @@ def create_member_ops(member: MemberItem) -> list[dict[str, Any]]:
     ]
 
 
-def create_member(member: MemberItem, token_ops: list[dict[str, Any]] | None = None, also: list[dict[str, Any]] | None = None) -> None:
+def create_member(member: MemberItem, token_ops: list[TransactOp] | None = None, also: list[TransactOp] | None = None) -> None:
     """Member + unique e-mail claim (+ consuming the registration token: consume_ops, + `also`: its mail), all or nothing."""
     dynamo.transact([*create_member_ops(member), *(token_ops or []), *(also or [])])
 
 
-def set_status_ops(member_id: str, email: str, expected: str, status: str, at: str, company_id: str | None = None) -> list[dict[str, Any]]:
+def set_status_ops(member_id: str, email: str, expected: str, status: str, at: str, company_id: str | None = None) -> list[TransactOp]:
     """The status change (only from `expected`), on the member and its login projection (EMAIL#<email>);
     with company_id, also the directory's id (set once, never changed)."""
     pk, sk = keys.member(member_id)
@@ -125,7 +125,7 @@ def set_status_ops(member_id: str, email: str, expected: str, status: str, at: s
     ]
 
 
-def withdraw_ops(member: MemberItem, at: str, staff_fields: dict[str, Any], withdrawal: dict[str, Any]) -> list[dict[str, Any]]:
+def withdraw_ops(member: MemberItem, at: str, staff_fields: dict[str, Any], withdrawal: dict[str, Any]) -> list[TransactOp]:
     """退会: the member `withdrawn` (only from active, only at the address read) with its 退会日 and reason, and its
     address released (EMAIL# deleted): the address may register again, and a login with it finds no account."""
     pk, sk = keys.member(str(member["member_id"]))
@@ -146,7 +146,7 @@ def withdraw_ops(member: MemberItem, at: str, staff_fields: dict[str, Any], with
     ]
 
 
-def erase_ops(member: MemberItem, at: str, kept_staff_fields: dict[str, Any], erased_name: str) -> list[dict[str, Any]]:
+def erase_ops(member: MemberItem, at: str, kept_staff_fields: dict[str, Any], erased_name: str) -> list[TransactOp]:
     """削除請求 / retention: the member item keeps its id, its dates and 会員番号 (the organisation's accounting), and
     loses everything else that names or reaches a person; `erased` (GSI1 MEMBERS#erased). Only from withdrawn."""
     pk, sk = keys.member(str(member["member_id"]))
@@ -216,7 +216,7 @@ def members_by_id(member_ids: list[str]) -> list[MemberItem]:
 # --- sessions ---------------------------------------------------------------------------
 
 
-def put_session(token_digest: str, session: SessionItem, also: list[dict[str, Any]] | None = None) -> None:
+def put_session(token_digest: str, session: SessionItem, also: list[TransactOp] | None = None) -> None:
     """The session item; with `also`, in one transaction with those items."""
     pk, sk = keys.session(token_digest)
     item: SessionItem = {**session, "PK": pk, "SK": sk, "GSI1PK": keys.sessions_of(session["member_id"]), "GSI1SK": f"{session['created_at']:012d}"}
@@ -249,7 +249,7 @@ def delete_session(token_digest: str) -> None:
     dynamo.delete(*keys.session(token_digest))
 
 
-def delete_session_op(token_digest: str) -> dict[str, Any]:
+def delete_session_op(token_digest: str) -> TransactOp:
     return dynamo.t_delete(*keys.session(token_digest))
 
 
@@ -269,7 +269,7 @@ def _token_item(token_digest: str, purpose: str, subject: str, expires: int, dat
     return {"PK": pk, "SK": sk, "purpose": purpose, "subject": subject, "expires": expires, "ttl_epoch": expires + 86400, "data": data or {}}
 
 
-def issue_token_ops(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def issue_token_ops(token_digest: str, purpose: str, subject: str, expires: int, data: dict[str, Any] | None = None) -> list[TransactOp]:
     """The new token, and the LATEST item now naming it (written together, by one transaction)."""
     latest_pk, latest_sk = keys.latest_token(purpose, subject)
     return [
@@ -282,7 +282,7 @@ def get_token(token_digest: str) -> TokenItem | None:
     return one(TokenItem, dynamo.get(*keys.token(token_digest), consistent=True))
 
 
-def consume_ops(token_digest: str, purpose: str, subject: str) -> list[dict[str, Any]]:
+def consume_ops(token_digest: str, purpose: str, subject: str) -> list[TransactOp]:
     """Use the token: it must be unused and still the latest of its purpose and subject (else ConditionFailed)."""
     pk, sk = keys.token(token_digest)
     latest_pk, latest_sk = keys.latest_token(purpose, subject)
@@ -292,12 +292,12 @@ def consume_ops(token_digest: str, purpose: str, subject: str) -> list[dict[str,
     ]
 
 
-def consume_token_and(token_ops: list[dict[str, Any]], operations: list[dict[str, Any]]) -> None:
+def consume_token_and(token_ops: list[TransactOp], operations: list[TransactOp]) -> None:
     """Use the token (consume_ops) together with the operations it authorises (single use, atomically)."""
     dynamo.transact([*token_ops, *operations])
 
 
-def set_password_ops(member_id: str, email: str, password_hash: str, at: str, first: bool = False) -> list[dict[str, Any]]:
+def set_password_ops(member_id: str, email: str, password_hash: str, at: str, first: bool = False) -> list[TransactOp]:
     """The new password hash, on the member and its login projection (EMAIL#<email>), as transaction items.
     `first`: only on an active member that has none yet (ご利用開始 of a migrated member)."""
     pk, sk = keys.member(member_id)

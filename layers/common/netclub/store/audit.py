@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo, keys
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import AuditItem, every
 
 MEMBER_TARGET = "member:"
@@ -24,7 +25,7 @@ def put_entry(entry: AuditItem) -> None:
     dynamo.put(_item(entry))
 
 
-def entry_op(entry: AuditItem) -> dict[str, Any]:
+def entry_op(entry: AuditItem) -> TransactOp:
     """The same entry as a transaction item, to log a write atomically with it."""
     return dynamo.t_put(_item(entry))
 

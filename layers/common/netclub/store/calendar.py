@@ -11,9 +11,8 @@ with the feed item's condition on the digest it replaces, so a re-issued URL ans
 
 from __future__ import annotations
 
-from typing import Any
-
 from netclub.store import dynamo, keys
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import CalendarFeedItem, CalendarTokenItem, one
 
 SK = "CALFEED"
@@ -37,7 +36,7 @@ def member_of(digest: str) -> str | None:
     return str(item["member_id"]) if item else None
 
 
-def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: CalendarFeedItem | None) -> list[dict[str, Any]]:
+def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: CalendarFeedItem | None) -> list[TransactOp]:
     """Make the member's feed (previous None: only if none exists) or replace `previous` (only if still current)."""
     pk, sk = feed_key(member_id)
     feed: CalendarFeedItem = {"PK": pk, "SK": sk, "member_id": member_id, "nonce": nonce, "digest": digest, "created_at": now}
@@ -52,7 +51,7 @@ def issue_ops(member_id: str, nonce: str, digest: str, now: str, previous: Calen
     return operations
 
 
-def end_ops(current: CalendarFeedItem) -> list[dict[str, Any]]:
+def end_ops(current: CalendarFeedItem) -> list[TransactOp]:
     """The member's feed ended (退会): its URL answers 404 from the commit on."""
     return [
         dynamo.t_delete(*feed_key(str(current["member_id"])), condition="digest = :d", vals={":d": current["digest"]}),

@@ -24,6 +24,7 @@ from typing import Any, Literal, overload
 
 from netclub.errors import invalid
 from netclub.store import dynamo
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import ContentItem, EventItem, Keys, NoticeItem, VideoItem, every, one, with_keys
 
 Kind = Literal["event", "video", "notice"]
@@ -66,12 +67,12 @@ def get(kind: Kind, item_id: str) -> ContentItem | None:
     return one(_TYPES[kind], dynamo.get(*key(kind, item_id)))
 
 
-def put_op(kind: Kind, data: ContentItem, *, create: bool) -> dict[str, Any]:
+def put_op(kind: Kind, data: ContentItem, *, create: bool) -> TransactOp:
     """Create (the id must be new) or replace (the item must exist) as a transaction item."""
     return dynamo.t_put(item(kind, data), condition="attribute_not_exists(PK)" if create else "attribute_exists(PK)")
 
 
-def delete_op(kind: Kind, item_id: str) -> dict[str, Any]:
+def delete_op(kind: Kind, item_id: str) -> TransactOp:
     return dynamo.t_delete(*key(kind, item_id), condition="attribute_exists(PK)")
 
 
@@ -107,7 +108,7 @@ def _at_rev(rev: int | None) -> dict[str, Any]:
     return {"condition": "attribute_exists(PK) AND rev = :rev", "vals": {":rev": rev}}
 
 
-def event_write_ops(data: EventItem, listed_months: list[str], current: EventItem | None) -> list[dict[str, Any]]:
+def event_write_ops(data: EventItem, listed_months: list[str], current: EventItem | None) -> list[TransactOp]:
     """Put the event (new when `current` is None, else only over the revision read) and its month copies;
     drop the copies of months it left. An event stored before month copies loses its own index keys here."""
     pk, _ = key("event", data["id"])
@@ -123,7 +124,7 @@ def event_write_ops(data: EventItem, listed_months: list[str], current: EventIte
     return [main, *puts, *drops]
 
 
-def event_delete_ops(event_id: str, listed_months: list[str], current: EventItem) -> list[dict[str, Any]]:
+def event_delete_ops(event_id: str, listed_months: list[str], current: EventItem) -> list[TransactOp]:
     """Delete the event (only at the revision read, so no month copy written since is left behind) and its copies."""
     pk, sk = key("event", event_id)
     rev = current.get("rev")

@@ -30,7 +30,7 @@ from typing import Any, Literal
 from netclub.config import get_settings
 from netclub.files import s3
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed, Item, TransactOp
 from netclub.store.items import ContactItem, DirectoryItem, Keys, MemberItem, ReceivedContactItem, every, one
 
 __all__ = ["ConditionFailed", "Item"]
@@ -42,7 +42,7 @@ MEMBER_FIELDS = ("member_id", "status", "role", "profile", "company_id")  # what
 DIRECTORY_PREFIX = "DIRECTORY#"
 
 
-def put_op(company_id: str, member_id: str, page_sha: str) -> dict[str, Any]:
+def put_op(company_id: str, member_id: str, page_sha: str) -> TransactOp:
     pk, sk = keys.directory(company_id)
     item: DirectoryItem = {"PK": pk, "SK": sk, "member_id": member_id, "company_id": company_id, "page_sha": page_sha}
     return dynamo.t_put({**item, "GSI1PK": keys.DIRECTORY_GSI1PK, "GSI1SK": company_id})
@@ -54,7 +54,7 @@ def company_of_stream_keys(keys_image: dict[str, Any]) -> str | None:
     return pk[len(DIRECTORY_PREFIX) :] if pk.startswith(DIRECTORY_PREFIX) and (keys_image.get("SK") or {}).get("S") == "COMPANY" else None
 
 
-def delete_op(company_id: str) -> dict[str, Any]:
+def delete_op(company_id: str) -> TransactOp:
     pk, sk = keys.directory(company_id)
     return dynamo.t_delete(pk, sk)
 
@@ -94,21 +94,21 @@ def _history(member_id: str, created_at: str, contact_id: str) -> Keys:
     return {"GSI2PK": f"HISTORY#{member_id}", "GSI2SK": f"{created_at}#{contact_id}"}
 
 
-def contact_put_op(contact: ContactItem) -> dict[str, Any]:
+def contact_put_op(contact: ContactItem) -> TransactOp:
     """The sender's record and 利用履歴 row; never a second one with the same id."""
     pk, sk = contact_key(contact["sender_id"], contact["id"])
     item: ContactItem = {**contact, "PK": pk, "SK": sk, **_history(contact["sender_id"], contact["created_at"], contact["id"])}
     return dynamo.t_put(item, condition="attribute_not_exists(PK)")
 
 
-def received_put_op(recipient_id: str, row: ReceivedContactItem) -> dict[str, Any]:
+def received_put_op(recipient_id: str, row: ReceivedContactItem) -> TransactOp:
     """The recipient's 利用履歴 row."""
     pk, sk = received_key(recipient_id, row["id"])
     item: ReceivedContactItem = {**row, "PK": pk, "SK": sk, **_history(recipient_id, row["created_at"], row["id"])}
     return dynamo.t_put(item, condition="attribute_not_exists(PK)")
 
 
-def erase_contact_op(member_id: str, contact_id: str, erased: str, at: str) -> dict[str, Any]:
+def erase_contact_op(member_id: str, contact_id: str, erased: str, at: str) -> TransactOp:
     """削除請求: the words of a 商談申込 the member sent (what the recipient received by mail stays theirs)."""
     pk, sk = contact_key(member_id, contact_id)
     return dynamo.t_update(pk, sk, "SET subject = :e, message = :e, erased_at = :at", vals={":e": erased, ":at": at}, condition="attribute_exists(PK)")
@@ -118,7 +118,7 @@ def get_contact(member_id: str, contact_id: str) -> ContactItem | None:
     return one(ContactItem, dynamo.get(*contact_key(member_id, contact_id), consistent=True))
 
 
-def transact(operations: list[dict[str, Any]]) -> None:
+def transact(operations: list[TransactOp]) -> None:
     dynamo.transact(operations)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from botocore.exceptions import ClientError
 
@@ -19,6 +19,53 @@ from netclub.errors import Busy, Unavailable
 from netclub.store import attribute_values
 
 Item = dict[str, Any]
+AttributeValue = dict[str, Any]  # one value on the wire: {"S": "…"}, {"N": "1"}, {"M": {…}}, … (attribute_values)
+
+
+# --- a TransactWriteItems item: the four shapes of boto3's TransactWriteItem (what t_put, t_update, t_delete and
+# t_check give, what every *_op / *_ops of the store returns and what transact takes). Required keys are those of a
+# total TypedDict (not Required[...], which Python 3.11 does not see at run time under postponed annotations).
+
+
+class _Expressions(TypedDict, total=False):
+    ExpressionAttributeNames: dict[str, str]
+    ExpressionAttributeValues: dict[str, AttributeValue]
+    ReturnValuesOnConditionCheckFailure: Literal["ALL_OLD", "NONE"]
+
+
+class _Conditional(_Expressions, total=False):
+    ConditionExpression: str
+
+
+class PutOp(_Conditional):
+    TableName: str
+    Item: dict[str, AttributeValue]
+
+
+class UpdateOp(_Conditional):
+    TableName: str
+    Key: dict[str, AttributeValue]
+    UpdateExpression: str
+
+
+class DeleteOp(_Conditional):
+    TableName: str
+    Key: dict[str, AttributeValue]
+
+
+class CheckOp(_Expressions):
+    TableName: str
+    Key: dict[str, AttributeValue]
+    ConditionExpression: str
+
+
+class TransactOp(TypedDict, total=False):
+    """One operation of a transaction (TransactWriteItems' TransactItems): exactly one of its keys."""
+
+    Put: PutOp
+    Update: UpdateOp
+    Delete: DeleteOp
+    ConditionCheck: CheckOp
 
 
 class ConditionFailed(Exception):
@@ -53,7 +100,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+def serialize(item: Mapping[str, Any]) -> dict[str, AttributeValue]:
     return {k: attribute_values.serialize(_clean(v)) for k, v in item.items() if v is not None}
 
 
@@ -61,7 +108,7 @@ def deserialize(raw: Mapping[str, Any]) -> Item:
     return {k: _plain(attribute_values.deserialize(v)) for k, v in raw.items()}
 
 
-def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
+def values(mapping: Mapping[str, Any]) -> dict[str, AttributeValue]:
     return {k: attribute_values.serialize(_clean(v)) for k, v in mapping.items()}
 
 
@@ -69,7 +116,7 @@ def table() -> str:
     return get_settings().need("table_name")
 
 
-def key(pk: str, sk: str) -> dict[str, Any]:
+def key(pk: str, sk: str) -> dict[str, AttributeValue]:
     return {"PK": {"S": pk}, "SK": {"S": sk}}
 
 
@@ -279,10 +326,8 @@ def batch_get(pairs: Sequence[tuple[str, str]], projection: Sequence[str] | None
 # --- transactions -----------------------------------------------------------------------
 
 
-def t_put(
-    item: Mapping[str, Any], condition: str | None = None, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    op: dict[str, Any] = {"TableName": table(), "Item": serialize(item)}
+def t_put(item: Mapping[str, Any], condition: str | None = None, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> TransactOp:
+    op: PutOp = {"TableName": table(), "Item": serialize(item)}
     if condition:
         op["ConditionExpression"] = condition
     if vals:
@@ -300,9 +345,9 @@ def t_update(
     condition: str | None = None,
     names: Mapping[str, str] | None = None,
     return_old_on_failure: bool = False,
-) -> dict[str, Any]:
+) -> TransactOp:
     """An Update of a transaction; with return_old_on_failure, a failed condition reports the item as it was."""
-    op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk), "UpdateExpression": expression}
+    op: UpdateOp = {"TableName": table(), "Key": key(pk, sk), "UpdateExpression": expression}
     if vals:
         op["ExpressionAttributeValues"] = values(vals)
     if condition:
@@ -314,17 +359,19 @@ def t_update(
     return {"Update": op}
 
 
-def t_delete(pk: str, sk: str, condition: str | None = None, vals: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk)}
+def t_delete(pk: str, sk: str, condition: str | None = None, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> TransactOp:
+    op: DeleteOp = {"TableName": table(), "Key": key(pk, sk)}
     if condition:
         op["ConditionExpression"] = condition
     if vals:
         op["ExpressionAttributeValues"] = values(vals)
+    if names:
+        op["ExpressionAttributeNames"] = dict(names)
     return {"Delete": op}
 
 
-def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> dict[str, Any]:
-    op: dict[str, Any] = {"TableName": table(), "Key": key(pk, sk), "ConditionExpression": condition}
+def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = None, names: Mapping[str, str] | None = None) -> TransactOp:
+    op: CheckOp = {"TableName": table(), "Key": key(pk, sk), "ConditionExpression": condition}
     if vals:
         op["ExpressionAttributeValues"] = values(vals)
     if names:
@@ -335,7 +382,7 @@ def t_check(pk: str, sk: str, condition: str, vals: Mapping[str, Any] | None = N
 THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})  # cancellation reasons: too many requests
 
 
-def transact(operations: Sequence[dict[str, Any]], token: str | None = None) -> None:
+def transact(operations: Sequence[TransactOp], token: str | None = None) -> None:
     """All or nothing. A failed condition raises ConditionFailed with the per-item reasons.
 
     DynamoDB cancels a transaction that meets another one on the same item (TransactionConflict:

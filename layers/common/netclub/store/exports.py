@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import ExportItem, one
 
 __all__ = ["ConditionFailed"]
@@ -20,7 +20,7 @@ def _key(export_id: str) -> tuple[str, str]:
     return f"EXPORT#{export_id}", "EXPORT"
 
 
-def create_op(job: ExportItem) -> dict[str, Any]:
+def create_op(job: ExportItem) -> TransactOp:
     pk, sk = _key(job["export_id"])
     return dynamo.t_put({**job, "PK": pk, "SK": sk}, condition="attribute_not_exists(PK)")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import EmailItem, ImportErrorsItem, ImportItem, ImportRowItem, MemberNumberItem, every, one
 
 __all__ = ["ConditionFailed"]
@@ -69,7 +69,7 @@ def set_status(import_id: str, expected: tuple[str, ...], status: str, at: str, 
     dynamo.update(_pk(import_id), "IMPORT", expression, vals=vals, names=names, condition=condition)
 
 
-def start_run_op(import_id: str, send_invitations: bool, actor_id: str, at: str) -> dict[str, Any]:
+def start_run_op(import_id: str, send_invitations: bool, actor_id: str, at: str) -> TransactOp:
     """`importing`, its counters at zero (only from `validated`): with the run's audit entry, in one transaction."""
     counters = ("chunks_done", "processed", "created", "updated", "invited")
     names = {"#st": "status", **{f"#c{i}": k for i, k in enumerate(counters)}}
@@ -102,7 +102,7 @@ def row_markers(import_id: str, rows: list[int]) -> dict[int, ImportRowItem]:
 
 def row_marker_op(
     import_id: str, row: int, outcome: str, expires: int, member_id: str = "", invited: bool = False, message: str = "", column: str = ""
-) -> dict[str, Any]:
+) -> TransactOp:
     """Row n's outcome (created / updated / error): written once, with what it records."""
     item: ImportRowItem = {
         "PK": _pk(import_id),
@@ -190,7 +190,7 @@ def members_of_emails(addresses: list[str]) -> dict[str, str]:
     return {str(i["PK"]).removeprefix("EMAIL#"): str(i["member_id"]) for i in found}
 
 
-def member_number_op(number: str, member_id: str) -> dict[str, Any]:
+def member_number_op(number: str, member_id: str) -> TransactOp:
     """The number names this member (free, or already this member's)."""
     pk, sk = member_number(number)
     return dynamo.t_put({"PK": pk, "SK": sk, "member_id": member_id}, condition="attribute_not_exists(PK) OR member_id = :m", vals={":m": member_id})

@@ -17,7 +17,7 @@ from typing import Any
 
 from netclub import ids
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import (
     AttachmentItem,
     AttachmentRetentionItem,
@@ -69,13 +69,13 @@ def get_kind(kind_id: str) -> InquiryKindItem | None:
     return one(InquiryKindItem, dynamo.get(*kind_key(kind_id)))
 
 
-def put_kind_op(kind: InquiryKindItem, create: bool) -> dict[str, Any]:
+def put_kind_op(kind: InquiryKindItem, create: bool) -> TransactOp:
     pk, sk = kind_key(kind["id"])
     condition = "attribute_not_exists(PK)" if create else "attribute_exists(PK)"
     return dynamo.t_put({**kind, "PK": pk, "SK": sk}, condition=condition)
 
 
-def delete_kind_op(kind_id: str) -> dict[str, Any]:
+def delete_kind_op(kind_id: str) -> TransactOp:
     return dynamo.t_delete(*kind_key(kind_id), condition="attribute_exists(PK)")
 
 
@@ -96,7 +96,7 @@ def get_attachment(attachment_id: str) -> AttachmentItem | None:
     return one(AttachmentItem, dynamo.get(*attachment_key(attachment_id), consistent=True))
 
 
-def claim_attachment_op(attachment_id: str, member_id: str, inquiry_id: str, final_key: str) -> dict[str, Any]:
+def claim_attachment_op(attachment_id: str, member_id: str, inquiry_id: str, final_key: str) -> TransactOp:
     """Mark the upload as used by this inquiry (once only, by its owner); it no longer expires."""
     pk, sk = attachment_key(attachment_id)
     return dynamo.t_update(
@@ -115,7 +115,7 @@ def key_record_key(member_id: str, idempotency_key: str) -> tuple[str, str]:
     return f"INQUIRY_KEY#{member_id}#{ids.digest(idempotency_key)}", "KEY"
 
 
-def key_record_op(member_id: str, idempotency_key: str, inquiry_id: str, expires_epoch: int) -> dict[str, Any]:
+def key_record_op(member_id: str, idempotency_key: str, inquiry_id: str, expires_epoch: int) -> TransactOp:
     pk, sk = key_record_key(member_id, idempotency_key)
     return dynamo.t_put(InquiryKeyItem(PK=pk, SK=sk, inquiry_id=inquiry_id, ttl_epoch=expires_epoch), condition="attribute_not_exists(PK)")
 
@@ -128,7 +128,7 @@ def inquiry_for_key(member_id: str, idempotency_key: str, now_epoch: int) -> Inq
     return one(InquiryItem, dynamo.get(*inquiry_key(member_id, str(record["inquiry_id"])), consistent=True))
 
 
-def create_inquiry(inquiry: InquiryItem, extra: list[dict[str, Any]]) -> None:
+def create_inquiry(inquiry: InquiryItem, extra: list[TransactOp]) -> None:
     pk, sk = inquiry_key(inquiry["member_id"], inquiry["id"])
     ppk, psk = pointer_key(inquiry["id"])
     created = f"{inquiry['created_at']}#{inquiry['id']}"
@@ -181,7 +181,7 @@ def status_page(
     return every(InquiryItem, items), last
 
 
-def reply_op(member_id: str, inquiry_id: str, reply: dict[str, Any], at: str) -> dict[str, Any]:
+def reply_op(member_id: str, inquiry_id: str, reply: dict[str, Any], at: str) -> TransactOp:
     pk, sk = inquiry_key(member_id, inquiry_id)
     return dynamo.t_update(
         pk,
@@ -193,7 +193,7 @@ def reply_op(member_id: str, inquiry_id: str, reply: dict[str, Any], at: str) ->
     )
 
 
-def close_op(member_id: str, inquiry_id: str, at: str) -> dict[str, Any]:
+def close_op(member_id: str, inquiry_id: str, at: str) -> TransactOp:
     pk, sk = inquiry_key(member_id, inquiry_id)
     return dynamo.t_update(
         pk,
@@ -205,14 +205,14 @@ def close_op(member_id: str, inquiry_id: str, at: str) -> dict[str, Any]:
     )
 
 
-def transact(operations: list[dict[str, Any]]) -> None:
+def transact(operations: list[TransactOp]) -> None:
     dynamo.transact(operations)
 
 
 ATTACHMENT_RETENTION_PK = "RETENTION#attachments"
 
 
-def attachment_retention_op(member_id: str, inquiry_id: str, closed_at: str) -> dict[str, Any]:
+def attachment_retention_op(member_id: str, inquiry_id: str, closed_at: str) -> TransactOp:
     """A closed inquiry with attachments, due for their deletion (personal-data-retention reads them by date)."""
     item: AttachmentRetentionItem = {
         "PK": ATTACHMENT_RETENTION_PK,
@@ -241,7 +241,7 @@ def attachments_cleared(marker: AttachmentRetentionItem, inquiry_exists: bool, a
     dynamo.transact(operations)
 
 
-def erase_op(member_id: str, inquiry_id: str, erased: str, at: str) -> dict[str, Any]:
+def erase_op(member_id: str, inquiry_id: str, erased: str, at: str) -> TransactOp:
     """削除請求: the inquiry's words (the member's and the replies) and attachment list replaced; its receipt, kind,
     status and dates stay (the desk's counts and the audit trail)."""
     pk, sk = inquiry_key(member_id, inquiry_id)

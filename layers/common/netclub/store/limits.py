@@ -8,10 +8,9 @@ the value). Every expression of these items is here; services/throttle.py holds 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed, Item, TransactOp
 from netclub.store.items import DeviceItem
 
 __all__ = ["ConditionFailed", "Item"]
@@ -24,7 +23,7 @@ def hashed(value: str) -> str:
 # --- counters of a fixed window ---------------------------------------------------------
 
 
-def take_op(scope: str, value: str, window: int, limit: int, expires: int) -> dict[str, Any]:
+def take_op(scope: str, value: str, window: int, limit: int, expires: int) -> TransactOp:
     """Count one in this window unless `limit` are counted already (the check and the count are one write)."""
     pk, sk = keys.limit(scope, hashed(value), window)
     return dynamo.t_update(
@@ -37,13 +36,13 @@ def take_op(scope: str, value: str, window: int, limit: int, expires: int) -> di
     )
 
 
-def give_back_op(scope: str, value: str, window: int) -> dict[str, Any]:
+def give_back_op(scope: str, value: str, window: int) -> TransactOp:
     """Uncount one taken by take_op in that window (a successful login is not a failure)."""
     pk, sk = keys.limit(scope, hashed(value), window)
     return dynamo.t_update(pk, sk, "ADD attempts :minus", vals={":minus": -1})
 
 
-def clear_op(scope: str, value: str, window: int) -> dict[str, Any]:
+def clear_op(scope: str, value: str, window: int) -> TransactOp:
     return dynamo.t_delete(*keys.limit(scope, hashed(value), window))
 
 
@@ -52,7 +51,7 @@ def clear_op(scope: str, value: str, window: int) -> dict[str, Any]:
 # spent; step: the delay the next attempt sets, doubled by each attempt; last_at: the latest (ms).
 
 
-def streak_grow_op(account: str, now_ms: int, free: int, first_step_ms: int, cap_ms: int, quiet_ms: int, expires: int) -> dict[str, Any]:
+def streak_grow_op(account: str, now_ms: int, free: int, first_step_ms: int, cap_ms: int, quiet_ms: int, expires: int) -> TransactOp:
     """One more attempt of a live streak: allowed while free attempts are left or once next_at has passed."""
     pk, sk = keys.login_streak(hashed(account))
     return dynamo.t_update(
@@ -66,7 +65,7 @@ def streak_grow_op(account: str, now_ms: int, free: int, first_step_ms: int, cap
     )
 
 
-def streak_restart_op(account: str, now_ms: int, first_step_ms: int, quiet_ms: int, expires: int) -> dict[str, Any]:
+def streak_restart_op(account: str, now_ms: int, first_step_ms: int, quiet_ms: int, expires: int) -> TransactOp:
     """The first attempt after a quiet period starts the streak again."""
     pk, sk = keys.login_streak(hashed(account))
     return dynamo.t_update(
@@ -79,7 +78,7 @@ def streak_restart_op(account: str, now_ms: int, first_step_ms: int, quiet_ms: i
     )
 
 
-def streak_capped_op(account: str, now_ms: int, free: int, cap_ms: int, quiet_ms: int, expires: int) -> dict[str, Any]:
+def streak_capped_op(account: str, now_ms: int, free: int, cap_ms: int, quiet_ms: int, expires: int) -> TransactOp:
     """Once the delay has reached its cap, it grows no more."""
     pk, sk = keys.login_streak(hashed(account))
     return dynamo.t_update(
@@ -92,23 +91,23 @@ def streak_capped_op(account: str, now_ms: int, free: int, cap_ms: int, quiet_ms
     )
 
 
-def streak_clear_op(account: str) -> dict[str, Any]:
+def streak_clear_op(account: str) -> TransactOp:
     return dynamo.t_delete(*keys.login_streak(hashed(account)))
 
 
 # --- devices an account logged in from ----------------------------------------------------
 
 
-def device_check_op(device_digest: str, account: str, now: int) -> dict[str, Any]:
+def device_check_op(device_digest: str, account: str, now: int) -> TransactOp:
     """The device cookie is one this account was given at a successful login, and not expired."""
     pk, sk = keys.device(device_digest)
     return dynamo.t_check(pk, sk, "account = :a AND expires > :now", vals={":a": hashed(account), ":now": now})
 
 
-def device_put_op(device_digest: str, account: str, member_id: str, now: int, expires: int) -> dict[str, Any]:
+def device_put_op(device_digest: str, account: str, member_id: str, now: int, expires: int) -> TransactOp:
     pk, sk = keys.device(device_digest)
     return dynamo.t_put(DeviceItem(PK=pk, SK=sk, account=hashed(account), member_id=member_id, created=now, expires=expires, ttl_epoch=expires))
 
 
-def transact(operations: list[dict[str, Any]]) -> None:
+def transact(operations: list[TransactOp]) -> None:
     dynamo.transact(operations)

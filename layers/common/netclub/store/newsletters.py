@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 from netclub import clock, ids
 from netclub.aws import client
 from netclub.store import dynamo, keys
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import (
     ConsentItem,
     HeldMessageItem,
@@ -52,20 +52,18 @@ def _newsletter_item(data: NewsletterItem) -> NewsletterItem:
     return with_keys(data, {"PK": pk, "SK": sk, "GSI1PK": keys.NEWSLETTERS_GSI1PK, "GSI1SK": f"{data['created_at']}#{data['id']}"})
 
 
-def create_op(data: NewsletterItem) -> dict[str, Any]:
+def create_op(data: NewsletterItem) -> TransactOp:
     return dynamo.t_put(_newsletter_item(data), condition="attribute_not_exists(PK)")
 
 
-def replace_draft_op(data: NewsletterItem) -> dict[str, Any]:
+def replace_draft_op(data: NewsletterItem) -> TransactOp:
     """Overwrite a newsletter that is still a draft (else the transaction fails)."""
     return dynamo.t_put(_newsletter_item(data), condition="attribute_exists(PK) AND #st = :draft", vals={":draft": "draft"}, names={"#st": "status"})
 
 
-def delete_draft_op(newsletter_id: str) -> dict[str, Any]:
+def delete_draft_op(newsletter_id: str) -> TransactOp:
     pk, sk = keys.newsletter(newsletter_id)
-    op = dynamo.t_delete(pk, sk, condition="attribute_exists(PK) AND #st = :draft", vals={":draft": "draft"})
-    op["Delete"]["ExpressionAttributeNames"] = {"#st": "status"}
-    return op
+    return dynamo.t_delete(pk, sk, condition="attribute_exists(PK) AND #st = :draft", vals={":draft": "draft"}, names={"#st": "status"})
 
 
 def get(newsletter_id: str, consistent: bool = True) -> NewsletterItem | None:
@@ -78,7 +76,7 @@ def page(limit: int, start: dict[str, Any] | None) -> tuple[list[NewsletterItem]
     return every(NewsletterItem, items), last
 
 
-def held_ops(newsletter_id: str, messages: list[list[str]], ttl_epoch: int) -> list[dict[str, Any]]:
+def held_ops(newsletter_id: str, messages: list[list[str]], ttl_epoch: int) -> list[TransactOp]:
     """The audience as the messages to queue (HELD#A<n>, n = 0…): written before the send, overwritten by a
     repeated one; inert until the newsletter is sending."""
     return [
@@ -88,7 +86,7 @@ def held_ops(newsletter_id: str, messages: list[list[str]], ttl_epoch: int) -> l
     ]
 
 
-def start_sending_op(newsletter_id: str, expected: str, recipients: int, messages: int, at: str) -> dict[str, Any]:
+def start_sending_op(newsletter_id: str, expected: str, recipients: int, messages: int, at: str) -> TransactOp:
     """draft/scheduled → sending, with the audience's size and its messages still to queue (`held`): the one
     write that lets a newsletter go out (once). Listed for newsletter-dispatch while messages are held."""
     pk, sk = keys.newsletter(newsletter_id)
@@ -108,7 +106,7 @@ def held_page(newsletter_id: str, limit: int) -> list[HeldMessageItem]:
     return every(HeldMessageItem, items)
 
 
-def unhold_ops(newsletter_id: str, sort_keys: list[str]) -> list[dict[str, Any]]:
+def unhold_ops(newsletter_id: str, sort_keys: list[str]) -> list[TransactOp]:
     """These held messages are on the queue now (once: another run that moved them first cancels this)."""
     pk, sk = keys.newsletter(newsletter_id)
     return [
@@ -117,7 +115,7 @@ def unhold_ops(newsletter_id: str, sort_keys: list[str]) -> list[dict[str, Any]]
     ]
 
 
-def hold_ops(newsletter_id: str, member_ids: list[str], at: str, ttl_epoch: int) -> list[dict[str, Any]]:
+def hold_ops(newsletter_id: str, member_ids: list[str], at: str, ttl_epoch: int) -> list[TransactOp]:
     """Recipients of a paused newsletter kept (not sent, not spent) until staff resume it."""
     pk, sk = keys.newsletter(newsletter_id)
     hpk, hsk = keys.newsletter_held(newsletter_id, f"P{ids.new_id()}")
@@ -158,7 +156,7 @@ def pause(newsletter_id: str, reason: str, at: str) -> bool:
     return True
 
 
-def resume_op(newsletter_id: str, at: str) -> dict[str, Any]:
+def resume_op(newsletter_id: str, at: str) -> TransactOp:
     """paused → sending (staff 再開); the reason stays on the item as history."""
     pk, sk = keys.newsletter(newsletter_id)
     return dynamo.t_update(
@@ -171,7 +169,7 @@ def resume_op(newsletter_id: str, at: str) -> dict[str, Any]:
     )
 
 
-def schedule_op(newsletter_id: str, send_at: str, at: str) -> dict[str, Any]:
+def schedule_op(newsletter_id: str, send_at: str, at: str) -> TransactOp:
     pk, sk = keys.newsletter(newsletter_id)
     return dynamo.t_update(
         pk,
@@ -208,17 +206,17 @@ def finish_if_done(newsletter_id: str, at: str) -> bool:
 # --- the recipients' index and the consent record --------------------------------------------
 
 
-def genre_put_op(genre: str, member_id: str, at: str) -> dict[str, Any]:
+def genre_put_op(genre: str, member_id: str, at: str) -> TransactOp:
     """Subscribed to `genre` (the first consent time is kept)."""
     pk, sk = keys.news_genre(genre, member_id)
     return dynamo.t_update(pk, sk, "SET member_id = :m, consented_at = if_not_exists(consented_at, :at)", vals={":m": member_id, ":at": at})
 
 
-def genre_delete_op(genre: str, member_id: str) -> dict[str, Any]:
+def genre_delete_op(genre: str, member_id: str) -> TransactOp:
     return dynamo.t_delete(*keys.news_genre(genre, member_id))
 
 
-def consent_op(member_id: str, genres: list[str], at: str, via: str, consented_at: str | None) -> dict[str, Any]:
+def consent_op(member_id: str, genres: list[str], at: str, via: str, consented_at: str | None) -> TransactOp:
     """The consent record after a change: opted in (consented_at given, genres) or out (genres empty)."""
     pk, sk = keys.news_consent(member_id)
     entry = {"at": at, "via": via, "genres": genres}
@@ -288,7 +286,7 @@ def claim(newsletter_id: str, member_id: str, token_digest: str, at: str, ttl_ep
     return None
 
 
-def settle_ops(newsletter_id: str, member_id: str, outcome: str, at: str) -> list[dict[str, Any]]:
+def settle_ops(newsletter_id: str, member_id: str, outcome: str, at: str) -> list[TransactOp]:
     """claimed → sent/failed/skipped and its count on the newsletter, once (the record's condition)."""
     pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
     npk, nsk = keys.newsletter(newsletter_id)
@@ -298,7 +296,7 @@ def settle_ops(newsletter_id: str, member_id: str, outcome: str, at: str) -> lis
     ]
 
 
-def park_ops(newsletter_id: str, message_id: str, count: int, at: str) -> list[dict[str, Any]]:
+def park_ops(newsletter_id: str, message_id: str, count: int, at: str) -> list[TransactOp]:
     """The message goes to the DLQ with `count` recipients not done: recorded once, counted in stats.stuck."""
     pk, sk = keys.newsletter_stuck(newsletter_id, message_id)
     npk, nsk = keys.newsletter(newsletter_id)
@@ -312,7 +310,7 @@ def parked(newsletter_id: str, message_id: str) -> StuckMessageItem | None:
     return one(StuckMessageItem, dynamo.get(*keys.newsletter_stuck(newsletter_id, message_id), consistent=True))
 
 
-def unpark_ops(newsletter_id: str, message_id: str, count: int) -> list[dict[str, Any]]:
+def unpark_ops(newsletter_id: str, message_id: str, count: int) -> list[TransactOp]:
     """The re-driven message is being worked on again: no longer stuck (once: the record's condition)."""
     pk, sk = keys.newsletter_stuck(newsletter_id, message_id)
     npk, nsk = keys.newsletter(newsletter_id)
@@ -339,7 +337,7 @@ def members(member_ids: list[str]) -> list[MemberItem]:
     )
 
 
-def unsubscribe_member_op(member_id: str, at: str) -> dict[str, Any]:
+def unsubscribe_member_op(member_id: str, at: str) -> TransactOp:
     """The member's profile says mail_magazine false (only while it says true: a repeat changes nothing)."""
     pk, sk = keys.member(member_id)
     return dynamo.t_update(
@@ -351,7 +349,7 @@ def unsubscribe_member_op(member_id: str, at: str) -> dict[str, Any]:
     )
 
 
-def count_unsubscribed_op(newsletter_id: str) -> dict[str, Any]:
+def count_unsubscribed_op(newsletter_id: str) -> TransactOp:
     pk, sk = keys.newsletter(newsletter_id)
     return dynamo.t_update(pk, sk, "ADD stats.unsubscribed :one", vals={":one": 1}, condition="attribute_exists(PK)")
 
@@ -359,12 +357,12 @@ def count_unsubscribed_op(newsletter_id: str) -> dict[str, Any]:
 # --- bounces and complaints (SES event notifications) -------------------------------------------
 
 
-def suppress_op(address: str, reason: str, at: str) -> dict[str, Any]:
+def suppress_op(address: str, reason: str, at: str) -> TransactOp:
     pk, sk = keys.suppressed(address)
     return dynamo.t_update(pk, sk, "SET reason = :r, suppressed_at = if_not_exists(suppressed_at, :at), updated_at = :at", vals={":r": reason, ":at": at})
 
 
-def mark_suppressed_op(member_id: str, address: str) -> dict[str, Any]:
+def mark_suppressed_op(member_id: str, address: str) -> TransactOp:
     """The member's current address (only while it is still `address`) is suppressed: `mail_suppressed`."""
     pk, sk = keys.member(member_id)
     return dynamo.t_update(pk, sk, "SET mail_suppressed = :a", vals={":a": address}, condition="attribute_exists(PK) AND email = :a")
@@ -395,7 +393,7 @@ def active_members_page(limit: int, start: dict[str, Any] | None) -> tuple[list[
     return every(MemberItem, items), last
 
 
-def member_unchanged_op(member: MemberItem, mark_suppressed: str | None) -> dict[str, Any]:
+def member_unchanged_op(member: MemberItem, mark_suppressed: str | None) -> TransactOp:
     """The member as read (same updated_at): the backfill's index items go in only with it. With
     mark_suppressed: also marks its address suppressed (an address suppressed before the mark existed)."""
     pk, sk = keys.member(str(member["member_id"]))
@@ -414,7 +412,7 @@ def suppressed(addresses: list[str]) -> set[str]:
     return {str(i["PK"]).removeprefix("SUPPRESSED#") for i in found}
 
 
-def count_event_ops(newsletter_id: str, member_id: str, event: str) -> list[dict[str, Any]]:
+def count_event_ops(newsletter_id: str, member_id: str, event: str) -> list[TransactOp]:
     """Count a bounce/complaint on the newsletter once per recipient (the record remembers it)."""
     pk, sk = keys.newsletter_recipient(newsletter_id, member_id)
     npk, nsk = keys.newsletter(newsletter_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import dynamo, keys
+from netclub.store.dynamo import TransactOp
 from netclub.store.items import OutboxItem, every, unkeyed
 
 
@@ -16,7 +17,7 @@ def put(mail: OutboxItem) -> None:
     dynamo.put(item(mail))
 
 
-def put_op(mail: OutboxItem) -> dict[str, Any]:
+def put_op(mail: OutboxItem) -> TransactOp:
     """The mail kept in the outbox as a transaction item (written with what it is about; sent after the commit)."""
     return dynamo.t_put(item(mail), condition="attribute_not_exists(PK)")
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netclub.store import accounts, dynamo, keys
-from netclub.store.dynamo import ConditionFailed
+from netclub.store.dynamo import ConditionFailed, TransactOp
 from netclub.store.items import MemberItem
 
 __all__ = ["ConditionFailed", "EmailTaken"]
@@ -34,7 +34,7 @@ def update_op(
     pending_email: dict[str, Any] | None = None,
     company_id: str | None = None,
     suppressed_as_read: str | None = None,
-) -> dict[str, Any]:
+) -> TransactOp:
     """The member item's profile (+ the names /api/me shows, + staff fields or an address waiting
     for its confirmation link, + the directory's company_id, when given) as a transaction item.
 
@@ -63,7 +63,7 @@ def update_op(
     return dynamo.t_update(pk, sk, expression, vals=vals, condition=condition)
 
 
-def _names_op(member_id: str, email: str, company_name: str, user_name: str) -> dict[str, Any]:
+def _names_op(member_id: str, email: str, company_name: str, user_name: str) -> TransactOp:
     """The names on the member's login projection (EMAIL#<email>): written with the member's own update."""
     return accounts.login_fields_op(email, member_id, {"company_name": company_name, "user_name": user_name})
 
@@ -75,7 +75,7 @@ def save(
     company_name: str,
     user_name: str,
     at: str,
-    extra: list[dict[str, Any]] | None = None,
+    extra: list[TransactOp] | None = None,
     pending_email: dict[str, Any] | None = None,
     company_id: str | None = None,
     suppressed_as_read: str | None = None,
@@ -94,7 +94,7 @@ def save_with_staff_fields(
     company_name: str,
     user_name: str,
     at: str,
-    extra: list[dict[str, Any]],
+    extra: list[TransactOp],
     company_id: str | None = None,
     suppressed_as_read: str | None = None,
 ) -> None:
@@ -112,7 +112,7 @@ CLAIM_INDEX = 1  # position of the new address's claim in change_email_ops
 
 def change_email_ops(
     member: Mapping[str, Any], old: str, new: str, profile: dict[str, Any], at: str, also_set: dict[str, Any] | None = None
-) -> list[dict[str, Any]]:
+) -> list[TransactOp]:
     """Release EMAIL#old, claim EMAIL#new (must be free) with the member's login projection, update the member
     (only if still at `old`, and still with the projected values copied from `member`, the member as read).
 
@@ -145,7 +145,7 @@ def change_email_ops(
     ]
 
 
-def transact_email_change(operations: list[dict[str, Any]], token_ops: list[dict[str, Any]] | None = None) -> None:
+def transact_email_change(operations: list[TransactOp], token_ops: list[TransactOp] | None = None) -> None:
     """Run change_email_ops (+ more), consuming the confirmation token first when given (accounts.consume_ops).
 
     A failed claim of the new address → EmailTaken; any other failed condition → ConditionFailed.

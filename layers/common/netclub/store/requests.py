@@ -16,7 +16,7 @@ from typing import Any
 
 from netclub.aws import client
 from netclub.config import get_settings
-from netclub.store.dynamo import deserialize, serialize
+from netclub.store.dynamo import TransactOp, deserialize, serialize
 from netclub.store.items import IdempotencyItem, one
 
 
@@ -32,7 +32,7 @@ def payload_hash(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def put_op(record: str, validation: str, answer: dict[str, Any], now: int, expires: int) -> dict[str, Any]:
+def put_op(record: str, validation: str, answer: dict[str, Any], now: int, expires: int) -> TransactOp:
     """The record as a transaction item: only when none is live (an expired one, not yet removed by TTL, is replaced)."""
     item: IdempotencyItem = {
         "id": record,

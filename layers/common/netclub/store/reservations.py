@@ -41,7 +41,7 @@ from typing import Any
 
 from netclub import clock, ids
 from netclub.store import dynamo
-from netclub.store.dynamo import Item
+from netclub.store.dynamo import Item, TransactOp
 from netclub.store.items import (
     HistoryItem,
     HolderItem,
@@ -332,7 +332,7 @@ def reminder_key(reservation_id: str, day: str) -> tuple[str, str]:
     return f"RES#{reservation_id}", f"REMINDED#{day}"
 
 
-def reminder_ops(holder: HolderItem, offering_id: str, day: str, now: str, expires: int) -> list[dict[str, Any]]:
+def reminder_ops(holder: HolderItem, offering_id: str, day: str, now: str, expires: int) -> list[TransactOp]:
     """The day-before mail's marker (only once per reservation and day) and the check that the reservation
     is still live on a slot of that day (a cancel or a change away in the meantime: no mail)."""
     pk, sk = reminder_key(str(holder["reservation_id"]), day)
@@ -371,7 +371,7 @@ def holder_item(reservation: ReservationItem, member: Mapping[str, Any]) -> Hold
     }
 
 
-def erase_snapshot_ops(reservation: ReservationItem, erased: str, at: str) -> list[dict[str, Any]]:
+def erase_snapshot_ops(reservation: ReservationItem, erased: str, at: str) -> list[TransactOp]:
     """削除請求: the member's names and note on the reservation and on the staff list's snapshots of it (the live
     holder, or the cancelled one), each where it exists. Seats, statuses and dates stay."""
     names = "SET company_name = :e, user_name = :blank, note = :blank, erased_at = :at"
@@ -400,7 +400,7 @@ def _closed_before(now: str) -> str:
     return clock.iso(datetime.fromisoformat(now) - timedelta(seconds=CLOSE_HOLDS_SECONDS))
 
 
-def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+def take_seat(offering_id: str, slot_id: str, now: str) -> TransactOp:
     pk, sk = slot_key(offering_id, slot_id)
     return dynamo.t_update(
         pk,
@@ -414,7 +414,7 @@ def take_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
 NOBODY_WAITS = "(attribute_not_exists(waitlist_count) OR waitlist_count <= :zero)"
 
 
-def release_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+def release_seat(offering_id: str, slot_id: str, now: str) -> TransactOp:
     """Give a seat back to sale while the slot has not started, only while nobody waits for it (else: pass_seat)."""
     pk, sk = slot_key(offering_id, slot_id)
     return dynamo.t_update(
@@ -422,7 +422,7 @@ def release_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
     )
 
 
-def pass_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+def pass_seat(offering_id: str, slot_id: str, now: str) -> TransactOp:
     """A freed seat goes straight to the head of the waiting list (promote_ops): seats_left stays, one fewer waits."""
     pk, sk = slot_key(offering_id, slot_id)
     return dynamo.t_update(
@@ -430,7 +430,7 @@ def pass_seat(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
     )
 
 
-def join_waitlist(offering_id: str, slot_id: str, seq: int, waiting: int, now: str) -> dict[str, Any]:
+def join_waitlist(offering_id: str, slot_id: str, seq: int, waiting: int, now: str) -> TransactOp:
     """Number `seq` on the slot's waiting list: only while the slot is full (or others wait), has not started, and
     `seq` follows the number read (two joins never share a number; the later one runs again) with `waiting` ahead
     (so the position answered, waiting + 1, is exact)."""
@@ -448,7 +448,7 @@ def join_waitlist(offering_id: str, slot_id: str, seq: int, waiting: int, now: s
     )
 
 
-def leave_waitlist(offering_id: str, slot_id: str, seq: int) -> list[dict[str, Any]]:
+def leave_waitlist(offering_id: str, slot_id: str, seq: int) -> list[TransactOp]:
     """A waiting reservation cancelled: its entry goes, one fewer waits."""
     pk, sk = slot_key(offering_id, slot_id)
     return [
@@ -469,7 +469,7 @@ def wait_item(reservation: ReservationItem) -> WaitItem:
     }
 
 
-def promote_ops(offering_id: str, slot_id: str, entry: WaitItem, now: str) -> list[dict[str, Any]]:
+def promote_ops(offering_id: str, slot_id: str, entry: WaitItem, now: str) -> list[TransactOp]:
     """The waiting reservation of `entry` becomes confirmed: only if it still waits on this slot (it may have left)."""
     pk, sk = reservation_key(entry["reservation_id"])
     hpk, hsk = holder_key(offering_id, entry["member_id"])
@@ -495,7 +495,7 @@ def promote_ops(offering_id: str, slot_id: str, entry: WaitItem, now: str) -> li
     ]
 
 
-def offering_open(offering_id: str, now: str) -> dict[str, Any]:
+def offering_open(offering_id: str, now: str) -> TransactOp:
     """The offering exists, its deadline has not passed, no lottery has been drawn and staff are not deleting it."""
     pk, sk = offering_key(offering_id)
     return dynamo.t_check(
@@ -515,7 +515,7 @@ def reopen(offering_id: str) -> None:
     dynamo.update(*offering_key(offering_id), "REMOVE closing_at", condition="attribute_exists(PK)")
 
 
-def slot_exists(offering_id: str, slot_id: str, now: str) -> dict[str, Any]:
+def slot_exists(offering_id: str, slot_id: str, now: str) -> TransactOp:
     """The slot can be chosen: it exists and staff are not deleting it."""
     return dynamo.t_check(*slot_key(offering_id, slot_id), f"attribute_exists(PK) AND {NOT_CLOSING}", vals={":closed_before": _closed_before(now)})
 
@@ -529,7 +529,7 @@ def reopen_slot(offering_id: str, slot_id: str) -> None:
     dynamo.update(*slot_key(offering_id, slot_id), "REMOVE closing_at", condition="attribute_exists(PK)")
 
 
-def edit_slot(offering_id: str, slot_id: str, data: SlotItem, capacity: int, old_capacity: int, promoted: int, waiting: int, now: str) -> dict[str, Any]:
+def edit_slot(offering_id: str, slot_id: str, data: SlotItem, capacity: int, old_capacity: int, promoted: int, waiting: int, now: str) -> TransactOp:
     """Staff edit of a slot as read (capacity `old_capacity`, `waiting` on its list): never below the seats taken;
     `promoted` of the freed seats go to the head of the waiting list (promote_ops), the rest on sale."""
     pk, sk = slot_key(offering_id, slot_id)
@@ -565,21 +565,19 @@ def edit_slot(offering_id: str, slot_id: str, data: SlotItem, capacity: int, old
     )
 
 
-def delete_free_slot(offering_id: str, slot_id: str) -> dict[str, Any]:
+def delete_free_slot(offering_id: str, slot_id: str) -> TransactOp:
     """Delete a slot only while no seat of it is taken (seats_left = capacity)."""
-    op = dynamo.t_delete(*slot_key(offering_id, slot_id), condition="seats_left = #cap")
-    op["Delete"]["ExpressionAttributeNames"] = {"#cap": "capacity"}
-    return op
+    return dynamo.t_delete(*slot_key(offering_id, slot_id), condition="seats_left = #cap", names={"#cap": "capacity"})
 
 
 # --- offerings and slots made, edited and deleted by staff ------------------------------------
 
 
-def create_offering(data: OfferingItem) -> dict[str, Any]:
+def create_offering(data: OfferingItem) -> TransactOp:
     return dynamo.t_put(offering_item(data), condition="attribute_not_exists(PK)")
 
 
-def update_offering(offering_id: str, title: str, description: str, apply_until: str) -> dict[str, Any]:
+def update_offering(offering_id: str, title: str, description: str, apply_until: str) -> TransactOp:
     """The offering's texts and deadline (GSI1SK sorts the list by deadline); only while it exists."""
     return dynamo.t_update(
         *offering_key(offering_id),
@@ -589,7 +587,7 @@ def update_offering(offering_id: str, title: str, description: str, apply_until:
     )
 
 
-def delete_offering(offering_id: str) -> dict[str, Any]:
+def delete_offering(offering_id: str) -> TransactOp:
     return dynamo.t_delete(*offering_key(offering_id), condition="attribute_exists(PK)")
 
 
@@ -597,7 +595,7 @@ def delete_cancelled(offering_id: str, reservation_id: str) -> None:
     dynamo.delete(*cancelled_key(offering_id, reservation_id))
 
 
-def create_slot(offering_id: str, data: SlotItem) -> list[dict[str, Any]]:
+def create_slot(offering_id: str, data: SlotItem) -> list[TransactOp]:
     """A new slot, only while its offering exists."""
     return [
         dynamo.t_put(slot_item(offering_id, data), condition="attribute_not_exists(PK)"),
@@ -621,7 +619,7 @@ def slots_by_key(pairs: list[tuple[str, str]]) -> list[SlotItem]:
 # --- a member's reservation made, changed, cancelled; attended (staff) --------------------------
 
 
-def create_reservation(reservation: ReservationItem, member: Mapping[str, Any]) -> list[dict[str, Any]]:
+def create_reservation(reservation: ReservationItem, member: Mapping[str, Any]) -> list[TransactOp]:
     """The reservation and its holder item (one live reservation per member and offering: the holder's put fails)."""
     return [
         dynamo.t_put(reservation_item(reservation), condition="attribute_not_exists(PK)"),
@@ -629,13 +627,13 @@ def create_reservation(reservation: ReservationItem, member: Mapping[str, Any]) 
     ]
 
 
-def add_to_waitlist(reservation: ReservationItem) -> dict[str, Any]:
+def add_to_waitlist(reservation: ReservationItem) -> TransactOp:
     return dynamo.t_put(wait_item(reservation), condition="attribute_not_exists(PK)")
 
 
 def move_to_slot(
     reservation_id: str, offering_id: str, member_id: str, old_slot_id: str, new_slot_id: str, snapshot: dict[str, Any], now: str, note: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[TransactOp]:
     """A confirmed seminar reservation moves from `old_slot_id` (as read) to `new_slot_id` (and its note changes
     when `note` is given); its place in the old slot's queue (waitlist_seq, a promoted reservation's) goes."""
     vals: dict[str, Any] = {":new": new_slot_id, ":slot": snapshot, ":now": now, ":old": old_slot_id, ":st": "confirmed"}
@@ -656,7 +654,7 @@ def move_to_slot(
     ]
 
 
-def change_seminar_note(reservation_id: str, offering_id: str, member_id: str, slot_id: str, note: str, now: str) -> list[dict[str, Any]]:
+def change_seminar_note(reservation_id: str, offering_id: str, member_id: str, slot_id: str, note: str, now: str) -> list[TransactOp]:
     """A confirmed seminar reservation's note (ご希望・ご相談内容) only, on the slot it was read on."""
     return [
         dynamo.t_update(
@@ -672,7 +670,7 @@ def change_seminar_note(reservation_id: str, offering_id: str, member_id: str, s
 
 def change_preferences(
     reservation_id: str, offering_id: str, member_id: str, preferences: list[str], snapshots: list[dict[str, Any]], note: str, now: str
-) -> list[dict[str, Any]]:
+) -> list[TransactOp]:
     """A counselling application's wished dates and note, only while it is still `applied` (not drawn)."""
     return [
         dynamo.t_update(
@@ -688,7 +686,7 @@ def change_preferences(
     ]
 
 
-def cancel_reservation(reservation: ReservationItem, now: str) -> list[dict[str, Any]]:
+def cancel_reservation(reservation: ReservationItem, now: str) -> list[TransactOp]:
     """The reservation cancelled while its status (and a seminar's slot) are as read; its holder item goes."""
     vals: dict[str, Any] = {":st": reservation["status"], ":cancelled": "cancelled", ":now": now}
     condition = "#st = :st"
@@ -707,12 +705,12 @@ def cancel_reservation(reservation: ReservationItem, now: str) -> list[dict[str,
     ]
 
 
-def keep_cancelled(reservation: ReservationItem, member: Mapping[str, Any], now: str) -> dict[str, Any]:
+def keep_cancelled(reservation: ReservationItem, member: Mapping[str, Any], now: str) -> TransactOp:
     """The staff list keeps cancelled reservations."""
     return dynamo.t_put(cancelled_item(reservation, member, now))
 
 
-def mark_attended(reservation: ReservationItem, now: str) -> list[dict[str, Any]]:
+def mark_attended(reservation: ReservationItem, now: str) -> list[TransactOp]:
     """Staff mark a reservation attended (while its status is as read): it joins the member's 利用履歴 (GSI2)."""
     day = str((reservation.get("slot") or {})["date"])  # staff mark only a reservation with its slot
     return [
@@ -753,7 +751,7 @@ def start_lottery(offering_id: str, seed: int, now: str, staff_id: str) -> None:
     )
 
 
-def lottery_drawn(offering_id: str, now: str) -> dict[str, Any]:
+def lottery_drawn(offering_id: str, now: str) -> TransactOp:
     """The draw finished (only once: from `drawing`; a second worker on the same draw meets the condition)."""
     return dynamo.t_update(
         *offering_key(offering_id),
@@ -763,7 +761,7 @@ def lottery_drawn(offering_id: str, now: str) -> dict[str, Any]:
     )
 
 
-def draw_result(reservation_id: str, offering_id: str, member_id: str, slot_id: str | None, snapshot: dict[str, Any] | None, now: str) -> list[dict[str, Any]]:
+def draw_result(reservation_id: str, offering_id: str, member_id: str, slot_id: str | None, snapshot: dict[str, Any] | None, now: str) -> list[TransactOp]:
     """One applicant won `slot_id` (a seat taken while one is left) or lost (None); only while still `applied`
     (a resumed draw skips those it applied)."""
     status = "won" if slot_id else "lost"

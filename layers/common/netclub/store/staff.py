@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from netclub.store import accounts, dynamo, keys
-from netclub.store.dynamo import ConditionFailed, Item
+from netclub.store.dynamo import ConditionFailed, Item, TransactOp
 from netclub.store.items import AdminCountItem, DepartmentItem, MemberItem, every, one
 
 __all__ = ["ConditionFailed", "Item"]
@@ -29,7 +29,7 @@ def staff_item(staff: MemberItem) -> MemberItem:
     return {**staff, "PK": pk, "SK": sk, "GSI1PK": keys.STAFF_GSI1PK, "GSI1SK": f"{staff['created_at']}#{staff['member_id']}"}
 
 
-def create_ops(staff: MemberItem) -> list[dict[str, Any]]:
+def create_ops(staff: MemberItem) -> list[TransactOp]:
     """The account and its address's uniqueness item (with the login projection), only if both are new."""
     email_pk, email_sk = keys.email(staff["email"])
     return [
@@ -55,7 +55,7 @@ def _is(status: str, role: str) -> tuple[str, dict[str, str], dict[str, Any]]:
     return "attribute_exists(PK) AND #st = :was_st AND #role = :was_role", {"#st": "status", "#role": "role"}, {":was_st": status, ":was_role": role}
 
 
-def activate_ops(staff: MemberItem, password_hash: str, at: str) -> list[dict[str, Any]]:
+def activate_ops(staff: MemberItem, password_hash: str, at: str) -> list[TransactOp]:
     """An invitation accepted: the password set and the account active (only from `invited`)."""
     condition, names, vals = _is("invited", str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
@@ -72,7 +72,7 @@ def activate_ops(staff: MemberItem, password_hash: str, at: str) -> list[dict[st
     ]
 
 
-def set_status_ops(staff: MemberItem, status: str, at: str) -> list[dict[str, Any]]:
+def set_status_ops(staff: MemberItem, status: str, at: str) -> list[TransactOp]:
     """停止 / 再開 (from the status the account has now)."""
     condition, names, vals = _is(str(staff["status"]), str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
@@ -82,7 +82,7 @@ def set_status_ops(staff: MemberItem, status: str, at: str) -> list[dict[str, An
     ]
 
 
-def update_ops(staff: MemberItem, name: str, role: str, departments: list[str], at: str) -> list[dict[str, Any]]:
+def update_ops(staff: MemberItem, name: str, role: str, departments: list[str], at: str) -> list[TransactOp]:
     """Name, role and departments (from the status and role the account has now)."""
     condition, names, vals = _is(str(staff["status"]), str(staff["role"]))
     pk, sk = keys.member(str(staff["member_id"]))
@@ -107,7 +107,7 @@ def active_admins() -> int:
     return int(item["active_admins"]) if item else 0
 
 
-def admins_changed_op(delta: int) -> dict[str, Any]:
+def admins_changed_op(delta: int) -> TransactOp:
     """One admin more (+1) or fewer (-1); fewer only while another active admin is left (else ConditionFailed)."""
     pk, sk = keys.active_admins()
     if delta > 0:
@@ -115,7 +115,7 @@ def admins_changed_op(delta: int) -> dict[str, Any]:
     return dynamo.t_update(pk, sk, "ADD active_admins :d", vals={":d": delta, ":floor": 1 - delta}, condition="active_admins >= :floor")
 
 
-def no_active_admin_op() -> dict[str, Any]:
+def no_active_admin_op() -> TransactOp:
     """A check that no active admin exists (the first administrator's invitation)."""
     pk, sk = keys.active_admins()
     return dynamo.t_check(pk, sk, "attribute_not_exists(active_admins) OR active_admins < :one", vals={":one": 1})
@@ -140,7 +140,7 @@ def set_pending_secret(staff_id: str, secret: str, at: str) -> None:
 _FRESH_STEP = "(attribute_not_exists(mfa_last_step) OR mfa_last_step < :step)"
 
 
-def accept_code_op(staff_id: str, step: int, at: str, *, enrolled_secret: str | None = None, recovery_hashes: set[str] | None = None) -> dict[str, Any]:
+def accept_code_op(staff_id: str, step: int, at: str, *, enrolled_secret: str | None = None, recovery_hashes: set[str] | None = None) -> TransactOp:
     """A code of `step` accepted: only if no code of this step or a later one was accepted before (no replay,
     whatever the concurrency). With enrolled_secret/recovery_hashes, the enrolment is completed by it (only
     if the pending secret is still the one the code matched)."""
@@ -159,7 +159,7 @@ def accept_code_op(staff_id: str, step: int, at: str, *, enrolled_secret: str | 
     return dynamo.t_update(pk, sk, expression, names=names, vals=vals, condition=condition)
 
 
-def use_recovery_code_op(staff_id: str, code_hash: str, at: str) -> dict[str, Any]:
+def use_recovery_code_op(staff_id: str, code_hash: str, at: str) -> TransactOp:
     """A recovery code used: removed from the set, only if it is still there (each works once)."""
     pk, sk = keys.member(staff_id)
     return dynamo.t_update(
@@ -172,7 +172,7 @@ def use_recovery_code_op(staff_id: str, code_hash: str, at: str) -> dict[str, An
     )
 
 
-def reset_mfa_op(staff: MemberItem, at: str) -> dict[str, Any]:
+def reset_mfa_op(staff: MemberItem, at: str) -> TransactOp:
     """2段階認証のリセット: the next login enrols again."""
     pk, sk = keys.member(str(staff["member_id"]))
     return dynamo.t_update(
@@ -195,14 +195,14 @@ def get_department(department_id: str) -> DepartmentItem | None:
     return one(DepartmentItem, dynamo.get(*keys.department(department_id)))
 
 
-def put_department_op(department: DepartmentItem, create: bool) -> dict[str, Any]:
+def put_department_op(department: DepartmentItem, create: bool) -> TransactOp:
     pk, sk = keys.department(department["id"])
     return dynamo.t_put({**department, "PK": pk, "SK": sk}, condition="attribute_not_exists(PK)" if create else "attribute_exists(PK)")
 
 
-def delete_department_op(department_id: str) -> dict[str, Any]:
+def delete_department_op(department_id: str) -> TransactOp:
     return dynamo.t_delete(*keys.department(department_id), condition="attribute_exists(PK)")
 
 
-def transact(operations: list[dict[str, Any]]) -> None:
+def transact(operations: list[TransactOp]) -> None:
     dynamo.transact(operations)
