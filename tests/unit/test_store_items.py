@@ -22,7 +22,7 @@ def undeclared(item: Mapping[str, Any], kind: type) -> set[str]:
     return set(item) - declared(kind)
 
 
-def put_item(operation: dict[str, Any]) -> dict[str, Any]:
+def put_item(operation: dynamo.TransactOp) -> dict[str, Any]:
     """The item a transaction's Put writes, as a read gives it back."""
     return dynamo.deserialize(operation["Put"]["Item"])
 
@@ -94,7 +94,7 @@ def test_items_written_by_transactions_are_what_their_types_say(aws: None) -> No
 
 
 def test_reservation_items_are_what_their_types_say(aws: None) -> None:
-    res = {
+    res: items.ReservationItem = {
         "id": "r1",
         "member_id": "m1",
         "offering_id": "o1",
@@ -150,3 +150,30 @@ def test_event_month_copies_and_newsletters_are_what_their_types_say() -> None:
     assert not undeclared(content.event_month_item(event, "2026-01"), items.EventItem)
     newsletter: items.NewsletterItem = {"id": "n1", "subject": "s", "body": "b", "genres": ["seminar"], "status": "draft", "created_at": "t", "stats": {}}
     assert not undeclared(newsletters._newsletter_item(newsletter), items.NewsletterItem)
+
+
+def test_the_slot_snapshots_a_reservation_keeps_are_what_their_type_says() -> None:
+    from netclub.services import lottery
+    from netclub.services import reservations as booking
+
+    slot: items.SlotItem = {
+        "PK": "OFFERING#o1",
+        "SK": "SLOT#s1",
+        "id": "s1",
+        "offering_id": "o1",
+        "date": "2026-02-01",
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "place": "会議室",
+        "starts_at": "2026-02-01T10:00:00+09:00",
+        "capacity": 3,
+        "seats_left": 2,
+        "waitlist_count": 0,
+    }
+    seat = ("id", "date", "start_time", "end_time", "place", "capacity", "seats_left", "starts_at")
+    assert booking._snapshot(slot) == {k: slot[k] for k in seat}  # type: ignore[literal-required]
+    assert booking._preference_snapshots({"s1": slot}, ["s1"]) == [{k: slot[k] for k in seat[:5]}]  # type: ignore[literal-required]
+    assert lottery._snapshot({"s1": slot}, "s1") == {**{k: slot[k] for k in seat}, "seats_left": 0}  # type: ignore[literal-required]
+    assert lottery._snapshot({"s1": slot}, None) is None
+    for snapshot in [booking._snapshot(slot), *booking._preference_snapshots({"s1": slot}, ["s1"]), lottery._snapshot({"s1": slot}, "s1") or {}]:
+        assert not undeclared(snapshot, items.SlotSnapshot)

@@ -30,7 +30,7 @@ from netclub.services.reservations import OFFERING_NOT_FOUND, kept_ops, reservat
 from netclub.store import accounts, dynamo
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed
-from netclub.store.items import HolderItem, OfferingItem
+from netclub.store.items import HolderItem, OfferingItem, SlotItem, SlotSnapshot
 
 logger = Logger(service="netclub", child=True)
 
@@ -182,8 +182,17 @@ def handle(message: dict[str, Any], time_left: Callable[[], float] = lambda: flo
 READ_BATCH = 100  # applicants whose reservations and members are read at once (BatchGetItem's limit)
 
 
-def _snapshot(slots: dict[str, Any], slot_id: str | None) -> dict[str, Any] | None:
+def _snapshot(slots: dict[str, SlotItem], slot_id: str | None) -> SlotSnapshot | None:
     if not slot_id:
         return None
     s = slots[slot_id]
-    return {k: s[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "starts_at")} | {"seats_left": 0}
+    return {
+        "id": s["id"],
+        "date": s["date"],
+        "start_time": s["start_time"],
+        "end_time": s["end_time"],
+        "place": s["place"],
+        "capacity": s["capacity"],
+        "starts_at": s["starts_at"],
+        "seats_left": 0,
+    }

@@ -200,7 +200,8 @@ def update_slot(staff_id: str, offering_id: str, slot_id: str, body: SlotIn) -> 
         heads = store.waiting_heads(offering_id, slot_id, promotable) if promotable > 0 else []
         promoted_members = [accounts.get_member(str(h["member_id"])) for h in heads]  # before the commit: nothing may fail after it
         title = _title(offering_id) if heads else ""
-        mails = [reservations.promotion_mail(h, m, title, {**slot, **data}) for h, m in zip(heads, promoted_members, strict=True)]
+        edited: SlotItem = {**slot, **data}  # the slot as the mail names it
+        mails = [reservations.promotion_mail(h, m, title, edited) for h, m in zip(heads, promoted_members, strict=True)]
         operations = [
             store.edit_slot(offering_id, slot_id, data, body.capacity, old_capacity, len(heads), waiting, now),
             *[op for h in heads for op in store.promote_ops(offering_id, slot_id, h, now)],

@@ -47,7 +47,7 @@ from netclub.store import accounts, dynamo, outbox
 from netclub.store import requests as request_records
 from netclub.store import reservations as store
 from netclub.store.dynamo import ConditionFailed, TransactOp
-from netclub.store.items import IdempotencyItem, MemberItem, OfferingItem, OutboxItem, ReservationItem, SlotItem, WaitItem, the
+from netclub.store.items import IdempotencyItem, MemberItem, OfferingItem, OutboxItem, ReservationItem, SlotItem, SlotSnapshot, WaitItem, the
 
 logger = Logger(service="netclub", child=True)
 
@@ -78,8 +78,17 @@ def _free(slot: Mapping[str, Any]) -> bool:
     return int(slot["seats_left"]) > 0 and int(slot.get("waitlist_count") or 0) <= 0
 
 
-def _snapshot(slot: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: slot[k] for k in ("id", "date", "start_time", "end_time", "place", "capacity", "seats_left", "starts_at")}
+def _snapshot(slot: Mapping[str, Any]) -> SlotSnapshot:
+    return {
+        "id": slot["id"],
+        "date": slot["date"],
+        "start_time": slot["start_time"],
+        "end_time": slot["end_time"],
+        "place": slot["place"],
+        "capacity": slot["capacity"],
+        "seats_left": slot["seats_left"],
+        "starts_at": slot["starts_at"],
+    }
 
 
 def offering_view(offering: OfferingItem) -> Offering:
@@ -207,9 +216,12 @@ def _preferences(slots: Mapping[str, SlotItem], preferences: list[str] | None) -
     return list(preferences)
 
 
-def _preference_snapshots(slots: Mapping[str, SlotItem], preferences: list[str]) -> list[dict[str, Any]]:
+def _preference_snapshots(slots: Mapping[str, SlotItem], preferences: list[str]) -> list[SlotSnapshot]:
     """Date, time and place of the chosen slots, kept on the reservation so later mails (cancel) can name them."""
-    return [{k: slots[p][k] for k in ("id", "date", "start_time", "end_time", "place")} for p in preferences]
+    return [
+        {"id": s["id"], "date": s["date"], "start_time": s["start_time"], "end_time": s["end_time"], "place": s["place"]}
+        for s in (slots[p] for p in preferences)
+    ]
 
 
 def _explain(exc: ConditionFailed, meanings: list[DomainError]) -> DomainError:
@@ -350,12 +362,12 @@ def _freed_seat(offering_id: str, slot_id: str, now: str, waiting: int | None = 
     return [store.pass_seat(offering_id, slot_id, now), *store.promote_ops(offering_id, slot_id, head, now)], head, member
 
 
-def promotion_mail(head: WaitItem | None, member: Mapping[str, Any] | None, title: str, slot: Mapping[str, Any]) -> OutboxItem | None:
+def promotion_mail(head: WaitItem | None, member: Mapping[str, Any] | None, title: str, slot: SlotSnapshot) -> OutboxItem | None:
     """「キャンセル待ちの繰り上げのお知らせ」 to the member whose waiting reservation becomes confirmed: written to the
     outbox by the transaction that passes the seat (kept_ops), sent after its commit."""
     if head is None:
         return None
-    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "status": "confirmed", "offering_title": title, "slot": dict(slot)})
+    return reservation_mail(member, "waitlist_promoted", {"id": head["reservation_id"], "status": "confirmed", "offering_title": title, "slot": slot})
 
 
 def _apply(member_id: str, body: ReservationCreate, key: str | None, member: Mapping[str, Any] | None, keyed: _Keyed | None = None) -> Reservation:

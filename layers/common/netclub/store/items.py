@@ -590,6 +590,20 @@ class SlotItem(Keys, total=False):
     closing_at: str
 
 
+class SlotSnapshot(TypedDict, total=False):
+    """A slot as a reservation keeps it (its `slot`: when booked, moved or drawn; its `preference_snapshots`: a
+    counselling application's wished slots, date, time and place only), so a mail can name it once the slot is gone."""
+
+    id: str
+    date: str
+    start_time: str
+    end_time: str
+    place: str
+    capacity: int
+    seats_left: int
+    starts_at: str
+
+
 class ReservationItem(Keys, HistoryFields, total=False):
     """`RES#<id>` / `RES`, GSI1 RESERVATIONS#<member id>; once attended GSI2 HISTORY#<member id> (利用履歴)."""
 
@@ -600,9 +614,9 @@ class ReservationItem(Keys, HistoryFields, total=False):
     kind: str
     status: str
     slot_id: str | None
-    slot: dict[str, Any] | None  # the slot as it was when booked (a snapshot)
+    slot: SlotSnapshot | None  # the slot as it was when booked
     preferences: list[str]
-    preference_snapshots: list[dict[str, Any]]
+    preference_snapshots: list[SlotSnapshot]
     note: str
     request_key: str  # the digest of its Idempotency-Key
     waitlist_seq: int

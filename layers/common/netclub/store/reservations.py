@@ -50,6 +50,7 @@ from netclub.store.items import (
     ReminderItem,
     ReservationItem,
     SlotItem,
+    SlotSnapshot,
     WaitItem,
     every,
     one,
@@ -632,7 +633,7 @@ def add_to_waitlist(reservation: ReservationItem) -> TransactOp:
 
 
 def move_to_slot(
-    reservation_id: str, offering_id: str, member_id: str, old_slot_id: str, new_slot_id: str, snapshot: dict[str, Any], now: str, note: str | None = None
+    reservation_id: str, offering_id: str, member_id: str, old_slot_id: str, new_slot_id: str, snapshot: SlotSnapshot, now: str, note: str | None = None
 ) -> list[TransactOp]:
     """A confirmed seminar reservation moves from `old_slot_id` (as read) to `new_slot_id` (and its note changes
     when `note` is given); its place in the old slot's queue (waitlist_seq, a promoted reservation's) goes."""
@@ -669,7 +670,7 @@ def change_seminar_note(reservation_id: str, offering_id: str, member_id: str, s
 
 
 def change_preferences(
-    reservation_id: str, offering_id: str, member_id: str, preferences: list[str], snapshots: list[dict[str, Any]], note: str, now: str
+    reservation_id: str, offering_id: str, member_id: str, preferences: list[str], snapshots: list[SlotSnapshot], note: str, now: str
 ) -> list[TransactOp]:
     """A counselling application's wished dates and note, only while it is still `applied` (not drawn)."""
     return [
@@ -761,7 +762,7 @@ def lottery_drawn(offering_id: str, now: str) -> TransactOp:
     )
 
 
-def draw_result(reservation_id: str, offering_id: str, member_id: str, slot_id: str | None, snapshot: dict[str, Any] | None, now: str) -> list[TransactOp]:
+def draw_result(reservation_id: str, offering_id: str, member_id: str, slot_id: str | None, snapshot: SlotSnapshot | None, now: str) -> list[TransactOp]:
     """One applicant won `slot_id` (a seat taken while one is left) or lost (None); only while still `applied`
     (a resumed draw skips those it applied)."""
     status = "won" if slot_id else "lost"
