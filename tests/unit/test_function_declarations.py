@@ -92,6 +92,7 @@ def test_grants_expand_to_least_privilege_statements(tmp_path: Path) -> None:
         ("Grants: [nosuchbundle]\n", "no grant bundle"),
         ("Grants:\n  - {table: [GetItem], partition: x}\n", "unknown keys"),
         ("Events:\n  Extra:\n    Type: Api\n    Properties: {Path: /x, Method: GET}\n", "routes are declared in app.py"),
+        ("Mappings:\n  M:\n    FunctionName: other\n    EventSourceArn: x\n", "no FunctionName"),
     ],
 )
 def test_a_wrong_declaration_is_refused_with_its_file(tmp_path: Path, declaration: str, message: str) -> None:
@@ -109,3 +110,13 @@ def test_a_failing_alarm_watches_errors_and_throttles_of_its_function(tmp_path: 
     assert alarm["AlarmActions"] == [{"Ref": "OpsTopic"}] and alarm["AlarmDescription"] == "x failed"
     assert [m["MetricStat"]["Metric"]["MetricName"] for m in alarm["Metrics"][:2]] == ["Errors", "Throttles"]
     assert {m["MetricStat"]["Period"] for m in alarm["Metrics"][:2]} == {3600}
+
+
+def test_a_mapping_invokes_the_functions_alias(tmp_path: Path) -> None:
+    folder, bundles = _copy_of(tmp_path, "me_get")
+    (folder / "function.yaml").write_text("Mappings:\n  MeMapping:\n    EventSourceArn: !GetAtt SomeQueue.Arn\n    BatchSize: 1\n", encoding="utf-8")
+    mapping = declared.function_resources(folder, bundles)["MeMapping"]
+    assert mapping == {
+        "Type": "AWS::Lambda::EventSourceMapping",
+        "Properties": {"FunctionName": {"Ref": "MeGetFunction.Alias"}, "EventSourceArn": {"Fn::GetAtt": ["SomeQueue", "Arn"]}, "BatchSize": 1},
+    }
