@@ -218,7 +218,7 @@ SNAPSTART_OPTIONS: dict[str, tuple[str, ...] | None] = {
     "authorizer+login": ("AuthAuthorizerFunction", "AuthLoginFunction"),
     "all": None,  # every function
 }
-DEFAULT_SNAPSTART = "off"  # template.yaml's SnapStartApplyOn default (None); see docs/performance.md "Cost and SnapStart"
+DEFAULT_SNAPSTART = "off"  # template.yaml's Globals SnapStart ApplyOn (None); see docs/performance.md "Cost and SnapStart"
 
 
 # ---------------------------------------------------------------- the template
@@ -616,9 +616,9 @@ def report(members: list[int], yen: float, versions: float) -> str:
         "assumed): measure Init Duration and Restore Duration on AWS (docs/performance.md)."
     )
     out.append(
-        f"Default: SnapStart {DEFAULT_SNAPSTART} (template.yaml SnapStartApplyOn: None): on every function its cache is several times "
+        f"Default: SnapStart {DEFAULT_SNAPSTART} (template.yaml Globals SnapStart ApplyOn: None): on every function its cache is several times "
         "the rest of the bill at every scale; on the authorizer and login it adds a large share of a small bill for the few cold "
-        "starts left where they are busy (above). Turn it on (--parameter-overrides SnapStartApplyOn=PublishedVersions) if the REPORT lines show "
+        "starts left where they are busy (above). Turn it on (ApplyOn: PublishedVersions in Globals, or in one function's function.yaml) if the REPORT lines show "
         "restores sparing far more than this."
     )
     return "\n".join(out)

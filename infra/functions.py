@@ -151,7 +151,10 @@ def function_resources(folder: Path, bundles: dict[str, Any]) -> dict[str, dict[
     if "CodeUri" in declaration:
         raise DeclarationError(f"{where}: CodeUri is the folder itself")
     statements, bundle_variables = _expand(declaration.get("Grants") or [], bundles, where)
-    properties: dict[str, Any] = {"CodeUri": f"functions/{folder.name}/"}
+    # A version is published (and the `live` alias moved) when any property changes, the layer's content
+    # included (CommonLayer's PublishLambdaVersion): by default SAM hashes only the function's own code,
+    # environment and memory, and nearly every change is in layers/common (tests/deployed/test_sam_versions.py).
+    properties: dict[str, Any] = {"CodeUri": f"functions/{folder.name}/", "AutoPublishAliasAllProperties": True}
     for key, value in declaration.items():
         if key not in OURS and key not in {"Environment", "Events"}:
             properties[key] = value

@@ -86,7 +86,7 @@ def test_cold_starts_fall_as_a_function_gets_busier_and_each_active_day_starts_c
 
 
 def test_the_default_is_the_templates() -> None:
-    default = TEMPLATE["Parameters"]["SnapStartApplyOn"]["Default"]
+    default = TEMPLATE["Globals"]["Function"]["SnapStart"]["ApplyOn"]
     assert (cm.DEFAULT_SNAPSTART == "off") == (default == "None")
 
 
