@@ -253,10 +253,18 @@ def test_trade_areas_and_processing_map_onto_the_lists_and_an_unlisted_value_is_
     assert first["trade_areas"] == ["東京都内", "関東"] and first["processing_categories"] == ["プレス", "メッキ", "組立"]
     assert _member_of("member000002@migrated.example")["profile"]["trade_areas"] == ["中国・四国"]
 
-    # a member whose profile was stored before the lists: re-imported without the columns
+    # a member whose profile was stored before the lists: re-imported without the columns, the row goes in and
+    # the stored values stay (mapped where they can be; 「多摩地区」 kept as written for the member to choose again)
     member = _member_of("member000002@migrated.example")
     dynamo.put({**member, "profile": {**member["profile"], "trade_areas": ["東京", "多摩地区"], "processing_categories": ["プレス加工"]}})
-    refused = _validated(staff, queue, csv_bytes([row(2)]))
+    kept = _validated(staff, queue, csv_bytes([row(2, **{"住所": "東京都大田区南蒲田2-16-1"})]))
+    assert kept["valid"] == 1 and kept["errors"] == [], kept["errors"]
+    assert _run(staff, queue, kept["import_id"])["updated"] == 1
+    profile = _member_of("member000002@migrated.example")["profile"]
+    assert profile["address"] == "東京都大田区南蒲田2-16-1"
+    assert profile["trade_areas"] == ["東京都内", "多摩地区"] and profile["processing_categories"] == ["プレス"]
+    # the file's own column is checked as always
+    refused = _validated(staff, queue, csv_bytes([row(2, **{"お取引エリア": "多摩地区"})], header=[*HEADER, "お取引エリア"]))
     assert [(e["row"], e["column"]) for e in refused["errors"]] == [(1, "お取引エリア")] and "「多摩地区」" in refused["errors"][0]["message"]
     chosen = _validated(staff, queue, csv_bytes([row(2, **{"お取引エリア": "東京都内、関東"})], header=[*HEADER, "お取引エリア"]))
     assert chosen["valid"] == 1 and _run(staff, queue, chosen["import_id"])["updated"] == 1

@@ -92,3 +92,19 @@ def test_a_stored_profile_reads_back_mapped_and_its_schema_declares_the_lists() 
     assert schema["trade_areas"]["items"]["enum"] == list(choices.TRADE_AREAS)
     assert schema["processing_categories"]["items"]["enum"] == list(choices.PROCESSING_CATEGORIES)
     assert "enum" not in StoredProfile.model_json_schema()["properties"]["trade_areas"]["items"]  # an answer may hold one from before
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("東京都\r\n関東", ["東京都内", "関東"]),  # a CRLF break inside the quoted cell
+        ("東京都\t", ["東京都内"]),
+        (" 関東 、 首都圏 ,東京", ["関東", "東京都内"]),
+        ("中国・四国", ["中国・四国"]),
+    ],
+)
+def test_the_import_reads_a_cell_of_several_areas_whatever_separates_them(cell: str, read: list[str]) -> None:
+    from netclub.services import member_csv
+
+    column = next(c for c in member_csv.COLUMNS if c.header == "お取引エリア")
+    assert column.read(cell) == read

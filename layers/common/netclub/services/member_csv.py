@@ -144,12 +144,13 @@ def _chosen(label: str, listed: tuple[str, ...], mapping: Callable[[str], str | 
 
     def read(value: str) -> list[str]:
         found: list[str] = []
-        for part in re.split(r"[、,，;；/／\n]", value):
-            if not part.strip():
+        for raw in re.split(r"[、,，;；/／\r\n]", value):
+            part = raw.strip()  # spaces, tabs, a CR of a CRLF break inside the quoted cell
+            if not part:
                 continue
             chosen = mapping(part)
             if chosen is None:
-                raise BadValue(f"{label}「{part.strip()}」は選択肢にありません（{'、'.join(listed)}）。")
+                raise BadValue(f"{label}「{part}」は選択肢にありません（{'、'.join(listed)}）。")
             if chosen not in found:
                 found.append(chosen)
         return found

@@ -29,6 +29,7 @@ from aws_lambda_powertools import Logger
 
 from netclub import clock, ids
 from netclub.config import get_settings
+from netclub.data import choices
 from netclub.errors import Conflict, FieldError, InvalidToken, NotFound, TooLarge, ValidationFailed, invalid
 from netclub.files import s3
 from netclub.models.imports import ImportCreate, ImportCreated, ImportList, ImportRowError, ImportState, InvitationSent, MemberInvitationConfirm
@@ -222,14 +223,27 @@ def _target(row: member_csv.Row, numbers: dict[str, str], emails: dict[str, str]
     return Target(member)
 
 
+_CHOICES = {"trade_areas": choices.TRADE_AREAS, "processing_categories": choices.PROCESSING_CATEGORIES}
+
+
 def _profile_of(row: member_csv.Row, member: MemberItem | None) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-    """The row's profile columns over the member's stored profile (or none), checked by the profile rules."""
+    """The row's profile columns over the member's stored profile (or none), checked by the profile rules.
+
+    An existing member's お取引エリア・加工分類 the file does not carry stay as stored (mapped onto the lists where
+    they can be), even a value from before the lists that maps onto none: the member is asked to choose again in
+    My情報, and a row that changes, say, the address is not refused for a column it does not have."""
     merged = member_csv.overlay(member_csv.read_back_choices((member or {}).get("profile") or {}), row.values)
     merged["user"] = {**(merged.get("user") or {}), "email": row.email}
+    kept: dict[str, list[str]] = {}
+    for name, listed in _CHOICES.items():
+        values = merged.get(name) or []
+        if f"profile.{name}" not in row.values and any(v not in listed for v in values):
+            kept[name] = list(values)
+            merged[name] = [v for v in values if v in listed]
     profile, errors = profiles.validate(merged)
     if errors or profile is None:
         return None, member_csv.rule_errors(errors)
-    return profiles.to_item(profile), []
+    return {**profiles.to_item(profile), **kept}, []
 
 
 def _error(row: int, column: str, message: str) -> dict[str, Any]:
