@@ -83,6 +83,18 @@ def test_each_policy_waits_within_its_budget_so_only_slow_tries_cut_it_short(nam
     assert sum(policy.cap(n) for n in range(policy.max_attempts - 1)) <= policy.budget
 
 
+def test_a_floor_keeps_each_wait_at_least_its_share_of_the_cap() -> None:
+    floored = replace(POLICY, floor=0.5)
+    shortest, longest = Clock(), Clock()
+    _run(floored, shortest, rand=lambda: 0.0)
+    _run(floored, longest, rand=lambda: 1.0)
+    assert shortest.slept == pytest.approx([0.05, 0.1, 0.2, 0.25, 0.25]) and longest.slept == pytest.approx([0.1, 0.2, 0.4, 0.5, 0.5])
+    # SES throttling a newsletter: never shorter than the fixed waits it had before the one policy (0.2 s doubling, 3 s at most)
+    ses, before = Clock(), [0.2, 0.4, 0.8, 1.6]
+    _run(retry.policy("ses.newsletter"), ses, rand=lambda: 0.0)
+    assert sum(ses.slept) >= sum(before) * 0.95 and ses.slept[0] >= before[0]
+
+
 def test_the_jitter_draws_from_the_system_not_from_a_state_a_snapshot_would_copy() -> None:
     """Under SnapStart every environment restored from one snapshot shares what init made: a seeded generator would
     give them the same waits, in step. os.urandom does not."""

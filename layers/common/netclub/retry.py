@@ -14,8 +14,9 @@ writer replaced, a waiting list that changed under a step) goes through `policy(
     raise Busy()  # the budget is spent
 
 The caller keeps deciding what is worth trying again (that is its rule); the policy only decides how
-long to wait and when to stop. Between two tries it waits a random time between 0 and
-min(max_wait, first_wait * 2**n) ("full jitter": writers that collided do not collide again in step),
+long to wait and when to stop. Between two tries it waits a random time between `floor` times and the whole of
+min(max_wait, first_wait * 2**n) (floor 0, "full jitter": writers that collided do not collide again in step;
+a floor keeps a use that waits for a rate to recover, not for another writer, from spending its tries sooner),
 never after the last try, and it stops early rather than start a wait that would end more than `budget`
 seconds after the first try (a request or a worker gives up in time, whatever the tries themselves took).
 """
@@ -35,6 +36,7 @@ class Policy:
     first_wait: float  # the cap of the first wait (seconds); each further wait's cap doubles...
     max_wait: float  # ...up to this
     budget: float  # no wait ends later than this many seconds after the first try
+    floor: float = 0.0  # the least share of its cap a wait takes (0: anything from nothing to the cap)
 
     def cap(self, wait: int) -> float:
         """The longest the `wait`-th wait (0 = the one after the first try) can be."""
@@ -56,7 +58,7 @@ class Policy:
         started = clock()
         for attempt in range(self.max_attempts):
             if attempt:
-                wait = rand() * self.cap(attempt - 1)
+                wait = (self.floor + (1 - self.floor) * rand()) * self.cap(attempt - 1)
                 if clock() + wait - started > self.budget:
                     return
                 sleep(wait)
@@ -85,8 +87,10 @@ POLICIES = {
         # a step of a waiting list that changed between its read and its commit: read and run again, then 409 busy
         # (services/reservations.py); its waits under 1 s in all
         Policy("reservations.waitlist", max_attempts=8, first_wait=0.01, max_wait=0.2, budget=5.0),
-        # SES throttling a newsletter's mail: sent again, then the message goes back to the queue (services/newsletters.py)
-        Policy("ses.newsletter", max_attempts=5, first_wait=0.2, max_wait=3.0, budget=10.0),
+        # SES throttling a newsletter's mail: sent again, then the message goes back to the queue (services/newsletters.py).
+        # A rate that recovers, not a collision: half of each cap always (at least 0.2, 0.4, 0.8, 1.5 s, as the fixed
+        # waits before the one policy: sustained throttling does not spend the tries sooner), the rest jittered
+        Policy("ses.newsletter", max_attempts=5, first_wait=0.4, max_wait=3.0, budget=10.0, floor=0.5),
         # entries of a SendMessageBatch SQS did not take: sent again, then NotQueued (queue.py)
         Policy("sqs.send", max_attempts=6, first_wait=0.05, max_wait=1.6, budget=5.0),
         # an S3 index object another writer replaced since it was read: read, changed and written again, then the
