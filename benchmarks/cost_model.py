@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from netclub.config import Settings
+
 from local import cfn
 
 MONTH_SECONDS = 730 * 3600  # AWS prices a month as 730 hours
@@ -435,7 +437,13 @@ def usage(members: int, stack: Stack, calls: Mapping[tuple[str, str], int], argo
     mails += newsletter_mails
     writes += newsletter_mails * NEWSLETTER_DYNAMODB_CALLS_PER_MAIL
     inv["NewsletterWorkerFunction"] += messages / 2
-    work["NewsletterWorkerFunction"] += newsletter_mails * (t["mail_send_ms"] + NEWSLETTER_DYNAMODB_CALLS_PER_MAIL * t["dynamodb_call_ms"])
+    # the worker paces its sends (NEWSLETTER_SEND_RATE a second, as the template sets it, else the setting's
+    # default): a mail is billed at least 1/rate seconds
+    worker = cfn.resources_of_type(cfn.load(), "AWS::Serverless::Function")["NewsletterWorkerFunction"]["Properties"]
+    rate = (worker.get("Environment") or {}).get("Variables", {}).get("NEWSLETTER_SEND_RATE", Settings().newsletter_send_rate)
+    paced_ms = 1000.0 / float(rate)
+    per_mail_ms = max(paced_ms, t["mail_send_ms"] + NEWSLETTER_DYNAMODB_CALLS_PER_MAIL * t["dynamodb_call_ms"])
+    work["NewsletterWorkerFunction"] += newsletter_mails * per_mail_ms
     busy["NewsletterWorkerFunction"] = MONTH_MINUTES
     events = mails * p["bounce_complaint_share"]
     inv["SesEventsFunction"] += events
