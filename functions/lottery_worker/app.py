@@ -9,29 +9,20 @@ from netclub import coldstart  # first: the function loads with the garbage coll
 
 # isort: split
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub import queue
 from netclub.log import logger
 from netclub.services import lottery
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    failures = []
-
     def time_left() -> float:
         return float(context.get_remaining_time_in_millis()) / 1000.0
 
-    for record in event.get("Records") or []:
-        try:
-            outcome = lottery.handle(json.loads(record["body"]), time_left)
-            logger.info("lottery message", extra={"message_id": record.get("messageId"), "outcome": outcome})
-        except Exception:
-            logger.exception("lottery message failed; SQS delivers it again", extra={"message_id": record.get("messageId")})
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
+    return queue.each_message(event, lambda message: lottery.handle(message, time_left), "lottery")
 
 
 coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

@@ -8,25 +8,17 @@ from netclub import coldstart  # first: the function loads with the garbage coll
 
 # isort: split
 
-import json
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from netclub import queue
 from netclub.log import logger
 from netclub.services import member_import
 
 
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    failures = []
-    for record in event.get("Records") or []:
-        try:
-            outcome = member_import.handle(json.loads(record["body"]))
-            logger.info("member import message", extra={"message_id": record.get("messageId"), "outcome": outcome})
-        except Exception:
-            logger.exception("member import message failed; SQS delivers it again", extra={"message_id": record.get("messageId")})
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
+    return queue.each_message(event, member_import.handle, "member import")
 
 
 coldstart.ready()  # end of init: what was loaded is frozen, the collector runs again

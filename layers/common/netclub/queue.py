@@ -3,16 +3,35 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from netclub import retry
 from netclub.aws import client
+from netclub.log import logger
 
 BATCH = 10  # SendMessageBatch's limit (and ReceiveMessage's, DeleteMessageBatch's, ChangeMessageVisibilityBatch's)
 
 
 class NotQueued(RuntimeError):
     """SQS did not take every message within the retry policy."""
+
+
+def each_message(event: Mapping[str, Any], handle: Callable[[Any], str], what: str) -> dict[str, list[dict[str, str]]]:
+    """A worker's SQS event: each record's JSON body handed to `handle` (its outcome logged); a record whose
+    handling raised is reported (ReportBatchItemFailures: SQS delivers it again after the visibility timeout, then
+    its DLQ) while the others go on."""
+    failures = []
+    for record in event.get("Records") or []:
+        try:
+            outcome = handle(json.loads(record["body"]))
+            logger.info(f"{what} message", extra={"message_id": record.get("messageId"), "outcome": outcome})
+        except Exception:
+            logger.exception(f"{what} message failed; SQS delivers it again", extra={"message_id": record.get("messageId")})
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
 
 
 def send_all(queue_url: str, bodies: list[str]) -> int:

@@ -29,7 +29,7 @@ from netclub.services import audit
 from netclub.store import content as store
 from netclub.store import dynamo
 from netclub.store.dynamo import ConditionFailed
-from netclub.store.items import ContentItem, EventItem, NoticeItem, VideoItem
+from netclub.store.items import ContentItem, EventItem, NoticeItem, VideoItem, the
 
 MAX_RANGE_DAYS = 366
 MAX_EVENT_DAYS = 366  # at most 13 month copies: an event write stays one small transaction
@@ -129,16 +129,7 @@ def admin_notices(cursor: str | None, limit: int = 20) -> AdminNoticeList:
 
 
 def _video_data(video_id: str, body: VideoIn, created_at: str) -> VideoItem:
-    fields = body.model_dump()
-    return VideoItem(
-        title=fields["title"],
-        description=fields["description"],
-        url=fields["url"],
-        thumbnail_url=fields["thumbnail_url"],
-        duration_s=fields["duration_s"],
-        id=video_id,
-        created_at=created_at,
-    )
+    return the(VideoItem, {**body.model_dump(), "id": video_id, "created_at": created_at})
 
 
 def _notice_data(notice_id: str, body: NoticeIn, current: str | None = None) -> NoticeItem:

@@ -30,7 +30,7 @@ from netclub.services.departments import Desk
 from netclub.store import accounts, outbox
 from netclub.store import inquiries as store
 from netclub.store.dynamo import ConditionFailed
-from netclub.store.items import InquiryItem, InquiryKindItem, MemberItem, unkeyed
+from netclub.store.items import InquiryItem, InquiryKindItem, MemberItem, the, unkeyed
 
 MAX_CONTENT = 800
 DOWNLOAD_EXPIRES_SECONDS = 300
@@ -70,7 +70,7 @@ def staff_kinds() -> InquiryKindAdminList:
 
 def _kind_fields(request: InquiryKindInput) -> InquiryKindItem:
     """The kind's fields; its department must exist (none: every staff member's)."""
-    fields = InquiryKindItem(name=request.name, description=request.description, sort_order=request.sort_order, active=request.active)
+    fields = the(InquiryKindItem, request.model_dump(exclude={"department_id"}))
     if request.department_id:
         fields["department_id"] = departments.checked_ids([request.department_id], field="department_id")[0]
     return fields

@@ -51,7 +51,7 @@ from netclub.store import dynamo
 from netclub.store import newsletters as store
 from netclub.store import profiles as profile_store
 from netclub.store.dynamo import TransactOp
-from netclub.store.items import MemberItem, NewsletterItem, unkeyed
+from netclub.store.items import MemberItem, NewsletterItem, the, unkeyed
 
 logger = Logger(service="netclub", child=True)
 
@@ -217,18 +217,10 @@ def _empty_stats() -> dict[str, int]:
 
 def create(staff_id: str, body: NewsletterIn) -> Newsletter:
     at = clock.iso()
-    fields = body.model_dump()
-    data: NewsletterItem = {
-        "id": ids.new_id(),
-        "subject": fields["subject"],
-        "body": fields["body"],
-        "genres": fields["genres"],
-        "status": "draft",
-        "created_at": at,
-        "updated_at": at,
-        "created_by": staff_id,
-        "stats": _empty_stats(),
-    }
+    data = the(
+        NewsletterItem,
+        {"id": ids.new_id(), **body.model_dump(), "status": "draft", "created_at": at, "updated_at": at, "created_by": staff_id, "stats": _empty_stats()},
+    )
     dynamo.transact([store.create_op(data), audit.op(staff_id, "newsletter.create", f"newsletter:{data['id']}", {"genres": data["genres"]})])
     return _with_audience(data)
 
@@ -241,14 +233,7 @@ def update(staff_id: str, newsletter_id: str, body: NewsletterIn) -> Newsletter:
     item = _get(newsletter_id)
     if item["status"] != "draft":
         raise _not_draft()
-    fields = body.model_dump()
-    data: NewsletterItem = {
-        **unkeyed(item, ("PK", "SK", "GSI1PK", "GSI1SK")),
-        "subject": fields["subject"],
-        "body": fields["body"],
-        "genres": fields["genres"],
-        "updated_at": clock.iso(),
-    }
+    data = the(NewsletterItem, {**unkeyed(item, ("PK", "SK", "GSI1PK", "GSI1SK")), **body.model_dump(), "updated_at": clock.iso()})
     try:
         dynamo.transact([store.replace_draft_op(data), audit.op(staff_id, "newsletter.update", f"newsletter:{newsletter_id}")])
     except store.ConditionFailed:
