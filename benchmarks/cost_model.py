@@ -246,6 +246,7 @@ class Stack:
     sqs_mappings: int
     log_retention_days: float
     access_log_retention_days: float
+    newsletter_send_rate: float = 10.0  # the newsletter worker's NEWSLETTER_SEND_RATE (sends a second)
 
     def route_function(self) -> dict[tuple[str, str], tuple[str, bool]]:
         return {(m, p): (f.name, auth) for f in self.functions.values() for m, p, auth in f.routes}
@@ -291,7 +292,10 @@ def read_stack(template: Mapping[str, Any] | None = None) -> Stack:
         return str(resources.get(target, {}).get("Type", ""))
 
     params = t["Parameters"]
+    worker = resources.get("NewsletterWorkerFunction", {}).get("Properties", {})
+    send_rate = (worker.get("Environment") or {}).get("Variables", {}).get("NEWSLETTER_SEND_RATE", Settings().newsletter_send_rate)
     return Stack(
+        newsletter_send_rate=float(send_rate),
         functions=functions,
         alarm_metrics=alarm_metrics,
         alarms=len(alarms),
@@ -439,9 +443,7 @@ def usage(members: int, stack: Stack, calls: Mapping[tuple[str, str], int], argo
     inv["NewsletterWorkerFunction"] += messages / 2
     # the worker paces its sends (NEWSLETTER_SEND_RATE a second, as the template sets it, else the setting's
     # default): a mail is billed at least 1/rate seconds
-    worker = cfn.resources_of_type(cfn.load(), "AWS::Serverless::Function")["NewsletterWorkerFunction"]["Properties"]
-    rate = (worker.get("Environment") or {}).get("Variables", {}).get("NEWSLETTER_SEND_RATE", Settings().newsletter_send_rate)
-    paced_ms = 1000.0 / float(rate)
+    paced_ms = 1000.0 / stack.newsletter_send_rate
     per_mail_ms = max(paced_ms, t["mail_send_ms"] + NEWSLETTER_DYNAMODB_CALLS_PER_MAIL * t["dynamodb_call_ms"])
     work["NewsletterWorkerFunction"] += newsletter_mails * per_mail_ms
     busy["NewsletterWorkerFunction"] = MONTH_MINUTES
