@@ -428,9 +428,11 @@ export function toggledChoices(p: Profile, f: FieldDef, value: string, on: boole
   return [...listed, ...unlistedChoices(p, f).filter((v) => chosen.has(v))]
 }
 
-/** The message for values that are not in the list (the same words the form shows above the checkboxes). */
-export function unlistedMessage(label: string, values: string[]): string {
-  return `${label}の「${values.join('」「')}」は選択肢にありません。チェックを外して、当てはまるものを選び直してください。`
+/** The message for values that are not in the list: the form (above the checkboxes) says what to do there;
+ * My情報管理, which has no checkboxes, names them and sends the member to My情報更新. */
+export function unlistedMessage(label: string, values: string[], where: 'form' | 'display' = 'form'): string {
+  const named = `${label}の「${values.join('」「')}」は選択肢にありません。`
+  return where === 'form' ? `${named}チェックを外して、当てはまるものを選び直してください。` : named
 }
 
 /** Client-side checks that mirror the API's rules (the server answer wins). */

@@ -37,7 +37,8 @@ describe('ProfileView', () => {
     const w = await open()
     const notice = w.get('[data-testid=unlisted-choices]')
     expect(notice.text()).toContain('お取引エリアの「多摩地区」は選択肢にありません。')
-    expect(notice.text()).toContain('「My情報更新へ」から選び直してください。')
+    expect(notice.text()).toContain('「My情報更新へ」から当てはまるものを選び直してください。')
+    expect(notice.text()).not.toContain('チェックを外して') // no checkboxes on this screen
     expect(notice.text()).not.toContain('加工分類')
     expect(w.get('[data-field=trade_areas]').text()).toContain('多摩地区') // shown as stored, not dropped
   })
