@@ -264,6 +264,8 @@ def test_keyboard_only_search(local_stack: LocalStack, page: Page) -> None:
     tab_to(page, "^f-q$")
     page.keyboard.type("ぷれす")
     tab_to(page, "^f-industry-major$", limit=3)
+    # the industries arrive alongside the results, not before them: a person sees the options before choosing one
+    expect(page.locator("#f-industry-major option[value=E]")).to_be_attached()
     page.keyboard.press("E")  # type-ahead in the closed select: 「E 製造業」
     expect(page.locator("#f-industry-major")).to_have_value("E")
     tab_to(page, "^f-industry-middle$", limit=3)  # enabled once 業種(大) is chosen
